@@ -1,0 +1,333 @@
+# stack.sh: build, set up, start and stop a private agora stack (MariaDB,
+# the FastCGI worker pool, nginx) under one prefix directory. Sourced by
+# scripts/run, scripts/test and scripts/bench. Nothing outside the prefix
+# is touched, except installing missing Debian packages.
+#
+# Inputs (environment, with defaults):
+#	AGORA_TOP	the checkout
+#	PREFIX		state directory (var/ for scripts/run)
+#	PORT		HTTPS port on 127.0.0.1
+#	BUILD		build directory holding src/agora-fcgi, src/agoractl
+#	WORKERS		FastCGI workers (default 4)
+#	REG_RATE, REG_BURST, LOGIN_RATE, LOGIN_BURST	nginx limit_req
+
+: "${WORKERS:=4}"
+: "${REG_RATE:=10r/s}"
+: "${REG_BURST:=20}"
+: "${LOGIN_RATE:=5r/s}"
+: "${LOGIN_BURST:=10}"
+: "${BODY_MAX:=65536}"
+
+RUNTIME_PKGS="mariadb-server mariadb-client nginx spawn-fcgi multiwatch
+	openssl curl jq iproute2 procps"
+BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev libfcgi-dev
+	libfcgi-bin libjson-c-dev libmariadb-dev libssl-dev"
+
+say() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Install the Debian packages named that are not installed yet. Services
+# the packages ship are not started (policy-rc.d), so nothing listens on
+# the system's ports.
+stack_packages() {
+	local missing="" p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	say "installing:$missing"
+	local SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	local made_policy=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+		$SUDO chmod 755 /usr/sbin/policy-rc.d
+		made_policy=1
+	fi
+	$SUDO apt-get update -qq >&2 || true
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+	    --no-install-recommends $missing >&2
+	local rc=$?
+	[ -n "$made_policy" ] && $SUDO rm -f /usr/sbin/policy-rc.d
+	[ $rc -eq 0 ] || die "apt-get install failed"
+}
+
+# Configure (once) and build into $BUILD with extra configure flags.
+stack_build() {
+	local flags="$*"
+	(cd "$AGORA_TOP" && { [ -x configure ] && [ configure -nt configure.ac ] &&
+	    [ Makefile.in -nt Makefile.am ] || autoreconf -fi >&2; }) ||
+	    die "autoreconf failed"
+	mkdir -p "$BUILD"
+	if [ ! -f "$BUILD/Makefile" ] || [ "$(cat "$BUILD/.flags" 2>/dev/null)" != "$flags" ]; then
+		(cd "$BUILD" && "$AGORA_TOP/configure" -q $flags >&2) ||
+		    die "configure failed"
+		echo "$flags" > "$BUILD/.flags"
+	fi
+	make -C "$BUILD" -j"$(nproc)" -s >&2 || die "build failed"
+}
+
+# Who runs what. As root: MariaDB as mysql, workers and nginx workers as
+# www-data. Otherwise everything runs as the invoking user.
+stack_users() {
+	if [ "$(id -u)" -eq 0 ]; then
+		DB_USER_OS=mysql
+		APP_USER=www-data
+		APP_GROUP=www-data
+	else
+		DB_USER_OS=$(id -un)
+		APP_USER=$(id -un)
+		APP_GROUP=$(id -gn)
+	fi
+}
+
+# Random hex of $1 bytes.
+randhex() { openssl rand -hex "$1"; }
+
+# Create the prefix: directories, config, CA, TLS certificate, database.
+# Existing pieces are kept, so running it again loses nothing.
+stack_init() {
+	stack_users
+	umask 022
+	mkdir -p "$PREFIX"/run "$PREFIX"/log "$PREFIX"/ca "$PREFIX"/tls \
+	    "$PREFIX"/nginx/tmp "$PREFIX"/mysql
+	chmod 755 "$PREFIX" "$PREFIX"/run
+
+	# The configuration, with fresh secrets on first run only.
+	if [ ! -f "$PREFIX/agora.conf" ]; then
+		local dbpw dbapw
+		dbpw=$(randhex 24)
+		dbapw=$(randhex 24)
+		cat > "$PREFIX/agora.conf" <<-EOF
+		# agora configuration (created by scripts/run; edit freely).
+		db_socket = $PREFIX/mysql/mysql.sock
+		db_user = agora
+		db_password = $dbpw
+		db_admin_user = agora_admin
+		db_admin_password = $dbapw
+		db_name = agora
+		ca_cert = $PREFIX/ca/ca.pem
+		ca_key = $PREFIX/ca/ca.key
+		ca_crl = $PREFIX/ca/crl.pem
+		cert_days = 365
+		body_max = $BODY_MAX
+		secret_grace = ${SECRET_GRACE:-600}
+		data_key = $(randhex 32)
+		public_url = https://localhost:$PORT
+		log_level = info
+		EOF
+	fi
+	chmod 600 "$PREFIX/agora.conf"
+	chown "$APP_USER:$APP_GROUP" "$PREFIX/agora.conf" 2>/dev/null || true
+
+	stack_ca
+	stack_db_init
+}
+
+# agora's CA (key 0600, readable by the workers only) and a TLS
+# certificate for localhost issued by it.
+stack_ca() {
+	local ca="$PREFIX/ca"
+	if [ ! -f "$ca/ca.key" ]; then
+		(umask 077 && openssl genpkey -algorithm RSA \
+		    -pkeyopt rsa_keygen_bits:3072 -out "$ca/ca.key.new" 2>/dev/null) ||
+		    die "CA key"
+		openssl req -x509 -new -key "$ca/ca.key.new" -sha256 -days 3650 \
+		    -subj "/O=agora/CN=agora platform CA $(randhex 4)" \
+		    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+		    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+		    -addext "subjectKeyIdentifier=hash" \
+		    -out "$ca/ca.pem" 2>/dev/null || die "CA certificate"
+		mv "$ca/ca.key.new" "$ca/ca.key"
+	fi
+	chown -R "$APP_USER:$APP_GROUP" "$ca" 2>/dev/null || true
+	chmod 700 "$ca"
+	chmod 600 "$ca/ca.key"
+	if [ ! -f "$PREFIX/tls/server.pem" ]; then
+		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout "$PREFIX/tls/server.key" \
+		    -subj "/CN=localhost" -out "$PREFIX/tls/server.csr" 2>/dev/null ||
+		    die "TLS key"
+		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n' \
+		    > "$PREFIX/tls/ext.cnf"
+		openssl x509 -req -in "$PREFIX/tls/server.csr" -CA "$ca/ca.pem" \
+		    -CAkey "$ca/ca.key" -CAcreateserial -days 825 \
+		    -extfile "$PREFIX/tls/ext.cnf" -out "$PREFIX/tls/server.pem" \
+		    2>/dev/null || die "TLS certificate"
+		rm -f "$PREFIX/tls/server.csr" "$PREFIX/tls/ext.cnf" "$ca/ca.srl"
+		chmod 600 "$PREFIX/tls/server.key"
+	fi
+	# A readable copy of the CA certificate for clients (curl --cacert).
+	cp "$ca/ca.pem" "$PREFIX/ca.pem"
+	chmod 644 "$PREFIX/ca.pem"
+}
+
+conf_get() { sed -n "s/^$1 *= *//p" "$PREFIX/agora.conf"; }
+
+mysql_root() { mariadb --no-defaults -uroot --socket="$PREFIX/mysql/mysql.sock" "$@"; }
+
+stack_db_init() {
+	if [ ! -d "$PREFIX/mysql/data/mysql" ]; then
+		mkdir -p "$PREFIX/mysql/data"
+		chown -R "$DB_USER_OS" "$PREFIX/mysql"
+		mariadb-install-db --no-defaults --datadir="$PREFIX/mysql/data" \
+		    --user="$DB_USER_OS" --auth-root-authentication-method=socket \
+		    --skip-test-db > "$PREFIX/log/mariadb-install.log" 2>&1 ||
+		    die "mariadb-install-db failed (see $PREFIX/log/mariadb-install.log)"
+	fi
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stack_db_start() {
+	pid_alive "$PREFIX/mysql/mysql.pid" && return 0
+	chown -R "$DB_USER_OS" "$PREFIX/mysql"
+	touch "$PREFIX/log/mariadb.log"
+	chown "$DB_USER_OS" "$PREFIX/log/mariadb.log"
+	mariadbd --no-defaults --datadir="$PREFIX/mysql/data" \
+	    --socket="$PREFIX/mysql/mysql.sock" --pid-file="$PREFIX/mysql/mysql.pid" \
+	    --skip-networking --user="$DB_USER_OS" \
+	    --log-error="$PREFIX/log/mariadb.log" \
+	    --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
+	    --innodb-buffer-pool-size=128M --innodb-log-file-size=48M \
+	    --innodb-flush-log-at-trx-commit=1 --max-connections=300 \
+	    --skip-name-resolve </dev/null >/dev/null 2>&1 &
+	local i
+	for i in $(seq 1 100); do
+		mysql_root -e 'SELECT 1' >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	die "MariaDB did not start (see $PREFIX/log/mariadb.log)"
+}
+
+# Database, two accounts, migrations, and the runtime account's grants:
+# the workers may read and write data but never change the schema, and
+# the audit table is append-only for them.
+stack_db_setup() {
+	local pw apw t
+	pw=$(conf_get db_password)
+	apw=$(conf_get db_admin_password)
+	mysql_root <<-EOF || die "database setup failed"
+	CREATE DATABASE IF NOT EXISTS agora CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+	CREATE USER IF NOT EXISTS 'agora'@'localhost' IDENTIFIED BY '$pw';
+	CREATE USER IF NOT EXISTS 'agora_admin'@'localhost' IDENTIFIED BY '$apw';
+	GRANT ALL ON agora.* TO 'agora_admin'@'localhost';
+	EOF
+	AGORA_CONF="$PREFIX/agora.conf" "$BUILD/src/agoractl" migrate >&2 ||
+	    die "agoractl migrate failed"
+	for t in $(mysql_root -N -B -e "SELECT table_name FROM information_schema.tables WHERE table_schema = 'agora'"); do
+		case "$t" in
+		audit|schema_version)
+			mysql_root -e "GRANT SELECT, INSERT ON agora.\`$t\` TO 'agora'@'localhost'" ;;
+		*)
+			mysql_root -e "GRANT SELECT, INSERT, UPDATE, DELETE ON agora.\`$t\` TO 'agora'@'localhost'" ;;
+		esac
+	done
+}
+
+stack_workers_start() {
+	pid_alive "$PREFIX/run/supervise.pid" && return 0
+	local sockopts=""
+	if [ "$(id -u)" -eq 0 ]; then
+		sockopts="-u $APP_USER -g $APP_GROUP -U $APP_USER -G $APP_GROUP"
+	fi
+	rm -f "$PREFIX/run/agora.sock"
+	touch "$PREFIX/log/agora.log"
+	# shellcheck disable=SC2086
+	nohup "$AGORA_TOP/scripts/lib/supervise" "$PREFIX/run/supervise.pid" \
+	    spawn-fcgi -n -s "$PREFIX/run/agora.sock" -M 0660 $sockopts -- \
+	    /usr/bin/multiwatch -f "$WORKERS" -r 1000000 -t 1000 -s TERM -- \
+	    ${WORKER_WRAP:-} "$BUILD/src/agora-fcgi" -c "$PREFIX/agora.conf" \
+	    </dev/null >>"$PREFIX/log/agora.log" 2>&1 &
+	local i
+	for i in $(seq 1 50); do
+		[ -S "$PREFIX/run/agora.sock" ] && return 0
+		sleep 0.1
+	done
+	die "the worker pool did not start (see $PREFIX/log/agora.log)"
+}
+
+stack_nginx_conf() {
+	local crl="" user="" sock="$PREFIX/run/agora.sock"
+	[ -s "$PREFIX/ca/crl.pem" ] && crl="ssl_crl $PREFIX/ca/crl.pem;"
+	[ "$(id -u)" -eq 0 ] && user="user $APP_USER $APP_GROUP;"
+	mkdir -p "$PREFIX/nginx/tmp"
+	# nginx reads the CRL as root at start; the copy beside it is public.
+	sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@SOCK@|$sock|g" \
+	    "$AGORA_TOP/nginx/agora_fastcgi.conf.in" > "$PREFIX/nginx/agora_fastcgi.conf"
+	sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@LISTEN@|127.0.0.1|g" \
+	    -e "s|@PORT@|$PORT|g" -e "s|@SERVER_NAME@|localhost|g" \
+	    -e "s|@TLS_CERT@|$PREFIX/tls/server.pem|g" \
+	    -e "s|@TLS_KEY@|$PREFIX/tls/server.key|g" \
+	    -e "s|@CA_CERT@|$PREFIX/ca.pem|g" -e "s|@SSL_CRL@|$crl|g" \
+	    -e "s|@BODY_MAX@|$BODY_MAX|g" -e "s|@ASSETS@|$AGORA_TOP/admin-assets|g" \
+	    -e "s|@REG_RATE@|$REG_RATE|g" -e "s|@REG_BURST@|$REG_BURST|g" \
+	    -e "s|@LOGIN_RATE@|$LOGIN_RATE|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
+	    "$AGORA_TOP/nginx/agora.conf.in" > "$PREFIX/nginx/agora.conf"
+	sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@USER@|$user|g" \
+	    -e "s|@EXTRA@|${NGINX_EXTRA:-}|g" \
+	    "$AGORA_TOP/nginx/nginx.conf.in" > "$PREFIX/nginx/nginx.conf"
+	nginx -t -q -p "$PREFIX/nginx" -c "$PREFIX/nginx/nginx.conf" -e "$PREFIX/log/nginx-error.log" ||
+	    die "nginx -t failed on $PREFIX/nginx/nginx.conf"
+}
+
+stack_nginx_start() {
+	stack_nginx_conf
+	if pid_alive "$PREFIX/run/nginx.pid"; then
+		nginx -p "$PREFIX/nginx" -c "$PREFIX/nginx/nginx.conf" -e "$PREFIX/log/nginx-error.log" -s reload
+		return 0
+	fi
+	nginx -p "$PREFIX/nginx" -c "$PREFIX/nginx/nginx.conf" -e "$PREFIX/log/nginx-error.log" ||
+	    die "nginx did not start (see $PREFIX/log/nginx-error.log)"
+	local i
+	for i in $(seq 1 50); do
+		curl -s -o /dev/null --cacert "$PREFIX/ca.pem" "https://localhost:$PORT/healthz" && return 0
+		sleep 0.1
+	done
+	die "nginx does not answer on port $PORT"
+}
+
+# Reload nginx after the CRL changed (agoractl and the workers call the
+# configured crl_hook; this is what scripts/run points it at).
+stack_nginx_reload() {
+	stack_nginx_conf && nginx -p "$PREFIX/nginx" -c "$PREFIX/nginx/nginx.conf" \
+	    -e "$PREFIX/log/nginx-error.log" -s reload
+}
+
+stack_start() {
+	stack_db_start
+	stack_db_setup
+	stack_workers_start
+	stack_nginx_start
+}
+
+# Stop by PID what this prefix started, and wait for it to go.
+stop_pidfile() {
+	local f=$1 pid i
+	[ -f "$f" ] || return 0
+	pid=$(cat "$f")
+	kill -TERM "$pid" 2>/dev/null || { rm -f "$f"; return 0; }
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+	rm -f "$f"
+}
+
+stack_stop() {
+	stop_pidfile "$PREFIX/run/nginx.pid"
+	stop_pidfile "$PREFIX/run/supervise.pid"
+	stop_pidfile "$PREFIX/mysql/mysql.pid"
+	rm -f "$PREFIX/run/agora.sock"
+}
+
+# A free TCP port on 127.0.0.1 at or above $1.
+free_port() {
+	local p=$1
+	while ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; do
+		p=$((p + 1))
+	done
+	echo "$p"
+}

@@ -1,0 +1,251 @@
+/*
+ * Credentials to a principal. HTTP Basic carries key:secret for
+ * marketplaces, providers, app environments and tenants; Bearer carries
+ * an admin API token ("agat_") or a registration token ("agrt_"); the
+ * console uses a session cookie. Secrets are compared as SHA-256 hashes
+ * in constant time; nothing secret is logged.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extern.h"
+
+#define SESSION_COOKIE	"__Host-agora_session"
+
+struct basic_kind {
+	unsigned int	 role;
+	enum pkind	 kind;
+	const char	*name;	/* credential.kind */
+};
+
+static const struct basic_kind basic_kinds[] = {
+	{ ROLE_MKT,	 PK_MKT,	"marketplace" },
+	{ ROLE_PROVIDER, PK_PROVIDER,	"provider" },
+	{ ROLE_ENV,	 PK_ENV,	"environment" },
+	{ ROLE_TENANT,	 PK_TENANT,	"tenant" },
+};
+
+/*
+ * Split "Basic base64(user:pass)". Returns 0 with owned *user and *pass,
+ * or -1 if the header is not well-formed Basic.
+ */
+int
+auth_basic_parse(const char *h, char **user, char **pass)
+{
+	unsigned char	*dec;
+	size_t		 sz, i;
+	char		*colon;
+
+	*user = *pass = NULL;
+	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0)
+		return -1;
+	h += 6;
+	while (*h == ' ')
+		h++;
+	if (b64_decode(h, strlen(h), &dec, &sz) == -1)
+		return -1;
+	for (i = 0; i < sz; i++)
+		if (dec[i] < 0x20 || dec[i] == 0x7f)
+			goto fail;
+	if ((colon = strchr((char *)dec, ':')) == NULL ||
+	    colon == (char *)dec || colon - (char *)dec > 64 ||
+	    strlen(colon + 1) > 256)
+		goto fail;
+	*user = xstrndup((char *)dec, (size_t)(colon - (char *)dec));
+	*pass = xstrdup(colon + 1);
+	explicit_bzero(dec, sz);
+	free(dec);
+	return 0;
+fail:
+	explicit_bzero(dec, sz);
+	free(dec);
+	return -1;
+}
+
+/*
+ * Check user:pass against live credentials of one kind. Returns 1 (found,
+ * r->pr set), 0 (no match) or -1 (database error).
+ */
+static int
+auth_cred(struct req *r, const struct basic_kind *bk, const char *user,
+    const char *pass)
+{
+	struct dbres	*rs;
+	struct dbp	 p[2];
+	unsigned char	 h[32];
+	size_t		 i;
+	int		 found = 0;
+
+	p[0] = dbp_str(bk->name);
+	p[1] = dbp_str(user);
+	if (db_query(r->db, STMT_CRED_FIND, p, 2, &rs) == -1)
+		return -1;
+	crypto_sha256(pass, strlen(pass), h);
+	for (i = 0; i < rs->nrow; i++) {
+		if (rs->cell[i * rs->ncol + 2].sz != 32)
+			continue;
+		if (crypto_eq(dbres_str(rs, i, 2), h, 32) && !found) {
+			found = 1;
+			r->pr.kind = bk->kind;
+			r->pr.cred_id = dbres_int(rs, i, 0);
+			r->pr.id = dbres_int(rs, i, 1);
+			snprintf(r->pr.label, sizeof(r->pr.label), "%s:%s",
+			    bk->name, user);
+		}
+	}
+	dbres_free(rs);
+	return found;
+}
+
+/* Bearer tokens are looked up by their hash. 1, 0 or -1 as above. */
+static int
+auth_bearer(struct req *r, unsigned int roles, const char *tok)
+{
+	struct dbres	*rs;
+	struct dbp	 p;
+	unsigned char	 h[32];
+	int		 found = 0;
+
+	crypto_sha256(tok, strlen(tok), h);
+	p = dbp_blob(h, sizeof(h));
+	if ((roles & ROLE_ADMIN) && strncmp(tok, "agat_", 5) == 0) {
+		if (db_query(r->db, STMT_ADMIN_TOKEN_FIND, &p, 1, &rs) == -1)
+			return -1;
+		if (rs->nrow == 1) {
+			found = 1;
+			r->pr.kind = PK_ADMIN;
+			r->pr.cred_id = dbres_int(rs, 0, 0);
+			r->pr.id = dbres_int(rs, 0, 1);
+			snprintf(r->pr.label, sizeof(r->pr.label), "admin:%s",
+			    dbres_str(rs, 0, 2));
+		}
+		dbres_free(rs);
+	} else if ((roles & ROLE_REGTOKEN) && strncmp(tok, "agrt_", 5) == 0) {
+		if (db_query(r->db, STMT_REGTOKEN_FIND, &p, 1, &rs) == -1)
+			return -1;
+		if (rs->nrow == 1) {
+			found = 1;
+			r->pr.kind = PK_REGTOKEN;
+			r->pr.cred_id = r->pr.id = dbres_int(rs, 0, 0);
+			snprintf(r->pr.label, sizeof(r->pr.label),
+			    "regtoken:%lld", r->pr.id);
+		}
+		dbres_free(rs);
+	}
+	return found;
+}
+
+/* The value of cookie name (owned), or NULL. */
+char *
+auth_cookie(const struct req *r, const char *name)
+{
+	const char	*p, *e;
+	size_t		 n = strlen(name);
+
+	if (r->cookie == NULL)
+		return NULL;
+	for (p = r->cookie; *p != '\0'; p = *e ? e + 1 : e) {
+		while (*p == ' ')
+			p++;
+		e = p + strcspn(p, ";");
+		if ((size_t)(e - p) > n && strncmp(p, name, n) == 0 &&
+		    p[n] == '=')
+			return xstrndup(p + n + 1, (size_t)(e - p - n - 1));
+	}
+	return NULL;
+}
+
+/* The console session from its cookie. 1, 0 or -1 as above. */
+static int
+auth_session(struct req *r)
+{
+	struct dbres	*rs;
+	struct dbp	 p[3];
+	unsigned char	 h[32];
+	char		*tok;
+	int		 found = 0;
+
+	if ((tok = auth_cookie(r, SESSION_COOKIE)) == NULL)
+		return 0;
+	crypto_sha256(tok, strlen(tok), h);
+	explicit_bzero(tok, strlen(tok));
+	free(tok);
+	p[0] = dbp_blob(h, sizeof(h));
+	p[1] = dbp_int(r->conf->session_idle);
+	p[2] = dbp_int(r->conf->session_max);
+	if (db_query(r->db, STMT_SESSION_FIND, p, 3, &rs) == -1)
+		return -1;
+	if (rs->nrow == 1) {
+		found = 1;
+		r->pr.kind = PK_ADMIN;
+		r->pr.cred_id = dbres_int(rs, 0, 0);
+		r->pr.id = dbres_int(rs, 0, 1);
+		snprintf(r->pr.label, sizeof(r->pr.label), "admin:%s",
+		    dbres_str(rs, 0, 2));
+		snprintf(r->pr.csrf, sizeof(r->pr.csrf), "%s",
+		    dbres_str(rs, 0, 3));
+		p[0] = dbp_int(r->pr.cred_id);
+		(void)db_exec(r->db, STMT_SESSION_TOUCH, p, 1, NULL, NULL);
+	}
+	dbres_free(rs);
+	return found;
+}
+
+/*
+ * Establish r->pr for a route that admits roles. Returns 0 when the
+ * caller may proceed, or the status to answer: 401 (no or bad
+ * credentials), 500 (database error).
+ */
+int
+auth_principal(struct req *r, unsigned int roles)
+{
+	char		*user = NULL, *pass = NULL;
+	const char	*tok;
+	size_t		 i;
+	int		 rc = 0;
+
+	memset(&r->pr, 0, sizeof(r->pr));
+	if (roles == ROLE_PUBLIC)
+		return 0;
+
+	if (r->authz != NULL && strncasecmp(r->authz, "Basic ", 6) == 0) {
+		if (auth_basic_parse(r->authz, &user, &pass) == -1)
+			return req_fail(r, 401, "malformed Basic credentials");
+		for (i = 0; i < sizeof(basic_kinds) / sizeof(basic_kinds[0]);
+		    i++) {
+			if (!(roles & basic_kinds[i].role))
+				continue;
+			if ((rc = auth_cred(r, &basic_kinds[i], user, pass)))
+				break;
+		}
+		explicit_bzero(pass, strlen(pass));
+		free(user);
+		free(pass);
+		if (rc == -1)
+			return 500;
+		return rc == 1 ? 0 : req_fail(r, 401, "invalid credentials");
+	}
+	if (r->authz != NULL && strncasecmp(r->authz, "Bearer ", 7) == 0) {
+		tok = r->authz + 7;
+		while (*tok == ' ')
+			tok++;
+		if (strlen(tok) > 256)
+			return req_fail(r, 401, "invalid token");
+		if ((rc = auth_bearer(r, roles, tok)) == -1)
+			return 500;
+		return rc == 1 ? 0 : req_fail(r, 401, "invalid token");
+	}
+	if (r->authz != NULL)
+		return req_fail(r, 401, "unsupported authorization scheme");
+	if (roles & ROLE_SESSION) {
+		if ((rc = auth_session(r)) == -1)
+			return 500;
+		if (rc == 1)
+			return 0;
+	}
+	return req_fail(r, 401, "authentication required");
+}

@@ -1,0 +1,29 @@
+/*
+ * The audit log: one row per mutation, written by the caller inside the
+ * transaction of the change it records, so both commit or neither does.
+ */
+#include "config.h"
+
+#include <json-c/json.h>
+
+#include "extern.h"
+
+/*
+ * Record action on target (kind, id) by r's principal, with optional
+ * before/after snapshots (borrowed; never pass secrets). 0 or -1.
+ */
+int
+db_audit(struct req *r, const char *action, const char *kind, long long id,
+    struct json_object *before, struct json_object *after)
+{
+	struct dbp	 p[7];
+
+	p[0] = dbp_str(r->pr.label[0] ? r->pr.label : "anonymous");
+	p[1] = dbp_str(action);
+	p[2] = dbp_str(kind);
+	p[3] = id > 0 ? dbp_int(id) : dbp_null();
+	p[4] = dbp_str(before ? json_text(before) : NULL);
+	p[5] = dbp_str(after ? json_text(after) : NULL);
+	p[6] = dbp_str(r->id);
+	return db_exec(r->db, STMT_AUDIT_ADD, p, 7, NULL, NULL) == 1 ? 0 : -1;
+}

@@ -1,0 +1,567 @@
+/*
+ * One FastCGI request: read the parameters and the capped body into a
+ * struct req (copies: FCGX_Finish_r frees its own), and write replies.
+ * Every header goes through req_header, which refuses CR and LF.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <fcgiapp.h>
+#include <json-c/json.h>
+
+#include "extern.h"
+
+#define QS_MAX		64
+#define HDR_MAX		4096
+
+static const char *const methods[M__MAX] = {
+	[M_GET] = "GET",
+	[M_HEAD] = "HEAD",
+	[M_POST] = "POST",
+	[M_PUT] = "PUT",
+	[M_PATCH] = "PATCH",
+	[M_DELETE] = "DELETE",
+	[M_OPTIONS] = "OPTIONS",
+};
+
+const char *
+method_name(enum method m)
+{
+	return m < M__MAX ? methods[m] : "?";
+}
+
+static const char *
+status_text(int s)
+{
+	switch (s) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 406: return "Not Acceptable";
+	case 409: return "Conflict";
+	case 410: return "Gone";
+	case 411: return "Length Required";
+	case 412: return "Precondition Failed";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 423: return "Locked";
+	case 428: return "Precondition Required";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+/* A copy of FastCGI parameter name, or NULL; bounded. */
+static char *
+param_dup(struct req *r, const char *name)
+{
+	const char	*v;
+
+	v = FCGX_GetParam(name, ((FCGX_Request *)r->fcgi)->envp);
+	if (v == NULL)
+		return NULL;
+	return xstrndup(v, HDR_MAX);
+}
+
+void
+req_init(struct req *r, void *fcgi, const struct conf *c, struct db *db)
+{
+	memset(r, 0, sizeof(*r));
+	r->fcgi = fcgi;
+	r->conf = c;
+	r->db = db;
+	r->errstyle = ES_PROBLEM;
+}
+
+/* Split and decode the query string; 0 or -1 on a bad escape. */
+static int
+req_parse_qs(struct req *r)
+{
+	const char	*p = r->query, *amp, *eq;
+	size_t		 len;
+	char		*k, *v;
+
+	r->qs = xcalloc(QS_MAX, sizeof(struct qsp));
+	while (*p != '\0') {
+		amp = p + strcspn(p, "&");
+		len = (size_t)(amp - p);
+		if (len > 0) {
+			if (r->qsz == QS_MAX)
+				return -1;
+			eq = memchr(p, '=', len);
+			if (url_decode(p, eq ? (size_t)(eq - p) : len, 1, &k) == -1)
+				return -1;
+			if (url_decode(eq ? eq + 1 : "", eq ?
+			    (size_t)(amp - eq - 1) : 0, 1, &v) == -1) {
+				free(k);
+				return -1;
+			}
+			r->qs[r->qsz].key = k;
+			r->qs[r->qsz++].val = v;
+		}
+		p = *amp ? amp + 1 : amp;
+	}
+	return 0;
+}
+
+/*
+ * Fill r from the FastCGI request: method, path, query, headers we use,
+ * request id and the body (at most conf->body_max bytes). Returns 0, or
+ * the HTTP status to answer (400, 411, 413) with r's error set.
+ */
+int
+req_read(struct req *r)
+{
+	FCGX_Request	*fr = r->fcgi;
+	const char	*m, *uri, *cl, *rid;
+	char		*raw = NULL, *q;
+	long long	 len = 0;
+	size_t		 i;
+	int		 n;
+
+	rid = FCGX_GetParam("REQUEST_ID", fr->envp);
+	if (rid != NULL && strlen(rid) == 32 && strspn(rid,
+	    "0123456789abcdef") == 32)
+		memcpy(r->id, rid, 33);
+	else {
+		unsigned char	 b[16];
+		char		*h;
+
+		crypto_random(b, sizeof(b));
+		h = hex_encode(b, sizeof(b));
+		memcpy(r->id, h, 33);
+		free(h);
+	}
+	log_reqid(r->id);
+
+	r->method = M__MAX;
+	if ((m = FCGX_GetParam("REQUEST_METHOD", fr->envp)) != NULL)
+		for (i = 0; i < M__MAX; i++)
+			if (strcmp(m, methods[i]) == 0)
+				r->method = (enum method)i;
+
+	r->ctype = param_dup(r, "CONTENT_TYPE");
+	r->authz = param_dup(r, "HTTP_AUTHORIZATION");
+	r->cookie = param_dup(r, "HTTP_COOKIE");
+	r->if_match = param_dup(r, "HTTP_IF_MATCH");
+	r->if_none_match = param_dup(r, "HTTP_IF_NONE_MATCH");
+	r->idem_key = param_dup(r, "HTTP_IDEMPOTENCY_KEY");
+	r->origin = param_dup(r, "HTTP_ORIGIN");
+	r->fetch_site = param_dup(r, "HTTP_SEC_FETCH_SITE");
+	r->remote_addr = param_dup(r, "REMOTE_ADDR");
+	r->user_agent = param_dup(r, "HTTP_USER_AGENT");
+	r->ssl_verify = param_dup(r, "SSL_CLIENT_VERIFY");
+	r->ssl_fp = param_dup(r, "SSL_CLIENT_FINGERPRINT");
+	r->ssl_serial = param_dup(r, "SSL_CLIENT_SERIAL");
+
+	/* The path: raw URI without the query, then normalised. */
+	if ((uri = FCGX_GetParam("REQUEST_URI", fr->envp)) == NULL)
+		uri = "/";
+	q = strchr(uri, '?');
+	raw = q ? xstrndup(uri, (size_t)(q - uri)) : xstrdup(uri);
+	r->query = xstrdup(q ? q + 1 : "");
+	n = path_normalise(raw, &r->path);
+	free(raw);
+	if (n == -1) {
+		r->path = xstrdup("/");
+		return req_fail(r, 400, "the request path is malformed");
+	}
+	if (req_parse_qs(r) == -1)
+		return req_fail(r, 400, "the query string is malformed");
+
+	/* The body: exactly CONTENT_LENGTH bytes, capped. */
+	cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	if (cl != NULL && *cl != '\0' &&
+	    num_parse(cl, 0, INT64_MAX / 2, &len) == -1)
+		return req_fail(r, 400, "Content-Length is malformed");
+	if (len > r->conf->body_max)
+		return req_fail(r, 413, "the body is larger than %lld bytes",
+		    r->conf->body_max);
+	r->body = xmalloc((size_t)len + 1);
+	if (len > 0 && (n = FCGX_GetStr(r->body, (int)len, fr->in)) != len)
+		return req_fail(r, 400, "the body is shorter than "
+		    "Content-Length");
+	r->body[len] = '\0';
+	r->bodysz = (size_t)len;
+	return 0;
+}
+
+void
+req_free(struct req *r)
+{
+	size_t	 i;
+
+	free(r->path);
+	free(r->query);
+	for (i = 0; i < r->qsz; i++) {
+		free(r->qs[i].key);
+		free(r->qs[i].val);
+	}
+	free(r->qs);
+	if (r->body != NULL)
+		explicit_bzero(r->body, r->bodysz);
+	free(r->body);
+	free(r->ctype);
+	if (r->authz != NULL)
+		explicit_bzero(r->authz, strlen(r->authz));
+	free(r->authz);
+	free(r->cookie);
+	free(r->if_match);
+	free(r->if_none_match);
+	free(r->idem_key);
+	free(r->origin);
+	free(r->fetch_site);
+	free(r->remote_addr);
+	free(r->user_agent);
+	free(r->ssl_verify);
+	free(r->ssl_fp);
+	free(r->ssl_serial);
+	for (i = 0; i < r->resphsz; i++)
+		free(r->resph[i]);
+	for (i = 0; i < r->pvsz; i++)
+		free(r->pv[i]);
+	free(r->err_title);
+	free(r->err_detail);
+	for (i = 0; i < r->ferrsz; i++) {
+		free(r->ferr[i].field);
+		free(r->ferr[i].msg);
+	}
+	log_reqid(NULL);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The first value of query parameter key (borrowed), or NULL. */
+const char *
+req_qs(const struct req *r, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->qsz; i++)
+		if (strcmp(r->qs[i].key, key) == 0)
+			return r->qs[i].val;
+	return NULL;
+}
+
+/*
+ * Queue a response header. Returns 0, or -1 (logged, header dropped) if
+ * the name or value holds CR, LF or NUL or the table is full.
+ */
+int
+req_header(struct req *r, const char *name, const char *value)
+{
+	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL) {
+		log_warnx("refused a header with CR/LF: %s", name);
+		return -1;
+	}
+	if (r->resphsz == RESPH_MAX) {
+		log_warnx("too many response headers");
+		return -1;
+	}
+	r->resph[r->resphsz++] = xasprintf("%s: %s", name, value);
+	return 0;
+}
+
+/* Set the error's detail; returns status so handlers can return it. */
+int
+req_fail(struct req *r, int status, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	free(r->err_detail);
+	va_start(ap, fmt);
+	if (vasprintf(&r->err_detail, fmt, ap) == -1)
+		fatal("vasprintf");
+	va_end(ap);
+	return status;
+}
+
+/* Record a field error; returns -1 so validators can return it. */
+int
+req_field(struct req *r, const char *field, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	if (r->ferrsz == FERR_MAX)
+		return -1;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		fatal("vasprintf");
+	va_end(ap);
+	r->ferr[r->ferrsz].field = xstrdup(field);
+	r->ferr[r->ferrsz++].msg = msg;
+	return -1;
+}
+
+static int
+has_header(const struct req *r, const char *name)
+{
+	size_t	 i, n = strlen(name);
+
+	for (i = 0; i < r->resphsz; i++)
+		if (strncasecmp(r->resph[i], name, n) == 0 &&
+		    r->resph[i][n] == ':')
+			return 1;
+	return 0;
+}
+
+/*
+ * Write a complete response. Returns status. HEAD and 304 carry no body.
+ */
+int
+reply_raw(struct req *r, int status, const char *ctype, const void *body,
+    size_t sz)
+{
+	FCGX_Stream	*out = ((FCGX_Request *)r->fcgi)->out;
+	size_t		 i;
+
+	if (r->replied)
+		return status;
+	r->replied = 1;
+	r->status = status;
+	FCGX_FPrintF(out, "Status: %d %s\r\n", status, status_text(status));
+	if (ctype != NULL && status != 304)
+		FCGX_FPrintF(out, "Content-Type: %s\r\n", ctype);
+	FCGX_FPrintF(out, "X-Content-Type-Options: nosniff\r\n");
+	FCGX_FPrintF(out, "X-Request-Id: %s\r\n", r->id);
+	if (!has_header(r, "Cache-Control"))
+		FCGX_FPrintF(out, "Cache-Control: no-store\r\n");
+	for (i = 0; i < r->resphsz; i++)
+		FCGX_FPrintF(out, "%s\r\n", r->resph[i]);
+	if (status != 304 && status != 204)
+		FCGX_FPrintF(out, "Content-Length: %lu\r\n",
+		    (unsigned long)(r->method == M_HEAD ? 0 : sz));
+	FCGX_PutS("\r\n", out);
+	if (r->method != M_HEAD && status != 304 && status != 204 && sz > 0)
+		FCGX_PutStr(body, (int)sz, out);
+	return status;
+}
+
+/* Serialise o (owned: put here) as application/json. Returns status. */
+int
+reply_json(struct req *r, int status, struct json_object *o)
+{
+	const char	*s = json_text(o);
+
+	reply_raw(r, status, "application/json", s, strlen(s));
+	json_object_put(o);
+	return status;
+}
+
+/* As reply_json, with the JSON:API media type. */
+int
+reply_jsonapi(struct req *r, int status, struct json_object *o)
+{
+	const char	*s = json_text(o);
+
+	reply_raw(r, status, "application/vnd.api+json", s, strlen(s));
+	json_object_put(o);
+	return status;
+}
+
+int
+reply_empty(struct req *r, int status)
+{
+	return reply_raw(r, status, NULL, NULL, 0);
+}
+
+/* A redirect to a local path or our own URL. Returns status. */
+int
+reply_redirect(struct req *r, int status, const char *location)
+{
+	if (req_header(r, "Location", location) == -1)
+		return reply_error(r, 500);
+	return reply_raw(r, status, "text/plain; charset=utf-8", "", 0);
+}
+
+static const char *
+error_title(int status)
+{
+	return status_text(status);
+}
+
+/* The problem "type" for a status: a stable URI per kind of problem. */
+static const char *
+problem_type(int status)
+{
+	switch (status) {
+	case 400: return "urn:agora:problem:invalid-request";
+	case 401: return "urn:agora:problem:unauthenticated";
+	case 403: return "urn:agora:problem:forbidden";
+	case 404: return "urn:agora:problem:not-found";
+	case 405: return "urn:agora:problem:method-not-allowed";
+	case 409: return "urn:agora:problem:conflict";
+	case 412: return "urn:agora:problem:precondition-failed";
+	case 413: return "urn:agora:problem:too-large";
+	case 415: return "urn:agora:problem:unsupported-media-type";
+	case 422: return "urn:agora:problem:unprocessable";
+	case 429: return "urn:agora:problem:rate-limited";
+	case 503: return "urn:agora:problem:unavailable";
+	default: return "about:blank";
+	}
+}
+
+/*
+ * Write the error body for status in the route's style, from r's error
+ * (detail and field errors). Returns status.
+ */
+int
+reply_error(struct req *r, int status)
+{
+	struct json_object	*o, *a, *e, *src;
+	char			 st[8], buf[512];
+	size_t			 i;
+	const char		*detail;
+
+	detail = r->err_detail;
+	if (detail == NULL && r->ferrsz > 0)
+		detail = "some fields are invalid";
+	if (detail == NULL)
+		detail = error_title(status);
+	if (status == 503) {
+		snprintf(st, sizeof(st), "%d", r->retry_after ?
+		    r->retry_after : 1);
+		req_header(r, "Retry-After", st);
+	}
+
+	switch (r->errstyle) {
+	case ES_HTML:
+		return html_error(r, status);
+	case ES_SIMPLE:
+		o = json_object_new_object();
+		if (r->ferrsz > 0) {
+			snprintf(buf, sizeof(buf), "%s: %s", r->ferr[0].field,
+			    r->ferr[0].msg);
+			jadd_str(o, "error", buf);
+		} else
+			jadd_str(o, "error", detail);
+		return reply_json(r, status, o);
+	case ES_JSONAPI:
+		o = json_object_new_object();
+		a = json_object_new_array();
+		snprintf(st, sizeof(st), "%d", status);
+		if (r->ferrsz == 0) {
+			e = json_object_new_object();
+			jadd_str(e, "title", error_title(status));
+			jadd_str(e, "detail", detail);
+			jadd_str(e, "status", st);
+			jappend(a, e);
+		}
+		for (i = 0; i < r->ferrsz; i++) {
+			e = json_object_new_object();
+			jadd_str(e, "title", error_title(status));
+			snprintf(buf, sizeof(buf), "%s %s", r->ferr[i].field,
+			    r->ferr[i].msg);
+			jadd_str(e, "detail", buf);
+			jadd_str(e, "status", st);
+			src = json_object_new_object();
+			jadd_str(src, "parameter", r->ferr[i].field);
+			jadd(e, "source", src);
+			jappend(a, e);
+		}
+		jadd(o, "errors", a);
+		return reply_jsonapi(r, status, o);
+	default:
+		break;
+	}
+
+	o = json_object_new_object();
+	jadd_str(o, "type", problem_type(status));
+	jadd_str(o, "title", error_title(status));
+	jadd_int(o, "status", status);
+	jadd_str(o, "detail", detail);
+	if (r->ferrsz > 0) {
+		a = json_object_new_array();
+		for (i = 0; i < r->ferrsz; i++) {
+			e = json_object_new_object();
+			jadd_str(e, "field", r->ferr[i].field);
+			jadd_str(e, "detail", r->ferr[i].msg);
+			jappend(a, e);
+		}
+		jadd(o, "errors", a);
+	}
+	jadd_str(o, "request_id", r->id);
+	{
+		const char *s = json_text(o);
+
+		reply_raw(r, status, "application/problem+json", s, strlen(s));
+		json_object_put(o);
+	}
+	return status;
+}
+
+/*
+ * 1 if an entity tag list header (If-None-Match or If-Match) names etag
+ * (quoted, weak or strong) or is "*".
+ */
+static int
+etag_in(const char *hdr, const char *etag)
+{
+	const char	*p = hdr, *e;
+	size_t		 n = strlen(etag);
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		e = p + strcspn(p, ",");
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if ((size_t)(e - p) == n && strncmp(p, etag, n) == 0)
+			return 1;
+		p = e;
+		while (*p != '\0' && *p != ',')
+			p++;
+	}
+	return 0;
+}
+
+/* 1 if If-None-Match matches etag (answer 304). etag is quoted. */
+int
+req_etag_match(const struct req *r, const char *etag)
+{
+	return r->if_none_match != NULL && etag_in(r->if_none_match, etag);
+}
+
+/* 1 if If-Match is absent or matches etag, 0 if it names another. */
+int
+req_if_match(const struct req *r, const char *etag)
+{
+	return r->if_match == NULL || etag_in(r->if_match, etag);
+}
+
+/* Fingerprint of a request for Idempotency-Key: method, path, body. */
+int
+req_idem_hash(const struct req *r, unsigned char out[32])
+{
+	struct buf	 b = { 0 };
+
+	if (buf_printf(&b, "%s %s\n", method_name(r->method), r->path) == -1 ||
+	    buf_add(&b, r->body ? r->body : "", r->bodysz) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	crypto_sha256(b.p, b.len, out);
+	buf_free(&b);
+	return 0;
+}

@@ -1,0 +1,110 @@
+/*
+ * Idempotency-Key (draft-ietf-httpapi-idempotency-key-header): the first
+ * answer to a create is kept, sealed with the data key because it may
+ * hold a secret shown once, and a retry with the same key and the same
+ * request gets that answer again instead of a conflict.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+/* 1 if the key is 1..255 printable ASCII bytes. */
+static int
+idem_key_ok(const char *k)
+{
+	size_t	 i, n = strlen(k);
+
+	if (n == 0 || n > 255)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)k[i] < 0x21 || (unsigned char)k[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+/*
+ * Before a create. Returns 0 to proceed (no key, or a key not seen
+ * yet), or the status of a response already written: the stored answer
+ * replayed, 422 for a key reused with another request, 400 for a
+ * malformed key, 500 on database error (not written).
+ */
+int
+idem_replay(struct req *r, const char *principal)
+{
+	struct dbres	*rs = NULL;
+	struct dbp	 p[3];
+	unsigned char	 h[32], *body = NULL;
+	size_t		 bodysz;
+	int		 st;
+
+	if (r->idem_key == NULL)
+		return 0;
+	if (!idem_key_ok(r->idem_key)) {
+		req_field(r, "Idempotency-Key", "must be 1 to 255 printable "
+		    "characters");
+		return reply_error(r, req_fail(r, 400, "bad Idempotency-Key"));
+	}
+	p[0] = dbp_str(principal);
+	p[1] = dbp_str(r->idem_key);
+	p[2] = dbp_int(r->conf->idem_ttl);
+	(void)db_exec(r->db, STMT_IDEM_PURGE, p, 3, NULL, NULL);
+	if (db_query(r->db, STMT_IDEM_FIND, p, 3, &rs) == -1)
+		return 500;
+	if (rs->nrow == 0) {
+		dbres_free(rs);
+		return 0;
+	}
+	if (req_idem_hash(r, h) == -1 || rs->cell[0].sz != 32 ||
+	    !crypto_eq(dbres_str(rs, 0, 0), h, 32)) {
+		dbres_free(rs);
+		return reply_error(r, req_fail(r, 422, "this Idempotency-Key "
+		    "was used for a different request"));
+	}
+	st = (int)dbres_int(rs, 0, 1);
+	if (crypto_open(r->conf->data_key,
+	    (const unsigned char *)dbres_str(rs, 0, 2), rs->cell[2].sz,
+	    &body, &bodysz) == -1) {
+		dbres_free(rs);
+		log_warnx("stored answer does not open (data_key changed?)");
+		return 500;
+	}
+	dbres_free(rs);
+	req_header(r, "Idempotent-Replayed", "true");
+	reply_raw(r, st, "application/json", body, bodysz);
+	explicit_bzero(body, bodysz);
+	free(body);
+	return st;
+}
+
+/*
+ * Inside the create's transaction: keep its answer. Returns 1 (kept or no
+ * key), 0 (a concurrent request holds the same key: roll back and answer
+ * 409) or -1 (error).
+ */
+int
+idem_store(struct req *r, const char *principal, int status,
+    const char *json)
+{
+	struct dbp	 p[5];
+	unsigned char	 h[32], *sealed;
+	size_t		 sz;
+	int		 rc;
+
+	if (r->idem_key == NULL)
+		return 1;
+	if (req_idem_hash(r, h) == -1 ||
+	    crypto_seal(r->conf->data_key, json, strlen(json), &sealed,
+	    &sz) == -1)
+		return -1;
+	p[0] = dbp_str(principal);
+	p[1] = dbp_str(r->idem_key);
+	p[2] = dbp_blob(h, sizeof(h));
+	p[3] = dbp_int(status);
+	p[4] = dbp_blob(sealed, sz);
+	rc = db_exec(r->db, STMT_IDEM_ADD, p, 5, NULL, NULL);
+	free(sealed);
+	return rc;
+}

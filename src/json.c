@@ -1,0 +1,395 @@
+/*
+ * JSON in and out. Input: json-c in strict, UTF-8-validating mode with a
+ * small depth, plus the checks json-c leaves to us (duplicate keys, NUL
+ * in strings, single quotes, NaN), then a field table per body so that
+ * handlers only see typed, validated values. Output: small helpers that
+ * never leak a child when an add fails.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "extern.h"
+
+#define JSON_DEPTH	8
+
+/*
+ * Count the keys of every object in raw JSON text that json-c accepted;
+ * -1 if a single-quoted token appears outside a string (json-c's strict
+ * mode lets it through).
+ */
+static long
+raw_keys(const char *p, size_t sz)
+{
+	size_t	 i, j;
+	long	 n = 0;
+
+	for (i = 0; i < sz; i++) {
+		if (p[i] == '\'')
+			return -1;
+		if (p[i] != '"')
+			continue;
+		for (i++; i < sz && p[i] != '"'; i++)
+			if (p[i] == '\\')
+				i++;
+		for (j = i + 1; j < sz && strchr(" \t\r\n", p[j]); j++)
+			continue;
+		if (j < sz && p[j] == ':')
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Walk a parsed tree: count keys, refuse non-finite numbers and strings
+ * with an embedded NUL. Returns the key count or -1.
+ */
+static long
+tree_keys(struct json_object *o)
+{
+	long		 n = 0, k;
+	size_t		 i, len;
+	const char	*s;
+
+	switch (json_object_get_type(o)) {
+	case json_type_object:
+		json_object_object_foreach(o, key, val) {
+			n++;
+			if ((k = tree_keys(val)) == -1)
+				return -1;
+			n += k;
+			(void)key;
+		}
+		return n;
+	case json_type_array:
+		len = json_object_array_length(o);
+		for (i = 0; i < len; i++) {
+			if ((k = tree_keys(json_object_array_get_idx(o, i)))
+			    == -1)
+				return -1;
+			n += k;
+		}
+		return n;
+	case json_type_double:
+		return isfinite(json_object_get_double(o)) ? 0 : -1;
+	case json_type_string:
+		s = json_object_get_string(o);
+		return strlen(s) == (size_t)json_object_get_string_len(o) ?
+		    0 : -1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Parse text as strict JSON with our extra rules; any top-level type.
+ * Returns an owned object (put it), or NULL.
+ */
+struct json_object *
+json_parse_text(const char *p, size_t sz)
+{
+	struct json_tokener	*tok;
+	struct json_object	*o;
+	long			 rk, tk;
+
+	if (sz == 0 || sz > INT32_MAX || memchr(p, '\0', sz) != NULL)
+		return NULL;
+	if ((rk = raw_keys(p, sz)) == -1)
+		return NULL;
+	if ((tok = json_tokener_new_ex(JSON_DEPTH)) == NULL)
+		fatalx("json_tokener_new_ex");
+	json_tokener_set_flags(tok,
+	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, p, (int)sz);
+	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != sz) {
+		json_object_put(o);
+		json_tokener_free(tok);
+		return NULL;
+	}
+	json_tokener_free(tok);
+	if ((tk = tree_keys(o)) == -1 || tk != rk) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* 1 if the Content-Type is JSON (application/json or vnd.api+json). */
+static int
+ctype_json(const char *ct)
+{
+	size_t	 n;
+
+	if (ct == NULL)
+		return 0;
+	n = strcspn(ct, "; \t");
+	return (n == 16 && strncasecmp(ct, "application/json", n) == 0) ||
+	    (n == 24 && strncasecmp(ct, "application/vnd.api+json", n) == 0);
+}
+
+/*
+ * The request body as a JSON object. Returns 0 with an owned *out, or the
+ * HTTP status to answer (415, 400) with r's error set.
+ */
+int
+json_body(struct req *r, struct json_object **out)
+{
+	struct json_object	*o;
+
+	*out = NULL;
+	if (!ctype_json(r->ctype))
+		return req_fail(r, 415, "Content-Type must be "
+		    "application/json");
+	if (r->bodysz == 0)
+		return req_fail(r, 400, "the request body is empty");
+	if ((o = json_parse_text(r->body, r->bodysz)) == NULL)
+		return req_fail(r, 400, "the body is not valid JSON (strict "
+		    "syntax, UTF-8, no duplicate keys, no NUL, depth %d)",
+		    JSON_DEPTH);
+	if (!json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return req_fail(r, 400, "the body must be a JSON object");
+	}
+	*out = o;
+	return 0;
+}
+
+static const char *const jtnames[JT__MAX] = {
+	[JT_STR] = "a string",
+	[JT_INT] = "an integer",
+	[JT_BOOL] = "a boolean",
+	[JT_OBJ] = "an object",
+	[JT_ARR] = "an array",
+	[JT_ANY] = "a value",
+};
+
+/* Check one value against its field row; 0 or -1 (field error added). */
+static int
+json_check_one(struct req *r, const struct jfield *f, const char *name,
+    struct json_object *v)
+{
+	long long	 n;
+	size_t		 len;
+
+	if (v == NULL) {
+		if (f->nullable)
+			return 0;
+		return req_field(r, name, "must not be null");
+	}
+	switch (f->type) {
+	case JT_STR:
+		if (!json_object_is_type(v, json_type_string))
+			break;
+		len = (size_t)json_object_get_string_len(v);
+		if ((long long)len < f->min || (long long)len > f->max)
+			return req_field(r, name, "must be %lld to %lld "
+			    "bytes long", f->min, f->max);
+		goto fn;
+	case JT_INT:
+		if (!json_object_is_type(v, json_type_int))
+			break;
+		n = json_object_get_int64(v);
+		if (n < f->min || n > f->max || n == INT64_MAX ||
+		    n == INT64_MIN)
+			return req_field(r, name, "must be an integer from "
+			    "%lld to %lld", f->min, f->max);
+		goto fn;
+	case JT_BOOL:
+		if (!json_object_is_type(v, json_type_boolean))
+			break;
+		goto fn;
+	case JT_OBJ:
+		if (!json_object_is_type(v, json_type_object))
+			break;
+		goto fn;
+	case JT_ARR:
+		if (!json_object_is_type(v, json_type_array))
+			break;
+		len = json_object_array_length(v);
+		if ((long long)len < f->min || (long long)len > f->max)
+			return req_field(r, name, "must have %lld to %lld "
+			    "items", f->min, f->max);
+		goto fn;
+	case JT_ANY:
+		goto fn;
+	default:
+		abort();
+	}
+	return req_field(r, name, "must be %s", jtnames[f->type]);
+fn:
+	if (f->fn != NULL)
+		return f->fn(r, name, v);
+	return 0;
+}
+
+/*
+ * Check object o against a field table (terminated by a NULL key):
+ * unknown keys, missing required keys, types and ranges. prefix names
+ * nested objects in errors ("endpoints."). Returns 0, or -1 with every
+ * problem recorded as a field error on r.
+ */
+int
+json_check(struct req *r, struct json_object *o, const struct jfield *fs,
+    const char *prefix)
+{
+	const struct jfield	*f;
+	struct json_object	*v;
+	char			 name[128];
+	int			 bad = 0;
+
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		for (f = fs; f->key != NULL; f++)
+			if (strcmp(f->key, key) == 0)
+				break;
+		if (f->key == NULL) {
+			snprintf(name, sizeof(name), "%s%s", prefix, key);
+			req_field(r, name, "is not a known field or cannot "
+			    "be set");
+			bad = 1;
+		}
+	}
+	for (f = fs; f->key != NULL; f++) {
+		snprintf(name, sizeof(name), "%s%s", prefix, f->key);
+		if (!json_object_object_get_ex(o, f->key, &v)) {
+			if (f->required) {
+				req_field(r, name, "is required");
+				bad = 1;
+			}
+			continue;
+		}
+		if (json_check_one(r, f, name, v) == -1)
+			bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+/*
+ * Typed getters: 1 and *out set when the key holds that type, 0 when it
+ * is absent or null, -1 when it holds another type. *out is borrowed.
+ */
+int
+json_get_str(struct json_object *o, const char *key, const char **out)
+{
+	struct json_object	*v;
+
+	*out = NULL;
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) || v == NULL)
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return -1;
+	*out = json_object_get_string(v);
+	return 1;
+}
+
+int
+json_get_int(struct json_object *o, const char *key, long long *out)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) || v == NULL)
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return -1;
+	*out = json_object_get_int64(v);
+	return 1;
+}
+
+int
+json_get_bool(struct json_object *o, const char *key, int *out)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) || v == NULL)
+		return 0;
+	if (!json_object_is_type(v, json_type_boolean))
+		return -1;
+	*out = json_object_get_boolean(v);
+	return 1;
+}
+
+/* The value at key (borrowed), or NULL when absent or null. */
+struct json_object *
+json_get(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+/* Add val (owned) under key; on failure val is put, never leaked. */
+void
+jadd(struct json_object *o, const char *key, struct json_object *val)
+{
+	if (json_object_object_add(o, key, val) != 0) {
+		json_object_put(val);
+		fatalx("json_object_object_add");
+	}
+}
+
+/* Add a string, or JSON null for a NULL C string. */
+void
+jadd_str(struct json_object *o, const char *key, const char *s)
+{
+	jadd(o, key, jstr_or_null(s));
+}
+
+void
+jadd_int(struct json_object *o, const char *key, long long v)
+{
+	jadd(o, key, json_object_new_int64(v));
+}
+
+void
+jadd_bool(struct json_object *o, const char *key, int v)
+{
+	jadd(o, key, json_object_new_boolean(v));
+}
+
+void
+jappend(struct json_object *a, struct json_object *val)
+{
+	if (json_object_array_add(a, val) != 0) {
+		json_object_put(val);
+		fatalx("json_object_array_add");
+	}
+}
+
+struct json_object *
+jstr_or_null(const char *s)
+{
+	return s == NULL ? NULL : json_object_new_string(s);
+}
+
+/*
+ * Stored JSON text (a column we wrote ourselves) back into an object;
+ * owned. Falls back to null if the text is not JSON (logged).
+ */
+struct json_object *
+json_from_text(const char *s)
+{
+	struct json_object	*o;
+
+	if (s == NULL)
+		return NULL;
+	if ((o = json_parse_text(s, strlen(s))) == NULL)
+		log_warnx("stored JSON does not parse");
+	return o;
+}
+
+/* Compact text of o, owned by o. */
+const char *
+json_text(struct json_object *o)
+{
+	return json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+}

@@ -1,0 +1,105 @@
+/*
+ * agora-fcgi: one FastCGI worker. spawn-fcgi hands it the listening
+ * socket on fd 0; multiwatch runs several and replaces any that die.
+ * SIGTERM while idle exits at once; during a request, after it.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "extern.h"
+
+static volatile sig_atomic_t	 busy;
+static volatile sig_atomic_t	 quit;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	if (!busy)
+		_exit(0);
+	quit = 1;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct conf		 conf;
+	struct sigaction	 sa;
+	struct db		*db;
+	struct req		 r;
+	FCGX_Request		 fr;
+	char			 err[256];
+	double			 t0;
+	int			 st, ch;
+	const char		*path = NULL;
+
+	while ((ch = getopt(argc, argv, "c:")) != -1)
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: agora-fcgi [-c conf]\n");
+			return 2;
+		}
+	if (path == NULL)
+		path = conf_path();
+	log_init("agora-fcgi", LOGL_INFO);
+	if (conf_load(path, &conf, err, sizeof(err)) == -1)
+		fatalx("%s: %s", path, err);
+	log_setlevel(conf.log_level);
+
+	if (FCGX_Init() != 0)
+		fatalx("FCGX_Init");
+	if (FCGX_InitRequest(&fr, 0, 0) != 0)
+		fatalx("FCGX_InitRequest");
+
+	/* After libfcgi's own handlers: ours decide when to stop. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	db = db_open(&conf, 0);
+	log_info("worker ready");
+
+	while (!quit && FCGX_Accept_r(&fr) >= 0) {
+		busy = 1;
+		t0 = now_ms();
+		req_init(&r, &fr, &conf, db);
+		if ((st = req_read(&r)) != 0)
+			st = reply_error(&r, st);
+		else
+			st = route_dispatch(&r);
+		log_access(method_name(r.method), r.path ? r.path : "-", st,
+		    now_ms() - t0, r.pr.label[0] ? r.pr.label : "-");
+		req_free(&r);
+		FCGX_Finish_r(&fr);
+		busy = 0;
+	}
+	log_info("worker stopping");
+	db_close(db);
+	conf_free(&conf);
+	return 0;
+}

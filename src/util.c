@@ -1,0 +1,359 @@
+/*
+ * Small helpers: allocation that cannot fail (a worker that runs out of
+ * memory logs and exits; the supervisor replaces it), bounded number
+ * parsing, growable buffers with a hard maximum, and encodings.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "extern.h"
+
+#define BUF_MAX_DEFAULT	(16 * 1024 * 1024)
+
+/* malloc(3) or exit: returns owned memory, never NULL. */
+void *
+xmalloc(size_t sz)
+{
+	void	*p;
+
+	if ((p = malloc(sz == 0 ? 1 : sz)) == NULL)
+		fatal("malloc %zu", sz);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t sz)
+{
+	void	*p;
+
+	if ((p = calloc(n == 0 ? 1 : n, sz == 0 ? 1 : sz)) == NULL)
+		fatal("calloc %zu x %zu", n, sz);
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t sz)
+{
+	void	*np;
+
+	if (sz != 0 && n > SIZE_MAX / sz)
+		fatalx("reallocarray overflow");
+	if ((np = realloc(p, n * sz == 0 ? 1 : n * sz)) == NULL)
+		fatal("realloc");
+	return np;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		fatal("strdup");
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	if ((p = strndup(s, n)) == NULL)
+		fatal("strndup");
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+	int	 rc;
+
+	va_start(ap, fmt);
+	rc = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (rc == -1)
+		fatal("vasprintf");
+	return p;
+}
+
+/*
+ * Parse a whole decimal string into [min, max] (strtonum(3) semantics).
+ * Returns 0 and sets *out, or -1 on empty, junk, sign games or range.
+ */
+int
+num_parse(const char *s, long long min, long long max, long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	if (*s == '+')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Grow to hold need more bytes plus NUL; -1 past the maximum. */
+static int
+buf_grow(struct buf *b, size_t need)
+{
+	size_t	 max = b->max ? b->max : BUF_MAX_DEFAULT;
+	size_t	 ncap;
+
+	if (need > max || b->len > max - need)
+		return -1;
+	if (b->len + need + 1 <= b->cap)
+		return 0;
+	ncap = b->cap ? b->cap : 256;
+	while (ncap < b->len + need + 1)
+		ncap *= 2;
+	b->p = xreallocarray(b->p, ncap, 1);
+	b->cap = ncap;
+	return 0;
+}
+
+/* Append bytes; 0, or -1 when the buffer would pass its maximum. */
+int
+buf_add(struct buf *b, const void *p, size_t sz)
+{
+	if (buf_grow(b, sz) == -1)
+		return -1;
+	if (sz)
+		memcpy(b->p + b->len, p, sz);
+	b->len += sz;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int
+buf_puts(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 rc;
+
+	va_start(ap, fmt);
+	rc = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (rc == -1)
+		fatal("vasprintf");
+	rc = buf_add(b, s, (size_t)rc);
+	free(s);
+	return rc;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Lower-case hex of sz bytes; owned by the caller. */
+char *
+hex_encode(const unsigned char *p, size_t sz)
+{
+	static const char	 hx[] = "0123456789abcdef";
+	char			*s;
+	size_t			 i;
+
+	s = xmalloc(sz * 2 + 1);
+	for (i = 0; i < sz; i++) {
+		s[i * 2] = hx[p[i] >> 4];
+		s[i * 2 + 1] = hx[p[i] & 0xf];
+	}
+	s[sz * 2] = '\0';
+	return s;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode exactly sz bytes of hex (2 * sz characters); 0 or -1. */
+int
+hex_decode(const char *s, unsigned char *out, size_t sz)
+{
+	size_t	 i;
+	int	 hi, lo;
+
+	if (strlen(s) != sz * 2)
+		return -1;
+	for (i = 0; i < sz; i++) {
+		if ((hi = hexval(s[i * 2])) == -1 ||
+		    (lo = hexval(s[i * 2 + 1])) == -1)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static const char b64t[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Standard base64 with padding; owned by the caller. */
+char *
+b64_encode(const unsigned char *p, size_t sz)
+{
+	char	*s, *o;
+	size_t	 i;
+
+	o = s = xmalloc((sz + 2) / 3 * 4 + 1);
+	for (i = 0; i + 2 < sz; i += 3) {
+		*o++ = b64t[p[i] >> 2];
+		*o++ = b64t[(p[i] & 3) << 4 | p[i + 1] >> 4];
+		*o++ = b64t[(p[i + 1] & 0xf) << 2 | p[i + 2] >> 6];
+		*o++ = b64t[p[i + 2] & 0x3f];
+	}
+	if (i < sz) {
+		*o++ = b64t[p[i] >> 2];
+		if (i + 1 < sz) {
+			*o++ = b64t[(p[i] & 3) << 4 | p[i + 1] >> 4];
+			*o++ = b64t[(p[i + 1] & 0xf) << 2];
+		} else {
+			*o++ = b64t[(p[i] & 3) << 4];
+			*o++ = '=';
+		}
+		*o++ = '=';
+	}
+	*o = '\0';
+	return s;
+}
+
+/*
+ * Strict base64 (padding required, no whitespace). Returns 0 with an
+ * owned, NUL-terminated *out of *outsz bytes, or -1.
+ */
+int
+b64_decode(const char *s, size_t len, unsigned char **out, size_t *outsz)
+{
+	unsigned char	*o;
+	const char	*c;
+	size_t		 i, n = 0, pad = 0;
+	unsigned int	 v[4];
+	int		 k;
+
+	*out = NULL;
+	if (len % 4 != 0)
+		return -1;
+	o = xmalloc(len / 4 * 3 + 1);
+	for (i = 0; i < len; i += 4) {
+		for (k = 0; k < 4; k++) {
+			if (s[i + k] == '=' && i + 4 == len && k >= 2) {
+				v[k] = 0;
+				pad++;
+				continue;
+			}
+			if (pad || s[i + k] == '\0' ||
+			    (c = strchr(b64t, s[i + k])) == NULL) {
+				free(o);
+				return -1;
+			}
+			v[k] = (unsigned int)(c - b64t);
+		}
+		o[n++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
+		o[n++] = (unsigned char)((v[1] & 0xf) << 4 | v[2] >> 2);
+		o[n++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
+	}
+	n -= pad;
+	o[n] = '\0';
+	*out = o;
+	*outsz = n;
+	return 0;
+}
+
+/*
+ * Percent-decode len bytes ('+' is a space when plus is set, as in forms
+ * and query strings). Returns 0 with an owned string, or -1 on a bad
+ * escape or an encoded NUL.
+ */
+int
+url_decode(const char *s, size_t len, int plus, char **out)
+{
+	char	*o;
+	size_t	 i, n = 0;
+	int	 hi, lo;
+
+	*out = NULL;
+	o = xmalloc(len + 1);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+' && plus)
+			o[n++] = ' ';
+		else if (s[i] == '%') {
+			if (i + 2 >= len ||
+			    (hi = hexval(s[i + 1])) == -1 ||
+			    (lo = hexval(s[i + 2])) == -1 ||
+			    (hi == 0 && lo == 0)) {
+				free(o);
+				return -1;
+			}
+			o[n++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			o[n++] = s[i];
+	}
+	o[n] = '\0';
+	*out = o;
+	return 0;
+}
+
+/* Percent-encode all but unreserved characters; owned by the caller. */
+char *
+url_encode(const char *s)
+{
+	static const char	 hx[] = "0123456789ABCDEF";
+	char			*o, *p;
+
+	p = o = xmalloc(strlen(s) * 3 + 1);
+	for (; *s != '\0'; s++) {
+		if (isalnum((unsigned char)*s) || strchr("-._~", *s)) {
+			*p++ = *s;
+			continue;
+		}
+		*p++ = '%';
+		*p++ = hx[(unsigned char)*s >> 4];
+		*p++ = hx[(unsigned char)*s & 0xf];
+	}
+	*p = '\0';
+	return o;
+}
+
+/* RFC 3339 UTC time, "2026-01-02T03:04:05Z". */
+void
+time_iso8601(time_t t, char *out, size_t sz)
+{
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

@@ -1,0 +1,99 @@
+# lib.sh: helpers for the integration tests, sourced by each tNNNN-*.sh.
+# run.sh has started a scratch stack and exported:
+#	BASE		https://localhost:PORT
+#	CACERT		the CA certificate clients trust
+#	PREFIX		the stack's state directory
+#	AGORACTL	the agoractl binary (AGORA_CONF is exported too)
+#	ADMIN_TOKEN	an admin API token
+#	ADMIN_EMAIL, ADMIN_PASSWORD	the console admin
+# Output is TAP; finish prints "N passed, N failed".
+
+set -u
+T_N=0
+T_FAIL=0
+T_TMP=$(mktemp -d)
+trap 'rm -rf "$T_TMP"' EXIT
+BODY=$T_TMP/body
+HDRS=$T_TMP/headers
+STATUS=000
+
+pass() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
+fail() { T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1)); echo "not ok $T_N - $*"; }
+diag() { echo "# $*"; }
+
+# ok DESC COMMAND...: passes when the command succeeds.
+ok() {
+	local d=$1; shift
+	if "$@" >/dev/null 2>&1; then pass "$d"; else fail "$d"; fi
+}
+
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then pass "$3"; else
+		fail "$3"; diag "got '$1', want '$2'"; fi
+}
+
+# isnt GOT UNWANTED DESC
+isnt() {
+	if [ "$1" != "$2" ]; then pass "$3"; else
+		fail "$3"; diag "got '$1', which it must not be"; fi
+}
+
+# req METHOD PATH [curl args...]: sets STATUS, BODY (file), HDRS (file).
+req() {
+	local m=$1 p=$2; shift 2
+	STATUS=$(curl -sS --cacert "$CACERT" -X "$m" -o "$BODY" -D "$HDRS" \
+	    -w '%{http_code}' "$@" "$BASE$p" 2>"$T_TMP/curlerr") || STATUS=000
+}
+
+# Shorthands for the usual credentials and bodies.
+admin() { req "$1" "$2" -H "Authorization: Bearer $ADMIN_TOKEN" "${@:3}"; }
+json() { printf '%s' "-H" "Content-Type: application/json" "--data-binary" "$1"; }
+
+# status WANT DESC: check the last response status.
+status() {
+	if [ "$STATUS" = "$1" ]; then pass "$2"; else
+		fail "$2"; diag "status $STATUS, want $1"; diag "$(head -c 600 "$BODY")"; fi
+}
+
+# jqok FILTER DESC: the last body satisfies a jq -e filter.
+jqok() {
+	if jq -e "$1" "$BODY" >/dev/null 2>&1; then pass "$2"; else
+		fail "$2"; diag "jq -e '$1' failed on: $(head -c 600 "$BODY")"; fi
+}
+
+# jqv FILTER: print a value of the last body (raw).
+jqv() { jq -r "$1" "$BODY"; }
+
+# header NAME: a header of the last response (value only).
+header() {
+	grep -i "^$1:" "$HDRS" | head -1 | cut -d: -f2- | sed 's/^ //; s/\r$//'
+}
+
+# sql QUERY: run SQL as the database's root, tab-separated, no header.
+sql() {
+	mariadb --no-defaults -uroot --socket="$PREFIX/mysql/mysql.sock" \
+	    -N -B agora -e "$1"
+}
+
+# A checksum of every table, to prove a failed request changed nothing.
+db_checksum() {
+	sql "CHECKSUM TABLE marketplace, certificate, credential,
+	    registration_token, provider, app, environment, listing,
+	    listing_history, tenant, tenant_app, admin_user, admin_token,
+	    idempotency" | awk '{print $2}' | tr '\n' ' '
+}
+
+ctl() { "$AGORACTL" "$@"; }
+
+# regtoken [uses]: a fresh registration token.
+regtoken() { ctl registration-token create -u "${1:-1}" -e 1h -l test; }
+
+# b64 STRING: base64 without line breaks.
+b64() { printf '%s' "$1" | base64 -w0; }
+
+finish() {
+	echo "1..$T_N"
+	echo "$((T_N - T_FAIL)) passed, $T_FAIL failed"
+	[ "$T_FAIL" -eq 0 ]
+}

@@ -1,0 +1,83 @@
+#!/bin/bash
+# run.sh: start a scratch agora stack (temporary prefix, free port, real
+# MariaDB, spawn-fcgi + multiwatch workers, nginx with TLS), run every
+# tests/integration/tNNNN-*.sh against it, stop it, and print the totals.
+#	BUILD=dir run.sh [pattern]
+set -u
+AGORA_TOP=${AGORA_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-$AGORA_TOP/build}
+PATTERN=${1:-}
+. "$AGORA_TOP/scripts/lib/stack.sh"
+
+PREFIX=$(mktemp -d /tmp/agora-it.XXXXXX)
+chmod 755 "$PREFIX"
+PORT=$(free_port $((20000 + RANDOM % 20000)))
+# Generous limits for concurrency tests; t0190 checks limit_req itself.
+REG_RATE=${REG_RATE:-200r/s}
+REG_BURST=${REG_BURST:-400}
+LOGIN_RATE=${LOGIN_RATE:-200r/s}
+LOGIN_BURST=${LOGIN_BURST:-400}
+SECRET_GRACE=${SECRET_GRACE:-3}
+export ASAN_OPTIONS="log_path=$PREFIX/log/asan:detect_leaks=0:abort_on_error=0"
+export UBSAN_OPTIONS="log_path=$PREFIX/log/ubsan:print_stacktrace=1"
+
+cleanup() {
+	stack_stop
+	if [ -z "${KEEP:-}" ]; then rm -rf "$PREFIX"; else say "kept $PREFIX"; fi
+}
+trap cleanup EXIT
+
+stack_init >/dev/null
+stack_start >/dev/null 2>"$PREFIX/log/start.log" || {
+	cat "$PREFIX/log/start.log" >&2
+	echo "not ok 1 - the stack starts"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+mkdir -p "$PREFIX/log"
+chmod 777 "$PREFIX/log"
+
+export AGORA_TOP BUILD PREFIX PORT
+export BASE="https://localhost:$PORT"
+export CACERT="$PREFIX/ca.pem"
+export AGORA_CONF="$PREFIX/agora.conf"
+export AGORACTL="$BUILD/src/agoractl"
+export AGORA_FCGI="$BUILD/src/agora-fcgi"
+export ADMIN_EMAIL=admin@agora.test
+export ADMIN_PASSWORD=$(randhex 12)
+echo "$ADMIN_PASSWORD" | "$AGORACTL" create-admin "$ADMIN_EMAIL" >/dev/null
+export ADMIN_TOKEN=$("$AGORACTL" admin-token create "$ADMIN_EMAIL" -l tests)
+
+passed=0
+failed=0
+for t in "$AGORA_TOP"/tests/integration/t[0-9]*.sh; do
+	[ -n "$PATTERN" ] && case "$t" in *$PATTERN*) ;; *) continue ;; esac
+	name=$(basename "$t" .sh)
+	echo "# $name"
+	out=$(bash "$t" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed "s/^/$name: /"
+	p=$(printf '%s\n' "$out" | grep -c '^ok ')
+	f=$(printf '%s\n' "$out" | grep -c '^not ok ')
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited $rc without a failing assertion"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+
+# The sanitizers write reports instead of killing silently.
+if ls "$PREFIX"/log/asan* "$PREFIX"/log/ubsan* >/dev/null 2>&1; then
+	echo "not ok - sanitizer reports from the workers:"
+	cat "$PREFIX"/log/asan* "$PREFIX"/log/ubsan* | head -60 | sed 's/^/# /'
+	failed=$((failed + 1))
+else
+	echo "ok - no sanitizer report from any worker"
+	passed=$((passed + 1))
+fi
+if grep -q 'level=error' "$PREFIX/log/agora.log"; then
+	grep 'level=error' "$PREFIX/log/agora.log" | head -5 | sed 's/^/# /'
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

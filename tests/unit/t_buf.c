@@ -1,0 +1,70 @@
+/* Unit tests: buffers, number parsing and encodings (util.c). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/extern.h"
+#include "../tap.h"
+
+int
+main(void)
+{
+	struct buf	 b = { 0 };
+	long long	 v;
+	unsigned char	*d, raw[4];
+	size_t		 sz;
+	char		*s;
+
+	ok(buf_puts(&b, "abc") == 0 && b.len == 3, "buf_puts appends");
+	ok(buf_printf(&b, "%d", 42) == 0, "buf_printf appends");
+	is_str(b.p, "abc42", "contents are joined");
+	buf_free(&b);
+	b.max = 4;
+	ok(buf_puts(&b, "abcd") == 0, "fill to the maximum");
+	ok(buf_puts(&b, "e") == -1, "one byte past the maximum fails");
+	is_int(b.len, 4, "a refused append changes nothing");
+	buf_free(&b);
+
+	ok(num_parse("12", 0, 100, &v) == 0 && v == 12, "parse 12");
+	ok(num_parse("", 0, 100, &v) == -1, "empty is refused");
+	ok(num_parse("12abc", 0, 100, &v) == -1, "trailing junk refused");
+	ok(num_parse(" 1", 0, 100, &v) == -1, "leading space refused");
+	ok(num_parse("+1", 0, 100, &v) == -1, "explicit sign refused");
+	ok(num_parse("101", 0, 100, &v) == -1, "above max refused");
+	ok(num_parse("-1", 0, 100, &v) == -1, "below min refused");
+	ok(num_parse("99999999999999999999", 0, INT64_MAX, &v) == -1,
+	    "overflow refused");
+
+	s = b64_encode((const unsigned char *)"user:pass", 9);
+	is_str(s, "dXNlcjpwYXNz", "base64 encode");
+	ok(b64_decode(s, strlen(s), &d, &sz) == 0 && sz == 9 &&
+	    memcmp(d, "user:pass", 9) == 0, "base64 round trip");
+	free(d);
+	free(s);
+	ok(b64_decode("abc", 3, &d, &sz) == -1, "base64 without padding");
+	ok(b64_decode("a=bc", 4, &d, &sz) == -1, "base64 padding inside");
+	ok(b64_decode("ab!c", 4, &d, &sz) == -1, "base64 bad character");
+	s = b64_encode((const unsigned char *)"ab", 2);
+	is_str(s, "YWI=", "base64 one pad");
+	free(s);
+
+	ok(hex_decode("00ff10ab", raw, 4) == 0 && raw[1] == 0xff &&
+	    raw[3] == 0xab, "hex decode");
+	ok(hex_decode("00ff10a", raw, 4) == -1, "odd hex refused");
+	ok(hex_decode("00ff10ag", raw, 4) == -1, "non-hex refused");
+
+	ok(url_decode("a%20b+c", 7, 1, &s) == 0, "url decode");
+	is_str(s, "a b c", "plus is a space in forms");
+	free(s);
+	ok(url_decode("a+b", 3, 0, &s) == 0, "url decode in paths");
+	is_str(s, "a+b", "plus stays in paths");
+	free(s);
+	ok(url_decode("a%00b", 5, 1, &s) == -1, "encoded NUL refused");
+	ok(url_decode("a%2", 3, 1, &s) == -1, "short escape refused");
+	ok(url_decode("a%zz", 4, 1, &s) == -1, "bad escape refused");
+	s = url_encode("a b/c?");
+	is_str(s, "a%20b%2Fc%3F", "url encode");
+	free(s);
+	return done();
+}

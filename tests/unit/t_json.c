@@ -1,0 +1,99 @@
+/* Unit tests: strict JSON input and field tables (json.c). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "../../src/extern.h"
+#include "../tap.h"
+
+static int
+parses(const char *s)
+{
+	struct json_object	*o;
+
+	if ((o = json_parse_text(s, strlen(s))) == NULL)
+		return 0;
+	json_object_put(o);
+	return 1;
+}
+
+static const struct jfield fields[] = {
+	{ "name", JT_STR, 1, 8, 1, 0, NULL },
+	{ "count", JT_INT, 0, 10, 0, 0, NULL },
+	{ "on", JT_BOOL, 0, 0, 0, 0, NULL },
+	{ "tags", JT_ARR, 0, 2, 0, 0, NULL },
+	{ NULL, JT_STR, 0, 0, 0, 0, NULL },
+};
+
+static int
+check(const char *s, struct req *r)
+{
+	struct json_object	*o;
+	int			 rc;
+	size_t			 i;
+
+	for (i = 0; i < r->ferrsz; i++) {
+		free(r->ferr[i].field);
+		free(r->ferr[i].msg);
+	}
+	r->ferrsz = 0;
+	if ((o = json_parse_text(s, strlen(s))) == NULL)
+		return -2;
+	rc = json_check(r, o, fields, "");
+	json_object_put(o);
+	return rc;
+}
+
+int
+main(void)
+{
+	struct req	 r;
+	size_t		 i;
+
+	ok(parses("{\"a\":1}"), "plain object");
+	ok(parses("[1,2]"), "array");
+	ok(!parses("{\"a\":1,\"a\":2}"), "duplicate key");
+	ok(!parses("{\"a\":{\"b\":1,\"b\":1}}"), "nested duplicate key");
+	ok(!parses("{\"a\":1} x"), "trailing garbage");
+	ok(!parses("{'a':1}"), "single quotes");
+	ok(!parses("{\"a\":NaN}"), "NaN");
+	ok(!parses("{\"a\":Infinity}"), "Infinity");
+	ok(!parses("{\"a\":\"x\\u0000y\"}"), "NUL in a string");
+	ok(!parses("{\"a\\u0000b\":1,\"a\":2}"), "NUL in a key");
+	ok(!parses("{\"a\":\"\xff\xfe\"}"), "invalid UTF-8");
+	ok(!parses("[[[[[[[[[[1]]]]]]]]]]"), "too deep");
+	ok(!parses("{\"a\":1,}"), "trailing comma");
+	ok(!parses("/* c */{}"), "comment");
+	ok(!parses(""), "empty");
+	ok(parses("{\"a\":\"it's\"}"), "apostrophe inside a string");
+	ok(parses("{\"k\\\"ey\":\"v:\"}"), "escaped quote in a key");
+
+	memset(&r, 0, sizeof(r));
+	is_int(check("{\"name\":\"x\"}", &r), 0, "valid body");
+	is_int(check("{\"name\":\"x\",\"id\":3}", &r), -1, "unknown key");
+	is_str(r.ferr[0].field, "id", "error names the unknown key");
+	is_int(check("{}", &r), -1, "missing required");
+	is_str(r.ferr[0].field, "name", "error names the missing key");
+	is_int(check("{\"name\":\"123456789\"}", &r), -1, "string too long");
+	is_int(check("{\"name\":\"x\",\"count\":\"3\"}", &r), -1,
+	    "string for a number");
+	is_int(check("{\"name\":\"x\",\"count\":11}", &r), -1,
+	    "number out of range");
+	is_int(check("{\"name\":\"x\",\"count\":1.5}", &r), -1,
+	    "fraction for an integer");
+	is_int(check("{\"name\":\"x\",\"count\":99999999999999999999}", &r),
+	    -1, "saturated integer");
+	is_int(check("{\"name\":\"x\",\"on\":1}", &r), -1,
+	    "number for a boolean");
+	is_int(check("{\"name\":null}", &r), -1, "null for a string");
+	is_int(check("{\"name\":\"x\",\"tags\":[1,2,3]}", &r), -1,
+	    "array too long");
+	for (i = 0; i < r.ferrsz; i++) {
+		free(r.ferr[i].field);
+		free(r.ferr[i].msg);
+	}
+	return done();
+}
