@@ -32,7 +32,7 @@ struct cmd {
 	const char	*name;
 	const char	*usage;
 	int		(*fn)(struct ctl *, int, char *[]);
-	int		 multi;	/* needs a DB_MULTI connection */
+	int		 multi;	/* 1: DB_MULTI connection, -1: no database */
 };
 
 static int	cmd_migrate(struct ctl *, int, char *[]);
@@ -42,6 +42,7 @@ static int	cmd_set_password(struct ctl *, int, char *[]);
 static int	cmd_admin_token(struct ctl *, int, char *[]);
 static int	cmd_regtoken(struct ctl *, int, char *[]);
 static int	cmd_status(struct ctl *, int, char *[]);
+static int	cmd_routes(struct ctl *, int, char *[]);
 
 static const struct cmd cmds[] = {
 	{ "migrate", "migrate [-d dir]", cmd_migrate, 1 },
@@ -56,6 +57,7 @@ static const struct cmd cmds[] = {
 	    "[-e expires (e.g. 3600, 30m, 24h, 7d)] [-l label]",
 	    cmd_regtoken, 0 },
 	{ "status", "status", cmd_status, 0 },
+	{ "routes", "routes", cmd_routes, -1 },
 };
 
 #define CMDSZ	(sizeof(cmds) / sizeof(cmds[0]))
@@ -417,6 +419,21 @@ cmd_regtoken(struct ctl *c, int argc, char *argv[])
 	return 0;
 }
 
+/* routes: the route table, "METHOD PATTERN" per line (no database). */
+static int
+cmd_routes(struct ctl *c, int argc, char *argv[])
+{
+	size_t	 i;
+
+	(void)c;
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < routesz; i++)
+		printf("%s %s\n", method_name(routes[i].method),
+		    routes[i].pattern);
+	return 0;
+}
+
 static int
 cmd_status(struct ctl *c, int argc, char *argv[])
 {
@@ -460,6 +477,8 @@ main(int argc, char *argv[])
 		usage();
 
 	log_init("agoractl", LOGL_WARN);
+	if (cmds[i].multi == -1)
+		return cmds[i].fn(NULL, argc, argv);
 	if (path == NULL)
 		path = conf_path();
 	memset(&c, 0, sizeof(c));
@@ -468,14 +487,14 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	/* Schema changes use the admin account when one is configured. */
-	if (cmds[i].multi && c.conf.db_admin_user != NULL) {
+	if (cmds[i].multi == 1 && c.conf.db_admin_user != NULL) {
 		free(c.conf.db_user);
 		free(c.conf.db_password);
 		c.conf.db_user = xstrdup(c.conf.db_admin_user);
 		c.conf.db_password = c.conf.db_admin_password ?
 		    xstrdup(c.conf.db_admin_password) : NULL;
 	}
-	c.db = db_open(&c.conf, cmds[i].multi ? DB_MULTI : 0);
+	c.db = db_open(&c.conf, cmds[i].multi == 1 ? DB_MULTI : 0);
 	if (!db_connected(c.db)) {
 		fprintf(stderr, "agoractl: cannot reach the database "
 		    "(is the stack running? scripts/run)\n");

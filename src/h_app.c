@@ -1,0 +1,6 @@
+/*
+ * Handlers: providers, apps, environments and listings.
+ */
+#include "config.h"
+
+#include "extern.h"

@@ -1,0 +1,6 @@
+/*
+ * Handlers: tenants and tenant apps (admin and marketplace API).
+ */
+#include "config.h"
+
+#include "extern.h"
