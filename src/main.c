@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,14 @@ main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+
+	/*
+	 * If multiwatch dies, stop too (after the request in flight), so
+	 * the supervisor can bind the socket again instead of leaving
+	 * orphans serving without a watcher.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+		log_warn("prctl");
 
 	db = db_open(&conf, 0);
 	log_info("worker ready");

@@ -86,6 +86,14 @@ db_checksum() {
 
 ctl() { "$AGORACTL" "$@"; }
 
+# worker_pids: the PIDs of this stack's agora-fcgi workers only (never
+# the supervisor, spawn-fcgi or multiwatch, whose command lines also
+# name the config file).
+worker_pids() { pgrep -f "^$AGORA_FCGI -c $PREFIX/agora.conf" | sort; }
+
+# watcher_pid: this stack's multiwatch.
+watcher_pid() { pgrep -f "^/usr/bin/multiwatch .*-c $PREFIX/agora.conf"; }
+
 # regtoken [uses]: a fresh registration token.
 regtoken() { ctl registration-token create -u "${1:-1}" -e 1h -l test; }
 

@@ -67,6 +67,28 @@ for t in "$AGORA_TOP"/tests/integration/t[0-9]*.sh; do
 	failed=$((failed + f))
 done
 
+# Browser tests (headless Chromium through playwright-core) against the
+# same stack; tests/node.sh has installed tests/node/node_modules.
+for t in "$AGORA_TOP"/tests/browser/t[0-9]*.mjs; do
+	[ -f "$t" ] || continue
+	[ -n "$PATTERN" ] && case "$t" in *$PATTERN*) ;; *) continue ;; esac
+	[ -e "$AGORA_TOP/tests/browser/node_modules" ] ||
+	    ln -s ../node/node_modules "$AGORA_TOP/tests/browser/node_modules"
+	name=$(basename "$t" .mjs)
+	echo "# $name"
+	out=$(cd "$AGORA_TOP/tests/browser" && timeout 300 node "$t" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed "s/^/$name: /"
+	p=$(printf '%s\n' "$out" | grep -c '^ok ')
+	f=$(printf '%s\n' "$out" | grep -c '^not ok ')
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited $rc without a failing assertion"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+
 # The sanitizers write reports instead of killing silently.
 if ls "$PREFIX"/log/asan* "$PREFIX"/log/ubsan* >/dev/null 2>&1; then
 	echo "not ok - sanitizer reports from the workers:"
