@@ -58,7 +58,7 @@ tree_keys(struct json_object *o)
 	const char	*s;
 
 	switch (json_object_get_type(o)) {
-	case json_type_object:
+	case json_type_object: {
 		json_object_object_foreach(o, key, val) {
 			n++;
 			if ((k = tree_keys(val)) == -1)
@@ -67,6 +67,7 @@ tree_keys(struct json_object *o)
 			(void)key;
 		}
 		return n;
+	}
 	case json_type_array:
 		len = json_object_array_length(o);
 		for (i = 0; i < len; i++) {

@@ -85,6 +85,9 @@ log_head(FILE *f, enum loglevel lvl, const char *fn)
 	fprintf(f, " fn=%s", fn);
 }
 
+static void	log_vemit(enum loglevel, const char *, int, const char *,
+		    va_list) __attribute__((format(printf, 4, 0)));
+
 static void
 log_vemit(enum loglevel lvl, const char *fn, int err, const char *fmt,
     va_list ap)

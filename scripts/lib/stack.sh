@@ -61,7 +61,7 @@ stack_build() {
 	    die "autoreconf failed"
 	mkdir -p "$BUILD"
 	if [ ! -f "$BUILD/Makefile" ] || [ "$(cat "$BUILD/.flags" 2>/dev/null)" != "$flags" ]; then
-		(cd "$BUILD" && "$AGORA_TOP/configure" -q $flags >&2) ||
+		(cd "$BUILD" && CC=${CC:-gcc} "$AGORA_TOP/configure" -q $flags >&2) ||
 		    die "configure failed"
 		echo "$flags" > "$BUILD/.flags"
 	fi
