@@ -565,3 +565,75 @@ req_idem_hash(const struct req *r, unsigned char out[32])
 	buf_free(&b);
 	return 0;
 }
+
+/*
+ * The paging parameters of a list route: ?limit= (1..200, default 50) and
+ * ?offset= (>= 0, default 0). Returns 0, or -1 with a field error on r
+ * (answer 400).
+ */
+int
+req_paging(struct req *r, long long *limit, long long *offset)
+{
+	const char	*v;
+
+	*limit = 50;
+	*offset = 0;
+	if ((v = req_qs(r, "limit")) != NULL &&
+	    num_parse(v, 1, 200, limit) == -1)
+		return req_field(r, "limit", "must be an integer from 1 to 200");
+	if ((v = req_qs(r, "offset")) != NULL &&
+	    num_parse(v, 0, INT32_MAX, offset) == -1)
+		return req_field(r, "offset", "must be a non-negative integer");
+	return 0;
+}
+
+/* Append "&key=value" (percent-encoded) for every query pair but paging. */
+static void
+paging_qs(const struct req *r, struct buf *b)
+{
+	char	*k, *v;
+	size_t	 i;
+
+	for (i = 0; i < r->qsz; i++) {
+		if (strcmp(r->qs[i].key, "limit") == 0 ||
+		    strcmp(r->qs[i].key, "offset") == 0)
+			continue;
+		k = url_encode(r->qs[i].key);
+		v = url_encode(r->qs[i].val);
+		buf_printf(b, "&%s=%s", k, v);
+		free(k);
+		free(v);
+	}
+}
+
+/*
+ * X-Total-Count and an RFC 8288 Link header (first, prev, next, last) for
+ * a page of a list of total items. Other query parameters are kept.
+ */
+void
+reply_paging(struct req *r, long long total, long long limit,
+    long long offset)
+{
+	struct buf	 b = { 0 }, q = { 0 };
+	char		 n[32];
+	long long	 last;
+
+	snprintf(n, sizeof(n), "%lld", total);
+	req_header(r, "X-Total-Count", n);
+	paging_qs(r, &q);
+	last = total > 0 ? (total - 1) / limit * limit : 0;
+	buf_printf(&b, "<%s?limit=%lld&offset=0%s>; rel=\"first\"", r->path,
+	    limit, q.p ? q.p : "");
+	if (offset > 0)
+		buf_printf(&b, ", <%s?limit=%lld&offset=%lld%s>; rel=\"prev\"",
+		    r->path, limit, offset > limit ? offset - limit : 0,
+		    q.p ? q.p : "");
+	if (offset + limit < total)
+		buf_printf(&b, ", <%s?limit=%lld&offset=%lld%s>; rel=\"next\"",
+		    r->path, limit, offset + limit, q.p ? q.p : "");
+	buf_printf(&b, ", <%s?limit=%lld&offset=%lld%s>; rel=\"last\"",
+	    r->path, limit, last, q.p ? q.p : "");
+	req_header(r, "Link", b.p);
+	buf_free(&b);
+	buf_free(&q);
+}
