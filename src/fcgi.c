@@ -106,7 +106,8 @@ req_parse_qs(struct req *r)
 			if (r->qsz == QS_MAX)
 				return -1;
 			eq = memchr(p, '=', len);
-			if (url_decode(p, eq ? (size_t)(eq - p) : len, 1, &k) == -1)
+			if (url_decode(p, eq ? (size_t)(eq - p) : len, 1,
+			    &k) == -1)
 				return -1;
 			if (url_decode(eq ? eq + 1 : "", eq ?
 			    (size_t)(amp - eq - 1) : 0, 1, &v) == -1) {
@@ -580,7 +581,8 @@ req_paging(struct req *r, long long *limit, long long *offset)
 	*offset = 0;
 	if ((v = req_qs(r, "limit")) != NULL &&
 	    num_parse(v, 1, 200, limit) == -1)
-		return req_field(r, "limit", "must be an integer from 1 to 200");
+		return req_field(r, "limit",
+		    "must be an integer from 1 to 200");
 	if ((v = req_qs(r, "offset")) != NULL &&
 	    num_parse(v, 0, INT32_MAX, offset) == -1)
 		return req_field(r, "offset", "must be a non-negative integer");

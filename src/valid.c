@@ -18,7 +18,8 @@ valid_nid(const char *s)
 	if (s == NULL || (len = strlen(s)) < 2 || len > 64)
 		return 0;
 	for (i = 0; i < len; i++) {
-		if (islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]))
+		if (islower((unsigned char)s[i]) ||
+		    isdigit((unsigned char)s[i]))
 			continue;
 		if (s[i] == '-' && i > 0 && i + 1 < len && s[i - 1] != '-')
 			continue;
@@ -82,7 +83,7 @@ valid_url(const char *s, int allow_http)
 	if (memchr(h, '@', (size_t)(e - h)) != NULL)
 		return 0;
 	if ((p = memchr(h, ':', (size_t)(e - h))) != NULL) {
-		if ((size_t)(e - p - 1) == 0 || (size_t)(e - p - 1) >= sizeof(pbuf))
+		if (e - p - 1 <= 0 || (size_t)(e - p - 1) >= sizeof(pbuf))
 			return 0;
 		memcpy(pbuf, p + 1, (size_t)(e - p - 1));
 		pbuf[e - p - 1] = '\0';
@@ -108,7 +109,8 @@ valid_path_tpl(const char *s)
 	if (len > 1 && s[1] == '/')
 		return 0;
 	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f ||
+		if ((unsigned char)s[i] <= 0x20 ||
+		    (unsigned char)s[i] >= 0x7f ||
 		    s[i] == '\\' || s[i] == '#')
 			return 0;
 	return 1;
@@ -126,7 +128,8 @@ valid_email(const char *s)
 	if ((at = strchr(s, '@')) == NULL || at == s || strchr(at + 1, '@'))
 		return 0;
 	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f ||
+		if ((unsigned char)s[i] <= 0x20 ||
+		    (unsigned char)s[i] >= 0x7f ||
 		    strchr("\"<>()[]\\,;:", s[i]) != NULL)
 			return 0;
 	return valid_host(at + 1, strlen(at + 1)) && strchr(at + 1, '.');
