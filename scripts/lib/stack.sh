@@ -227,7 +227,13 @@ stack_db_setup() {
 }
 
 stack_workers_start() {
-	pid_alive "$PREFIX/run/supervise.pid" && return 0
+	# A rebuilt worker replaces the running pool; otherwise keep it.
+	if pid_alive "$PREFIX/run/supervise.pid"; then
+		[ "$BUILD/src/agora-fcgi" -nt "$PREFIX/run/supervise.pid" ] ||
+		    return 0
+		say "restarting the worker pool on the new build"
+		stop_pidfile "$PREFIX/run/supervise.pid"
+	fi
 	local sockopts=""
 	if [ "$(id -u)" -eq 0 ]; then
 		sockopts="-u $APP_USER -g $APP_GROUP -U $APP_USER -G $APP_GROUP"
