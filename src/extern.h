@@ -296,6 +296,8 @@ int	 reply_error(struct req *, int);
 int	 req_etag_match(const struct req *, const char *);
 int	 req_if_match(const struct req *, const char *);
 int	 req_idem_hash(const struct req *, unsigned char[32]);
+int	 req_paging(struct req *, long long *, long long *);
+void	 reply_paging(struct req *, long long, long long, long long);
 const char *method_name(enum method);
 
 /* route.c */
