@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -43,6 +44,12 @@ static int	cmd_admin_token(struct ctl *, int, char *[]);
 static int	cmd_regtoken(struct ctl *, int, char *[]);
 static int	cmd_status(struct ctl *, int, char *[]);
 static int	cmd_routes(struct ctl *, int, char *[]);
+static int	cmd_marketplace(struct ctl *, int, char *[]);
+static int	cmd_crl(struct ctl *, int, char *[]);
+static int	cmd_certificate(struct ctl *, int, char *[]);
+static int	cmd_rotate_secret(struct ctl *, int, char *[]);
+static int	cmd_audit(struct ctl *, int, char *[]);
+static int	cmd_provider(struct ctl *, int, char *[]);
 
 static const struct cmd cmds[] = {
 	{ "migrate", "migrate [-d dir]", cmd_migrate, 1 },
@@ -54,10 +61,20 @@ static const struct cmd cmds[] = {
 	{ "admin-token", "admin-token create email [-l label]",
 	    cmd_admin_token, 0 },
 	{ "registration-token", "registration-token create [-u uses] "
-	    "[-e expires (e.g. 3600, 30m, 24h, 7d)] [-l label]",
-	    cmd_regtoken, 0 },
+	    "[-e expires (e.g. 3600, 30m, 24h, 7d)] [-l label] | list | "
+	    "revoke id", cmd_regtoken, 0 },
+	{ "marketplace", "marketplace list", cmd_marketplace, 0 },
+	{ "crl", "crl (write the CRL from the database)", cmd_crl, 0 },
+	{ "certificate", "certificate revoke nid [-r reason] [-s serial]",
+	    cmd_certificate, 0 },
+	{ "rotate-secret", "rotate-secret nid (prints the new secret once)",
+	    cmd_rotate_secret, 0 },
 	{ "status", "status", cmd_status, 0 },
 	{ "routes", "routes", cmd_routes, -1 },
+	{ "audit", "audit export [--actor A] [--target KIND[:ID]] "
+	    "[--since T] [--until T]", cmd_audit, 0 },
+	{ "provider", "provider create nid name email | provider list",
+	    cmd_provider, 0 },
 };
 
 #define CMDSZ	(sizeof(cmds) / sizeof(cmds[0]))
@@ -374,6 +391,69 @@ parse_duration(const char *s)
 	return v * mul;
 }
 
+/* A cell for a table column: "-" for SQL NULL. */
+static const char *
+cell(const struct dbres *rs, size_t row, size_t col)
+{
+	const char	*s = dbres_str(rs, row, col);
+
+	return s == NULL ? "-" : s;
+}
+
+/* registration-token list: every token, newest first, never the token. */
+static int
+regtoken_list(struct ctl *c, int argc, char *argv[])
+{
+	struct dbres	*rs;
+	long long	 total, off = 0;
+	size_t		 i;
+
+	if (argc != 2)
+		usage();
+	printf("%-6s %-8s %-5s %-5s %-20s %-20s %s\n", "ID", "STATE", "USES",
+	    "MAX", "EXPIRES", "CREATED", "LABEL");
+	do {
+		if (db_regtoken_list(&c->r, NULL, 200, off, &rs, &total) == -1)
+			return 1;
+		for (i = 0; i < rs->nrow; i++)
+			printf("%-6s %-8s %-5s %-5s %-20s %-20s %s\n",
+			    cell(rs, i, RT_ID), cell(rs, i, RT_STATE),
+			    cell(rs, i, RT_USES), cell(rs, i, RT_MAX_USES),
+			    cell(rs, i, RT_EXPIRES), cell(rs, i, RT_CREATED),
+			    cell(rs, i, RT_LABEL));
+		off += (long long)rs->nrow;
+		i = rs->nrow;
+		dbres_free(rs);
+	} while (i > 0 && off < total);
+	return 0;
+}
+
+/* registration-token revoke ID */
+static int
+regtoken_revoke(struct ctl *c, int argc, char *argv[])
+{
+	struct dbres	*rs;
+	long long	 id;
+	int		 rc;
+
+	if (argc != 3)
+		usage();
+	if (!valid_id(argv[2], &id)) {
+		fprintf(stderr, "agoractl: id: a positive integer\n");
+		return 1;
+	}
+	if ((rc = db_regtoken_revoke(&c->r, id)) == -1)
+		return 1;
+	if (db_regtoken_get(&c->r, id, &rs) != 1) {
+		fprintf(stderr, "agoractl: no registration token %lld\n", id);
+		return 1;
+	}
+	printf("registration token %lld %s\n", id, rc == 1 ?
+	    "revoked" : "was already revoked");
+	dbres_free(rs);
+	return 0;
+}
+
 static int
 cmd_regtoken(struct ctl *c, int argc, char *argv[])
 {
@@ -382,6 +462,10 @@ cmd_regtoken(struct ctl *c, int argc, char *argv[])
 	long long	 uses = 1, ttl = 0, id;
 	int		 ch;
 
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return regtoken_list(c, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "revoke") == 0)
+		return regtoken_revoke(c, argc, argv);
 	if (argc < 2 || strcmp(argv[1], "create") != 0)
 		usage();
 	optind = 2;
@@ -417,6 +501,264 @@ cmd_regtoken(struct ctl *c, int argc, char *argv[])
 	explicit_bzero(tok, strlen(tok));
 	free(tok);
 	return 0;
+}
+
+/*
+ * provider create NID NAME EMAIL: a new app provider; prints its api key
+ * and secret (the secret this once). provider list: one provider a
+ * line, "id nid api_key email name".
+ */
+static int
+cmd_provider(struct ctl *c, int argc, char *argv[])
+{
+	struct dbres	*rs;
+	char		*key, *secret;
+	long long	 id, off = 0, total;
+	size_t		 i;
+	int		 rc;
+
+	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+		do {
+			if (db_provider_list(&c->r, 200, off, &rs,
+			    &total) == -1)
+				return 1;
+			for (i = 0; i < rs->nrow; i++)
+				printf("%s\t%s\t%s\t%s\t%s\n",
+				    dbres_str(rs, i, 0), dbres_str(rs, i, 1),
+				    dbres_str(rs, i, 4), dbres_str(rs, i, 3),
+				    dbres_str(rs, i, 2));
+			off += (long long)rs->nrow;
+			i = rs->nrow;
+			dbres_free(rs);
+		} while (i > 0 && off < total);
+		return 0;
+	}
+	if (argc != 5 || strcmp(argv[1], "create") != 0)
+		usage();
+	if (!valid_nid(argv[2])) {
+		fprintf(stderr, "agoractl: nid: a-z, 0-9 and '-', 2 to 64 "
+		    "characters\n");
+		return 1;
+	}
+	if (!valid_text(argv[3], 1, 255)) {
+		fprintf(stderr, "agoractl: name: 1 to 255 characters\n");
+		return 1;
+	}
+	if (!valid_email(argv[4])) {
+		fprintf(stderr, "agoractl: email: not an e-mail address\n");
+		return 1;
+	}
+	rc = db_provider_create(&c->r, argv[2], argv[3], argv[4], &key,
+	    &secret, &id, NULL, NULL);
+	if (rc == 0) {
+		fprintf(stderr, "agoractl: a provider %s exists\n", argv[2]);
+		return 1;
+	}
+	if (rc == -1)
+		return 1;
+	printf("id %lld\nkey %s\nsecret %s\n", id, key, secret);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	free(key);
+	return 0;
+}
+
+/* Write a chunk of CSV to stdout; -1 on a write error. */
+static int
+audit_emit(void *arg, const char *p, size_t sz)
+{
+	(void)arg;
+	return fwrite(p, 1, sz, stdout) == sz ? 0 : -1;
+}
+
+/*
+ * audit export: the audit rows matching the filters as CSV on stdout,
+ * oldest first; the same filters and format as the console's export.
+ */
+static int
+cmd_audit(struct ctl *c, int argc, char *argv[])
+{
+	static const struct option lopts[] = {
+		{ "actor", required_argument, NULL, 'a' },
+		{ "target", required_argument, NULL, 't' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct afilter	 f;
+	const char	*actor = NULL, *target = NULL, *since = NULL;
+	const char	*until = NULL, *bad;
+	int		 ch;
+
+	if (argc < 2 || strcmp(argv[1], "export") != 0)
+		usage();
+	optind = 2;
+	while ((ch = getopt_long(argc, argv, "a:t:s:u:", lopts, NULL)) != -1)
+		switch (ch) {
+		case 'a':
+			actor = optarg;
+			break;
+		case 't':
+			target = optarg;
+			break;
+		case 's':
+			since = optarg;
+			break;
+		case 'u':
+			until = optarg;
+			break;
+		default:
+			usage();
+		}
+	if (optind != argc)
+		usage();
+	if (audit_filter_parse(&f, actor, target, since, until, &bad) == -1) {
+		fprintf(stderr, "agoractl: --%s: %s\n", bad,
+		    strcmp(bad, "target") == 0 ? "KIND or KIND:ID, e.g. "
+		    "tenant:12" : strcmp(bad, "actor") == 0 ?
+		    "printable text" : "a UTC time like 2026-01-31 or "
+		    "2026-01-31T13:45:00");
+		return 1;
+	}
+	if (db_audit_csv(&c->r, &f, audit_emit, NULL) == -1 ||
+	    fflush(stdout) == EOF) {
+		fprintf(stderr, "agoractl: the export failed\n");
+		return 1;
+	}
+	return 0;
+}
+
+/* marketplace list: every marketplace with its current certificate. */
+static int
+cmd_marketplace(struct ctl *c, int argc, char *argv[])
+{
+	struct dbres	*rs;
+	long long	 total, off = 0;
+	size_t		 i;
+
+	if (argc != 2 || strcmp(argv[1], "list") != 0)
+		usage();
+	printf("%-5s %-24s %-10s %-34s %-20s %s\n", "ID", "NID", "ENV",
+	    "SERIAL", "NOT AFTER", "HUB");
+	do {
+		if (db_mkt_list(&c->r, NULL, NULL, 200, off, &rs, &total) == -1)
+			return 1;
+		for (i = 0; i < rs->nrow; i++)
+			printf("%-5s %-24s %-10s %-34s %-20s %s%s\n",
+			    cell(rs, i, MC_ID), cell(rs, i, MC_NID),
+			    cell(rs, i, MC_ENV), cell(rs, i, MC_SERIAL),
+			    cell(rs, i, MC_NA), cell(rs, i, MC_HUB),
+			    dbres_null(rs, i, MC_REVOKED) ? "" :
+			    " (certificate revoked)");
+		off += (long long)rs->nrow;
+		i = rs->nrow;
+		dbres_free(rs);
+	} while (i > 0 && off < total);
+	return 0;
+}
+
+/* crl: write the CRL (conf ca_crl) from the database, even when empty. */
+static int
+cmd_crl(struct ctl *c, int argc, char *argv[])
+{
+	if (argc != 1)
+		usage();
+	if (db_crl_refresh(&c->r, 1, NULL) == -1) {
+		fprintf(stderr, "agoractl: the CRL could not be written\n");
+		return 1;
+	}
+	printf("CRL written to %s\n", c->conf.ca_crl);
+	return 0;
+}
+
+/* certificate revoke NID [-r reason] [-s serial], then the CRL. */
+static int
+cmd_certificate(struct ctl *c, int argc, char *argv[])
+{
+	const char	*reason = "unspecified", *serial = NULL;
+	char		*done, *up;
+	long long	 id;
+	int		 ch, rc;
+
+	if (argc < 3 || strcmp(argv[1], "revoke") != 0)
+		usage();
+	optind = 3;
+	while ((ch = getopt(argc, argv, "r:s:")) != -1)
+		switch (ch) {
+		case 'r':
+			reason = optarg;
+			break;
+		case 's':
+			/* Serials are stored upper case. */
+			for (up = optarg; *up != '\0'; up++)
+				*up = (char)toupper((unsigned char)*up);
+			serial = optarg;
+			break;
+		default:
+			usage();
+		}
+	if (cert_reason_code(reason) < 0) {
+		fprintf(stderr, "agoractl: reason: unspecified, keyCompromise, "
+		    "affiliationChanged, superseded or cessationOfOperation\n");
+		return 1;
+	}
+	if (!valid_nid(argv[2]) || (rc = db_mkt_by_nid(&c->r, argv[2],
+	    &id)) == 0) {
+		fprintf(stderr, "agoractl: no marketplace %s\n", argv[2]);
+		return 1;
+	}
+	if (rc == -1)
+		return 1;
+	rc = db_mkt_revoke(&c->r, id, serial, reason, &done);
+	if (rc == 0 || rc == 2) {
+		fprintf(stderr, "agoractl: %s\n", rc == 0 ? "no such "
+		    "certificate" : "the certificate is already revoked");
+		return 1;
+	}
+	if (rc == -1)
+		return 1;
+	printf("certificate %s of %s revoked\n", done, argv[2]);
+	free(done);
+	if (db_crl_refresh(&c->r, 1, NULL) == -1) {
+		fprintf(stderr, "agoractl: the CRL could not be written; "
+		    "run agoractl crl\n");
+		return 1;
+	}
+	printf("CRL written to %s\n", c->conf.ca_crl);
+	return 0;
+}
+
+/* rotate-secret NID: a new marketplace secret, printed once. */
+static int
+cmd_rotate_secret(struct ctl *c, int argc, char *argv[])
+{
+	struct dbres	*rs;
+	char		*secret;
+	long long	 id;
+	int		 rc;
+
+	if (argc != 2)
+		usage();
+	if (!valid_nid(argv[1]) || (rc = db_mkt_by_nid(&c->r, argv[1],
+	    &id)) == 0 || (rc == 1 && (rc = db_mkt_get(&c->r, id, &rs)) == 0)) {
+		fprintf(stderr, "agoractl: no marketplace %s\n", argv[1]);
+		return 1;
+	}
+	if (rc == -1)
+		return 1;
+	secret = crypto_token("mks_");
+	rc = db_mkt_rotate(&c->r, id, dbres_str(rs, 0, MC_API_KEY), secret,
+	    NULL, NULL);
+	if (rc == 1) {
+		printf("%s\n", secret);
+		fprintf(stderr, "new secret for %s (key %s); the old one "
+		    "works %lld seconds more\n", argv[1],
+		    dbres_str(rs, 0, MC_API_KEY), c->conf.secret_grace);
+	}
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	dbres_free(rs);
+	return rc == 1 ? 0 : 1;
 }
 
 /* routes: the route table, "METHOD PATTERN" per line (no database). */

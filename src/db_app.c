@@ -1,6 +1,915 @@
 /*
- * Providers, apps, environments and listings: typed data access.
+ * Providers, apps, environments and listings: typed access for h_app.c
+ * and h_config.c. Every change runs in one transaction with its audit
+ * row (and, for a listing, its history row). Provider and environment
+ * secrets are returned once and stored as SHA-256; a listing's hub key
+ * is sealed with the configuration's data key.
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
 #include "extern.h"
+
+#define APP_FIXED	7	/* columns before the APPF_ fields */
+#define ENV_FIXED	6	/* columns before the ENVF_ fields */
+#define HUB_KEY_BYTES	32
+#define HUB_ID_BYTES	4
+#define HUB_ID_TRIES	4
+
+const char *const lstate_names[LS__MAX] = {
+	[LS_NONE] = NULL,
+	[LS_SUBMITTED] = "submitted",
+	[LS_APPROVED] = "approved",
+	[LS_REJECTED] = "rejected",
+	[LS_UNPUBLISHED] = "unpublished",
+};
+
+/*
+ * The legal transitions: for each action, the state it leads to from
+ * each state, or LS_NONE when the move is not allowed (409).
+ */
+static const enum lstate ltrans[LA__MAX][LS__MAX] = {
+	[LA_REQUEST] = {
+		[LS_NONE] = LS_SUBMITTED,
+		[LS_REJECTED] = LS_SUBMITTED,
+		[LS_UNPUBLISHED] = LS_SUBMITTED,
+	},
+	[LA_APPROVE] = {
+		[LS_SUBMITTED] = LS_APPROVED,
+		[LS_UNPUBLISHED] = LS_APPROVED,
+	},
+	[LA_REJECT] = {
+		[LS_SUBMITTED] = LS_REJECTED,
+	},
+	[LA_UNPUBLISH] = {
+		[LS_APPROVED] = LS_UNPUBLISHED,
+	},
+	[LA_PUBLISH] = {
+		[LS_NONE] = LS_APPROVED,
+		[LS_SUBMITTED] = LS_APPROVED,
+		[LS_REJECTED] = LS_APPROVED,
+		[LS_UNPUBLISHED] = LS_APPROVED,
+	},
+};
+
+static const char *const lact_names[LA__MAX] = {
+	[LA_REQUEST] = "listing.request",
+	[LA_APPROVE] = "listing.approve",
+	[LA_REJECT] = "listing.reject",
+	[LA_UNPUBLISH] = "listing.unpublish",
+	[LA_PUBLISH] = "listing.publish",
+};
+
+/* A scope member as a parameter: NULL (anyone) when 0. */
+static struct dbp
+dbp_scope(long long v)
+{
+	return v > 0 ? dbp_int(v) : dbp_null();
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s == NULL ? NULL : xstrdup(s);
+}
+
+/*
+ * A credential of kind for owner under key, with a new 256-bit secret
+ * (64 hex; owned by the caller, shown once); only its SHA-256 is
+ * stored. Inside the caller's transaction. 1, 0 (duplicate) or -1.
+ */
+static int
+cred_new(struct req *r, const char *kind, long long owner, const char *key,
+    char **secret)
+{
+	unsigned char	 h[32];
+	struct dbp	 p[4];
+	char		*s;
+	int		 rc;
+
+	*secret = NULL;
+	s = crypto_token("");
+	crypto_sha256(s, strlen(s), h);
+	p[0] = dbp_str(kind);
+	p[1] = dbp_str(key);
+	p[2] = dbp_blob(h, sizeof(h));
+	p[3] = dbp_int(owner);
+	if ((rc = db_exec(r->db, STMT_CRED_ADD, p, 4, NULL, NULL)) != 1) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+		return rc;
+	}
+	*secret = s;
+	return 1;
+}
+
+static void
+secret_free(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+/* A fresh "<prefix><16 hex>" key id; owned. */
+static char *
+key_new(const char *prefix)
+{
+	unsigned char	 raw[8];
+	char		*hex, *k;
+
+	crypto_random(raw, sizeof(raw));
+	hex = hex_encode(raw, sizeof(raw));
+	k = xasprintf("%s%s", prefix, hex);
+	free(hex);
+	return k;
+}
+
+/*
+ * Create a provider with its credential. Returns 1 with *key, *secret
+ * (owned; show the secret once) and *id set, 0 if the nid exists (or
+ * fin refused), -1 on error. fin runs inside the transaction.
+ */
+int
+db_provider_create(struct req *r, const char *nid, const char *name,
+    const char *email, char **key, char **secret, long long *id,
+    int (*fin)(struct req *, long long, void *), void *arg)
+{
+	struct json_object	*after;
+	struct dbp		 p[4];
+	unsigned long long	 lid;
+	char			*k, *s = NULL;
+	int			 rc = -1;
+
+	*key = *secret = NULL;
+	k = key_new("pk_");
+	if (db_tx_begin(r->db) == -1) {
+		free(k);
+		return -1;
+	}
+	p[0] = dbp_str(nid);
+	p[1] = dbp_str(name);
+	p[2] = dbp_str(email);
+	p[3] = dbp_str(k);
+	if ((rc = db_exec(r->db, STMT_PROVIDER_ADD, p, 4, NULL, &lid)) != 1)
+		goto fail;
+	if ((rc = cred_new(r, "provider", (long long)lid, k, &s)) != 1)
+		goto fail;
+	after = json_object_new_object();
+	jadd_str(after, "nid", nid);
+	jadd_str(after, "name", name);
+	jadd_str(after, "email", email);
+	jadd_str(after, "api_key", k);
+	rc = db_audit(r, "provider.create", "provider", (long long)lid, NULL,
+	    after) == 0 ? 1 : -1;
+	json_object_put(after);
+	if (rc != 1)
+		goto fail;
+	*key = k;
+	*secret = s;
+	*id = (long long)lid;
+	if (fin != NULL && (rc = fin(r, (long long)lid, arg)) != 1)
+		goto fail;
+	if (db_tx_commit(r->db) == -1) {
+		rc = -1;
+		goto fail;
+	}
+	return 1;
+fail:
+	db_tx_rollback(r->db);
+	*key = *secret = NULL;
+	free(k);
+	secret_free(s);
+	return rc;
+}
+
+/*
+ * One provider as a row: id, nid, name, email, api_key, created_at,
+ * updated_at. 1 with *out (owned), 0 if none, -1.
+ */
+int
+db_provider_get(struct req *r, long long id, struct dbres **out)
+{
+	struct dbp	 p = dbp_int(id);
+
+	*out = NULL;
+	if (db_query(r->db, STMT_PROVIDER_GET, &p, 1, out) == -1)
+		return -1;
+	if ((*out)->nrow == 0) {
+		dbres_free(*out);
+		*out = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+/* A page of providers (rows as above) and the total. 0 or -1. */
+int
+db_provider_list(struct req *r, long long limit, long long offset,
+    struct dbres **out, long long *total)
+{
+	struct dbres	*rs;
+	struct dbp	 p[2];
+
+	*out = NULL;
+	if (db_query(r->db, STMT_PROVIDER_COUNT, NULL, 0, &rs) == -1)
+		return -1;
+	*total = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	p[0] = dbp_int(limit);
+	p[1] = dbp_int(offset);
+	return db_query(r->db, STMT_PROVIDER_LIST, p, 2, out);
+}
+
+void
+db_app_free(struct app *a)
+{
+	size_t	 i;
+
+	if (a == NULL)
+		return;
+	free(a->uid);
+	free(a->provider);
+	free(a->created_at);
+	free(a->updated_at);
+	for (i = 0; i < APPF__MAX; i++)
+		free(a->f[i]);
+	free(a);
+}
+
+/* Row i of an APP_COLS result as an owned struct app. */
+static struct app *
+app_row(const struct dbres *rs, size_t i)
+{
+	struct app	*a;
+	size_t		 k;
+
+	a = xcalloc(1, sizeof(*a));
+	a->id = dbres_int(rs, i, 0);
+	a->uid = dup_or_null(dbres_str(rs, i, 1));
+	a->provider_id = dbres_int(rs, i, 2);
+	a->provider = dup_or_null(dbres_str(rs, i, 3));
+	a->version = dbres_int(rs, i, 4);
+	a->created_at = dup_or_null(dbres_str(rs, i, 5));
+	a->updated_at = dup_or_null(dbres_str(rs, i, 6));
+	for (k = 0; k < APPF__MAX; k++)
+		a->f[k] = dup_or_null(dbres_str(rs, i, APP_FIXED + k));
+	return a;
+}
+
+/*
+ * The app id as seen by scope (another provider's app does not exist).
+ * 1 with *out (owned, db_app_free), 0 if none, -1.
+ */
+int
+db_app_get(struct req *r, long long id, const struct scope *sc,
+    struct app **out)
+{
+	struct dbres	*rs;
+	struct dbp	 p[3];
+	int		 rc = 0;
+
+	*out = NULL;
+	p[0] = dbp_int(id);
+	p[1] = dbp_scope(sc->provider_id);
+	p[2] = dbp_scope(sc->provider_id);
+	if (db_query(r->db, STMT_APP_GET, p, 3, &rs) == -1)
+		return -1;
+	if (rs->nrow == 1) {
+		*out = app_row(rs, 0);
+		rc = 1;
+	}
+	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * A page of the apps scope sees. 0 with *out (owned array of owned
+ * apps), *n and *total, or -1.
+ */
+int
+db_app_list(struct req *r, const struct scope *sc, long long limit,
+    long long offset, struct app ***out, size_t *n, long long *total)
+{
+	struct dbres	*rs;
+	struct dbp	 p[4];
+	size_t		 i;
+
+	*out = NULL;
+	*n = 0;
+	p[0] = dbp_scope(sc->provider_id);
+	p[1] = dbp_scope(sc->provider_id);
+	if (db_query(r->db, STMT_APP_COUNT, p, 2, &rs) == -1)
+		return -1;
+	*total = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	p[2] = dbp_int(limit);
+	p[3] = dbp_int(offset);
+	if (db_query(r->db, STMT_APP_LIST, p, 4, &rs) == -1)
+		return -1;
+	*out = xcalloc(rs->nrow + 1, sizeof(struct app *));
+	for (i = 0; i < rs->nrow; i++)
+		(*out)[i] = app_row(rs, i);
+	*n = rs->nrow;
+	dbres_free(rs);
+	return 0;
+}
+
+/*
+ * Insert app a (fields validated, provider_id set; uid and id are set
+ * here) with its audit row (after: borrowed snapshot). fin runs inside
+ * the transaction. 1, 0 (nid taken, or fin refused), -1.
+ */
+int
+db_app_create(struct req *r, struct app *a, struct json_object *after,
+    int (*fin)(struct req *, long long, void *), void *arg)
+{
+	struct dbp		 p[2 + APPF__MAX];
+	unsigned long long	 lid;
+	size_t			 i;
+	int			 rc;
+
+	free(a->uid);
+	a->uid = key_new("app-");
+	p[0] = dbp_str(a->uid);
+	p[1] = dbp_int(a->provider_id);
+	for (i = 0; i < APPF__MAX; i++)
+		p[2 + i] = dbp_str(a->f[i]);
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	if ((rc = db_exec(r->db, STMT_APP_ADD, p, 2 + APPF__MAX, NULL,
+	    &lid)) != 1)
+		goto fail;
+	a->id = (long long)lid;
+	jadd_str(after, "uid", a->uid);
+	if (db_audit(r, "app.create", "app", a->id, NULL, after) == -1) {
+		rc = -1;
+		goto fail;
+	}
+	if (fin != NULL && (rc = fin(r, a->id, arg)) != 1)
+		goto fail;
+	if (db_tx_commit(r->db) == -1) {
+		rc = -1;
+		goto fail;
+	}
+	return 1;
+fail:
+	db_tx_rollback(r->db);
+	return rc;
+}
+
+/*
+ * Write every field of a over the row a->id if its version is still
+ * a->version, audited as action. 1 (written), 0 (stale: someone else
+ * wrote first), -1.
+ */
+int
+db_app_update(struct req *r, const struct app *a, const char *action,
+    struct json_object *before, struct json_object *after)
+{
+	struct dbp		 p[APPF__MAX + 2];
+	unsigned long long	 n;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < APPF__MAX; i++)
+		p[i] = dbp_str(a->f[i]);
+	p[APPF__MAX] = dbp_int(a->id);
+	p[APPF__MAX + 1] = dbp_int(a->version);
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	if ((rc = db_exec(r->db, STMT_APP_UPDATE, p, APPF__MAX + 2, &n,
+	    NULL)) != 1)
+		goto fail;
+	if (n == 0) {
+		rc = 0;
+		goto fail;
+	}
+	if (db_audit(r, action, "app", a->id, before, after) == -1) {
+		rc = -1;
+		goto fail;
+	}
+	if (db_tx_commit(r->db) == -1) {
+		rc = -1;
+		goto fail;
+	}
+	return 1;
+fail:
+	db_tx_rollback(r->db);
+	return rc;
+}
+
+void
+db_env_free(struct env *e)
+{
+	size_t	 i;
+
+	if (e == NULL)
+		return;
+	free(e->api_key);
+	free(e->created_at);
+	free(e->updated_at);
+	for (i = 0; i < ENVF__MAX; i++)
+		free(e->f[i]);
+	free(e);
+}
+
+static struct env *
+env_row(const struct dbres *rs, size_t i)
+{
+	struct env	*e;
+	size_t		 k;
+
+	e = xcalloc(1, sizeof(*e));
+	e->id = dbres_int(rs, i, 0);
+	e->app_id = dbres_int(rs, i, 1);
+	e->api_key = dup_or_null(dbres_str(rs, i, 2));
+	e->version = dbres_int(rs, i, 3);
+	e->created_at = dup_or_null(dbres_str(rs, i, 4));
+	e->updated_at = dup_or_null(dbres_str(rs, i, 5));
+	for (k = 0; k < ENVF__MAX; k++)
+		e->f[k] = dup_or_null(dbres_str(rs, i, ENV_FIXED + k));
+	return e;
+}
+
+/*
+ * Environment id of app app_id (whose access the caller checked).
+ * 1 with *out (owned, db_env_free), 0 if none, -1.
+ */
+int
+db_env_get(struct req *r, long long app_id, long long id, struct env **out)
+{
+	struct dbres	*rs;
+	struct dbp	 p[2];
+	int		 rc = 0;
+
+	*out = NULL;
+	p[0] = dbp_int(id);
+	p[1] = dbp_int(app_id);
+	if (db_query(r->db, STMT_ENV_GET, p, 2, &rs) == -1)
+		return -1;
+	if (rs->nrow == 1) {
+		*out = env_row(rs, 0);
+		rc = 1;
+	}
+	dbres_free(rs);
+	return rc;
+}
+
+/* Every environment of app_id: 0 with *out (owned array) and *n, or -1. */
+int
+db_env_list(struct req *r, long long app_id, struct env ***out, size_t *n)
+{
+	struct dbres	*rs;
+	struct dbp	 p = dbp_int(app_id);
+	size_t		 i;
+
+	*out = NULL;
+	*n = 0;
+	if (db_query(r->db, STMT_ENV_LIST, &p, 1, &rs) == -1)
+		return -1;
+	*out = xcalloc(rs->nrow + 1, sizeof(struct env *));
+	for (i = 0; i < rs->nrow; i++)
+		(*out)[i] = env_row(rs, i);
+	*n = rs->nrow;
+	dbres_free(rs);
+	return 0;
+}
+
+/*
+ * Insert environment e (fields validated, app_id set) with a new
+ * credential; e->id and e->api_key are set and *secret (owned, show
+ * once) returned. 1, 0 (nid taken for this app, or fin refused), -1.
+ */
+int
+db_env_create(struct req *r, struct env *e, struct json_object *after,
+    char **secret, int (*fin)(struct req *, long long, void *), void *arg)
+{
+	struct dbp		 p[2 + ENVF__MAX];
+	unsigned long long	 lid;
+	size_t			 i;
+	char			*s = NULL;
+	int			 rc;
+
+	*secret = NULL;
+	free(e->api_key);
+	e->api_key = key_new("ek_");
+	p[0] = dbp_int(e->app_id);
+	p[1] = dbp_str(e->api_key);
+	for (i = 0; i < ENVF__MAX; i++)
+		p[2 + i] = dbp_str(e->f[i]);
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	if ((rc = db_exec(r->db, STMT_ENV_ADD, p, 2 + ENVF__MAX, NULL,
+	    &lid)) != 1)
+		goto fail;
+	e->id = (long long)lid;
+	if ((rc = cred_new(r, "environment", e->id, e->api_key, &s)) != 1)
+		goto fail;
+	jadd_str(after, "api_key", e->api_key);
+	if (db_audit(r, "environment.create", "environment", e->id, NULL,
+	    after) == -1) {
+		rc = -1;
+		goto fail;
+	}
+	*secret = s;
+	if (fin != NULL && (rc = fin(r, e->id, arg)) != 1)
+		goto fail;
+	if (db_tx_commit(r->db) == -1) {
+		rc = -1;
+		goto fail;
+	}
+	return 1;
+fail:
+	db_tx_rollback(r->db);
+	*secret = NULL;
+	secret_free(s);
+	return rc;
+}
+
+/* As db_app_update, for an environment. 1, 0 (stale), -1. */
+int
+db_env_update(struct req *r, const struct env *e, struct json_object *before,
+    struct json_object *after)
+{
+	struct dbp		 p[ENVF__MAX + 2];
+	unsigned long long	 n;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < ENVF__MAX; i++)
+		p[i] = dbp_str(e->f[i]);
+	p[ENVF__MAX] = dbp_int(e->id);
+	p[ENVF__MAX + 1] = dbp_int(e->version);
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	if ((rc = db_exec(r->db, STMT_ENV_UPDATE, p, ENVF__MAX + 2, &n,
+	    NULL)) != 1)
+		goto fail;
+	if (n == 0) {
+		rc = 0;
+		goto fail;
+	}
+	if (db_audit(r, "environment.update", "environment", e->id, before,
+	    after) == -1) {
+		rc = -1;
+		goto fail;
+	}
+	if (db_tx_commit(r->db) == -1) {
+		rc = -1;
+		goto fail;
+	}
+	return 1;
+fail:
+	db_tx_rollback(r->db);
+	return rc;
+}
+
+/*
+ * A new secret for environment e (same key); the old secrets expire
+ * after the configured grace. 0 with *secret (owned, show once), or -1.
+ */
+int
+db_env_rotate(struct req *r, const struct env *e, char **secret)
+{
+	struct json_object	*after;
+	struct dbp		 p[4];
+	char			*s = NULL;
+
+	*secret = NULL;
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	p[0] = dbp_int(r->conf->secret_grace);
+	p[1] = dbp_str("environment");
+	p[2] = dbp_int(e->id);
+	p[3] = dbp_int(r->conf->secret_grace);
+	if (db_exec(r->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1)
+		goto fail;
+	if (cred_new(r, "environment", e->id, e->api_key, &s) != 1)
+		goto fail;
+	after = json_object_new_object();
+	jadd_str(after, "api_key", e->api_key);
+	jadd_int(after, "grace_seconds", r->conf->secret_grace);
+	if (db_audit(r, "environment.rotate", "environment", e->id, NULL,
+	    after) == -1) {
+		json_object_put(after);
+		goto fail;
+	}
+	json_object_put(after);
+	if (db_tx_commit(r->db) == -1)
+		goto fail;
+	*secret = s;
+	return 0;
+fail:
+	db_tx_rollback(r->db);
+	secret_free(s);
+	return -1;
+}
+
+/*
+ * Listing id as seen by scope, one row: id, state, hub_api_id, app id,
+ * app nid, app name, marketplace nid, created_at, updated_at. 1 with
+ * *out (owned), 0 if none, -1.
+ */
+int
+db_listing_get(struct req *r, long long id, const struct scope *sc,
+    struct dbres **out)
+{
+	struct dbp	 p[5];
+
+	*out = NULL;
+	p[0] = dbp_scope(sc->provider_id);
+	p[1] = dbp_scope(sc->provider_id);
+	p[2] = dbp_scope(sc->marketplace_id);
+	p[3] = dbp_scope(sc->marketplace_id);
+	p[4] = dbp_int(id);
+	if (db_query(r->db, STMT_LISTING_GET, p, 5, out) == -1)
+		return -1;
+	if ((*out)->nrow == 0) {
+		dbres_free(*out);
+		*out = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+/* A filtered page of listings (rows as above) and the total. 0 or -1. */
+int
+db_listing_list(struct req *r, const struct scope *sc,
+    const struct lfilter *f, struct dbres **out, long long *total)
+{
+	struct dbres	*rs;
+	struct dbp	 p[12];
+
+	*out = NULL;
+	p[0] = dbp_scope(sc->provider_id);
+	p[1] = dbp_scope(sc->provider_id);
+	p[2] = dbp_scope(sc->marketplace_id);
+	p[3] = dbp_scope(sc->marketplace_id);
+	p[4] = dbp_str(f->state);
+	p[5] = dbp_str(f->state);
+	p[6] = dbp_str(f->marketplace);
+	p[7] = dbp_str(f->marketplace);
+	p[8] = dbp_str(f->app);
+	p[9] = dbp_str(f->app);
+	if (db_query(r->db, STMT_LISTING_COUNT, p, 10, &rs) == -1)
+		return -1;
+	*total = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	p[10] = dbp_int(f->limit);
+	p[11] = dbp_int(f->offset);
+	return db_query(r->db, STMT_LISTING_LIST, p, 12, out);
+}
+
+/*
+ * The history of listing id (access checked by the caller): id, at,
+ * actor, from_state, to_state, note. 0 with *out (owned) or -1.
+ */
+int
+db_listing_history(struct req *r, long long id, struct dbres **out)
+{
+	struct dbp	 p = dbp_int(id);
+
+	return db_query(r->db, STMT_LISTING_HISTORY, &p, 1, out);
+}
+
+static enum lstate
+lstate_parse(const char *s)
+{
+	size_t	 i;
+
+	for (i = 1; i < LS__MAX; i++)
+		if (s != NULL && strcmp(s, lstate_names[i]) == 0)
+			return (enum lstate)i;
+	return LS_NONE;
+}
+
+/* Give listing id a sealed hub key if it has none yet. 0 or -1. */
+static int
+listing_key(struct req *r, long long id)
+{
+	unsigned char	 raw[HUB_KEY_BYTES], *sealed = NULL;
+	struct dbp	 p[2];
+	size_t		 sz;
+	char		*hex;
+	int		 rc;
+
+	crypto_random(raw, sizeof(raw));
+	hex = hex_encode(raw, sizeof(raw));
+	explicit_bzero(raw, sizeof(raw));
+	rc = crypto_seal(r->conf->data_key, hex, strlen(hex), &sealed, &sz);
+	explicit_bzero(hex, strlen(hex));
+	free(hex);
+	if (rc == -1)
+		return -1;
+	p[0] = dbp_blob(sealed, sz);
+	p[1] = dbp_int(id);
+	rc = db_exec(r->db, STMT_LISTING_SETKEY, p, 2, NULL, NULL);
+	free(sealed);
+	return rc == 1 ? 0 : -1;
+}
+
+/* A new listing of app on marketplace in state submitted; 1, 0, -1. */
+static int
+listing_add(struct req *r, long long app_id, long long mkt_id,
+    long long *id)
+{
+	unsigned char		 raw[HUB_ID_BYTES];
+	unsigned long long	 lid;
+	struct dbp		 p[3];
+	char			*hex, *hub;
+	int			 i, rc = 0;
+
+	for (i = 0; i < HUB_ID_TRIES && rc == 0; i++) {
+		crypto_random(raw, sizeof(raw));
+		hex = hex_encode(raw, sizeof(raw));
+		hub = xasprintf("app-%s", hex);
+		free(hex);
+		p[0] = dbp_int(app_id);
+		p[1] = dbp_int(mkt_id);
+		p[2] = dbp_str(hub);
+		rc = db_exec(r->db, STMT_LISTING_ADD, p, 3, NULL, &lid);
+		free(hub);
+	}
+	if (rc == 1)
+		*id = (long long)lid;
+	return rc;
+}
+
+/*
+ * Apply action act to a listing, as one transaction with its history
+ * and audit rows. The listing is either id (with scope checked), or,
+ * when id is 0, the one of app_id on mkt_id (created if none). note may
+ * be NULL; fin runs inside the transaction. Returns 1 with *out set to
+ * the listing id; 0 when it does not exist in scope (404); 2 when the
+ * move is illegal or the app is inactive (409, *why says which,
+ * static); -1 on error.
+ */
+int
+db_listing_move(struct req *r, long long id, long long app_id,
+    long long mkt_id, const struct scope *sc, enum lact act,
+    const char *note, long long *out, const char **why,
+    int (*fin)(struct req *, long long, void *), void *arg)
+{
+	struct json_object	*before = NULL, *after = NULL;
+	struct dbres		*rs = NULL;
+	struct dbp		 p[5];
+	enum lstate		 from = LS_NONE, to;
+	int			 haskey = 0, active = 1, rc = -1;
+
+	*why = NULL;
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	if (id == 0) {
+		p[0] = dbp_int(app_id);
+		p[1] = dbp_int(mkt_id);
+		if (db_query(r->db, STMT_LISTING_FIND, p, 2, &rs) == -1)
+			goto fail;
+		if (rs->nrow == 1)
+			id = dbres_int(rs, 0, 0);
+		dbres_free(rs);
+		rs = NULL;
+	}
+	if (id != 0) {
+		p[0] = dbp_int(id);
+		p[1] = dbp_scope(sc->provider_id);
+		p[2] = dbp_scope(sc->provider_id);
+		p[3] = dbp_scope(sc->marketplace_id);
+		p[4] = dbp_scope(sc->marketplace_id);
+		if (db_query(r->db, STMT_LISTING_LOCK, p, 5, &rs) == -1)
+			goto fail;
+		if (rs->nrow == 0) {
+			rc = 0;
+			goto fail;
+		}
+		from = lstate_parse(dbres_str(rs, 0, 1));
+		haskey = dbres_int(rs, 0, 2) != 0;
+		active = dbres_int(rs, 0, 3) != 0;
+	}
+	if ((to = ltrans[act][from]) == LS_NONE) {
+		*why = "this listing cannot make that move from its state";
+		rc = 2;
+		goto fail;
+	}
+	if (to != LS_UNPUBLISHED && to != LS_REJECTED && !active) {
+		*why = "the app is deactivated";
+		rc = 2;
+		goto fail;
+	}
+	if (from == LS_NONE) {
+		if ((rc = listing_add(r, app_id, mkt_id, &id)) != 1) {
+			if (rc == 0) {
+				*why = "the listing was created meanwhile";
+				rc = 2;
+			}
+			goto fail;
+		}
+		rc = -1;
+	}
+	if (to != LS_SUBMITTED || from != LS_NONE) {
+		p[0] = dbp_str(lstate_names[to]);
+		p[1] = dbp_int(id);
+		if (db_exec(r->db, STMT_LISTING_SETSTATE, p, 2, NULL,
+		    NULL) != 1)
+			goto fail;
+	}
+	if (to == LS_APPROVED && !haskey && listing_key(r, id) == -1)
+		goto fail;
+	p[0] = dbp_int(id);
+	p[1] = dbp_str(r->pr.label[0] ? r->pr.label : "anonymous");
+	p[2] = dbp_str(lstate_names[from]);
+	p[3] = dbp_str(lstate_names[to]);
+	p[4] = dbp_str(note ? note : "");
+	if (db_exec(r->db, STMT_LISTING_HIST_ADD, p, 5, NULL, NULL) != 1)
+		goto fail;
+	before = json_object_new_object();
+	jadd_str(before, "state", lstate_names[from]);
+	after = json_object_new_object();
+	jadd_str(after, "state", lstate_names[to]);
+	if (note != NULL)
+		jadd_str(after, "note", note);
+	if (db_audit(r, lact_names[act], "listing", id, before, after) == -1)
+		goto fail;
+	if (fin != NULL && (rc = fin(r, id, arg)) != 1) {
+		if (rc == 0) {
+			*why = "a concurrent request holds this "
+			    "Idempotency-Key";
+			rc = 2;
+		}
+		goto fail;
+	}
+	if (db_tx_commit(r->db) == -1) {
+		rc = -1;
+		goto fail;
+	}
+	*out = id;
+	rc = 1;
+	goto done;
+fail:
+	db_tx_rollback(r->db);
+done:
+	dbres_free(rs);
+	json_object_put(before);
+	json_object_put(after);
+	return rc;
+}
+
+/*
+ * Everything the autoconfigure answer of environment env_id needs, one
+ * row per marketplace on which its app is live and which has a current
+ * certificate (see STMT_CONFIG_MARKETPLACES for the columns). 0 with
+ * *out (owned) or -1.
+ */
+int
+db_config_marketplaces(struct req *r, long long env_id, struct dbres **out)
+{
+	struct dbp	 p = dbp_int(env_id);
+
+	return db_query(r->db, STMT_CONFIG_MARKETPLACES, &p, 1, out);
+}
+
+/* The id of marketplace nid: 1 with *id, 0 if none, -1. */
+int
+db_listing_mkt_id(struct req *r, const char *nid, long long *id)
+{
+	struct dbres	*rs;
+	struct dbp	 p = dbp_str(nid);
+	int		 rc = 0;
+
+	if (db_query(r->db, STMT_LISTING_MKT_ID, &p, 1, &rs) == -1)
+		return -1;
+	if (rs->nrow == 1) {
+		*id = dbres_int(rs, 0, 0);
+		rc = 1;
+	}
+	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * The id and active flag of app nid (any provider): 1 with *id and
+ * *active, 0 if none, -1.
+ */
+int
+db_app_by_nid(struct req *r, const char *nid, long long *id, int *active)
+{
+	struct dbres	*rs;
+	struct dbp	 p = dbp_str(nid);
+	int		 rc = 0;
+
+	if (db_query(r->db, STMT_APP_BY_NID, &p, 1, &rs) == -1)
+		return -1;
+	if (rs->nrow == 1) {
+		*id = dbres_int(rs, 0, 0);
+		*active = dbres_int(rs, 0, 1) != 0;
+		rc = 1;
+	}
+	dbres_free(rs);
+	return rc;
+}

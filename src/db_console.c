@@ -1,7 +1,510 @@
 /*
- * Console data access: admins, sessions, lock-out, dashboard and
- * audit queries.
+ * Console data access: sessions, lock-out, dashboard counts, the audit
+ * log (list and CSV, shared by the console and agoractl) and read-only
+ * list queries for console pages. Changes to other groups' tables go
+ * through their own db functions, never through here.
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
 #include "extern.h"
+
+#define CSV_CHUNK	500
+
+/*
+ * Parse a time for an audit filter: "YYYY-MM-DD", optionally followed by
+ * "T" or " " and "HH:MM" or "HH:MM:SS", optionally "Z" (always UTC).
+ * Writes "YYYY-MM-DD HH:MM:SS" into out. Returns 0, or -1 if malformed.
+ */
+int
+console_time_parse(const char *s, char out[20])
+{
+	struct tm	 tm, chk;
+	time_t		 t;
+	size_t		 len;
+	int		 n = 0, y, mo, d, h = 0, mi = 0, se = 0;
+
+	if (s == NULL || (len = strlen(s)) < 10 || len > 20)
+		return -1;
+	if (strspn(s, "0123456789-T :Z") != len)
+		return -1;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+		return -1;
+	s += 10;
+	if (*s == 'T' || *s == ' ') {
+		if (sscanf(s + 1, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5)
+			return -1;
+		s += 6;
+		if (*s == ':') {
+			if (sscanf(s + 1, "%2d%n", &se, &n) != 1 || n != 2)
+				return -1;
+			s += 3;
+		}
+	}
+	if (*s == 'Z')
+		s++;
+	if (*s != '\0')
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	if (y < 1970 || y > 9999 || (t = timegm(&tm)) == (time_t)-1 ||
+	    gmtime_r(&t, &chk) == NULL || chk.tm_mday != d ||
+	    chk.tm_mon != mo - 1 || chk.tm_hour != h || chk.tm_min != mi ||
+	    chk.tm_sec != se)
+		return -1;
+	if (strftime(out, 20, "%Y-%m-%d %H:%M:%S", &chk) != 19)
+		return -1;
+	return 0;
+}
+
+/*
+ * Fill an audit filter from optional text values (NULL or "" for none):
+ * actor (exact), target "KIND" or "KIND:ID", since (inclusive), until
+ * (exclusive). Returns 0, or -1 with *bad naming the refused field.
+ */
+int
+audit_filter_parse(struct afilter *f, const char *actor, const char *target,
+    const char *since, const char *until, const char **bad)
+{
+	const char	*c;
+	size_t		 n;
+
+	memset(f, 0, sizeof(*f));
+	*bad = NULL;
+	if (actor != NULL && *actor != '\0') {
+		if (!valid_text(actor, 1, sizeof(f->actor) - 1) ||
+		    strpbrk(actor, "\t\r\n") != NULL) {
+			*bad = "actor";
+			return -1;
+		}
+		snprintf(f->actor, sizeof(f->actor), "%s", actor);
+	}
+	if (target != NULL && *target != '\0') {
+		c = strchr(target, ':');
+		n = c ? (size_t)(c - target) : strlen(target);
+		if (n == 0 || n >= sizeof(f->kind) || strspn(target,
+		    "abcdefghijklmnopqrstuvwxyz_") != n ||
+		    (c != NULL && !valid_id(c + 1, &f->target_id))) {
+			*bad = "target";
+			return -1;
+		}
+		memcpy(f->kind, target, n);
+		f->kind[n] = '\0';
+	}
+	if (since != NULL && *since != '\0' &&
+	    console_time_parse(since, f->since) == -1) {
+		*bad = "since";
+		return -1;
+	}
+	if (until != NULL && *until != '\0' &&
+	    console_time_parse(until, f->until) == -1) {
+		*bad = "until";
+		return -1;
+	}
+	return 0;
+}
+
+/* The eight filter parameters shared by the audit statements. */
+static void
+audit_params(const struct afilter *f, struct dbp *p)
+{
+	p[0] = p[1] = f->actor[0] ? dbp_str(f->actor) : dbp_null();
+	p[2] = p[3] = f->kind[0] ? dbp_str(f->kind) : dbp_null();
+	p[4] = p[5] = f->target_id ? dbp_int(f->target_id) : dbp_null();
+	p[6] = p[7] = f->since[0] ? dbp_str(f->since) : dbp_null();
+	p[8] = p[9] = f->until[0] ? dbp_str(f->until) : dbp_null();
+}
+
+/*
+ * One page of audit rows matching f (newest first, or oldest first when
+ * asc), and the total. Columns: id, at, actor, action, target_kind,
+ * target_id, before_json, after_json, request_id. Returns 0 with an
+ * owned *out, or -1.
+ */
+int
+db_audit_list(struct req *r, const struct afilter *f, int asc,
+    long long limit, long long offset, struct dbres **out, long long *total)
+{
+	struct dbres	*rs;
+	struct dbp	 p[12];
+
+	*out = NULL;
+	audit_params(f, p);
+	if (db_query(r->db, STMT_CON_AUDIT_COUNT, p, 10, &rs) == -1)
+		return -1;
+	*total = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	p[10] = dbp_int(limit);
+	p[11] = dbp_int(offset);
+	return db_query(r->db, asc ? STMT_CON_AUDIT_LIST_ASC :
+	    STMT_CON_AUDIT_LIST, p, 12, out);
+}
+
+/*
+ * Append s to b as one CSV field (RFC 4180 quoting). A value that a
+ * spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed
+ * with a single quote.
+ */
+static void
+csv_field(struct buf *b, const char *s, int last)
+{
+	if (s == NULL)
+		s = "";
+	buf_puts(b, "\"");
+	if (strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0')
+		buf_puts(b, "'");
+	for (; *s != '\0'; s++)
+		if (*s == '"')
+			buf_puts(b, "\"\"");
+		else
+			buf_add(b, s, 1);
+	buf_puts(b, last ? "\"\r\n" : "\",");
+}
+
+/*
+ * Every audit row matching f as CSV (a header line, then oldest first),
+ * handed to emit in chunks. Returns 0, or -1 (database error or emit
+ * failed).
+ */
+int
+db_audit_csv(struct req *r, const struct afilter *f,
+    int (*emit)(void *, const char *, size_t), void *arg)
+{
+	struct dbres	*rs = NULL;
+	struct dbp	 p[12];
+	struct buf	 b = { 0 };
+	long long	 last = 0;
+	size_t		 i, j;
+	int		 rc = -1;
+
+	buf_puts(&b, "id,at,actor,action,target_kind,target_id,before,"
+	    "after,request_id\r\n");
+	audit_params(f, p);
+	p[11] = dbp_int(CSV_CHUNK);
+	for (;;) {
+		p[10] = dbp_int(last);
+		if (db_query(r->db, STMT_CON_AUDIT_CSV, p, 12, &rs) == -1)
+			goto out;
+		for (i = 0; i < rs->nrow; i++) {
+			for (j = 0; j < rs->ncol; j++)
+				csv_field(&b, dbres_str(rs, i, j),
+				    j + 1 == rs->ncol);
+			last = dbres_int(rs, i, 0);
+		}
+		if (b.len > 0 && emit(arg, b.p, b.len) == -1)
+			goto out;
+		b.len = 0;
+		if (rs->nrow < CSV_CHUNK)
+			break;
+		dbres_free(rs);
+		rs = NULL;
+	}
+	rc = 0;
+out:
+	dbres_free(rs);
+	buf_free(&b);
+	return rc;
+}
+
+/*
+ * The admin behind email for a login: 1 with *out filled, 0 if there is
+ * none, -1 on error.
+ */
+int
+db_console_admin(struct req *r, const char *email, struct cadmin *out)
+{
+	struct dbres	*rs;
+	struct dbp	 p;
+	int		 rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	p = dbp_str(email);
+	if (db_query(r->db, STMT_ADMIN_BY_EMAIL, &p, 1, &rs) == -1)
+		return -1;
+	if (rs->nrow == 1) {
+		out->id = dbres_int(rs, 0, 0);
+		snprintf(out->pw_hash, sizeof(out->pw_hash), "%s",
+		    dbres_str(rs, 0, 1));
+		out->failed = dbres_int(rs, 0, 2);
+		out->locked = dbres_int(rs, 0, 3) != 0;
+		rc = 1;
+	}
+	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * Count a failed login for admin id; after conf->login_max_fail in a
+ * row, lock the account for conf->login_lock seconds (audited). Returns
+ * 1 if this failure locked it, 0 if not, -1 on error.
+ */
+int
+db_console_login_fail(struct req *r, const struct cadmin *a)
+{
+	struct json_object	*after;
+	struct dbp		 p[4];
+	int			 lock;
+
+	lock = a->failed + 1 >= r->conf->login_max_fail;
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	p[0] = dbp_int(r->conf->login_max_fail);
+	p[1] = dbp_int(r->conf->login_lock);
+	p[2] = dbp_int(r->conf->login_max_fail);
+	p[3] = dbp_int(a->id);
+	if (db_exec(r->db, STMT_CON_LOGIN_FAIL, p, 4, NULL, NULL) != 1)
+		goto fail;
+	if (lock) {
+		after = json_object_new_object();
+		jadd_int(after, "failures", a->failed + 1);
+		jadd_int(after, "locked_seconds", r->conf->login_lock);
+		if (db_audit(r, "admin.lock", "admin", a->id, NULL,
+		    after) == -1) {
+			json_object_put(after);
+			goto fail;
+		}
+		json_object_put(after);
+	}
+	if (db_tx_commit(r->db) == -1)
+		goto fail;
+	return lock;
+fail:
+	db_tx_rollback(r->db);
+	return -1;
+}
+
+/*
+ * A successful login for admin a: clear the failure count, end the
+ * session the request came with (old, a new id every login) and this
+ * admin's expired sessions, and open a new one, audited. Returns 0
+ * with *tok (owned: the cookie value, never stored) and csrf filled,
+ * or -1.
+ */
+int
+db_console_login(struct req *r, const struct cadmin *a, long long oldsid,
+    char **tok, char csrf[65])
+{
+	struct json_object	*after;
+	struct dbp		 p[3];
+	unsigned char		 h[32], c[32];
+	unsigned long long	 sid;
+	char			*t, *hc;
+
+	*tok = NULL;
+	t = crypto_token("");
+	crypto_sha256(t, strlen(t), h);
+	crypto_random(c, sizeof(c));
+	hc = hex_encode(c, sizeof(c));
+	if (db_tx_begin(r->db) == -1)
+		goto fail;
+	p[0] = dbp_int(a->id);
+	if (db_exec(r->db, STMT_CON_LOGIN_OK, p, 1, NULL, NULL) != 1)
+		goto rollback;
+	if (oldsid > 0) {
+		p[0] = dbp_int(oldsid);
+		if (db_exec(r->db, STMT_CON_SESSION_DEL, p, 1, NULL,
+		    NULL) != 1)
+			goto rollback;
+	}
+	p[0] = dbp_int(a->id);
+	p[1] = dbp_int(r->conf->session_idle);
+	p[2] = dbp_int(r->conf->session_max);
+	if (db_exec(r->db, STMT_CON_SESSION_PURGE, p, 3, NULL, NULL) != 1)
+		goto rollback;
+	p[0] = dbp_blob(h, sizeof(h));
+	p[1] = dbp_int(a->id);
+	p[2] = dbp_str(hc);
+	if (db_exec(r->db, STMT_CON_SESSION_ADD, p, 3, NULL, &sid) != 1)
+		goto rollback;
+	after = json_object_new_object();
+	jadd_int(after, "session", (long long)sid);
+	jadd_str(after, "remote_addr", r->remote_addr);
+	if (db_audit(r, "admin.login", "admin", a->id, NULL, after) == -1) {
+		json_object_put(after);
+		goto rollback;
+	}
+	json_object_put(after);
+	if (db_tx_commit(r->db) == -1)
+		goto rollback;
+	memcpy(csrf, hc, 65);
+	free(hc);
+	*tok = t;
+	return 0;
+rollback:
+	db_tx_rollback(r->db);
+fail:
+	explicit_bzero(t, strlen(t));
+	free(t);
+	free(hc);
+	return -1;
+}
+
+/* End r's session (logout), audited. 0 or -1. */
+int
+db_console_logout(struct req *r)
+{
+	struct dbp	 p;
+
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	p = dbp_int(r->pr.cred_id);
+	if (db_exec(r->db, STMT_CON_SESSION_DEL, &p, 1, NULL, NULL) != 1 ||
+	    db_audit(r, "admin.logout", "admin", r->pr.id, NULL, NULL) == -1 ||
+	    db_tx_commit(r->db) == -1) {
+		db_tx_rollback(r->db);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Dashboard counts: marketplaces, tenants, providers, apps, live
+ * listings, listings waiting for review, tenant apps, usable
+ * registration tokens. Returns 0 with an owned *out (one row), or -1.
+ */
+int
+db_console_counts(struct req *r, struct dbres **out)
+{
+	return db_query(r->db, STMT_CON_COUNTS, NULL, 0, out);
+}
+
+/* Copy s into a LIKE pattern "%s%" with %, _ and \ escaped; owned. */
+static char *
+like_pattern(const char *s)
+{
+	struct buf	 b = { 0 };
+
+	buf_puts(&b, "%");
+	for (; *s != '\0'; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			buf_puts(&b, "\\");
+		buf_add(&b, s, 1);
+	}
+	buf_puts(&b, "%");
+	return b.p;
+}
+
+/*
+ * Tenants for the console list: filter by marketplace id (0: all) and a
+ * search in name, uid and domain; sort by an allow-listed key. Columns:
+ * id, uid, name, marketplace nid, domain, updated_at, tenant apps,
+ * app_management, marketplace id. 0 or -1.
+ */
+int
+db_console_tenants(struct req *r, long long mkt, const char *q,
+    const char *sort, long long limit, long long offset, struct dbres **out,
+    long long *total)
+{
+	struct dbres	*rs;
+	struct dbp	 p[12];
+	char		*pat = NULL;
+	int		 rc = -1;
+
+	*out = NULL;
+	if (q != NULL && *q != '\0')
+		pat = like_pattern(q);
+	p[0] = p[1] = mkt > 0 ? dbp_int(mkt) : dbp_null();
+	p[2] = p[3] = p[4] = p[5] = pat ? dbp_str(pat) : dbp_null();
+	if (db_query(r->db, STMT_CON_TENANT_COUNT, p, 6, &rs) == -1)
+		goto out;
+	*total = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	p[6] = p[7] = p[8] = p[9] = dbp_str(sort);
+	p[10] = dbp_int(limit);
+	p[11] = dbp_int(offset);
+	rc = db_query(r->db, STMT_CON_TENANT_LIST, p, 12, out);
+out:
+	free(pat);
+	return rc;
+}
+
+/* Marketplaces (id, nid) for filters and pickers. 0 or -1. */
+int
+db_console_mkt_names(struct req *r, struct dbres **out)
+{
+	return db_query(r->db, STMT_CON_MKT_NAMES, NULL, 0, out);
+}
+
+/*
+ * Marketplaces for the console list: id, nid, name, environment,
+ * hub_url, cert fingerprint SHA-1, cert not_after, revoked_at,
+ * updated_at, tenants. 0 or -1.
+ */
+int
+db_console_marketplaces(struct req *r, const char *sort, long long limit,
+    long long offset, struct dbres **out, long long *total)
+{
+	struct dbres	*rs;
+	struct dbp	 p[6];
+
+	*out = NULL;
+	if (db_query(r->db, STMT_CON_MKT_COUNT, NULL, 0, &rs) == -1)
+		return -1;
+	*total = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	p[0] = p[1] = p[2] = p[3] = dbp_str(sort);
+	p[4] = dbp_int(limit);
+	p[5] = dbp_int(offset);
+	return db_query(r->db, STMT_CON_MKT_LIST, p, 6, out);
+}
+
+/*
+ * One marketplace with its certificate: id, nid, name, environment,
+ * hub, impac, connec, nex, api_key, serial, fp_sha1, fp_sha256,
+ * not_before, not_after, revoked_at, created_at, updated_at. 1, 0, -1.
+ */
+int
+db_console_marketplace(struct req *r, long long id, struct dbres **out)
+{
+	struct dbp	 p;
+
+	p = dbp_int(id);
+	if (db_query(r->db, STMT_CON_MKT_GET, &p, 1, out) == -1)
+		return -1;
+	if ((*out)->nrow == 0) {
+		dbres_free(*out);
+		*out = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * The tenant apps of tenant tid with their app: id, app id, app nid,
+ * app name, rank, featured, updated_at, listing live (0/1). Ordered
+ * like the catalog (rank, then name). 0 or -1.
+ */
+int
+db_console_tenant_apps(struct req *r, long long tid, struct dbres **out)
+{
+	struct dbp	 p;
+
+	p = dbp_int(tid);
+	return db_query(r->db, STMT_CON_TAPP_LIST, &p, 1, out);
+}
+
+/*
+ * Apps live on marketplace mid (the ones a tenant may attach): id, nid,
+ * name, attached to tenant tid (0/1). 0 or -1.
+ */
+int
+db_console_live_apps(struct req *r, long long mid, long long tid,
+    struct dbres **out)
+{
+	struct dbp	 p[2];
+
+	p[0] = dbp_int(tid);
+	p[1] = dbp_int(mid);
+	return db_query(r->db, STMT_CON_LIVE_APPS, p, 2, out);
+}

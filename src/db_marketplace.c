@@ -1,7 +1,546 @@
 /*
  * Marketplaces, their credentials, certificates and registration
- * tokens: typed data access.
+ * tokens: typed data access. Every change is one transaction with its
+ * audit row; secrets arrive in clear only to be hashed here, and never
+ * reach the audit log.
  */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
 #include "extern.h"
+
+/* The audit snapshot of a registration: never a secret. */
+static struct json_object *
+mkt_snapshot(const struct mkt_in *in)
+{
+	struct json_object	*o, *e;
+
+	o = json_object_new_object();
+	if (in->nid != NULL)
+		jadd_str(o, "nid", in->nid);
+	jadd_str(o, "name", in->name);
+	if (in->environment != NULL)
+		jadd_str(o, "environment", in->environment);
+	e = json_object_new_object();
+	jadd_str(e, "hub", in->hub);
+	jadd_str(e, "impac", in->impac);
+	jadd_str(e, "connec", in->connec);
+	jadd_str(e, "nex", in->nex);
+	jadd(o, "endpoints", e);
+	return o;
+}
+
+/* The audit snapshot of a certificate. */
+static struct json_object *
+cert_snapshot(const struct issued *is)
+{
+	struct json_object	*o;
+
+	o = json_object_new_object();
+	jadd_str(o, "serial", is->serial);
+	jadd_str(o, "subject_cn", is->cn);
+	jadd_str(o, "fingerprint_sha256", is->fp_sha256);
+	jadd_str(o, "key_type", is->key_type);
+	return o;
+}
+
+/* Insert a certificate row for marketplace id; its id, or -1. */
+static long long
+cert_insert(struct req *r, long long id, const struct issued *is)
+{
+	struct dbp		 p[9];
+	unsigned long long	 cid;
+
+	p[0] = dbp_int(id);
+	p[1] = dbp_str(is->serial);
+	p[2] = dbp_str(is->cn);
+	p[3] = dbp_str(is->pem);
+	p[4] = dbp_str(is->fp_sha1);
+	p[5] = dbp_str(is->fp_sha256);
+	p[6] = dbp_str(is->key_type);
+	p[7] = dbp_int(is->not_before);
+	p[8] = dbp_int(is->not_after);
+	if (db_exec(r->db, STMT_CERT_ADD, p, 9, NULL, &cid) != 1)
+		return -1;
+	p[0] = dbp_int((long long)cid);
+	p[1] = dbp_int(id);
+	if (db_exec(r->db, STMT_MKT_SETCERT, p, 2, NULL, NULL) != 1)
+		return -1;
+	return (long long)cid;
+}
+
+/*
+ * Register a new marketplace in one transaction: the marketplace, its
+ * credential (api_key and the SHA-256 of secret), its certificate, one
+ * use of registration token token_id, the audit row, and whatever done
+ * stores (the Idempotency-Key answer; it gets the new id and returns as
+ * idem_store). Returns MKTR_OK with *id, MKTR_DUP (nid taken),
+ * MKTR_NOUSE (token used up, revoked or expired), MKTR_IDEM (done
+ * returned 0) or MKTR_ERR. Nothing is left behind unless MKTR_OK.
+ */
+int
+db_mkt_register(struct req *r, const struct mkt_in *in,
+    const struct issued *is, const char *api_key, const char *secret,
+    long long token_id, int (*done)(struct req *, long long, void *),
+    void *arg, long long *id)
+{
+	struct json_object	*after = NULL;
+	struct dbp		 p[8];
+	unsigned long long	 lid, n;
+	unsigned char		 h[32];
+	int			 rc = MKTR_ERR, x;
+
+	*id = 0;
+	crypto_sha256(secret, strlen(secret), h);
+	if (db_tx_begin(r->db) == -1)
+		return MKTR_ERR;
+
+	p[0] = dbp_str(in->nid);
+	p[1] = dbp_str(in->name);
+	p[2] = dbp_str(in->environment);
+	p[3] = dbp_str(in->hub);
+	p[4] = dbp_str(in->impac);
+	p[5] = dbp_str(in->connec);
+	p[6] = dbp_str(in->nex);
+	p[7] = dbp_str(api_key);
+	if ((x = db_exec(r->db, STMT_MKT_ADD, p, 8, NULL, &lid)) != 1) {
+		rc = x == 0 ? MKTR_DUP : MKTR_ERR;
+		goto fail;
+	}
+
+	/* One use of the token, only if one is left (row-locked). */
+	p[0] = dbp_int(token_id);
+	if (db_exec(r->db, STMT_REGTOKEN_USE, p, 1, &n, NULL) != 1)
+		goto fail;
+	if (n != 1) {
+		rc = MKTR_NOUSE;
+		goto fail;
+	}
+
+	p[0] = dbp_str("marketplace");
+	p[1] = dbp_str(api_key);
+	p[2] = dbp_blob(h, sizeof(h));
+	p[3] = dbp_int((long long)lid);
+	if (db_exec(r->db, STMT_CRED_ADD, p, 4, NULL, NULL) != 1)
+		goto fail;
+	if (cert_insert(r, (long long)lid, is) == -1)
+		goto fail;
+
+	after = mkt_snapshot(in);
+	jadd_str(after, "api_key", api_key);
+	jadd_int(after, "registration_token", token_id);
+	jadd(after, "certificate", cert_snapshot(is));
+	if (db_audit(r, "marketplace.register", "marketplace",
+	    (long long)lid, NULL, after) == -1)
+		goto fail;
+	if (done != NULL && (x = done(r, (long long)lid, arg)) != 1) {
+		rc = x == 0 ? MKTR_IDEM : MKTR_ERR;
+		goto fail;
+	}
+	if (db_tx_commit(r->db) == -1)
+		goto fail;
+	json_object_put(after);
+	*id = (long long)lid;
+	return MKTR_OK;
+fail:
+	json_object_put(after);
+	db_tx_rollback(r->db);
+	return rc;
+}
+
+/*
+ * Marketplace id with its current certificate (columns: enum mktcol).
+ * Returns 1 with an owned *rs, 0 if there is none, -1 on error.
+ */
+int
+db_mkt_get(struct req *r, long long id, struct dbres **rs)
+{
+	struct dbp	 p = dbp_int(id);
+
+	*rs = NULL;
+	if (db_query(r->db, STMT_MKT_GET, &p, 1, rs) == -1)
+		return -1;
+	if ((*rs)->nrow == 0) {
+		dbres_free(*rs);
+		*rs = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+/* The id of marketplace nid: 1 with *id, 0 if none, -1 on error. */
+int
+db_mkt_by_nid(struct req *r, const char *nid, long long *id)
+{
+	struct dbres	*rs;
+	struct dbp	 p = dbp_str(nid);
+	int		 rc;
+
+	*id = 0;
+	if (db_query(r->db, STMT_MKT_BY_NID, &p, 1, &rs) == -1)
+		return -1;
+	if ((rc = rs->nrow == 1))
+		*id = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * A page of marketplaces, optionally of one environment and with a nid
+ * prefix (NULL: any). 0 with an owned *rs (enum mktcol) and *total, or
+ * -1.
+ */
+int
+db_mkt_list(struct req *r, const char *env, const char *prefix,
+    long long limit, long long offset, struct dbres **rs, long long *total)
+{
+	struct dbres	*cnt;
+	struct dbp	 p[7];
+
+	*rs = NULL;
+	p[0] = p[1] = dbp_str(env);
+	p[2] = p[3] = p[4] = dbp_str(prefix);
+	p[5] = dbp_int(limit);
+	p[6] = dbp_int(offset);
+	if (db_query(r->db, STMT_MKT_COUNT, p, 5, &cnt) == -1)
+		return -1;
+	*total = dbres_int(cnt, 0, 0);
+	dbres_free(cnt);
+	return db_query(r->db, STMT_MKT_LIST, p, 7, rs);
+}
+
+/*
+ * Set name and endpoints of marketplace id if it is still at version.
+ * Returns 1 (updated), 0 (another write came first: 412/409), -1.
+ */
+int
+db_mkt_update(struct req *r, long long id, long long version,
+    const struct mkt_in *in)
+{
+	struct json_object	*before = NULL, *after = NULL, *e;
+	struct dbres		*rs = NULL;
+	struct dbp		 p[7];
+	unsigned long long	 n;
+	int			 rc = -1;
+
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	p[0] = dbp_int(id);
+	if (db_query(r->db, STMT_MKT_GET, p, 1, &rs) == -1)
+		goto out;
+	if (rs->nrow == 1) {
+		before = json_object_new_object();
+		jadd_str(before, "name", dbres_str(rs, 0, MC_NAME));
+		e = json_object_new_object();
+		jadd_str(e, "hub", dbres_str(rs, 0, MC_HUB));
+		jadd_str(e, "impac", dbres_str(rs, 0, MC_IMPAC));
+		jadd_str(e, "connec", dbres_str(rs, 0, MC_CONNEC));
+		jadd_str(e, "nex", dbres_str(rs, 0, MC_NEX));
+		jadd(before, "endpoints", e);
+	}
+	p[0] = dbp_str(in->name);
+	p[1] = dbp_str(in->hub);
+	p[2] = dbp_str(in->impac);
+	p[3] = dbp_str(in->connec);
+	p[4] = dbp_str(in->nex);
+	p[5] = dbp_int(id);
+	p[6] = dbp_int(version);
+	if (db_exec(r->db, STMT_MKT_UPDATE, p, 7, &n, NULL) != 1)
+		goto out;
+	if (n != 1) {
+		rc = 0;
+		goto out;
+	}
+	after = mkt_snapshot(in);
+	if (db_audit(r, "marketplace.update", "marketplace", id, before,
+	    after) == -1 || db_tx_commit(r->db) == -1)
+		goto out;
+	rc = 1;
+out:
+	if (rc != 1)
+		db_tx_rollback(r->db);
+	dbres_free(rs);
+	json_object_put(before);
+	json_object_put(after);
+	return rc;
+}
+
+/*
+ * A new secret for marketplace id (key api_key): the live ones expire
+ * after conf->secret_grace seconds, the new one is added, the audit row
+ * and done (as in db_mkt_register) run in the same transaction. Returns
+ * 1, 0 (done returned 0) or -1.
+ */
+int
+db_mkt_rotate(struct req *r, long long id, const char *api_key,
+    const char *secret, int (*done)(struct req *, long long, void *),
+    void *arg)
+{
+	struct json_object	*after;
+	struct dbp		 p[4];
+	unsigned char		 h[32];
+	int			 rc = -1, x;
+
+	crypto_sha256(secret, strlen(secret), h);
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	p[0] = dbp_int(r->conf->secret_grace);
+	p[1] = dbp_str("marketplace");
+	p[2] = dbp_int(id);
+	p[3] = dbp_int(r->conf->secret_grace);
+	if (db_exec(r->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1)
+		goto fail;
+	p[0] = dbp_str("marketplace");
+	p[1] = dbp_str(api_key);
+	p[2] = dbp_blob(h, sizeof(h));
+	p[3] = dbp_int(id);
+	if (db_exec(r->db, STMT_CRED_ADD, p, 4, NULL, NULL) != 1)
+		goto fail;
+	after = json_object_new_object();
+	jadd_str(after, "api_key", api_key);
+	jadd_int(after, "grace_seconds", r->conf->secret_grace);
+	x = db_audit(r, "marketplace.secret_rotate", "marketplace", id,
+	    NULL, after);
+	json_object_put(after);
+	if (x == -1)
+		goto fail;
+	if (done != NULL && (x = done(r, id, arg)) != 1) {
+		rc = x == 0 ? 0 : -1;
+		goto fail;
+	}
+	if (db_tx_commit(r->db) == -1)
+		goto fail;
+	return 1;
+fail:
+	db_tx_rollback(r->db);
+	return rc;
+}
+
+/*
+ * A renewed certificate for marketplace id: the row is added and becomes
+ * the current one; older ones stay valid until they expire or are
+ * revoked. Returns 1, 0 (done returned 0) or -1.
+ */
+int
+db_mkt_renew(struct req *r, long long id, const struct issued *is,
+    int (*done)(struct req *, long long, void *), void *arg)
+{
+	struct json_object	*after;
+	struct dbp		 p;
+	int			 rc = -1, x;
+
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	if (cert_insert(r, id, is) == -1)
+		goto fail;
+	p = dbp_int(id);
+	if (db_exec(r->db, STMT_MKT_TOUCH, &p, 1, NULL, NULL) != 1)
+		goto fail;
+	after = cert_snapshot(is);
+	x = db_audit(r, "marketplace.certificate_renew", "marketplace", id,
+	    NULL, after);
+	json_object_put(after);
+	if (x == -1)
+		goto fail;
+	if (done != NULL && (x = done(r, id, arg)) != 1) {
+		rc = x == 0 ? 0 : -1;
+		goto fail;
+	}
+	if (db_tx_commit(r->db) == -1)
+		goto fail;
+	return 1;
+fail:
+	db_tx_rollback(r->db);
+	return rc;
+}
+
+/*
+ * Every certificate of marketplace id, oldest first: id, serial,
+ * subject_cn, fp_sha1, fp_sha256, key_type, not_before, not_after,
+ * revoked_at, revoke_reason, current (1/0). 0 with owned *rs, or -1.
+ */
+int
+db_mkt_certs(struct req *r, long long id, struct dbres **rs)
+{
+	struct dbp	 p = dbp_int(id);
+
+	return db_query(r->db, STMT_CERT_LIST, &p, 1, rs);
+}
+
+/*
+ * Revoke a certificate of marketplace id: the one with serial, or the
+ * current one when serial is NULL, with an RFC 5280 reason. Returns 1
+ * (revoked; *serial_out owned), 0 (no such certificate), 2 (already
+ * revoked) or -1. The CRL is the caller's next step (db_crl_refresh).
+ */
+int
+db_mkt_revoke(struct req *r, long long id, const char *serial,
+    const char *reason, char **serial_out)
+{
+	struct json_object	*after;
+	struct dbres		*rs = NULL;
+	struct dbp		 p[3];
+	unsigned long long	 n;
+	long long		 cid;
+	int			 rc = -1, x;
+
+	*serial_out = NULL;
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	p[0] = dbp_int(id);
+	p[1] = p[2] = dbp_str(serial);
+	if (db_query(r->db, STMT_CERT_FIND, p, 3, &rs) == -1)
+		goto fail;
+	if (rs->nrow == 0) {
+		rc = 0;
+		goto fail;
+	}
+	if (dbres_int(rs, 0, 2) == 1) {
+		rc = 2;
+		goto fail;
+	}
+	cid = dbres_int(rs, 0, 0);
+	p[0] = dbp_str(reason);
+	p[1] = dbp_int(cid);
+	if (db_exec(r->db, STMT_CERT_REVOKE, p, 2, &n, NULL) != 1)
+		goto fail;
+	if (n != 1) {
+		rc = 2;
+		goto fail;
+	}
+	after = json_object_new_object();
+	jadd_str(after, "serial", dbres_str(rs, 0, 1));
+	jadd_str(after, "reason", reason);
+	x = db_audit(r, "marketplace.certificate_revoke", "marketplace", id,
+	    NULL, after);
+	json_object_put(after);
+	if (x == -1 || db_tx_commit(r->db) == -1)
+		goto fail;
+	*serial_out = xstrdup(dbres_str(rs, 0, 1));
+	dbres_free(rs);
+	return 1;
+fail:
+	db_tx_rollback(r->db);
+	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * Write the CRL from the database (under the CRL lock, so the last
+ * writer has seen every committed revocation). With force 0 a current
+ * file (signed by us, not near nextUpdate) is kept. Returns 0, or -1
+ * (logged). When pem is not NULL, *pem is the CRL (owned) whenever one
+ * could be built, even if writing the file failed.
+ */
+int
+db_crl_refresh(struct req *r, int force, char **pem)
+{
+	struct crl_entry	*ents = NULL;
+	struct dbres		*rs = NULL;
+	char			*text = NULL;
+	size_t			 i;
+	int			 fd, rc = -1;
+
+	if (pem != NULL)
+		*pem = NULL;
+	if ((fd = cert_crl_lock(r->conf)) == -1)
+		return -1;
+	if (!force && (text = cert_crl_current(r->conf)) != NULL) {
+		rc = 0;
+		goto out;
+	}
+	if (db_query(r->db, STMT_CERT_REVOKED, NULL, 0, &rs) == -1)
+		goto out;
+	ents = xcalloc(rs->nrow + 1, sizeof(*ents));
+	for (i = 0; i < rs->nrow; i++) {
+		ents[i].serial = dbres_str(rs, i, 0);
+		ents[i].revoked_at = dbres_int(rs, i, 1);
+		ents[i].reason = dbres_str(rs, i, 2);
+	}
+	if (cert_crl_build(r->conf, ents, rs->nrow, &text) == -1)
+		goto out;
+	if (cert_crl_write(r->conf, text) == -1)
+		goto out;
+	log_info("CRL written with %zu entries", rs->nrow);
+	rc = 0;
+out:
+	cert_crl_unlock(fd);
+	free(ents);
+	dbres_free(rs);
+	if (pem != NULL)
+		*pem = text;
+	else
+		free(text);
+	return rc;
+}
+
+/*
+ * A page of registration tokens, newest first, optionally in one state
+ * (active, used, expired, revoked). 0 with owned *rs (enum rtcol) and
+ * *total, or -1. Never the token: only its hash is stored anyway.
+ */
+int
+db_regtoken_list(struct req *r, const char *state, long long limit,
+    long long offset, struct dbres **rs, long long *total)
+{
+	struct dbres	*cnt;
+	struct dbp	 p[4];
+
+	*rs = NULL;
+	p[0] = p[1] = dbp_str(state);
+	p[2] = dbp_int(limit);
+	p[3] = dbp_int(offset);
+	if (db_query(r->db, STMT_REGTOKEN_COUNT, p, 2, &cnt) == -1)
+		return -1;
+	*total = dbres_int(cnt, 0, 0);
+	dbres_free(cnt);
+	return db_query(r->db, STMT_REGTOKEN_LIST, p, 4, rs);
+}
+
+/* Token id (enum rtcol): 1 with owned *rs, 0 if none, -1. */
+int
+db_regtoken_get(struct req *r, long long id, struct dbres **rs)
+{
+	struct dbp	 p = dbp_int(id);
+
+	*rs = NULL;
+	if (db_query(r->db, STMT_REGTOKEN_GET, &p, 1, rs) == -1)
+		return -1;
+	if ((*rs)->nrow == 0) {
+		dbres_free(*rs);
+		*rs = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Revoke token id. Returns 1 (revoked now), 0 (no such token or already
+ * revoked: the caller tells them apart), -1.
+ */
+int
+db_regtoken_revoke(struct req *r, long long id)
+{
+	struct dbp		 p = dbp_int(id);
+	unsigned long long	 n;
+
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	if (db_exec(r->db, STMT_REGTOKEN_REVOKE, &p, 1, &n, NULL) != 1)
+		goto fail;
+	if (n == 0) {
+		db_tx_rollback(r->db);
+		return 0;
+	}
+	if (db_audit(r, "registration_token.revoke", "registration_token", id,
+	    NULL, NULL) == -1 || db_tx_commit(r->db) == -1)
+		goto fail;
+	return 1;
+fail:
+	db_tx_rollback(r->db);
+	return -1;
+}

@@ -79,7 +79,435 @@ const char *const db_sql[STMT__MAX] = {
 	    "expires_at, created_by) "
 	    "VALUES (?, ?, ?, NOW(6) + INTERVAL ? SECOND, ?)",
 	/* marketplaces, certificates, registration tokens */
+#define MTS(c)	"DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%sZ')"
+#define MKT_COLS	"m.id, m.nid, m.name, m.environment, m.hub_url, " \
+	"m.impac_url, m.connec_url, m.nex_url, m.api_key, m.version, " \
+	MTS("m.created_at") ", " MTS("m.updated_at") ", m.cert_id, c.serial, " \
+	"c.subject_cn, c.pem, c.fp_sha1, c.fp_sha256, c.key_type, " \
+	MTS("c.not_before") ", " MTS("c.not_after") ", " MTS("c.revoked_at") \
+	" FROM marketplace m LEFT JOIN certificate c ON c.id = m.cert_id "
+#define RT_STATE	"CASE WHEN revoked_at IS NOT NULL THEN 'revoked' " \
+	"WHEN expires_at IS NOT NULL AND expires_at <= NOW(6) " \
+	"THEN 'expired' WHEN uses >= max_uses THEN 'used' ELSE 'active' END"
+#define RT_COLS	"id, label, max_uses, uses, " MTS("expires_at") ", " \
+	MTS("revoked_at") ", created_by, " MTS("created_at") ", " RT_STATE
+	[STMT_MKT_ADD] =
+	    "INSERT INTO marketplace (nid, name, environment, hub_url, "
+	    "impac_url, connec_url, nex_url, api_key) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[STMT_MKT_SETCERT] =
+	    "UPDATE marketplace SET cert_id = ? WHERE id = ?",
+	[STMT_MKT_GET] =
+	    "SELECT " MKT_COLS "WHERE m.id = ?",
+	[STMT_MKT_BY_NID] =
+	    "SELECT id FROM marketplace WHERE nid = ?",
+	[STMT_MKT_UPDATE] =
+	    "UPDATE marketplace SET name = ?, hub_url = ?, impac_url = ?, "
+	    "connec_url = ?, nex_url = ?, version = version + 1, "
+	    "updated_at = NOW(6) WHERE id = ? AND version = ?",
+	[STMT_MKT_LIST] =
+	    "SELECT " MKT_COLS "WHERE (? IS NULL OR m.environment = ?) "
+	    "AND (? IS NULL OR LEFT(m.nid, CHAR_LENGTH(?)) = ?) "
+	    "ORDER BY m.id LIMIT ? OFFSET ?",
+	[STMT_MKT_COUNT] =
+	    "SELECT COUNT(*) FROM marketplace m "
+	    "WHERE (? IS NULL OR m.environment = ?) "
+	    "AND (? IS NULL OR LEFT(m.nid, CHAR_LENGTH(?)) = ?)",
+	[STMT_MKT_TOUCH] =
+	    "UPDATE marketplace SET version = version + 1, "
+	    "updated_at = NOW(6) WHERE id = ?",
+	[STMT_CERT_ADD] =
+	    "INSERT INTO certificate (marketplace_id, serial, subject_cn, pem, "
+	    "fp_sha1, fp_sha256, key_type, not_before, not_after) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
+	[STMT_CERT_LIST] =
+	    "SELECT c.id, c.serial, c.subject_cn, c.fp_sha1, c.fp_sha256, "
+	    "c.key_type, " MTS("c.not_before") ", " MTS("c.not_after") ", "
+	    MTS("c.revoked_at") ", c.revoke_reason, c.id = m.cert_id "
+	    "FROM certificate c JOIN marketplace m ON m.id = c.marketplace_id "
+	    "WHERE c.marketplace_id = ? ORDER BY c.id",
+	[STMT_CERT_FIND] =
+	    "SELECT c.id, c.serial, c.revoked_at IS NOT NULL FROM certificate c "
+	    "JOIN marketplace m ON m.id = c.marketplace_id "
+	    "WHERE c.marketplace_id = ? "
+	    "AND ((? IS NULL AND c.id = m.cert_id) OR c.serial = ?) "
+	    "FOR UPDATE",
+	[STMT_CERT_REVOKE] =
+	    "UPDATE certificate SET revoked_at = NOW(), revoke_reason = ? "
+	    "WHERE id = ? AND revoked_at IS NULL",
+	[STMT_CERT_REVOKED] =
+	    "SELECT serial, UNIX_TIMESTAMP(revoked_at), revoke_reason "
+	    "FROM certificate WHERE revoked_at IS NOT NULL "
+	    "AND not_after > NOW() ORDER BY id",
+	[STMT_REGTOKEN_USE] =
+	    "UPDATE registration_token SET uses = uses + 1 "
+	    "WHERE id = ? AND uses < max_uses AND revoked_at IS NULL "
+	    "AND (expires_at IS NULL OR expires_at > NOW(6))",
+	[STMT_REGTOKEN_LIST] =
+	    "SELECT " RT_COLS " FROM registration_token "
+	    "WHERE (? IS NULL OR " RT_STATE " = ?) "
+	    "ORDER BY id DESC LIMIT ? OFFSET ?",
+	[STMT_REGTOKEN_COUNT] =
+	    "SELECT COUNT(*) FROM registration_token "
+	    "WHERE (? IS NULL OR " RT_STATE " = ?)",
+	[STMT_REGTOKEN_GET] =
+	    "SELECT " RT_COLS " FROM registration_token WHERE id = ?",
+	[STMT_REGTOKEN_REVOKE] =
+	    "UPDATE registration_token SET revoked_at = NOW(6) "
+	    "WHERE id = ? AND revoked_at IS NULL",
+#undef MTS
+#undef MKT_COLS
+#undef RT_STATE
+#undef RT_COLS
 	/* providers, apps, environments, listings, autoconfigure */
+#define TS(c)	"DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%sZ')"
+#define PROVIDER_COLS	"id, nid, name, email, api_key, " TS("created_at") \
+	", " TS("updated_at")
+	[STMT_PROVIDER_ADD] =
+	    "INSERT INTO provider (nid, name, email, api_key) "
+	    "VALUES (?, ?, ?, ?)",
+	[STMT_PROVIDER_GET] =
+	    "SELECT " PROVIDER_COLS " FROM provider WHERE id = ?",
+	[STMT_PROVIDER_LIST] =
+	    "SELECT " PROVIDER_COLS " FROM provider ORDER BY id "
+	    "LIMIT ? OFFSET ?",
+	[STMT_PROVIDER_COUNT] = "SELECT COUNT(*) FROM provider",
+#define APP_COLS	"a.id, a.uid, a.provider_id, p.nid, a.version, " \
+	TS("a.created_at") ", " TS("a.updated_at") ", a.nid, a.name, " \
+	"a.description, a.tiny_description, a.logo, a.pictures, a.website, " \
+	"a.categories, a.tags, a.key_benefits, a.key_features, " \
+	"a.pricing_plans, a.free_trial_duration, a.free_trial_unit, " \
+	"a.stack, a.terms_url, a.support_url, a.app_rank, a.appinfo, " \
+	"a.sso_enabled, a.multi_instantiable, a.active"
+	[STMT_APP_ADD] =
+	    "INSERT INTO app (uid, provider_id, nid, name, description, "
+	    "tiny_description, logo, pictures, website, categories, tags, "
+	    "key_benefits, key_features, pricing_plans, free_trial_duration, "
+	    "free_trial_unit, stack, terms_url, support_url, app_rank, "
+	    "appinfo, sso_enabled, multi_instantiable, active) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?)",
+	[STMT_APP_GET] =
+	    "SELECT " APP_COLS " FROM app a "
+	    "JOIN provider p ON p.id = a.provider_id "
+	    "WHERE a.id = ? AND (? IS NULL OR a.provider_id = ?)",
+	[STMT_APP_LIST] =
+	    "SELECT " APP_COLS " FROM app a "
+	    "JOIN provider p ON p.id = a.provider_id "
+	    "WHERE (? IS NULL OR a.provider_id = ?) ORDER BY a.id "
+	    "LIMIT ? OFFSET ?",
+	[STMT_APP_COUNT] =
+	    "SELECT COUNT(*) FROM app a WHERE (? IS NULL OR a.provider_id = ?)",
+	[STMT_APP_UPDATE] =
+	    "UPDATE app SET nid = ?, name = ?, description = ?, "
+	    "tiny_description = ?, logo = ?, pictures = ?, website = ?, "
+	    "categories = ?, tags = ?, key_benefits = ?, key_features = ?, "
+	    "pricing_plans = ?, free_trial_duration = ?, free_trial_unit = ?, "
+	    "stack = ?, terms_url = ?, support_url = ?, app_rank = ?, "
+	    "appinfo = ?, sso_enabled = ?, multi_instantiable = ?, "
+	    "active = ?, version = version + 1, updated_at = NOW(6) "
+	    "WHERE id = ? AND version = ?",
+	[STMT_APP_BY_NID] =
+	    "SELECT id, active FROM app WHERE nid = ?",
+#define ENV_COLS	"e.id, e.app_id, e.api_key, e.version, " \
+	TS("e.created_at") ", " TS("e.updated_at") ", e.nid, e.host, e.idm, " \
+	"e.sso_init_path, e.sso_consume_path, e.group_path, " \
+	"e.group_user_path, e.notification_path, e.initialization_path, " \
+	"e.external_ids, e.sync_start_path, e.sync_toggle_path, " \
+	"e.sync_status_path"
+	[STMT_ENV_ADD] =
+	    "INSERT INTO environment (app_id, api_key, nid, host, idm, "
+	    "sso_init_path, sso_consume_path, group_path, group_user_path, "
+	    "notification_path, initialization_path, external_ids, "
+	    "sync_start_path, sync_toggle_path, sync_status_path) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[STMT_ENV_GET] =
+	    "SELECT " ENV_COLS " FROM environment e "
+	    "WHERE e.id = ? AND e.app_id = ?",
+	[STMT_ENV_LIST] =
+	    "SELECT " ENV_COLS " FROM environment e "
+	    "WHERE e.app_id = ? ORDER BY e.id",
+	[STMT_ENV_UPDATE] =
+	    "UPDATE environment SET nid = ?, host = ?, idm = ?, "
+	    "sso_init_path = ?, sso_consume_path = ?, group_path = ?, "
+	    "group_user_path = ?, notification_path = ?, "
+	    "initialization_path = ?, external_ids = ?, sync_start_path = ?, "
+	    "sync_toggle_path = ?, sync_status_path = ?, "
+	    "version = version + 1, updated_at = NOW(6) "
+	    "WHERE id = ? AND version = ?",
+	[STMT_LISTING_ADD] =
+	    "INSERT INTO listing (app_id, marketplace_id, state, hub_api_id) "
+	    "VALUES (?, ?, 'submitted', ?)",
+	[STMT_LISTING_FIND] =
+	    "SELECT id FROM listing WHERE app_id = ? AND marketplace_id = ? "
+	    "FOR UPDATE",
+	[STMT_LISTING_LOCK] =
+	    "SELECT l.id, l.state, l.hub_key_enc IS NOT NULL, a.active "
+	    "FROM listing l JOIN app a ON a.id = l.app_id "
+	    "WHERE l.id = ? AND (? IS NULL OR a.provider_id = ?) "
+	    "AND (? IS NULL OR l.marketplace_id = ?) FOR UPDATE",
+	[STMT_LISTING_SETSTATE] =
+	    "UPDATE listing SET state = ?, updated_at = NOW(6) WHERE id = ?",
+	[STMT_LISTING_SETKEY] =
+	    "UPDATE listing SET hub_key_enc = ? "
+	    "WHERE id = ? AND hub_key_enc IS NULL",
+	[STMT_LISTING_HIST_ADD] =
+	    "INSERT INTO listing_history (listing_id, actor, from_state, "
+	    "to_state, note) VALUES (?, ?, ?, ?, ?)",
+#define LISTING_COLS	"l.id, l.state, l.hub_api_id, a.id, a.nid, a.name, " \
+	"m.nid, " TS("l.created_at") ", " TS("l.updated_at")
+#define LISTING_WHERE	"FROM listing l JOIN app a ON a.id = l.app_id " \
+	"JOIN marketplace m ON m.id = l.marketplace_id " \
+	"WHERE (? IS NULL OR a.provider_id = ?) " \
+	"AND (? IS NULL OR l.marketplace_id = ?) "
+	[STMT_LISTING_GET] =
+	    "SELECT " LISTING_COLS " " LISTING_WHERE "AND l.id = ?",
+	[STMT_LISTING_LIST] =
+	    "SELECT " LISTING_COLS " " LISTING_WHERE
+	    "AND (? IS NULL OR l.state = ?) AND (? IS NULL OR m.nid = ?) "
+	    "AND (? IS NULL OR a.nid = ?) ORDER BY l.id LIMIT ? OFFSET ?",
+	[STMT_LISTING_COUNT] =
+	    "SELECT COUNT(*) " LISTING_WHERE
+	    "AND (? IS NULL OR l.state = ?) AND (? IS NULL OR m.nid = ?) "
+	    "AND (? IS NULL OR a.nid = ?)",
+	[STMT_LISTING_HISTORY] =
+	    "SELECT id, " TS("at") ", actor, from_state, to_state, note "
+	    "FROM listing_history WHERE listing_id = ? ORDER BY id",
+	[STMT_LISTING_MKT_ID] =
+	    "SELECT id FROM marketplace WHERE nid = ?",
+	[STMT_CONFIG_MARKETPLACES] =
+	    "SELECT a.nid, e.nid, m.nid, e.host, e.idm, e.sso_init_path, "
+	    "e.sso_consume_path, e.group_path, e.group_user_path, "
+	    "e.notification_path, e.initialization_path, e.external_ids, "
+	    "e.sync_start_path, e.sync_toggle_path, e.sync_status_path, "
+	    "l.hub_api_id, l.hub_key_enc, m.hub_url, m.connec_url, c.pem, "
+	    "c.fp_sha1 FROM environment e JOIN app a ON a.id = e.app_id "
+	    "JOIN listing l ON l.app_id = a.id AND l.state = 'approved' "
+	    "JOIN marketplace m ON m.id = l.marketplace_id "
+	    "JOIN certificate c ON c.id = m.cert_id AND c.revoked_at IS NULL "
+	    "WHERE e.id = ? ORDER BY m.nid",
+#undef TS
+#undef PROVIDER_COLS
+#undef APP_COLS
+#undef ENV_COLS
+#undef LISTING_COLS
+#undef LISTING_WHERE
 	/* tenants, tenant apps, MnoHub v2 */
+#define TN_COLS \
+	"SELECT t.id, t.uid, t.marketplace_id, m.nid, t.name, t.domain, " \
+	"t.metadata, t.frontend_config, " \
+	"DATE_FORMAT(t.created_at, '%Y-%m-%dT%H:%i:%sZ'), " \
+	"DATE_FORMAT(t.updated_at, '%Y-%m-%dT%H:%i:%s.%fZ'), t.version, " \
+	"COALESCE(JSON_VALUE(t.metadata, '$.app_management'), " \
+	"'marketplace') = 'tenant', " \
+	"(SELECT COUNT(*) FROM tenant_app ta WHERE ta.tenant_id = t.id) " \
+	"FROM tenant t JOIN marketplace m ON m.id = t.marketplace_id "
+#define TN_LIST_WHERE \
+	"WHERE (? = 0 OR t.marketplace_id = ?) AND (? IS NULL " \
+	"OR INSTR(LOWER(t.name), LOWER(?)) > 0 " \
+	"OR INSTR(LOWER(t.domain), LOWER(?)) > 0) "
+#define TN_TOUCH \
+	"updated_at = GREATEST(NOW(6), updated_at + INTERVAL 1 MICROSECOND), " \
+	"version = version + 1 "
+	[STMT_TENANT_GET] =
+	    TN_COLS "WHERE t.id = ? AND (? = 0 OR t.marketplace_id = ?)",
+	[STMT_TENANT_LIST] =
+	    TN_COLS TN_LIST_WHERE "ORDER BY t.id LIMIT ? OFFSET ?",
+	[STMT_TENANT_COUNT] =
+	    "SELECT COUNT(*) FROM tenant t " TN_LIST_WHERE,
+	[STMT_TENANT_MKT] =
+	    "SELECT id FROM marketplace WHERE id = ? OR nid = ?",
+	[STMT_TENANT_ADD] =
+	    "INSERT INTO tenant (uid, marketplace_id, name, domain, metadata, "
+	    "frontend_config) VALUES (?, ?, ?, ?, ?, ?)",
+	[STMT_TENANT_LOCK] =
+	    "SELECT version, marketplace_id FROM tenant WHERE id = ? "
+	    "AND (? = 0 OR marketplace_id = ?) FOR UPDATE",
+	[STMT_TENANT_UPDATE] =
+	    "UPDATE tenant SET name = COALESCE(?, name), "
+	    "domain = COALESCE(?, domain), metadata = COALESCE(?, metadata), "
+	    "frontend_config = COALESCE(?, frontend_config), " TN_TOUCH
+	    "WHERE id = ?",
+	[STMT_TENANT_TOUCH] =
+	    "UPDATE tenant SET " TN_TOUCH "WHERE id = ?",
+	[STMT_TENANT_DEL] =
+	    "DELETE FROM tenant WHERE id = ?",
+	[STMT_TENANT_CRED_DEL] =
+	    "DELETE FROM credential WHERE kind = 'tenant' AND owner_id = ?",
+#define TAPP_COLS \
+	"SELECT ta.id, ta.tenant_id, a.id, a.uid, a.nid, a.name, " \
+	"ta.app_rank, ta.featured, EXISTS (SELECT 1 FROM listing l " \
+	"JOIN tenant t ON t.id = ta.tenant_id WHERE l.app_id = a.id " \
+	"AND l.marketplace_id = t.marketplace_id AND l.state = 'approved'), " \
+	"DATE_FORMAT(ta.created_at, '%Y-%m-%dT%H:%i:%sZ'), " \
+	"DATE_FORMAT(ta.updated_at, '%Y-%m-%dT%H:%i:%sZ') " \
+	"FROM tenant_app ta JOIN app a ON a.id = ta.app_id "
+	[STMT_TAPP_LIST] =
+	    TAPP_COLS "WHERE ta.tenant_id = ? "
+	    "ORDER BY ta.app_rank IS NULL, ta.app_rank, LOWER(a.name), ta.id",
+	[STMT_TAPP_GET] =
+	    TAPP_COLS "WHERE ta.tenant_id = ? AND ta.id = ?",
+	[STMT_TAPP_APP] =
+	    "SELECT id FROM app WHERE id = ? OR uid = ? OR nid = ? "
+	    "ORDER BY id = ? DESC, uid = ? DESC LIMIT 1",
+	[STMT_TAPP_STATE] =
+	    "SELECT EXISTS (SELECT 1 FROM listing WHERE app_id = ? "
+	    "AND marketplace_id = ? AND state = 'approved'), "
+	    "EXISTS (SELECT 1 FROM tenant_app WHERE tenant_id = ? "
+	    "AND app_id = ?)",
+	[STMT_TAPP_ADD] =
+	    "INSERT INTO tenant_app (tenant_id, app_id, app_rank, featured) "
+	    "VALUES (?, ?, ?, ?)",
+	[STMT_TAPP_ADD_IGNORE] =
+	    "INSERT IGNORE INTO tenant_app (tenant_id, app_id) VALUES (?, ?)",
+	[STMT_TAPP_UPDATE] =
+	    "UPDATE tenant_app SET app_id = ?, app_rank = ?, featured = ?, "
+	    "updated_at = NOW(6) WHERE id = ? AND tenant_id = ?",
+	[STMT_TAPP_DEL] =
+	    "DELETE FROM tenant_app WHERE id = ? AND tenant_id = ?",
+	[STMT_TAPP_DEL_APP] =
+	    "DELETE FROM tenant_app WHERE tenant_id = ? AND app_id = ?",
+	/*
+	 * The catalog: apps with an approved listing on the tenant's
+	 * marketplace; in "tenant" mode (unless scope=all) only those with
+	 * a relation. Unpublishing drops the app from every catalog at once
+	 * (the join), while the relation row stays for a republish.
+	 */
+#define HUB_FROM \
+	"FROM tenant t JOIN listing l ON l.marketplace_id = t.marketplace_id " \
+	"AND l.state = 'approved' JOIN app a ON a.id = l.app_id " \
+	"LEFT JOIN tenant_app ta ON ta.tenant_id = t.id AND ta.app_id = a.id " \
+	"WHERE t.id = ? AND (? = 1 OR ta.id IS NOT NULL OR " \
+	"COALESCE(JSON_VALUE(t.metadata, '$.app_management'), " \
+	"'marketplace') <> 'tenant') " \
+	"AND (? IS NULL OR a.active = ?) " \
+	"AND (? IS NULL OR FIND_IN_SET(a.nid, ?) > 0) " \
+	"AND (? IS NULL OR a.stack = ?) AND (? IS NULL OR a.id = ?) "
+	[STMT_HUB_APPS] =
+	    "SELECT * FROM (SELECT a.id, a.uid, a.nid, a.name, a.active, "
+	    "a.stack, a.logo, a.website, a.description, a.tiny_description, "
+	    "a.categories, a.tags, a.key_benefits, a.key_features, "
+	    "CASE WHEN JSON_VALUE(t.metadata, '$.app_management') = 'tenant' "
+	    "THEN COALESCE(ta.app_rank, a.app_rank) ELSE a.app_rank END "
+	    "AS rnk, a.appinfo, a.multi_instantiable, a.sso_enabled, "
+	    "a.terms_url, a.support_url, a.free_trial_duration, "
+	    "a.free_trial_unit, a.pricing_plans, a.pictures, "
+	    "DATE_FORMAT(a.created_at, '%Y-%m-%dT%H:%i:%sZ') AS c_at, "
+	    "DATE_FORMAT(a.updated_at, '%Y-%m-%dT%H:%i:%sZ') AS u_at, "
+	    "COALESCE(ta.featured, 0) AS featured, a.updated_at AS upd, "
+	    "LOWER(a.name) AS lname " HUB_FROM ") c "
+	    "ORDER BY CASE WHEN ? <= 2 THEN c.rnk IS NULL END, "
+	    "CASE WHEN ? <= 1 THEN c.rnk END, "
+	    "CASE WHEN ? = 2 THEN c.rnk END DESC, "
+	    "CASE WHEN ? = 3 THEN c.lname END, "
+	    "CASE WHEN ? = 4 THEN c.lname END DESC, "
+	    "CASE WHEN ? = 5 THEN c.upd END, "
+	    "CASE WHEN ? = 6 THEN c.upd END DESC, c.lname, c.id "
+	    "LIMIT ? OFFSET ?",
+	[STMT_HUB_APPS_COUNT] =
+	    "SELECT COUNT(*) " HUB_FROM,
 	/* admin users, sessions, console */
+#define CON_TIME(c)	"DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%sZ')"
+#define CON_AUDIT_WHERE \
+	"WHERE (? IS NULL OR actor = ?) AND (? IS NULL OR target_kind = ?) " \
+	"AND (? IS NULL OR target_id = ?) AND (? IS NULL OR at >= ?) " \
+	"AND (? IS NULL OR at < ?) "
+#define CON_AUDIT_COLS \
+	"SELECT id, " CON_TIME("at") ", actor, action, target_kind, " \
+	"target_id, before_json, after_json, request_id FROM audit "
+#define CON_TENANT_WHERE \
+	"WHERE (? IS NULL OR t.marketplace_id = ?) AND (? IS NULL OR " \
+	"t.name LIKE ? OR t.uid LIKE ? OR t.domain LIKE ?) "
+	[STMT_CON_SESSION_ADD] =
+	    "INSERT INTO admin_session (token_hash, admin_id, csrf) "
+	    "VALUES (?, ?, ?)",
+	[STMT_CON_SESSION_DEL] =
+	    "DELETE FROM admin_session WHERE id = ?",
+	[STMT_CON_SESSION_PURGE] =
+	    "DELETE FROM admin_session WHERE admin_id = ? AND "
+	    "(seen_at <= NOW(6) - INTERVAL ? SECOND "
+	    "OR created_at <= NOW(6) - INTERVAL ? SECOND)",
+	[STMT_CON_LOGIN_FAIL] =
+	    "UPDATE admin_user SET locked_until = IF(failed + 1 >= ?, "
+	    "NOW(6) + INTERVAL ? SECOND, locked_until), "
+	    "failed = IF(failed + 1 >= ?, 0, failed + 1) WHERE id = ?",
+	[STMT_CON_LOGIN_OK] =
+	    "UPDATE admin_user SET failed = 0, locked_until = NULL "
+	    "WHERE id = ?",
+	[STMT_CON_COUNTS] =
+	    "SELECT (SELECT COUNT(*) FROM marketplace), "
+	    "(SELECT COUNT(*) FROM tenant), "
+	    "(SELECT COUNT(*) FROM provider), "
+	    "(SELECT COUNT(*) FROM app), "
+	    "(SELECT COUNT(*) FROM listing WHERE state = 'approved'), "
+	    "(SELECT COUNT(*) FROM listing WHERE state = 'submitted'), "
+	    "(SELECT COUNT(*) FROM tenant_app), "
+	    "(SELECT COUNT(*) FROM registration_token WHERE revoked_at IS NULL "
+	    "AND (expires_at IS NULL OR expires_at > NOW(6)) "
+	    "AND uses < max_uses)",
+	[STMT_CON_AUDIT_COUNT] =
+	    "SELECT COUNT(*) FROM audit " CON_AUDIT_WHERE,
+	[STMT_CON_AUDIT_LIST] =
+	    CON_AUDIT_COLS CON_AUDIT_WHERE
+	    "ORDER BY id DESC LIMIT ? OFFSET ?",
+	[STMT_CON_AUDIT_LIST_ASC] =
+	    CON_AUDIT_COLS CON_AUDIT_WHERE
+	    "ORDER BY id ASC LIMIT ? OFFSET ?",
+	[STMT_CON_AUDIT_CSV] =
+	    CON_AUDIT_COLS CON_AUDIT_WHERE
+	    "AND id > ? ORDER BY id ASC LIMIT ?",
+	[STMT_CON_TENANT_COUNT] =
+	    "SELECT COUNT(*) FROM tenant t " CON_TENANT_WHERE,
+	[STMT_CON_TENANT_LIST] =
+	    "SELECT t.id, t.uid, t.name, m.nid, t.domain, "
+	    CON_TIME("t.updated_at") ", "
+	    "(SELECT COUNT(*) FROM tenant_app ta WHERE ta.tenant_id = t.id), "
+	    "COALESCE(JSON_VALUE(t.metadata, '$.app_management'), "
+	    "'marketplace'), m.id "
+	    "FROM tenant t JOIN marketplace m ON m.id = t.marketplace_id "
+	    CON_TENANT_WHERE
+	    "ORDER BY CASE WHEN ? = 'name' THEN t.name END ASC, "
+	    "CASE WHEN ? = '-name' THEN t.name END DESC, "
+	    "CASE WHEN ? = 'updated_at' THEN t.updated_at END ASC, "
+	    "CASE WHEN ? = '-updated_at' THEN t.updated_at END DESC, "
+	    "t.id ASC LIMIT ? OFFSET ?",
+	[STMT_CON_MKT_NAMES] =
+	    "SELECT id, nid FROM marketplace ORDER BY nid",
+	[STMT_CON_MKT_COUNT] =
+	    "SELECT COUNT(*) FROM marketplace",
+	[STMT_CON_MKT_LIST] =
+	    "SELECT m.id, m.nid, m.name, m.environment, m.hub_url, c.fp_sha1, "
+	    CON_TIME("c.not_after") ", " CON_TIME("c.revoked_at") ", "
+	    CON_TIME("m.updated_at") ", "
+	    "(SELECT COUNT(*) FROM tenant t WHERE t.marketplace_id = m.id) "
+	    "FROM marketplace m LEFT JOIN certificate c ON c.id = m.cert_id "
+	    "ORDER BY CASE WHEN ? = 'nid' THEN m.nid END ASC, "
+	    "CASE WHEN ? = '-nid' THEN m.nid END DESC, "
+	    "CASE WHEN ? = 'updated_at' THEN m.updated_at END ASC, "
+	    "CASE WHEN ? = '-updated_at' THEN m.updated_at END DESC, "
+	    "m.id ASC LIMIT ? OFFSET ?",
+	[STMT_CON_MKT_GET] =
+	    "SELECT m.id, m.nid, m.name, m.environment, m.hub_url, "
+	    "m.impac_url, m.connec_url, m.nex_url, m.api_key, c.serial, "
+	    "c.fp_sha1, c.fp_sha256, " CON_TIME("c.not_before") ", "
+	    CON_TIME("c.not_after") ", " CON_TIME("c.revoked_at") ", "
+	    CON_TIME("m.created_at") ", " CON_TIME("m.updated_at") " "
+	    "FROM marketplace m LEFT JOIN certificate c ON c.id = m.cert_id "
+	    "WHERE m.id = ?",
+	[STMT_CON_TAPP_LIST] =
+	    "SELECT ta.id, a.id, a.nid, a.name, ta.app_rank, ta.featured, "
+	    CON_TIME("ta.updated_at") ", "
+	    "EXISTS (SELECT 1 FROM listing l JOIN tenant t "
+	    "ON t.id = ta.tenant_id WHERE l.app_id = a.id "
+	    "AND l.marketplace_id = t.marketplace_id "
+	    "AND l.state = 'approved') "
+	    "FROM tenant_app ta JOIN app a ON a.id = ta.app_id "
+	    "WHERE ta.tenant_id = ? "
+	    "ORDER BY ta.app_rank IS NULL, ta.app_rank, a.name, ta.id",
+	[STMT_CON_LIVE_APPS] =
+	    "SELECT a.id, a.nid, a.name, EXISTS (SELECT 1 FROM tenant_app ta "
+	    "WHERE ta.tenant_id = ? AND ta.app_id = a.id) "
+	    "FROM listing l JOIN app a ON a.id = l.app_id "
+	    "WHERE l.marketplace_id = ? AND l.state = 'approved' "
+	    "ORDER BY a.name, a.id",
 };

@@ -1,7 +1,1159 @@
 /*
  * Tenants and tenant apps: typed data access and validation shared
- * by the admin API, the hub API and the console.
+ * by the admin API, the marketplace API, the hub API and the console.
+ * Every change is one transaction with its audit row, and moves the
+ * tenant's updated_at (strictly: at least one microsecond) and version,
+ * so that frontends keying their caches on updated_at refresh. Nothing
+ * is cached: every call reads the database.
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
 #include "extern.h"
+
+/* Columns of TN_COLS and TAPP_COLS (db_sql.c). */
+enum { TC_ID, TC_UID, TC_MKT, TC_MKT_NID, TC_NAME, TC_DOMAIN, TC_META,
+    TC_FECONF, TC_CREATED, TC_UPDATED, TC_VERSION, TC_TMODE, TC_NAPPS };
+enum { AC_ID, AC_TENANT, AC_APP, AC_APP_UID, AC_APP_NID, AC_APP_NAME,
+    AC_RANK, AC_FEATURED, AC_LIVE, AC_CREATED, AC_UPDATED };
+
+#define RANK_MAX	1000000000LL
+
+/* Metadata keys agora knows, and what each must hold. */
+enum mtype { MT_MGMT, MT_BOOL, MT_UINT, MT_URL, MT_CUR, MT_STR };
+
+static const struct {
+	const char	*key;
+	enum mtype	 type;
+} meta_keys[] = {
+	{ "app_management",			MT_MGMT },
+	{ "can_manage_apps",			MT_BOOL },
+	{ "can_manage_organization_credit",	MT_BOOL },
+	{ "kpi_enabled",			MT_BOOL },
+	{ "pull_disabled",			MT_BOOL },
+	{ "push_disabled",			MT_BOOL },
+	{ "deny_old_passwords",			MT_BOOL },
+	{ "customer_billing_currency_lockdown",	MT_BOOL },
+	{ "password_archiving_count",		MT_UINT },
+	{ "platform_fee_apps_count_activation",	MT_UINT },
+	{ "platform_fee_price_cents",		MT_UINT },
+	{ "host",				MT_URL },
+	{ "invoicing_currency",			MT_CUR },
+	{ "customer_billing_currency_default",	MT_CUR },
+	{ "price_list",				MT_STR },
+	{ "platform_fee_strategy",		MT_STR },
+};
+
+/*
+ * Check the keys agora knows in metadata object o (borrowed); other keys
+ * are kept as given. field prefixes error names ("metadata"). 0, or -1
+ * with field errors on r.
+ */
+int
+tenant_meta_check(struct req *r, const char *field, struct json_object *o)
+{
+	struct json_object	*v;
+	const char		*s;
+	size_t			 i;
+	int			 bad = 0;
+	char			 name[128];
+
+	if (o == NULL || !json_object_is_type(o, json_type_object))
+		return req_field(r, field, "must be a JSON object");
+	for (i = 0; i < sizeof(meta_keys) / sizeof(meta_keys[0]); i++) {
+		if (!json_object_object_get_ex(o, meta_keys[i].key, &v))
+			continue;
+		snprintf(name, sizeof(name), "%s.%s", field, meta_keys[i].key);
+		s = json_object_is_type(v, json_type_string) ?
+		    json_object_get_string(v) : NULL;
+		switch (meta_keys[i].type) {
+		case MT_MGMT:
+			if (s == NULL || (strcmp(s, "marketplace") != 0 &&
+			    strcmp(s, "tenant") != 0))
+				bad = req_field(r, name, "must be \"marketplace\""
+				    " or \"tenant\"");
+			break;
+		case MT_BOOL:
+			if (!json_object_is_type(v, json_type_boolean))
+				bad = req_field(r, name, "must be a boolean");
+			break;
+		case MT_UINT:
+			if (!json_object_is_type(v, json_type_int) ||
+			    json_object_get_int64(v) < 0 ||
+			    json_object_get_int64(v) > INT32_MAX)
+				bad = req_field(r, name, "must be a "
+				    "non-negative integer");
+			break;
+		case MT_URL:
+			if (s == NULL || !valid_url(s, 1))
+				bad = req_field(r, name, "must be an http(s) "
+				    "URL");
+			break;
+		case MT_CUR:
+			if (s == NULL || strlen(s) != 3 ||
+			    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
+				bad = req_field(r, name, "must be an ISO 4217 "
+				    "currency code such as \"USD\"");
+			break;
+		case MT_STR:
+			if (s == NULL || !valid_text(s, 1, 255))
+				bad = req_field(r, name, "must be a string of "
+				    "1 to 255 characters");
+			break;
+		}
+	}
+	return bad;
+}
+
+/*
+ * Parse JSON text that must be an object of at most max bytes. Returns
+ * the object (owned), or NULL with a field error on r.
+ */
+static struct json_object *
+obj_text(struct req *r, const char *field, const char *s, size_t max)
+{
+	struct json_object	*o;
+
+	if (strlen(s) > max) {
+		req_field(r, field, "must be at most %zu bytes of JSON", max);
+		return NULL;
+	}
+	if ((o = json_parse_text(s, strlen(s))) == NULL ||
+	    !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		req_field(r, field, "must be a JSON object");
+		return NULL;
+	}
+	return o;
+}
+
+/*
+ * Validate tenant input (create when create is set: marketplace and name
+ * required). On success metadata_c and feconf_c hold canonical JSON
+ * text (owned by in; tenant_in_free), metadata always with an
+ * app_management key ("marketplace" by default). 0, or -1 with field
+ * errors on r.
+ */
+int
+tenant_in_check(struct req *r, struct tenant_in *in, int create)
+{
+	struct json_object	*o;
+	int			 bad = 0;
+
+	in->metadata_c = in->feconf_c = NULL;
+	if (create) {
+		if (in->mkt_id <= 0 && in->mkt_nid == NULL)
+			bad = req_field(r, "marketplace", "is required");
+		else if (in->mkt_nid != NULL && !valid_nid(in->mkt_nid))
+			bad = req_field(r, "marketplace", "must be a "
+			    "marketplace nid");
+		if (in->name == NULL)
+			bad = req_field(r, "name", "is required");
+		if (in->uid != NULL && !valid_uid(in->uid))
+			bad = req_field(r, "uid", "must be 1 to 64 of "
+			    "[A-Za-z0-9._-]");
+	}
+	if (in->name != NULL && !valid_text(in->name, 1, 255))
+		bad = req_field(r, "name", "must be 1 to 255 characters "
+		    "without control characters");
+	if (in->domain != NULL && in->domain[0] != '\0' &&
+	    !valid_hostname(in->domain))
+		bad = req_field(r, "domain", "must be a host name such as "
+		    "\"shop.example.com\", or empty");
+	if (in->metadata != NULL || create) {
+		o = obj_text(r, "metadata", in->metadata ? in->metadata : "{}",
+		    TENANT_META_MAX);
+		if (o == NULL || tenant_meta_check(r, "metadata", o) == -1)
+			bad = -1;
+		else {
+			if (!json_object_object_get_ex(o, "app_management",
+			    NULL))
+				jadd_str(o, "app_management", "marketplace");
+			in->metadata_c = xstrdup(json_text(o));
+		}
+		json_object_put(o);
+	}
+	if (in->frontend_config != NULL || create) {
+		o = obj_text(r, "frontend_config", in->frontend_config ?
+		    in->frontend_config : "{}", TENANT_FECONF_MAX);
+		if (o == NULL)
+			bad = -1;
+		else
+			in->feconf_c = xstrdup(json_text(o));
+		json_object_put(o);
+	}
+	if (bad) {
+		tenant_in_free(in);
+		return -1;
+	}
+	return 0;
+}
+
+/* Free what tenant_in_check allocated; the borrowed inputs stay. */
+void
+tenant_in_free(struct tenant_in *in)
+{
+	free(in->metadata_c);
+	free(in->feconf_c);
+	in->metadata_c = in->feconf_c = NULL;
+}
+
+/*
+ * Validate relation input (create: app required). Sets rank_v and
+ * rank_null from rank. 0, or -1 with field errors on r.
+ */
+int
+tenant_app_in_check(struct req *r, struct tenant_app_in *in, int create)
+{
+	int	 bad = 0;
+
+	in->rank_null = 1;
+	in->rank_v = 0;
+	if (create && in->app == NULL)
+		bad = req_field(r, "app", "is required");
+	if (in->app != NULL && !valid_uid(in->app))
+		bad = req_field(r, "app", "must be an app id, uid or nid");
+	if (in->rank != NULL && in->rank[0] != '\0') {
+		if (num_parse(in->rank, -RANK_MAX, RANK_MAX, &in->rank_v) == -1)
+			bad = req_field(r, "rank", "must be an integer from "
+			    "%lld to %lld, or null", -RANK_MAX, RANK_MAX);
+		else
+			in->rank_null = 0;
+	}
+	if (in->featured < -1 || in->featured > 1)
+		bad = req_field(r, "featured", "must be a boolean");
+	return bad;
+}
+
+void
+tenant_free(struct tenant *t)
+{
+	if (t == NULL)
+		return;
+	free(t->uid);
+	free(t->mkt_nid);
+	free(t->name);
+	free(t->domain);
+	free(t->metadata);
+	free(t->frontend_config);
+	free(t->created_at);
+	free(t->updated_at);
+	free(t);
+}
+
+void
+tenant_list_free(struct tenant **ts, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		tenant_free(ts[i]);
+	free(ts);
+}
+
+static char *
+cell_dup(const struct dbres *rs, size_t row, size_t col)
+{
+	const char	*s = dbres_str(rs, row, col);
+
+	return xstrdup(s ? s : "");
+}
+
+static struct tenant *
+tenant_row(const struct dbres *rs, size_t i)
+{
+	struct tenant	*t;
+
+	t = xcalloc(1, sizeof(*t));
+	t->id = dbres_int(rs, i, TC_ID);
+	t->uid = cell_dup(rs, i, TC_UID);
+	t->mkt_id = dbres_int(rs, i, TC_MKT);
+	t->mkt_nid = cell_dup(rs, i, TC_MKT_NID);
+	t->name = cell_dup(rs, i, TC_NAME);
+	t->domain = cell_dup(rs, i, TC_DOMAIN);
+	t->metadata = cell_dup(rs, i, TC_META);
+	t->frontend_config = cell_dup(rs, i, TC_FECONF);
+	t->created_at = cell_dup(rs, i, TC_CREATED);
+	t->updated_at = cell_dup(rs, i, TC_UPDATED);
+	t->version = dbres_int(rs, i, TC_VERSION);
+	t->app_mgmt_tenant = dbres_int(rs, i, TC_TMODE) == 1;
+	t->napps = dbres_int(rs, i, TC_NAPPS);
+	return t;
+}
+
+/*
+ * Tenant id, limited to marketplace mkt unless 0. 1 with *out (owned;
+ * tenant_free), 0 none, -1 error.
+ */
+int
+db_tenant_get(struct req *r, long long id, long long mkt, struct tenant **out)
+{
+	struct dbres	*rs;
+	struct dbp	 p[3];
+	int		 rc;
+
+	*out = NULL;
+	p[0] = dbp_int(id);
+	p[1] = dbp_int(mkt);
+	p[2] = dbp_int(mkt);
+	if (db_query(r->db, STMT_TENANT_GET, p, 3, &rs) == -1)
+		return -1;
+	if ((rc = rs->nrow == 1))
+		*out = tenant_row(rs, 0);
+	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * A page of tenants (ordered by id) and the total matching f. 0 with
+ * *out (owned; tenant_list_free), *n and *total, or -1.
+ */
+int
+db_tenant_list(struct req *r, const struct tenant_filter *f,
+    struct tenant ***out, size_t *n, long long *total)
+{
+	struct dbres	*rs = NULL;
+	struct dbp	 p[7];
+	size_t		 i;
+
+	*out = NULL;
+	*n = 0;
+	p[0] = dbp_int(f->mkt_id);
+	p[1] = dbp_int(f->mkt_id);
+	p[2] = dbp_str(f->q);
+	p[3] = dbp_str(f->q);
+	p[4] = dbp_str(f->q);
+	p[5] = dbp_int(f->limit);
+	p[6] = dbp_int(f->offset);
+	if (db_query(r->db, STMT_TENANT_COUNT, p, 5, &rs) == -1)
+		return -1;
+	*total = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	if (db_query(r->db, STMT_TENANT_LIST, p, 7, &rs) == -1)
+		return -1;
+	*out = xcalloc(rs->nrow + 1, sizeof(**out));
+	for (i = 0; i < rs->nrow; i++)
+		(*out)[i] = tenant_row(rs, i);
+	*n = rs->nrow;
+	dbres_free(rs);
+	return 0;
+}
+
+/* A snapshot of a tenant for the audit log (no secrets); owned. */
+static struct json_object *
+tenant_audit(const struct tenant *t)
+{
+	struct json_object	*o;
+
+	o = json_object_new_object();
+	jadd_str(o, "uid", t->uid);
+	jadd_str(o, "marketplace", t->mkt_nid);
+	jadd_str(o, "name", t->name);
+	jadd_str(o, "domain", t->domain);
+	jadd(o, "metadata", json_from_text(t->metadata));
+	jadd(o, "frontend_config", json_from_text(t->frontend_config));
+	jadd_int(o, "version", t->version);
+	return o;
+}
+
+/*
+ * Inside a transaction: lock tenant id in scope mkt. 1 with *version and
+ * *mkt_id, 0 none, -1 error.
+ */
+static int
+tenant_lock(struct req *r, long long id, long long mkt, long long *version,
+    long long *mkt_id)
+{
+	struct dbres	*rs;
+	struct dbp	 p[3];
+	int		 rc;
+
+	p[0] = dbp_int(id);
+	p[1] = dbp_int(mkt);
+	p[2] = dbp_int(mkt);
+	if (db_query(r->db, STMT_TENANT_LOCK, p, 3, &rs) == -1)
+		return -1;
+	if ((rc = rs->nrow == 1)) {
+		*version = dbres_int(rs, 0, 0);
+		*mkt_id = dbres_int(rs, 0, 1);
+	}
+	dbres_free(rs);
+	return rc;
+}
+
+/* Move updated_at and version of tenant id. 0 or -1. */
+static int
+tenant_touch(struct req *r, long long id)
+{
+	struct dbp	 p = dbp_int(id);
+
+	return db_exec(r->db, STMT_TENANT_TOUCH, &p, 1, NULL, NULL) == 1 ?
+	    0 : -1;
+}
+
+/* Add a tenant credential for uid; *key gets the clear key (owned). */
+static int
+tenant_cred_add(struct req *r, long long id, const char *uid, char **key)
+{
+	struct dbp	 p[4];
+	unsigned char	 h[32];
+	char		*k;
+
+	*key = NULL;
+	k = crypto_token("tk_");
+	crypto_sha256(k, strlen(k), h);
+	p[0] = dbp_str("tenant");
+	p[1] = dbp_str(uid);
+	p[2] = dbp_blob(h, sizeof(h));
+	p[3] = dbp_int(id);
+	if (db_exec(r->db, STMT_CRED_ADD, p, 4, NULL, NULL) != 1) {
+		explicit_bzero(k, strlen(k));
+		free(k);
+		return -1;
+	}
+	*key = k;
+	return 0;
+}
+
+static void
+key_free(char *k)
+{
+	if (k != NULL)
+		explicit_bzero(k, strlen(k));
+	free(k);
+}
+
+/*
+ * Create a tenant (in validated by tenant_in_check) with its key.
+ * Returns enum tnrc; on TNRC_OK *id and *key (owned, show once) are set.
+ */
+int
+db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
+    char **key, int (*fin)(struct req *, long long, void *), void *arg)
+{
+	struct tenant		*t = NULL;
+	struct json_object	*after;
+	struct dbres		*rs;
+	struct dbp		 p[6];
+	unsigned long long	 lid;
+	unsigned char		 rnd[8];
+	char			*uid, *k = NULL;
+	long long		 mkt;
+	int			 rc;
+
+	*id = 0;
+	*key = NULL;
+
+	/* The owning marketplace must exist. */
+	p[0] = dbp_int(in->mkt_id);
+	p[1] = dbp_str(in->mkt_nid);
+	if (db_query(r->db, STMT_TENANT_MKT, p, 2, &rs) == -1)
+		return TNRC_ERR;
+	mkt = rs->nrow == 1 ? dbres_int(rs, 0, 0) : 0;
+	dbres_free(rs);
+	if (mkt == 0)
+		return TNRC_NOMKT;
+
+	if (in->uid != NULL)
+		uid = xstrdup(in->uid);
+	else {
+		char	*hex;
+
+		crypto_random(rnd, sizeof(rnd));
+		hex = hex_encode(rnd, sizeof(rnd));
+		uid = xasprintf("tnt_%s", hex);
+		free(hex);
+	}
+	if (db_tx_begin(r->db) == -1) {
+		free(uid);
+		return TNRC_ERR;
+	}
+	p[0] = dbp_str(uid);
+	p[1] = dbp_int(mkt);
+	p[2] = dbp_str(in->name);
+	p[3] = dbp_str(in->domain ? in->domain : "");
+	p[4] = dbp_str(in->metadata_c ? in->metadata_c :
+	    "{\"app_management\":\"marketplace\"}");
+	p[5] = dbp_str(in->feconf_c ? in->feconf_c : "{}");
+	if ((rc = db_exec(r->db, STMT_TENANT_ADD, p, 6, NULL, &lid)) != 1) {
+		rc = rc == 0 ? TNRC_DUP : TNRC_ERR;
+		goto fail;
+	}
+	rc = TNRC_ERR;
+	if (tenant_cred_add(r, (long long)lid, uid, &k) == -1)
+		goto fail;
+	if (db_tenant_get(r, (long long)lid, 0, &t) != 1)
+		goto fail;
+	after = tenant_audit(t);
+	if (db_audit(r, "tenant.create", "tenant", t->id, NULL, after) == -1) {
+		json_object_put(after);
+		goto fail;
+	}
+	json_object_put(after);
+	if (fin != NULL && (rc = fin(r, (long long)lid, arg)) != 1) {
+		rc = rc == -1 ? TNRC_ERR : TNRC_REFUSED;
+		goto fail;
+	}
+	if (db_tx_commit(r->db) == -1) {
+		rc = TNRC_ERR;
+		goto fail;
+	}
+	tenant_free(t);
+	free(uid);
+	*id = (long long)lid;
+	*key = k;
+	return TNRC_OK;
+fail:
+	db_tx_rollback(r->db);
+	tenant_free(t);
+	free(uid);
+	key_free(k);
+	return rc;
+}
+
+/*
+ * Update tenant id in scope mkt from in (NULL fields unchanged); version
+ * 0 skips the optimistic check. Returns enum tnrc.
+ */
+int
+db_tenant_update(struct req *r, long long id, long long mkt,
+    long long version, const struct tenant_in *in)
+{
+	struct tenant		*b = NULL, *a = NULL;
+	struct json_object	*jb = NULL, *ja = NULL;
+	struct dbp		 p[5];
+	long long		 v, m;
+	int			 rc = TNRC_ERR;
+
+	if (db_tx_begin(r->db) == -1)
+		return TNRC_ERR;
+	if ((rc = tenant_lock(r, id, mkt, &v, &m)) != 1) {
+		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		goto out;
+	}
+	if (version != 0 && version != v) {
+		rc = TNRC_STALE;
+		goto out;
+	}
+	rc = TNRC_ERR;
+	if (db_tenant_get(r, id, 0, &b) != 1)
+		goto out;
+	p[0] = dbp_str(in->name);
+	p[1] = dbp_str(in->domain);
+	p[2] = dbp_str(in->metadata_c);
+	p[3] = dbp_str(in->feconf_c);
+	p[4] = dbp_int(id);
+	if (db_exec(r->db, STMT_TENANT_UPDATE, p, 5, NULL, NULL) != 1)
+		goto out;
+	if (db_tenant_get(r, id, 0, &a) != 1)
+		goto out;
+	jb = tenant_audit(b);
+	ja = tenant_audit(a);
+	if (db_audit(r, "tenant.update", "tenant", id, jb, ja) == -1 ||
+	    db_tx_commit(r->db) == -1)
+		goto out;
+	rc = TNRC_OK;
+out:
+	if (rc != TNRC_OK)
+		db_tx_rollback(r->db);
+	json_object_put(jb);
+	json_object_put(ja);
+	tenant_free(b);
+	tenant_free(a);
+	return rc;
+}
+
+/*
+ * Delete tenant id in scope mkt with its keys and relations; version 0
+ * skips the check. Returns enum tnrc.
+ */
+int
+db_tenant_delete(struct req *r, long long id, long long mkt,
+    long long version)
+{
+	struct tenant		*b = NULL;
+	struct json_object	*jb = NULL;
+	struct dbp		 p;
+	long long		 v, m;
+	int			 rc;
+
+	if (db_tx_begin(r->db) == -1)
+		return TNRC_ERR;
+	if ((rc = tenant_lock(r, id, mkt, &v, &m)) != 1) {
+		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		goto out;
+	}
+	if (version != 0 && version != v) {
+		rc = TNRC_STALE;
+		goto out;
+	}
+	rc = TNRC_ERR;
+	if (db_tenant_get(r, id, 0, &b) != 1)
+		goto out;
+	p = dbp_int(id);
+	if (db_exec(r->db, STMT_TENANT_CRED_DEL, &p, 1, NULL, NULL) != 1 ||
+	    db_exec(r->db, STMT_TENANT_DEL, &p, 1, NULL, NULL) != 1)
+		goto out;
+	jb = tenant_audit(b);
+	jadd_int(jb, "tenant_apps", b->napps);
+	if (db_audit(r, "tenant.delete", "tenant", id, jb, NULL) == -1 ||
+	    db_tx_commit(r->db) == -1)
+		goto out;
+	rc = TNRC_OK;
+out:
+	if (rc != TNRC_OK)
+		db_tx_rollback(r->db);
+	json_object_put(jb);
+	tenant_free(b);
+	return rc;
+}
+
+/*
+ * A new key for tenant id in scope mkt; the current keys expire after
+ * conf->secret_grace seconds. Returns enum tnrc, with *key (owned, show
+ * once) on TNRC_OK.
+ */
+int
+db_tenant_rotate_key(struct req *r, long long id, long long mkt, char **key)
+{
+	struct tenant		*t = NULL;
+	struct json_object	*ja = NULL;
+	struct dbp		 p[4];
+	char			*k = NULL;
+	long long		 v, m;
+	int			 rc;
+
+	*key = NULL;
+	if (db_tx_begin(r->db) == -1)
+		return TNRC_ERR;
+	if ((rc = tenant_lock(r, id, mkt, &v, &m)) != 1) {
+		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		goto out;
+	}
+	rc = TNRC_ERR;
+	if (db_tenant_get(r, id, 0, &t) != 1)
+		goto out;
+	p[0] = dbp_int(r->conf->secret_grace);
+	p[1] = dbp_str("tenant");
+	p[2] = dbp_int(id);
+	p[3] = dbp_int(r->conf->secret_grace);
+	if (db_exec(r->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1 ||
+	    tenant_cred_add(r, id, t->uid, &k) == -1)
+		goto out;
+	ja = json_object_new_object();
+	jadd_str(ja, "uid", t->uid);
+	jadd_int(ja, "old_keys_grace_seconds", r->conf->secret_grace);
+	if (db_audit(r, "tenant.rotate_key", "tenant", id, NULL, ja) == -1 ||
+	    db_tx_commit(r->db) == -1)
+		goto out;
+	*key = k;
+	k = NULL;
+	rc = TNRC_OK;
+out:
+	if (rc != TNRC_OK)
+		db_tx_rollback(r->db);
+	key_free(k);
+	json_object_put(ja);
+	tenant_free(t);
+	return rc;
+}
+
+void
+tenant_app_free(struct tenant_app *ta)
+{
+	if (ta == NULL)
+		return;
+	free(ta->app_uid);
+	free(ta->app_nid);
+	free(ta->app_name);
+	free(ta->created_at);
+	free(ta->updated_at);
+	free(ta);
+}
+
+void
+tenant_app_list_free(struct tenant_app **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		tenant_app_free(v[i]);
+	free(v);
+}
+
+static struct tenant_app *
+tapp_row(const struct dbres *rs, size_t i)
+{
+	struct tenant_app	*ta;
+
+	ta = xcalloc(1, sizeof(*ta));
+	ta->id = dbres_int(rs, i, AC_ID);
+	ta->tenant_id = dbres_int(rs, i, AC_TENANT);
+	ta->app_id = dbres_int(rs, i, AC_APP);
+	ta->app_uid = cell_dup(rs, i, AC_APP_UID);
+	ta->app_nid = cell_dup(rs, i, AC_APP_NID);
+	ta->app_name = cell_dup(rs, i, AC_APP_NAME);
+	ta->has_rank = !dbres_null(rs, i, AC_RANK);
+	ta->rank = dbres_int(rs, i, AC_RANK);
+	ta->featured = dbres_int(rs, i, AC_FEATURED) != 0;
+	ta->live = dbres_int(rs, i, AC_LIVE) != 0;
+	ta->created_at = cell_dup(rs, i, AC_CREATED);
+	ta->updated_at = cell_dup(rs, i, AC_UPDATED);
+	return ta;
+}
+
+/*
+ * The relations of tenant tid in scope mkt, in catalog order (rank,
+ * unranked last, then app name). 1 with *out (owned;
+ * tenant_app_list_free) and *n, 0 no such tenant, -1 error.
+ */
+int
+db_tenant_app_list(struct req *r, long long tid, long long mkt,
+    struct tenant_app ***out, size_t *n)
+{
+	struct tenant	*t;
+	struct dbres	*rs;
+	struct dbp	 p;
+	size_t		 i;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_tenant_get(r, tid, mkt, &t)) != 1)
+		return rc;
+	tenant_free(t);
+	p = dbp_int(tid);
+	if (db_query(r->db, STMT_TAPP_LIST, &p, 1, &rs) == -1)
+		return -1;
+	*out = xcalloc(rs->nrow + 1, sizeof(**out));
+	for (i = 0; i < rs->nrow; i++)
+		(*out)[i] = tapp_row(rs, i);
+	*n = rs->nrow;
+	dbres_free(rs);
+	return 1;
+}
+
+/*
+ * Relation taid of tenant tid in scope mkt. 1 with *out (owned), 0 none
+ * (or tenant out of scope), -1 error.
+ */
+int
+db_tenant_app_get(struct req *r, long long tid, long long mkt,
+    long long taid, struct tenant_app **out)
+{
+	struct tenant	*t;
+	struct dbres	*rs;
+	struct dbp	 p[2];
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = db_tenant_get(r, tid, mkt, &t)) != 1)
+		return rc;
+	tenant_free(t);
+	p[0] = dbp_int(tid);
+	p[1] = dbp_int(taid);
+	if (db_query(r->db, STMT_TAPP_GET, p, 2, &rs) == -1)
+		return -1;
+	if ((rc = rs->nrow == 1))
+		*out = tapp_row(rs, 0);
+	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * Resolve an app reference (decimal id, uid or nid) and tell whether it
+ * is live on marketplace mkt and attached to tenant tid. 1 with *app_id,
+ * *live, *attached; 0 no such app; -1 error.
+ */
+static int
+app_state(struct req *r, const char *ref, long long app_id, long long mkt,
+    long long tid, long long *out, int *live, int *attached)
+{
+	struct dbres	*rs;
+	struct dbp	 p[5];
+	long long	 id = app_id;
+
+	*out = 0;
+	*live = *attached = 0;
+	if (ref != NULL) {
+		if (!valid_id(ref, &id))
+			id = -1;
+		p[0] = dbp_int(id);
+		p[1] = dbp_str(ref);
+		p[2] = dbp_str(ref);
+		p[3] = dbp_int(id);
+		p[4] = dbp_str(ref);
+		if (db_query(r->db, STMT_TAPP_APP, p, 5, &rs) == -1)
+			return -1;
+		id = rs->nrow == 1 ? dbres_int(rs, 0, 0) : 0;
+		dbres_free(rs);
+	}
+	p[0] = dbp_int(id);
+	p[1] = dbp_int(mkt);
+	p[2] = dbp_int(tid);
+	p[3] = dbp_int(id);
+	if (db_query(r->db, STMT_TAPP_STATE, p, 4, &rs) == -1)
+		return -1;
+	*live = dbres_int(rs, 0, 0) != 0;
+	*attached = dbres_int(rs, 0, 1) != 0;
+	dbres_free(rs);
+	*out = id;
+	return id > 0 ? 1 : 0;
+}
+
+static struct json_object *
+tapp_audit(const struct tenant_app *ta)
+{
+	struct json_object	*o;
+
+	o = json_object_new_object();
+	jadd_int(o, "tenant_id", ta->tenant_id);
+	jadd_int(o, "app_id", ta->app_id);
+	jadd_str(o, "app_nid", ta->app_nid);
+	jadd(o, "rank", ta->has_rank ? json_object_new_int64(ta->rank) :
+	    NULL);
+	jadd_bool(o, "featured", ta->featured);
+	return o;
+}
+
+/* Finish a relation change: touch the tenant, audit, commit. */
+static int
+tapp_finish(struct req *r, long long tid, const char *action, long long id,
+    struct json_object *before, struct json_object *after)
+{
+	int	 rc = TNRC_ERR;
+
+	if (tenant_touch(r, tid) == 0 &&
+	    db_audit(r, action, "tenant_app", id, before, after) == 0 &&
+	    db_tx_commit(r->db) == 0)
+		rc = TNRC_OK;
+	json_object_put(before);
+	json_object_put(after);
+	return rc;
+}
+
+/*
+ * Attach the app in->app to tenant tid in scope mkt (in validated by
+ * tenant_app_in_check). Returns enum tnrc: TNRC_NOTLIVE (field "app")
+ * when the app does not exist or is not live on the tenant's
+ * marketplace, TNRC_DUP when it is already attached; *id on TNRC_OK.
+ */
+int
+db_tenant_app_create(struct req *r, long long tid, long long mkt,
+    const struct tenant_app_in *in, long long *id)
+{
+	struct tenant_app	*ta = NULL;
+	struct dbp		 p[4];
+	unsigned long long	 lid;
+	long long		 v, m, app;
+	int			 rc, live, att;
+
+	*id = 0;
+	if (db_tx_begin(r->db) == -1)
+		return TNRC_ERR;
+	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
+		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		goto fail;
+	}
+	if ((rc = app_state(r, in->app, 0, m, tid, &app, &live, &att)) == -1) {
+		rc = TNRC_ERR;
+		goto fail;
+	}
+	if (rc == 0 || !live) {
+		req_field(r, "app", "is not live on the tenant's marketplace");
+		rc = TNRC_NOTLIVE;
+		goto fail;
+	}
+	if (att) {
+		req_field(r, "app", "is already attached to this tenant");
+		rc = TNRC_DUP;
+		goto fail;
+	}
+	p[0] = dbp_int(tid);
+	p[1] = dbp_int(app);
+	p[2] = in->rank_null ? dbp_null() : dbp_int(in->rank_v);
+	p[3] = dbp_int(in->featured == 1);
+	if ((rc = db_exec(r->db, STMT_TAPP_ADD, p, 4, NULL, &lid)) != 1) {
+		rc = rc == 0 ? TNRC_DUP : TNRC_ERR;
+		goto fail;
+	}
+	if (db_tenant_app_get(r, tid, 0, (long long)lid, &ta) != 1) {
+		rc = TNRC_ERR;
+		goto fail;
+	}
+	rc = tapp_finish(r, tid, "tenant_app.create", (long long)lid, NULL,
+	    tapp_audit(ta));
+	tenant_app_free(ta);
+	if (rc != TNRC_OK)
+		goto fail;
+	*id = (long long)lid;
+	return TNRC_OK;
+fail:
+	db_tx_rollback(r->db);
+	return rc;
+}
+
+/*
+ * Edit relation taid of tenant tid in scope mkt: point it at another app
+ * (in->app, which must be live and not yet attached), set rank (in->rank
+ * not NULL) or featured (in->featured not -1). Returns enum tnrc.
+ */
+int
+db_tenant_app_update(struct req *r, long long tid, long long mkt,
+    long long taid, const struct tenant_app_in *in)
+{
+	struct tenant_app	*b = NULL, *a = NULL;
+	struct dbp		 p[5];
+	long long		 v, m, app;
+	int			 rc, live, att;
+
+	if (db_tx_begin(r->db) == -1)
+		return TNRC_ERR;
+	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
+		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		goto fail;
+	}
+	if ((rc = db_tenant_app_get(r, tid, 0, taid, &b)) != 1) {
+		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		goto fail;
+	}
+	app = b->app_id;
+	if (in->app != NULL) {
+		if ((rc = app_state(r, in->app, 0, m, tid, &app, &live,
+		    &att)) == -1) {
+			rc = TNRC_ERR;
+			goto fail;
+		}
+		if (rc == 0 || !live) {
+			req_field(r, "app", "is not live on the tenant's "
+			    "marketplace");
+			rc = TNRC_NOTLIVE;
+			goto fail;
+		}
+		if (att && app != b->app_id) {
+			req_field(r, "app", "is already attached to this "
+			    "tenant");
+			rc = TNRC_DUP;
+			goto fail;
+		}
+	}
+	p[0] = dbp_int(app);
+	if (in->rank == NULL)
+		p[1] = b->has_rank ? dbp_int(b->rank) : dbp_null();
+	else
+		p[1] = in->rank_null ? dbp_null() : dbp_int(in->rank_v);
+	p[2] = dbp_int(in->featured == -1 ? b->featured : in->featured);
+	p[3] = dbp_int(taid);
+	p[4] = dbp_int(tid);
+	if ((rc = db_exec(r->db, STMT_TAPP_UPDATE, p, 5, NULL, NULL)) != 1) {
+		rc = rc == 0 ? TNRC_DUP : TNRC_ERR;
+		goto fail;
+	}
+	if (db_tenant_app_get(r, tid, 0, taid, &a) != 1) {
+		rc = TNRC_ERR;
+		goto fail;
+	}
+	rc = tapp_finish(r, tid, "tenant_app.update", taid, tapp_audit(b),
+	    tapp_audit(a));
+	tenant_app_free(a);
+	tenant_app_free(b);
+	if (rc != TNRC_OK)
+		db_tx_rollback(r->db);
+	return rc;
+fail:
+	db_tx_rollback(r->db);
+	tenant_app_free(b);
+	return rc;
+}
+
+/* Delete relation taid of tenant tid in scope mkt. Returns enum tnrc. */
+int
+db_tenant_app_delete(struct req *r, long long tid, long long mkt,
+    long long taid)
+{
+	struct tenant_app	*b = NULL;
+	struct dbp		 p[2];
+	long long		 v, m;
+	int			 rc;
+
+	if (db_tx_begin(r->db) == -1)
+		return TNRC_ERR;
+	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
+		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		goto fail;
+	}
+	if ((rc = db_tenant_app_get(r, tid, 0, taid, &b)) != 1) {
+		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		goto fail;
+	}
+	p[0] = dbp_int(taid);
+	p[1] = dbp_int(tid);
+	if (db_exec(r->db, STMT_TAPP_DEL, p, 2, NULL, NULL) != 1) {
+		rc = TNRC_ERR;
+		goto fail;
+	}
+	rc = tapp_finish(r, tid, "tenant_app.delete", taid, tapp_audit(b),
+	    NULL);
+	tenant_app_free(b);
+	if (rc != TNRC_OK)
+		db_tx_rollback(r->db);
+	return rc;
+fail:
+	db_tx_rollback(r->db);
+	tenant_app_free(b);
+	return rc;
+}
+
+/*
+ * Bulk enable/disable for tenant tid in scope mkt, one transaction.
+ * Returns enum tnrc (see extern.h); *changed counts rows changed.
+ */
+int
+db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
+    const long long *en, size_t nen, const long long *dis, size_t ndis,
+    long long *changed)
+{
+	struct json_object	*after = NULL, *ja, *jd;
+	struct dbp		 p[2];
+	unsigned long long	 n;
+	long long		 v, m, app, ch = 0;
+	size_t			 i;
+	int			 rc, live, att;
+
+	if (changed != NULL)
+		*changed = 0;
+	if (db_tx_begin(r->db) == -1)
+		return TNRC_ERR;
+	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
+		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		goto fail;
+	}
+	after = json_object_new_object();
+	ja = json_object_new_array();
+	jd = json_object_new_array();
+	jadd(after, "enabled", ja);
+	jadd(after, "disabled", jd);
+	for (i = 0; i < nen + ndis; i++) {
+		int	 enable = i < nen;
+		long long id = enable ? en[i] : dis[i - nen];
+		char	 field[32];
+
+		if ((rc = app_state(r, NULL, id, m, tid, &app, &live,
+		    &att)) == -1) {
+			rc = TNRC_ERR;
+			goto fail;
+		}
+		if (rc == 0 || (enable && !live) || (!enable && !live &&
+		    !att)) {
+			snprintf(field, sizeof(field), "ids[%zu]",
+			    enable ? i : i - nen);
+			req_field(r, field, "app %lld is not live on the "
+			    "tenant's marketplace", id);
+			rc = TNRC_NOTLIVE;
+			goto fail;
+		}
+		p[0] = dbp_int(tid);
+		p[1] = dbp_int(app);
+		if (db_exec(r->db, enable ? STMT_TAPP_ADD_IGNORE :
+		    STMT_TAPP_DEL_APP, p, 2, &n, NULL) != 1) {
+			rc = TNRC_ERR;
+			goto fail;
+		}
+		if (n > 0) {
+			ch++;
+			jappend(enable ? ja : jd, json_object_new_int64(app));
+		}
+	}
+	if (ch > 0) {
+		rc = tapp_finish(r, tid, "tenant_app.bulk", tid, NULL, after);
+		after = NULL;
+		if (rc != TNRC_OK)
+			goto fail;
+	} else if (db_tx_commit(r->db) == -1) {
+		rc = TNRC_ERR;
+		goto fail;
+	}
+	json_object_put(after);
+	if (changed != NULL)
+		*changed = ch;
+	return TNRC_OK;
+fail:
+	db_tx_rollback(r->db);
+	json_object_put(after);
+	return rc;
+}
+
+/*
+ * The HTTP status for a tnrc, with r's error detail set (TNRC_REFUSED:
+ * the status fin set stands; answered as 500 if none).
+ */
+int
+tnrc_status(struct req *r, int rc)
+{
+	switch (rc) {
+	case TNRC_OK:
+		return 200;
+	case TNRC_NOTFOUND:
+		return req_fail(r, 404, "no such tenant or tenant app");
+	case TNRC_STALE:
+		return req_fail(r, 412, "the tenant changed since you read "
+		    "it; read it again");
+	case TNRC_DUP:
+		if (r->ferrsz > 0)
+			return req_fail(r, 409, "the app is already "
+			    "attached to this tenant");
+		return req_fail(r, 409, "a tenant with this uid exists");
+	case TNRC_NOTLIVE:
+		return req_fail(r, 422, "the app is not live on the "
+		    "tenant's marketplace");
+	case TNRC_NOMKT:
+		req_field(r, "marketplace", "no such marketplace");
+		return req_fail(r, 422, "no such marketplace");
+	case TNRC_REFUSED:
+		return r->status ? r->status : 500;
+	default:
+		return 500;
+	}
+}
+
+/*
+ * The catalog of tenant tid (see STMT_HUB_APPS). 0 with *rows (owned;
+ * columns in enum catcol order) and *total, or -1.
+ */
+int
+db_catalog(struct req *r, long long tid, const struct catq *q,
+    struct dbres **rows, long long *total)
+{
+	struct dbres	*rs;
+	struct dbp	 p[19];
+	size_t		 i;
+
+	*rows = NULL;
+	*total = 0;
+	p[0] = dbp_int(tid);
+	p[1] = dbp_int(q->all);
+	p[2] = q->active == -1 ? dbp_null() : dbp_int(q->active);
+	p[3] = p[2];
+	p[4] = dbp_str(q->nids);
+	p[5] = p[4];
+	p[6] = dbp_str(q->stack);
+	p[7] = p[6];
+	p[8] = q->app_id == 0 ? dbp_null() : dbp_int(q->app_id);
+	p[9] = p[8];
+	if (db_query(r->db, STMT_HUB_APPS_COUNT, p, 10, &rs) == -1)
+		return -1;
+	*total = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	for (i = 10; i < 17; i++)
+		p[i] = dbp_int(q->sort);
+	p[17] = dbp_int(q->limit);
+	p[18] = dbp_int(q->offset);
+	if (db_query(r->db, STMT_HUB_APPS, p, 19, rows) == -1)
+		return -1;
+	return 0;
+}

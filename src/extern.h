@@ -174,6 +174,7 @@ int	 valid_text(const char *, size_t, size_t);
 int	 valid_id(const char *, long long *);
 int	 valid_uid(const char *);
 int	 valid_env(const char *);
+int	 valid_hostname(const char *);
 
 /* fcgi.c */
 
@@ -383,9 +384,92 @@ enum stmt {
 	STMT_ADMIN_TOKEN_ADD,
 	STMT_REGTOKEN_ADD,
 	/* marketplaces, certificates, registration tokens */
+	STMT_MKT_ADD,
+	STMT_MKT_SETCERT,
+	STMT_MKT_GET,
+	STMT_MKT_BY_NID,
+	STMT_MKT_UPDATE,
+	STMT_MKT_LIST,
+	STMT_MKT_COUNT,
+	STMT_MKT_TOUCH,
+	STMT_CERT_ADD,
+	STMT_CERT_LIST,
+	STMT_CERT_FIND,
+	STMT_CERT_REVOKE,
+	STMT_CERT_REVOKED,
+	STMT_REGTOKEN_USE,
+	STMT_REGTOKEN_LIST,
+	STMT_REGTOKEN_COUNT,
+	STMT_REGTOKEN_GET,
+	STMT_REGTOKEN_REVOKE,
 	/* providers, apps, environments, listings, autoconfigure */
+	STMT_PROVIDER_ADD,
+	STMT_PROVIDER_GET,
+	STMT_PROVIDER_LIST,
+	STMT_PROVIDER_COUNT,
+	STMT_APP_ADD,
+	STMT_APP_GET,
+	STMT_APP_LIST,
+	STMT_APP_COUNT,
+	STMT_APP_UPDATE,
+	STMT_APP_BY_NID,
+	STMT_ENV_ADD,
+	STMT_ENV_GET,
+	STMT_ENV_LIST,
+	STMT_ENV_UPDATE,
+	STMT_LISTING_ADD,
+	STMT_LISTING_FIND,
+	STMT_LISTING_LOCK,
+	STMT_LISTING_SETSTATE,
+	STMT_LISTING_SETKEY,
+	STMT_LISTING_HIST_ADD,
+	STMT_LISTING_GET,
+	STMT_LISTING_LIST,
+	STMT_LISTING_COUNT,
+	STMT_LISTING_HISTORY,
+	STMT_LISTING_MKT_ID,
+	STMT_CONFIG_MARKETPLACES,
 	/* tenants, tenant apps, MnoHub v2 */
+	STMT_TENANT_GET,
+	STMT_TENANT_LIST,
+	STMT_TENANT_COUNT,
+	STMT_TENANT_MKT,
+	STMT_TENANT_ADD,
+	STMT_TENANT_LOCK,
+	STMT_TENANT_UPDATE,
+	STMT_TENANT_TOUCH,
+	STMT_TENANT_DEL,
+	STMT_TENANT_CRED_DEL,
+	STMT_TAPP_LIST,
+	STMT_TAPP_GET,
+	STMT_TAPP_APP,
+	STMT_TAPP_STATE,
+	STMT_TAPP_ADD,
+	STMT_TAPP_ADD_IGNORE,
+	STMT_TAPP_UPDATE,
+	STMT_TAPP_DEL,
+	STMT_TAPP_DEL_APP,
+	STMT_HUB_APPS,
+	STMT_HUB_APPS_COUNT,
 	/* admin users, sessions, console */
+	STMT_CON_SESSION_ADD,
+	STMT_CON_SESSION_DEL,
+	STMT_CON_SESSION_PURGE,
+	STMT_CON_LOGIN_FAIL,
+	STMT_CON_LOGIN_OK,
+	STMT_CON_COUNTS,
+	STMT_CON_AUDIT_COUNT,
+	STMT_CON_AUDIT_LIST,
+	STMT_CON_AUDIT_LIST_ASC,
+	STMT_CON_AUDIT_CSV,
+	STMT_CON_TENANT_COUNT,
+	STMT_CON_TENANT_LIST,
+	STMT_CON_MKT_NAMES,
+	STMT_CON_MKT_COUNT,
+	STMT_CON_MKT_LIST,
+	STMT_CON_MKT_GET,
+	STMT_CON_TAPP_LIST,
+	STMT_CON_LIVE_APPS,
 	STMT__MAX
 };
 
@@ -435,19 +519,677 @@ int	 h_readyz(struct req *);
 
 /* handlers: h_marketplace.c (registration, certificates, tokens) */
 
+int	 h_mkt_register(struct req *);
+int	 h_mkt_self_get(struct req *);
+int	 h_mkt_self_patch(struct req *);
+int	 h_mkt_secret_rotate(struct req *);
+int	 h_mkt_cert_renew(struct req *);
+int	 h_mkt_admin_list(struct req *);
+int	 h_mkt_admin_get(struct req *);
+int	 h_mkt_admin_revoke(struct req *);
+int	 h_regtoken_create(struct req *);
+int	 h_regtoken_list(struct req *);
+int	 h_regtoken_revoke(struct req *);
+int	 h_ca_pem(struct req *);
+int	 h_crl_pem(struct req *);
+
+/* cert.c: the platform CA */
+
+struct issued {
+	char		*pem;		/* the leaf, PEM */
+	char		*key_pem;	/* generated private key, or NULL */
+	char		*serial;	/* upper-case hex */
+	char		*fp_sha1;	/* "AB:CD:..." */
+	char		*fp_sha256;
+	char		 cn[256];
+	char		 key_type[16];
+	long long	 not_before;	/* Unix time */
+	long long	 not_after;
+};
+
+struct crl_entry {
+	const char	*serial;	/* hex */
+	long long	 revoked_at;	/* Unix time */
+	const char	*reason;	/* RFC 5280 name, or NULL */
+};
+
+const char *cert_ca_pem(const struct conf *);
+int	 cert_url_host(const char *, char *, size_t);
+char	*cert_fp_pem(const char *, int);
+int	 cert_csr_check(const char *, char *, size_t);
+int	 cert_issue(const struct conf *, const char *, const char *,
+	    const char *, long long, struct issued *, char *, size_t);
+void	 cert_issued_free(struct issued *);
+int	 cert_reason_code(const char *);
+int	 cert_crl_build(const struct conf *, const struct crl_entry *, size_t,
+	    char **);
+int	 cert_crl_lock(const struct conf *);
+void	 cert_crl_unlock(int);
+int	 cert_crl_write(const struct conf *, const char *);
+char	*cert_crl_current(const struct conf *);
+
+/* db_marketplace.c: marketplaces, certificates, registration tokens */
+
+/* Columns of STMT_MKT_GET and STMT_MKT_LIST. */
+enum mktcol {
+	MC_ID,
+	MC_NID,
+	MC_NAME,
+	MC_ENV,
+	MC_HUB,
+	MC_IMPAC,
+	MC_CONNEC,
+	MC_NEX,
+	MC_API_KEY,
+	MC_VERSION,
+	MC_CREATED,
+	MC_UPDATED,
+	MC_CERT_ID,
+	MC_SERIAL,
+	MC_CN,
+	MC_PEM,
+	MC_FP1,
+	MC_FP256,
+	MC_KEYTYPE,
+	MC_NB,
+	MC_NA,
+	MC_REVOKED,
+	MC__MAX
+};
+
+/* Columns of STMT_REGTOKEN_LIST and STMT_REGTOKEN_GET. */
+enum rtcol {
+	RT_ID,
+	RT_LABEL,
+	RT_MAX_USES,
+	RT_USES,
+	RT_EXPIRES,
+	RT_REVOKED,
+	RT_CREATED_BY,
+	RT_CREATED,
+	RT_STATE,
+	RT__MAX
+};
+
+/* A marketplace's registration as validated from a body (borrowed). */
+struct mkt_in {
+	const char	*nid;
+	const char	*name;
+	const char	*environment;
+	const char	*hub;
+	const char	*impac;		/* NULL: none */
+	const char	*connec;
+	const char	*nex;
+};
+
+#define MKTR_ERR		(-1)	/* database error */
+#define MKTR_DUP		0	/* the nid is taken */
+#define MKTR_OK		1
+#define MKTR_NOUSE	2	/* the token has no use left */
+#define MKTR_IDEM	3	/* a concurrent request holds the key */
+
+int	 db_mkt_register(struct req *, const struct mkt_in *,
+	    const struct issued *, const char *, const char *, long long,
+	    int (*)(struct req *, long long, void *), void *, long long *);
+int	 db_mkt_get(struct req *, long long, struct dbres **);
+int	 db_mkt_by_nid(struct req *, const char *, long long *);
+int	 db_mkt_list(struct req *, const char *, const char *, long long,
+	    long long, struct dbres **, long long *);
+int	 db_mkt_update(struct req *, long long, long long,
+	    const struct mkt_in *);
+int	 db_mkt_rotate(struct req *, long long, const char *, const char *,
+	    int (*)(struct req *, long long, void *), void *);
+int	 db_mkt_renew(struct req *, long long, const struct issued *,
+	    int (*)(struct req *, long long, void *), void *);
+int	 db_mkt_certs(struct req *, long long, struct dbres **);
+int	 db_mkt_revoke(struct req *, long long, const char *, const char *,
+	    char **);
+int	 db_crl_refresh(struct req *, int, char **);
+int	 db_regtoken_list(struct req *, const char *, long long, long long,
+	    struct dbres **, long long *);
+int	 db_regtoken_get(struct req *, long long, struct dbres **);
+int	 db_regtoken_revoke(struct req *, long long);
+
 /* handlers: h_app.c (providers, apps, environments, listings) */
+
+int	 h_provider_create(struct req *);
+int	 h_provider_list(struct req *);
+int	 h_provider_get(struct req *);
+int	 h_app_create(struct req *);
+int	 h_app_list(struct req *);
+int	 h_app_get(struct req *);
+int	 h_app_update(struct req *);
+int	 h_app_deactivate(struct req *);
+int	 h_env_create(struct req *);
+int	 h_env_list(struct req *);
+int	 h_env_get(struct req *);
+int	 h_env_update(struct req *);
+int	 h_env_rotate(struct req *);
+int	 h_listing_request(struct req *);
+int	 h_listing_list(struct req *);
+int	 h_listing_get(struct req *);
+int	 h_listing_history(struct req *);
+int	 h_listing_approve(struct req *);
+int	 h_listing_reject(struct req *);
+int	 h_listing_unpublish(struct req *);
+int	 h_listing_publish(struct req *);
+
+/*
+ * db_app.c: providers, apps, environments, listings, autoconfigure.
+ * App and environment fields travel as validated text (JSON text for
+ * arrays and objects, "0"/"1" for booleans, decimal for integers), in
+ * the column order of the enums; NULL is SQL NULL.
+ */
+
+enum appf {
+	APPF_NID,
+	APPF_NAME,
+	APPF_DESCRIPTION,
+	APPF_TINY_DESCRIPTION,
+	APPF_LOGO,
+	APPF_PICTURES,
+	APPF_WEBSITE,
+	APPF_CATEGORIES,
+	APPF_TAGS,
+	APPF_KEY_BENEFITS,
+	APPF_KEY_FEATURES,
+	APPF_PRICING_PLANS,
+	APPF_FREE_TRIAL_DURATION,
+	APPF_FREE_TRIAL_UNIT,
+	APPF_STACK,
+	APPF_TERMS_URL,
+	APPF_SUPPORT_URL,
+	APPF_RANK,
+	APPF_APPINFO,
+	APPF_SSO_ENABLED,
+	APPF_MULTI_INSTANTIABLE,
+	APPF_ACTIVE,
+	APPF__MAX
+};
+
+struct app {
+	long long	 id;
+	long long	 provider_id;
+	long long	 version;
+	char		*uid;
+	char		*provider;	/* provider nid */
+	char		*created_at;
+	char		*updated_at;
+	char		*f[APPF__MAX];
+};
+
+enum envf {
+	ENVF_NID,
+	ENVF_HOST,
+	ENVF_IDM,
+	ENVF_SSO_INIT_PATH,
+	ENVF_SSO_CONSUME_PATH,
+	ENVF_GROUP_PATH,
+	ENVF_GROUP_USER_PATH,
+	ENVF_NOTIFICATION_PATH,
+	ENVF_INITIALIZATION_PATH,
+	ENVF_EXTERNAL_IDS,
+	ENVF_SYNC_START_PATH,
+	ENVF_SYNC_TOGGLE_PATH,
+	ENVF_SYNC_STATUS_PATH,
+	ENVF__MAX
+};
+
+struct env {
+	long long	 id;
+	long long	 app_id;
+	long long	 version;
+	char		*api_key;
+	char		*created_at;
+	char		*updated_at;
+	char		*f[ENVF__MAX];
+};
+
+enum lstate {
+	LS_NONE,	/* no listing yet */
+	LS_SUBMITTED,
+	LS_APPROVED,
+	LS_REJECTED,
+	LS_UNPUBLISHED,
+	LS__MAX
+};
+
+enum lact {
+	LA_REQUEST,	/* provider asks */
+	LA_APPROVE,	/* admin approves or republishes */
+	LA_REJECT,	/* admin rejects, with a note */
+	LA_UNPUBLISH,	/* admin or the marketplace takes it down */
+	LA_PUBLISH,	/* the marketplace publishes onto itself */
+	LA__MAX
+};
+
+/* Who may see a row: 0 means "anyone" (admins). */
+struct scope {
+	long long	 provider_id;
+	long long	 marketplace_id;
+};
+
+struct lfilter {
+	const char	*state;
+	const char	*marketplace;	/* nid */
+	const char	*app;		/* nid */
+	long long	 limit;
+	long long	 offset;
+};
+
+extern const char *const lstate_names[LS__MAX];
+
+int	 db_provider_create(struct req *, const char *, const char *,
+	    const char *, char **, char **, long long *,
+	    int (*)(struct req *, long long, void *), void *);
+int	 db_provider_get(struct req *, long long, struct dbres **);
+int	 db_provider_list(struct req *, long long, long long,
+	    struct dbres **, long long *);
+void	 db_app_free(struct app *);
+int	 db_app_get(struct req *, long long, const struct scope *,
+	    struct app **);
+int	 db_app_list(struct req *, const struct scope *, long long, long long,
+	    struct app ***, size_t *, long long *);
+int	 db_app_create(struct req *, struct app *, struct json_object *,
+	    int (*)(struct req *, long long, void *), void *);
+int	 db_app_update(struct req *, const struct app *, const char *,
+	    struct json_object *, struct json_object *);
+void	 db_env_free(struct env *);
+int	 db_env_get(struct req *, long long, long long, struct env **);
+int	 db_env_list(struct req *, long long, struct env ***, size_t *);
+int	 db_env_create(struct req *, struct env *, struct json_object *,
+	    char **, int (*)(struct req *, long long, void *), void *);
+int	 db_env_update(struct req *, const struct env *, struct json_object *,
+	    struct json_object *);
+int	 db_env_rotate(struct req *, const struct env *, char **);
+int	 db_listing_get(struct req *, long long, const struct scope *,
+	    struct dbres **);
+int	 db_listing_list(struct req *, const struct scope *,
+	    const struct lfilter *, struct dbres **, long long *);
+int	 db_listing_history(struct req *, long long, struct dbres **);
+int	 db_listing_move(struct req *, long long, long long, long long,
+	    const struct scope *, enum lact, const char *, long long *,
+	    const char **, int (*)(struct req *, long long, void *), void *);
+int	 db_listing_mkt_id(struct req *, const char *, long long *);
+int	 db_app_by_nid(struct req *, const char *, long long *, int *);
+int	 db_config_marketplaces(struct req *, long long, struct dbres **);
 
 /* handlers: h_config.c (SDK autoconfigure) */
 
+int	 h_config_marketplaces(struct req *);
+
 /* handlers: h_tenant.c, h_hub.c (tenants, tenant apps, MnoHub v2) */
 
+/*
+ * db_tenant.c: tenants, tenant apps and the hub catalog. One truth, two
+ * faces: the admin/marketplace JSON API (h_tenant.c), the hub API
+ * (h_hub.c) and the console (h_console.c) all validate with
+ * tenant_in_check/tenant_app_in_check and change data only through the
+ * db_tenant_* functions below. Every change runs in one transaction
+ * with its audit row (actor from r->pr) and moves tenant.updated_at and
+ * tenant.version.
+ *
+ * Scoping: every function taking "mkt" limits itself to tenants of that
+ * marketplace (a marketplace managing its own tenants); 0 means any
+ * (admins). A tenant outside the scope is "not found" (TNRC_NOTFOUND),
+ * exactly like a tenant that does not exist.
+ *
+ * Return codes (enum tnrc) of the db_tenant_* actions; tnrc_status()
+ * turns one into an HTTP status with r's error detail set.
+ */
+
+enum tnrc {
+	TNRC_ERR = -1,		/* database error (logged): 500 */
+	TNRC_NOTFOUND = 0,	/* no such tenant or relation in scope: 404 */
+	TNRC_OK = 1,
+	TNRC_STALE,		/* expected version differs: 412 */
+	TNRC_DUP,		/* uid taken, or app already attached: 409 */
+	TNRC_NOTLIVE,		/* app not live on the tenant's marketplace */
+	TNRC_NOMKT,		/* no such marketplace: 422 */
+	TNRC_REFUSED		/* fin callback refused: its status stands */
+};
+
+#define TENANT_META_MAX		16384	/* bytes of metadata JSON text */
+#define TENANT_FECONF_MAX	65535	/* bytes of frontend_config text */
+
+/* A tenant as stored. Strings are owned by the struct (tenant_free). */
+struct tenant {
+	long long	 id;
+	char		*uid;		/* public id, the Basic-auth user */
+	long long	 mkt_id;
+	char		*mkt_nid;
+	char		*name;
+	char		*domain;	/* "" when unset */
+	char		*metadata;	/* JSON object text */
+	char		*frontend_config; /* JSON object text */
+	char		*created_at;	/* ISO 8601 UTC, "...T...Z" */
+	char		*updated_at;	/* ISO 8601 UTC with microseconds */
+	long long	 version;	/* +1 on every change */
+	int		 app_mgmt_tenant; /* metadata.app_management=="tenant" */
+	long long	 napps;		/* tenant_app rows */
+};
+
+/*
+ * Input for create and update, as plain C values (NULL: not given; on
+ * update, not given means unchanged). metadata and frontend_config are
+ * JSON text (the console passes its textarea, the API the serialised
+ * body value); tenant_in_check rewrites them in canonical form.
+ */
+struct tenant_in {
+	long long	 mkt_id;	/* create: owning marketplace id */
+	const char	*mkt_nid;	/* create: or its nid (resolved) */
+	const char	*uid;		/* create only; NULL: "tnt_<16 hex>" */
+	const char	*name;		/* create: required */
+	const char	*domain;
+	const char	*metadata;
+	const char	*frontend_config;
+	char		*metadata_c;	/* canonical text, owned (check) */
+	char		*feconf_c;	/* canonical text, owned (check) */
+};
+
+/* A list query: mkt 0 for any, q NULL for any (substring of name/domain). */
+struct tenant_filter {
+	long long	 mkt_id;
+	const char	*q;
+	long long	 limit;		/* 1..200 */
+	long long	 offset;
+};
+
+/* A tenant <-> app relation with a few fields of its app. */
+struct tenant_app {
+	long long	 id;
+	long long	 tenant_id;
+	long long	 app_id;
+	char		*app_uid;
+	char		*app_nid;
+	char		*app_name;
+	int		 has_rank;	/* rank is NULL when 0 */
+	long long	 rank;
+	int		 featured;
+	int		 live;		/* approved listing on the tenant's mkt */
+	char		*created_at;
+	char		*updated_at;
+};
+
+/*
+ * Input for a relation. app: the app id in decimal, its uid or its nid
+ * (resolved by the db function); NULL on update keeps the app.
+ * rank: NULL keeps it (update) or leaves it NULL (create), "" sets NULL,
+ * otherwise a decimal integer. featured: -1 keeps it, 0 or 1.
+ */
+struct tenant_app_in {
+	const char	*app;
+	const char	*rank;
+	int		 featured;
+	long long	 rank_v;	/* set by tenant_app_in_check */
+	int		 rank_null;	/* idem */
+};
+
+/* Validation: 0, or -1 with field errors (req_field) on r. */
+int	 tenant_in_check(struct req *, struct tenant_in *, int);
+void	 tenant_in_free(struct tenant_in *);
+int	 tenant_meta_check(struct req *, const char *, struct json_object *);
+int	 tenant_app_in_check(struct req *, struct tenant_app_in *, int);
+
+/* Lookups: 1 found (*out owned), 0 none (or out of scope), -1 error. */
+int	 db_tenant_get(struct req *, long long, long long, struct tenant **);
+int	 db_tenant_list(struct req *, const struct tenant_filter *,
+	    struct tenant ***, size_t *, long long *);
+void	 tenant_free(struct tenant *);
+void	 tenant_list_free(struct tenant **, size_t);
+
+/*
+ * Actions, returning enum tnrc. create: *id, and *key (owned, the
+ * tenant key in clear, shown once). update/delete: expected version 0
+ * skips the check. rotate: a new key, the old one expires after
+ * conf->secret_grace seconds. fin (may be NULL) runs inside the
+ * transaction after the change with the row id; a return other than 1
+ * rolls back (TNRC_REFUSED, or TNRC_ERR when it returns -1).
+ */
+int	 db_tenant_create(struct req *, const struct tenant_in *,
+	    long long *, char **,
+	    int (*)(struct req *, long long, void *), void *);
+int	 db_tenant_update(struct req *, long long, long long, long long,
+	    const struct tenant_in *);
+int	 db_tenant_delete(struct req *, long long, long long, long long);
+int	 db_tenant_rotate_key(struct req *, long long, long long, char **);
+
+/* Relations of tenant tid (scoped by mkt as above). */
+int	 db_tenant_app_list(struct req *, long long, long long,
+	    struct tenant_app ***, size_t *);
+int	 db_tenant_app_get(struct req *, long long, long long, long long,
+	    struct tenant_app **);
+int	 db_tenant_app_create(struct req *, long long, long long,
+	    const struct tenant_app_in *, long long *);
+int	 db_tenant_app_update(struct req *, long long, long long, long long,
+	    const struct tenant_app_in *);
+int	 db_tenant_app_delete(struct req *, long long, long long, long long);
+void	 tenant_app_free(struct tenant_app *);
+void	 tenant_app_list_free(struct tenant_app **, size_t);
+
+/*
+ * Bulk: attach the apps en[0..nen) (each must be live on the tenant's
+ * marketplace; attached ones are kept) and detach dis[0..ndis) (each
+ * must be live or attached), all in one transaction; app ids. A bad id
+ * gives TNRC_NOTLIVE with a field error "ids[i]" naming it. *changed
+ * (may be NULL) counts rows created or deleted; updated_at moves only
+ * when it is not 0.
+ */
+int	 db_tenant_apps_bulk(struct req *, long long, long long,
+	    const long long *, size_t, const long long *, size_t, long long *);
+
+int	 tnrc_status(struct req *, int);
+
+/* The hub catalog (GET /api/mnoe/v2/apps): columns of a result row. */
+enum catcol {
+	CC_ID, CC_UID, CC_NID, CC_NAME, CC_ACTIVE, CC_STACK, CC_LOGO,
+	CC_WEBSITE, CC_DESCRIPTION, CC_TINY_DESCRIPTION, CC_CATEGORIES,
+	CC_TAGS, CC_KEY_BENEFITS, CC_KEY_FEATURES, CC_RANK, CC_APPINFO,
+	CC_MULTI_INSTANTIABLE, CC_SSO_ENABLED, CC_TERMS_URL, CC_SUPPORT_URL,
+	CC_FREE_TRIAL_DURATION, CC_FREE_TRIAL_UNIT, CC_PRICING_PLANS,
+	CC_PICTURES, CC_CREATED_AT, CC_UPDATED_AT, CC_FEATURED,
+	CC__MAX
+};
+
+enum catsort {
+	CS_DEFAULT,	/* rank ascending, unranked last, then name */
+	CS_RANK,
+	CS_RANK_DESC,	/* unranked still last */
+	CS_NAME,
+	CS_NAME_DESC,
+	CS_UPDATED,
+	CS_UPDATED_DESC,
+	CS__MAX
+};
+
+struct catq {
+	int		 all;		/* filter[scope]=all */
+	int		 active;	/* -1 any, 0, 1 */
+	const char	*nids;		/* comma list of nids, or NULL */
+	const char	*stack;		/* or NULL */
+	long long	 app_id;	/* 0 any */
+	enum catsort	 sort;
+	long long	 limit;
+	long long	 offset;
+};
+
+/* 0 with *rows (owned, enum catcol columns) and *total, or -1. */
+int	 db_catalog(struct req *, long long, const struct catq *,
+	    struct dbres **, long long *);
+
+/* h_tenant.c: admin (ROLE_ADMIN) and marketplace (ROLE_MKT) faces */
+int	 tenant_reply_etag(struct req *, struct json_object *, int);
+long	 tenant_ids_parse(struct req *, const char *, struct json_object *,
+	    size_t, long long **);
+int	 h_tenant_create(struct req *);
+int	 h_tenant_list(struct req *);
+int	 h_tenant_show(struct req *);
+int	 h_tenant_update(struct req *);
+int	 h_tenant_delete(struct req *);
+int	 h_tenant_rotate(struct req *);
+int	 h_tapp_list(struct req *);
+int	 h_tapp_show(struct req *);
+int	 h_tapp_create(struct req *);
+int	 h_tapp_update(struct req *);
+int	 h_tapp_delete(struct req *);
+int	 h_tapp_bulk(struct req *);
+
+/* h_hub.c: MnoHub v2 (ROLE_TENANT, ES_JSONAPI) */
+int	 h_hub_tenant(struct req *);
+int	 h_hub_tenant_update(struct req *);
+int	 h_hub_apps(struct req *);
+int	 h_hub_app(struct req *);
+int	 h_hub_app_enable(struct req *);
+int	 h_hub_apps_enable(struct req *);
+int	 h_hub_app_disable(struct req *);
+
 /* html.c: the only writer of HTML */
+
+struct html {
+	struct req	*r;
+	struct buf	 b;
+};
+
+struct hparam {
+	const char	*key;
+	const char	*val;
+};
+
+struct hcol {
+	const char	*label;
+	const char	*sort;		/* sort key, or NULL */
+};
+
+struct form {
+	struct qsp	*kv;
+	size_t		 n;
+};
+
+/* Markup from a string literal only: a variable does not compile. */
+#define html_lit(h, s)	html_raw_((h), "" s "")
 
 int	 html_error(struct req *, int);
 void	 html_text(struct buf *, const char *);
 void	 html_attr(struct buf *, const char *);
 void	 html_url(struct buf *, const char *);
+void	 html_init(struct html *, struct req *);
+void	 html_raw_(struct html *, const char *);
+void	 html_t(struct html *, const char *);
+void	 html_tf(struct html *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 html_int(struct html *, long long);
+void	 html_open(struct html *, const char *, ...)
+	    __attribute__((sentinel));
+void	 html_close(struct html *, const char *);
+void	 html_elem(struct html *, const char *, const char *, const char *);
+void	 html_a(struct html *, const char *, const char *);
+char	*html_qurl(const char *, const struct hparam *, size_t,
+	    const char *, const char *);
+void	 html_form(struct html *, const char *, const char *);
+void	 html_form_get(struct html *, const char *, const char *);
+void	 html_form_end(struct html *);
+void	 html_hidden(struct html *, const char *, const char *);
+void	 html_input(struct html *, const char *, const char *, const char *,
+	    const char *, const char *);
+void	 html_textarea(struct html *, const char *, const char *,
+	    const char *, const char *);
+void	 html_select(struct html *, const char *, const char *,
+	    const struct hparam *, size_t, const char *);
+void	 html_checkbox(struct html *, const char *, const char *, int);
+void	 html_submit(struct html *, const char *, const char *);
+void	 html_thead(struct html *, const char *, const struct hparam *,
+	    size_t, const char *, const struct hcol *, size_t);
+void	 html_tfoot(struct html *);
+void	 html_td(struct html *, const char *);
+void	 html_td_a(struct html *, const char *, const char *);
+void	 html_pager(struct html *, const char *, const struct hparam *,
+	    size_t, long long, long long, long long);
+void	 html_begin(struct html *, const char *, const char *);
+int	 html_reply(struct html *, int);
+void	 html_free(struct html *);
+int	 form_parse(struct req *, struct form *);
+const char *form_get(const struct form *, const char *);
+void	 form_free(struct form *);
+
+/* db_console.c: console sessions, lock-out, audit queries, lists */
+
+struct afilter {
+	char		 actor[97];
+	char		 kind[33];
+	long long	 target_id;
+	char		 since[20];	/* "YYYY-MM-DD HH:MM:SS" or "" */
+	char		 until[20];
+};
+
+struct cadmin {
+	long long	 id;
+	long long	 failed;
+	int		 locked;
+	char		 pw_hash[256];
+};
+
+int	 console_time_parse(const char *, char[20]);
+int	 audit_filter_parse(struct afilter *, const char *, const char *,
+	    const char *, const char *, const char **);
+int	 db_audit_list(struct req *, const struct afilter *, int, long long,
+	    long long, struct dbres **, long long *);
+int	 db_audit_csv(struct req *, const struct afilter *,
+	    int (*)(void *, const char *, size_t), void *);
+int	 db_console_admin(struct req *, const char *, struct cadmin *);
+int	 db_console_login_fail(struct req *, const struct cadmin *);
+int	 db_console_login(struct req *, const struct cadmin *, long long,
+	    char **, char[65]);
+int	 db_console_logout(struct req *);
+int	 db_console_counts(struct req *, struct dbres **);
+int	 db_console_tenants(struct req *, long long, const char *,
+	    const char *, long long, long long, struct dbres **, long long *);
+int	 db_console_mkt_names(struct req *, struct dbres **);
+int	 db_console_marketplaces(struct req *, const char *, long long,
+	    long long, struct dbres **, long long *);
+int	 db_console_marketplace(struct req *, long long, struct dbres **);
+int	 db_console_tenant_apps(struct req *, long long, struct dbres **);
+int	 db_console_live_apps(struct req *, long long, long long,
+	    struct dbres **);
 
 /* handlers: h_console.c (admin console) */
+
+int	 h_con_active_admin(struct req *);
+int	 h_con_login_form(struct req *);
+int	 h_con_login(struct req *);
+int	 h_con_logout(struct req *);
+int	 h_con_dashboard(struct req *);
+int	 h_con_audit(struct req *);
+int	 h_con_audit_csv(struct req *);
+int	 h_con_regtokens(struct req *);
+int	 h_con_regtoken_create(struct req *);
+int	 h_con_marketplaces(struct req *);
+int	 h_con_marketplace(struct req *);
+int	 h_con_tenants(struct req *);
+int	 h_con_tenant(struct req *);
+int	 h_con_tenant_edit(struct req *);
+int	 h_con_tenant_update(struct req *);
+int	 h_con_tenant_apps_pick(struct req *);
+int	 h_con_tenant_apps(struct req *);
+int	 h_con_tenant_app_new(struct req *);
+int	 h_con_tenant_app_edit(struct req *);
+int	 h_con_tenant_app_create(struct req *);
+int	 h_con_tenant_app_update(struct req *);
+int	 h_con_tenant_app_delete_ask(struct req *);
+int	 h_con_tenant_app_delete(struct req *);
+int	 h_con_tenant_apps_bulk(struct req *);
+int	 h_con_providers(struct req *);
+int	 h_con_provider(struct req *);
+int	 h_con_apps(struct req *);
+int	 h_con_app(struct req *);
+int	 h_con_listings(struct req *);
+int	 h_con_listing(struct req *);
+int	 h_con_listing_approve(struct req *);
+int	 h_con_listing_reject(struct req *);
+int	 h_con_mkt_rotate_ask(struct req *);
+int	 h_con_mkt_rotate(struct req *);
+int	 h_con_mkt_revoke_ask(struct req *);
+int	 h_con_mkt_revoke(struct req *);
+int	 h_con_regtoken_revoke_ask(struct req *);
+int	 h_con_regtoken_revoke(struct req *);
 
 #endif /* EXTERN_H */

@@ -1,6 +1,1521 @@
 /*
- * Handlers: providers, apps, environments and listings.
+ * Providers, apps, environments and listings (/api/v1). A provider sees
+ * only its own apps: anyone else's is a 404, never a 403. Admins read
+ * everything; a marketplace sees only listings on itself. Bodies are
+ * checked against field tables before any transaction opens, and the
+ * fields the server owns are refused by name.
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
 #include "extern.h"
+
+#define PAGE_DEFAULT	50
+#define PAGE_MAX	200
+#define NOTE_MAX	1024
+
+/* Fields a client can never write, per resource. */
+static const char *const owned_app[] = {
+	"id", "uid", "created_at", "updated_at", "provider", "provider_id",
+	"status", "version", "api_key", "api_secret", NULL
+};
+static const char *const owned_env[] = {
+	"id", "app", "app_id", "api_key", "api_secret", "created_at",
+	"updated_at", "version", NULL
+};
+static const char *const owned_provider[] = {
+	"id", "api_key", "api_secret", "created_at", "updated_at", NULL
+};
+static const char *const owned_listing[] = {
+	"id", "state", "hub_api_id", "api_key", "created_at", "updated_at",
+	"history", NULL
+};
+
+/* Validators for field tables: 0, or -1 with a field error. */
+
+static int
+v_nid(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_nid(json_object_get_string(v)))
+		return 0;
+	return req_field(r, name, "must be a slug: a-z, 0-9 and '-', 2 to "
+	    "64 characters");
+}
+
+static int
+v_text(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_text(json_object_get_string(v), 0, 65535))
+		return 0;
+	return req_field(r, name, "must not hold control characters");
+}
+
+static int
+v_url(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_url(json_object_get_string(v), 0))
+		return 0;
+	return req_field(r, name, "must be an https URL");
+}
+
+/*
+ * A host URL, http or https, in which "%{marketplace}" may stand for
+ * (part of) a DNS label: checked with a sample nid in its place.
+ */
+static int
+v_host(struct req *r, const char *name, struct json_object *v)
+{
+	struct buf	 b = { 0 };
+	const char	*p, *q;
+	int		 ok;
+
+	for (p = json_object_get_string(v);
+	    (q = strstr(p, "%{marketplace}")) != NULL; p = q + 14) {
+		buf_add(&b, p, (size_t)(q - p));
+		buf_puts(&b, "mkt");
+	}
+	buf_puts(&b, p);
+	ok = valid_url(b.p, 1);
+	buf_free(&b);
+	if (ok)
+		return 0;
+	return req_field(r, name, "must be an http or https URL");
+}
+
+static int
+v_path(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_path_tpl(json_object_get_string(v)))
+		return 0;
+	return req_field(r, name, "must be a path starting with '/', "
+	    "printable ASCII without spaces");
+}
+
+static int
+v_email(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_email(json_object_get_string(v)))
+		return 0;
+	return req_field(r, name, "must be an e-mail address");
+}
+
+static int
+v_stack(struct req *r, const char *name, struct json_object *v)
+{
+	const char	*s = json_object_get_string(v);
+
+	if (strcmp(s, "cloud") == 0 || strcmp(s, "cube") == 0 ||
+	    strcmp(s, "connector") == 0)
+		return 0;
+	return req_field(r, name, "must be cloud, cube or connector");
+}
+
+static int
+v_unit(struct req *r, const char *name, struct json_object *v)
+{
+	const char	*s = json_object_get_string(v);
+
+	if (strcmp(s, "days") == 0 || strcmp(s, "weeks") == 0 ||
+	    strcmp(s, "months") == 0 || strcmp(s, "years") == 0)
+		return 0;
+	return req_field(r, name, "must be days, weeks, months or years");
+}
+
+/* An array of short strings (1 to 255 bytes, no control characters). */
+static int
+v_strarr(struct req *r, const char *name, struct json_object *v)
+{
+	struct json_object	*it;
+	size_t			 i;
+
+	for (i = 0; i < json_object_array_length(v); i++) {
+		it = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(it, json_type_string) ||
+		    !valid_text(json_object_get_string(it), 1, 255))
+			return req_field(r, name, "item %zu must be a string "
+			    "of 1 to 255 characters", i);
+	}
+	return 0;
+}
+
+static int
+v_urlarr(struct req *r, const char *name, struct json_object *v)
+{
+	struct json_object	*it;
+	size_t			 i;
+
+	for (i = 0; i < json_object_array_length(v); i++) {
+		it = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(it, json_type_string) ||
+		    !valid_url(json_object_get_string(it), 0))
+			return req_field(r, name, "item %zu must be an https "
+			    "URL", i);
+	}
+	return 0;
+}
+
+/* pricing_plans: {"<currency or key>": [ {plan}, ... ], ...}. */
+static int
+v_plans(struct req *r, const char *name, struct json_object *v)
+{
+	struct json_object	*it;
+	size_t			 i;
+
+	json_object_object_foreach(v, key, val) {
+		if (!valid_text(key, 1, 64) ||
+		    !json_object_is_type(val, json_type_array))
+			return req_field(r, name, "must map a key of 1 to 64 "
+			    "characters to a list of plans");
+		for (i = 0; i < json_object_array_length(val); i++) {
+			it = json_object_array_get_idx(val, i);
+			if (!json_object_is_type(it, json_type_object))
+				return req_field(r, name, "%s: plan %zu must "
+				    "be an object", key, i);
+		}
+	}
+	return 0;
+}
+
+/* appinfo: an object of boolean flags. */
+static int
+v_flags(struct req *r, const char *name, struct json_object *v)
+{
+	json_object_object_foreach(v, key, val) {
+		if (!valid_text(key, 1, 64) ||
+		    !json_object_is_type(val, json_type_boolean))
+			return req_field(r, name, "must map flag names to "
+			    "booleans");
+	}
+	return 0;
+}
+
+/* The app fields, parallel to enum appf (NULL-terminated for json_check). */
+static const struct jfield app_fields[APPF__MAX + 1] = {
+	[APPF_NID] = { "nid", JT_STR, 2, 64, 1, 0, v_nid },
+	[APPF_NAME] = { "name", JT_STR, 1, 255, 1, 0, v_text },
+	[APPF_DESCRIPTION] = { "description", JT_STR, 0, 65535, 0, 0, v_text },
+	[APPF_TINY_DESCRIPTION] = { "tiny_description", JT_STR, 0, 1024, 0, 0,
+	    v_text },
+	[APPF_LOGO] = { "logo", JT_STR, 1, 512, 0, 1, v_url },
+	[APPF_PICTURES] = { "pictures", JT_ARR, 0, 50, 0, 0, v_urlarr },
+	[APPF_WEBSITE] = { "website", JT_STR, 1, 512, 0, 1, v_url },
+	[APPF_CATEGORIES] = { "categories", JT_ARR, 0, 50, 0, 0, v_strarr },
+	[APPF_TAGS] = { "tags", JT_ARR, 0, 100, 0, 0, v_strarr },
+	[APPF_KEY_BENEFITS] = { "key_benefits", JT_ARR, 0, 50, 0, 0,
+	    v_strarr },
+	[APPF_KEY_FEATURES] = { "key_features", JT_ARR, 0, 50, 0, 0,
+	    v_strarr },
+	[APPF_PRICING_PLANS] = { "pricing_plans", JT_OBJ, 0, 0, 0, 0,
+	    v_plans },
+	[APPF_FREE_TRIAL_DURATION] = { "free_trial_duration", JT_INT, 0, 3650,
+	    0, 0, NULL },
+	[APPF_FREE_TRIAL_UNIT] = { "free_trial_unit", JT_STR, 1, 16, 0, 0,
+	    v_unit },
+	[APPF_STACK] = { "stack", JT_STR, 1, 16, 0, 0, v_stack },
+	[APPF_TERMS_URL] = { "terms_url", JT_STR, 1, 512, 0, 1, v_url },
+	[APPF_SUPPORT_URL] = { "support_url", JT_STR, 1, 512, 0, 1, v_url },
+	[APPF_RANK] = { "rank", JT_INT, 0, 1000000, 0, 1, NULL },
+	[APPF_APPINFO] = { "appinfo", JT_OBJ, 0, 0, 0, 0, v_flags },
+	[APPF_SSO_ENABLED] = { "sso_enabled", JT_BOOL, 0, 0, 0, 0, NULL },
+	[APPF_MULTI_INSTANTIABLE] = { "multi_instantiable", JT_BOOL, 0, 0, 0,
+	    0, NULL },
+	[APPF_ACTIVE] = { "active", JT_BOOL, 0, 0, 0, 0, NULL },
+	[APPF__MAX] = { NULL, JT_ANY, 0, 0, 0, 0, NULL },
+};
+
+/* What a new app holds when the client leaves a field out. */
+static const char *const app_defaults[APPF__MAX] = {
+	[APPF_DESCRIPTION] = "",
+	[APPF_TINY_DESCRIPTION] = "",
+	[APPF_PICTURES] = "[]",
+	[APPF_CATEGORIES] = "[]",
+	[APPF_TAGS] = "[]",
+	[APPF_KEY_BENEFITS] = "[]",
+	[APPF_KEY_FEATURES] = "[]",
+	[APPF_PRICING_PLANS] = "{}",
+	[APPF_FREE_TRIAL_DURATION] = "0",
+	[APPF_FREE_TRIAL_UNIT] = "days",
+	[APPF_STACK] = "cloud",
+	[APPF_APPINFO] = "{}",
+	[APPF_SSO_ENABLED] = "1",
+	[APPF_MULTI_INSTANTIABLE] = "0",
+	[APPF_ACTIVE] = "1",
+};
+
+/* The environment fields, parallel to enum envf. */
+static const struct jfield env_fields[ENVF__MAX + 1] = {
+	[ENVF_NID] = { "nid", JT_STR, 2, 64, 1, 0, v_nid },
+	[ENVF_HOST] = { "host", JT_STR, 1, 512, 1, 0, v_host },
+	[ENVF_IDM] = { "idm", JT_STR, 1, 512, 0, 1, v_host },
+	[ENVF_SSO_INIT_PATH] = { "sso_init_path", JT_STR, 1, 512, 0, 0,
+	    v_path },
+	[ENVF_SSO_CONSUME_PATH] = { "sso_consume_path", JT_STR, 1, 512, 0, 0,
+	    v_path },
+	[ENVF_GROUP_PATH] = { "group_path", JT_STR, 1, 512, 0, 0, v_path },
+	[ENVF_GROUP_USER_PATH] = { "group_user_path", JT_STR, 1, 512, 0, 0,
+	    v_path },
+	[ENVF_NOTIFICATION_PATH] = { "notification_path", JT_STR, 1, 512, 0,
+	    0, v_path },
+	[ENVF_INITIALIZATION_PATH] = { "initialization_path", JT_STR, 1, 512,
+	    0, 1, v_path },
+	[ENVF_EXTERNAL_IDS] = { "external_ids", JT_BOOL, 0, 0, 0, 0, NULL },
+	[ENVF_SYNC_START_PATH] = { "synchronization_start_path", JT_STR, 1,
+	    512, 0, 0, v_path },
+	[ENVF_SYNC_TOGGLE_PATH] = { "synchronization_toggle_path", JT_STR, 1,
+	    512, 0, 0, v_path },
+	[ENVF_SYNC_STATUS_PATH] = { "synchronization_status_path", JT_STR, 1,
+	    512, 0, 0, v_path },
+	[ENVF__MAX] = { NULL, JT_ANY, 0, 0, 0, 0, NULL },
+};
+
+/* Maestrano's own conventions, used when a template is left out. */
+static const char *const env_defaults[ENVF__MAX] = {
+	[ENVF_SSO_INIT_PATH] =
+	    "/maestrano/auth/saml/init?marketplace=%{marketplace}",
+	[ENVF_SSO_CONSUME_PATH] =
+	    "/maestrano/auth/saml/consume?marketplace=%{marketplace}",
+	[ENVF_GROUP_PATH] = "/maestrano/account/groups/:id/%{marketplace}",
+	[ENVF_GROUP_USER_PATH] =
+	    "/maestrano/account/groups/:group_id/users/:id/%{marketplace}",
+	[ENVF_NOTIFICATION_PATH] =
+	    "/maestrano/connec/notifications/%{marketplace}",
+	[ENVF_EXTERNAL_IDS] = "1",
+	[ENVF_SYNC_START_PATH] = "/maestrano/%{marketplace}/synchronizations",
+	[ENVF_SYNC_TOGGLE_PATH] =
+	    "/maestrano/%{marketplace}/synchronizations/toggle_sync",
+	[ENVF_SYNC_STATUS_PATH] =
+	    "/maestrano/%{marketplace}/synchronizations/:cld-uid",
+};
+
+static const struct jfield provider_fields[] = {
+	{ "nid", JT_STR, 2, 64, 1, 0, v_nid },
+	{ "name", JT_STR, 1, 255, 1, 0, v_text },
+	{ "email", JT_STR, 3, 255, 1, 0, v_email },
+	{ NULL, JT_ANY, 0, 0, 0, 0, NULL },
+};
+
+static const struct jfield request_fields[] = {
+	{ "marketplace", JT_STR, 2, 64, 1, 0, v_nid },
+	{ "note", JT_STR, 0, NOTE_MAX, 0, 0, v_text },
+	{ NULL, JT_ANY, 0, 0, 0, 0, NULL },
+};
+
+static const struct jfield publish_fields[] = {
+	{ "app", JT_STR, 2, 64, 1, 0, v_nid },
+	{ "note", JT_STR, 0, NOTE_MAX, 0, 0, v_text },
+	{ NULL, JT_ANY, 0, 0, 0, 0, NULL },
+};
+
+static const struct jfield note_fields[] = {
+	{ "note", JT_STR, 0, NOTE_MAX, 0, 0, v_text },
+	{ NULL, JT_ANY, 0, 0, 0, 0, NULL },
+};
+
+static const struct jfield reject_fields[] = {
+	{ "note", JT_STR, 1, NOTE_MAX, 1, 0, v_text },
+	{ NULL, JT_ANY, 0, 0, 0, 0, NULL },
+};
+
+/* What the caller may see: a provider its own, a marketplace itself. */
+static struct scope
+scope_of(const struct req *r)
+{
+	struct scope	 sc = { 0, 0 };
+
+	if (r->pr.kind == PK_PROVIDER)
+		sc.provider_id = r->pr.id;
+	else if (r->pr.kind == PK_MKT)
+		sc.marketplace_id = r->pr.id;
+	return sc;
+}
+
+/* Path parameter i as an id; 0 (and r's error set) if malformed. */
+static long long
+path_id(struct req *r, size_t i, const char *name)
+{
+	long long	 id;
+
+	if (i >= r->pvsz || !valid_id(r->pv[i], &id)) {
+		req_field(r, name, "must be a positive integer");
+		return 0;
+	}
+	return id;
+}
+
+/*
+ * Refuse the server-owned keys present in o, naming each. 0, or -1
+ * with field errors.
+ */
+static int
+refuse_owned(struct req *r, struct json_object *o, const char *const *keys)
+{
+	int	 bad = 0;
+
+	for (; *keys != NULL; keys++)
+		if (json_object_object_get_ex(o, *keys, NULL)) {
+			req_field(r, *keys, "is set by the server and cannot "
+			    "be written");
+			bad = 1;
+		}
+	return bad ? -1 : 0;
+}
+
+/*
+ * The body as an object checked against fs, server-owned keys refused.
+ * An empty body counts as {} when allow_empty. Returns 0 with *out
+ * (owned, NULL for an empty body), or the status to answer.
+ */
+static int
+body_checked(struct req *r, const struct jfield *fs, const char *const *owned,
+    int allow_empty, struct json_object **out)
+{
+	struct json_object	*o;
+	int			 st;
+
+	*out = NULL;
+	if (allow_empty && r->bodysz == 0)
+		return 0;
+	if ((st = json_body(r, &o)) != 0)
+		return st;
+	if (refuse_owned(r, o, owned) == -1) {
+		json_object_put(o);
+		return req_fail(r, 400, "server-owned fields cannot be set");
+	}
+	if (json_check(r, o, fs, "") == -1) {
+		json_object_put(o);
+		return req_fail(r, 400, "some fields are invalid");
+	}
+	*out = o;
+	return 0;
+}
+
+/* A checked JSON value as column text (owned; NULL for null). */
+static char *
+field_text(const struct jfield *f, struct json_object *v)
+{
+	if (v == NULL)
+		return NULL;
+	switch (f->type) {
+	case JT_STR:
+		return xstrdup(json_object_get_string(v));
+	case JT_INT:
+		return xasprintf("%lld", (long long)json_object_get_int64(v));
+	case JT_BOOL:
+		return xstrdup(json_object_get_boolean(v) ? "1" : "0");
+	default:
+		return xstrdup(json_text(v));
+	}
+}
+
+/* Column text back to JSON for field f (owned; NULL for SQL NULL). */
+static struct json_object *
+field_json(const struct jfield *f, const char *s)
+{
+	long long	 n;
+
+	if (s == NULL)
+		return NULL;
+	switch (f->type) {
+	case JT_STR:
+		return json_object_new_string(s);
+	case JT_INT:
+		if (num_parse(s, INT64_MIN, INT64_MAX, &n) == -1)
+			return NULL;
+		return json_object_new_int64(n);
+	case JT_BOOL:
+		return json_object_new_boolean(strcmp(s, "0") != 0);
+	default:
+		return json_from_text(s);
+	}
+}
+
+/*
+ * Copy the fields present in o into vals (n of them, table fs), freeing
+ * what they replace.
+ */
+static void
+fields_apply(const struct jfield *fs, size_t n, struct json_object *o,
+    char **vals)
+{
+	struct json_object	*v;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (!json_object_object_get_ex(o, fs[i].key, &v))
+			continue;
+		free(vals[i]);
+		vals[i] = field_text(&fs[i], v);
+	}
+}
+
+/* A copy of table fs (n rows plus the terminator) with nothing required. */
+static void
+fields_optional(const struct jfield *fs, size_t n, struct jfield *out)
+{
+	size_t	 i;
+
+	for (i = 0; i <= n; i++) {
+		out[i] = fs[i];
+		out[i].required = 0;
+	}
+}
+
+/* limit/offset from the query. 0, or 400 with the parameter named. */
+static int
+paging(struct req *r, long long *limit, long long *offset)
+{
+	const char	*s;
+
+	*limit = PAGE_DEFAULT;
+	*offset = 0;
+	if ((s = req_qs(r, "limit")) != NULL &&
+	    num_parse(s, 1, PAGE_MAX, limit) == -1) {
+		req_field(r, "limit", "must be an integer from 1 to %d",
+		    PAGE_MAX);
+		return req_fail(r, 400, "bad paging parameters");
+	}
+	if ((s = req_qs(r, "offset")) != NULL &&
+	    num_parse(s, 0, 1000000000, offset) == -1) {
+		req_field(r, "offset", "must be an integer from 0");
+		return req_fail(r, 400, "bad paging parameters");
+	}
+	return 0;
+}
+
+/* One Link relation for a page at offset. */
+static void
+link_rel(struct req *r, struct buf *b, long long limit, long long offset,
+    const char *rel)
+{
+	size_t	 i;
+	char	*k, *v;
+
+	buf_printf(b, "%s<%s?limit=%lld&offset=%lld", b->len ? ", " : "",
+	    r->path, limit, offset);
+	for (i = 0; i < r->qsz; i++) {
+		if (strcmp(r->qs[i].key, "limit") == 0 ||
+		    strcmp(r->qs[i].key, "offset") == 0)
+			continue;
+		k = url_encode(r->qs[i].key);
+		v = url_encode(r->qs[i].val);
+		buf_printf(b, "&%s=%s", k, v);
+		free(k);
+		free(v);
+	}
+	buf_printf(b, ">; rel=\"%s\"", rel);
+}
+
+/* X-Total-Count and Link (first, prev, next) for a page. */
+static void
+page_headers(struct req *r, long long total, long long limit,
+    long long offset)
+{
+	struct buf	 b = { 0 };
+	char		 n[32];
+
+	snprintf(n, sizeof(n), "%lld", total);
+	req_header(r, "X-Total-Count", n);
+	link_rel(r, &b, limit, 0, "first");
+	if (offset > 0)
+		link_rel(r, &b, limit, offset > limit ? offset - limit : 0,
+		    "prev");
+	if (offset + limit < total)
+		link_rel(r, &b, limit, offset + limit, "next");
+	if (b.len > 0)
+		req_header(r, "Link", b.p);
+	buf_free(&b);
+}
+
+static void
+etag_header(struct req *r, long long version)
+{
+	char	 e[32];
+
+	snprintf(e, sizeof(e), "\"%lld\"", version);
+	req_header(r, "ETag", e);
+}
+
+/* 1 if If-Match is absent or names version. */
+static int
+etag_ok(struct req *r, long long version)
+{
+	char	 e[32];
+
+	snprintf(e, sizeof(e), "\"%lld\"", version);
+	return req_if_match(r, e);
+}
+
+/*
+ * Keep the answer of a create for its Idempotency-Key (inside the
+ * create's transaction). 1, 0 (a concurrent twin), -1.
+ */
+static int
+idem_keep(struct req *r, struct json_object *o)
+{
+	return idem_store(r, r->pr.label, 201, json_text(o));
+}
+
+/* Providers */
+
+static struct json_object *
+provider_json(const struct dbres *rs, size_t i)
+{
+	struct json_object	*o;
+
+	o = json_object_new_object();
+	jadd_int(o, "id", dbres_int(rs, i, 0));
+	jadd_str(o, "nid", dbres_str(rs, i, 1));
+	jadd_str(o, "name", dbres_str(rs, i, 2));
+	jadd_str(o, "email", dbres_str(rs, i, 3));
+	jadd_str(o, "api_key", dbres_str(rs, i, 4));
+	jadd_str(o, "created_at", dbres_str(rs, i, 5));
+	jadd_str(o, "updated_at", dbres_str(rs, i, 6));
+	return o;
+}
+
+struct provider_fin {
+	char			**secret;
+	struct json_object	*out;
+};
+
+static int
+provider_fin(struct req *r, long long id, void *arg)
+{
+	struct provider_fin	*pf = arg;
+	struct dbres		*rs;
+
+	if (db_provider_get(r, id, &rs) != 1)
+		return -1;
+	pf->out = provider_json(rs, 0);
+	dbres_free(rs);
+	jadd_str(pf->out, "api_secret", *pf->secret);
+	return idem_keep(r, pf->out);
+}
+
+/*
+ * POST /api/v1/admin/providers: 201 with the provider, its api_key and
+ * its api_secret (shown this once); 400, 409 (nid taken).
+ */
+int
+h_provider_create(struct req *r)
+{
+	struct json_object	*o = NULL;
+	struct provider_fin	 pf = { NULL, NULL };
+	const char		*nid, *name, *email;
+	char			*key = NULL, *secret = NULL, loc[64];
+	long long		 id;
+	int			 st;
+
+	if ((st = idem_replay(r, r->pr.label)) != 0)
+		return st;
+	if ((st = body_checked(r, provider_fields, owned_provider, 0, &o)))
+		return st;
+	json_get_str(o, "nid", &nid);
+	json_get_str(o, "name", &name);
+	json_get_str(o, "email", &email);
+	pf.secret = &secret;
+	st = db_provider_create(r, nid, name, email, &key, &secret, &id,
+	    provider_fin, &pf);
+	json_object_put(o);
+	if (st == -1) {
+		json_object_put(pf.out);
+		return 500;
+	}
+	if (st == 0) {
+		json_object_put(pf.out);
+		req_field(r, "nid", "is taken");
+		return req_fail(r, 409, "a provider with this nid exists");
+	}
+	snprintf(loc, sizeof(loc), "/api/v1/admin/providers/%lld", id);
+	req_header(r, "Location", loc);
+	free(key);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	return reply_json(r, 201, pf.out);
+}
+
+/* GET /api/v1/admin/providers: 200 {"providers": [...]}, paged. */
+int
+h_provider_list(struct req *r)
+{
+	struct json_object	*o, *a;
+	struct dbres		*rs;
+	long long		 limit, offset, total;
+	size_t			 i;
+	int			 st;
+
+	if ((st = paging(r, &limit, &offset)) != 0)
+		return st;
+	if (db_provider_list(r, limit, offset, &rs, &total) == -1)
+		return 500;
+	a = json_object_new_array();
+	for (i = 0; i < rs->nrow; i++)
+		jappend(a, provider_json(rs, i));
+	dbres_free(rs);
+	o = json_object_new_object();
+	jadd(o, "providers", a);
+	page_headers(r, total, limit, offset);
+	return reply_json(r, 200, o);
+}
+
+/* GET /api/v1/admin/providers/{id}: 200 or 404. */
+int
+h_provider_get(struct req *r)
+{
+	struct dbres	*rs;
+	long long	 id;
+	int		 rc;
+
+	if ((id = path_id(r, 0, "id")) == 0)
+		return req_fail(r, 404, "no such provider");
+	if ((rc = db_provider_get(r, id, &rs)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such provider");
+	rc = reply_json(r, 200, provider_json(rs, 0));
+	dbres_free(rs);
+	return rc;
+}
+
+/* Apps */
+
+static struct json_object *
+app_json(const struct app *a)
+{
+	struct json_object	*o;
+	size_t			 i;
+
+	o = json_object_new_object();
+	jadd_int(o, "id", a->id);
+	jadd_str(o, "uid", a->uid);
+	jadd_str(o, "provider", a->provider);
+	for (i = 0; i < APPF__MAX; i++)
+		jadd(o, app_fields[i].key, field_json(&app_fields[i], a->f[i]));
+	jadd_int(o, "version", a->version);
+	jadd_str(o, "created_at", a->created_at);
+	jadd_str(o, "updated_at", a->updated_at);
+	return o;
+}
+
+/* The app of path parameter 0 as the caller may see it: 0 or status. */
+static int
+app_load(struct req *r, struct app **a)
+{
+	struct scope	 sc = scope_of(r);
+	long long	 id;
+	int		 rc;
+
+	*a = NULL;
+	if ((id = path_id(r, 0, "id")) == 0)
+		return req_fail(r, 404, "no such app");
+	if ((rc = db_app_get(r, id, &sc, a)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such app");
+	return 0;
+}
+
+struct app_fin {
+	struct json_object	*out;
+	long long		 version;
+};
+
+static int
+app_fin(struct req *r, long long id, void *arg)
+{
+	struct app_fin	*af = arg;
+	struct scope	 sc = { 0, 0 };
+	struct app	*a;
+
+	if (db_app_get(r, id, &sc, &a) != 1)
+		return -1;
+	af->out = app_json(a);
+	af->version = a->version;
+	db_app_free(a);
+	return idem_keep(r, af->out);
+}
+
+/* POST /api/v1/apps: 201 with the app; 400, 409 (nid taken). */
+int
+h_app_create(struct req *r)
+{
+	struct json_object	*o = NULL, *after;
+	struct app_fin		 af = { NULL, 0 };
+	struct app		*a;
+	size_t			 i;
+	char			 loc[64];
+	int			 st;
+
+	if ((st = idem_replay(r, r->pr.label)) != 0)
+		return st;
+	if ((st = body_checked(r, app_fields, owned_app, 0, &o)) != 0)
+		return st;
+	a = xcalloc(1, sizeof(*a));
+	a->provider_id = r->pr.id;
+	for (i = 0; i < APPF__MAX; i++)
+		a->f[i] = app_defaults[i] ? xstrdup(app_defaults[i]) : NULL;
+	fields_apply(app_fields, APPF__MAX, o, a->f);
+	json_object_put(o);
+	after = app_json(a);
+	st = db_app_create(r, a, after, app_fin, &af);
+	json_object_put(after);
+	if (st != 1) {
+		db_app_free(a);
+		json_object_put(af.out);
+		if (st == -1)
+			return 500;
+		req_field(r, "nid", "is taken");
+		return req_fail(r, 409, "an app with this nid exists");
+	}
+	snprintf(loc, sizeof(loc), "/api/v1/apps/%lld", a->id);
+	db_app_free(a);
+	req_header(r, "Location", loc);
+	etag_header(r, af.version);
+	return reply_json(r, 201, af.out);
+}
+
+/* GET /api/v1/apps: 200 {"apps": [...]}, the caller's apps, paged. */
+int
+h_app_list(struct req *r)
+{
+	struct json_object	*o, *arr;
+	struct scope		 sc = scope_of(r);
+	struct app		**as;
+	long long		 limit, offset, total;
+	size_t			 i, n;
+	int			 st;
+
+	if ((st = paging(r, &limit, &offset)) != 0)
+		return st;
+	if (db_app_list(r, &sc, limit, offset, &as, &n, &total) == -1)
+		return 500;
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		jappend(arr, app_json(as[i]));
+		db_app_free(as[i]);
+	}
+	free(as);
+	o = json_object_new_object();
+	jadd(o, "apps", arr);
+	page_headers(r, total, limit, offset);
+	return reply_json(r, 200, o);
+}
+
+/* GET /api/v1/apps/{id}: 200 with ETag, 304, or 404. */
+int
+h_app_get(struct req *r)
+{
+	struct app	*a;
+	char		 e[32];
+	int		 st;
+
+	if ((st = app_load(r, &a)) != 0)
+		return st;
+	etag_header(r, a->version);
+	snprintf(e, sizeof(e), "\"%lld\"", a->version);
+	if (req_etag_match(r, e)) {
+		db_app_free(a);
+		return reply_empty(r, 304);
+	}
+	st = reply_json(r, 200, app_json(a));
+	db_app_free(a);
+	return st;
+}
+
+/*
+ * Write a (its fields changed by the caller) as action, answering the
+ * fresh app: 200, 412 (stale), 500.
+ */
+static int
+app_write(struct req *r, struct app *a, const char *action,
+    struct json_object *before)
+{
+	struct json_object	*after;
+	struct scope		 sc = { 0, 0 };
+	struct app		*b;
+	int			 rc;
+
+	after = app_json(a);
+	rc = db_app_update(r, a, action, before, after);
+	json_object_put(after);
+	if (rc == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 412, "the app changed meanwhile; read it "
+		    "again");
+	if (db_app_get(r, a->id, &sc, &b) != 1)
+		return 500;
+	etag_header(r, b->version);
+	rc = reply_json(r, 200, app_json(b));
+	db_app_free(b);
+	return rc;
+}
+
+/*
+ * PATCH /api/v1/apps/{id}: 200 with the app; 400, 404, 412 (If-Match
+ * names an older version, or a concurrent write won).
+ */
+int
+h_app_update(struct req *r)
+{
+	struct jfield		 fs[APPF__MAX + 1];
+	struct json_object	*o = NULL, *before = NULL;
+	struct app		*a = NULL;
+	const char		*nid;
+	int			 st;
+
+	fields_optional(app_fields, APPF__MAX, fs);
+	if ((st = body_checked(r, fs, owned_app, 0, &o)) != 0)
+		return st;
+	if ((st = app_load(r, &a)) != 0)
+		goto out;
+	if (!etag_ok(r, a->version)) {
+		st = req_fail(r, 412, "If-Match does not name the current "
+		    "version");
+		goto out;
+	}
+	if (json_get_str(o, "nid", &nid) == 1 && strcmp(nid,
+	    a->f[APPF_NID]) != 0) {
+		req_field(r, "nid", "cannot be changed");
+		st = req_fail(r, 400, "the nid of an app is permanent");
+		goto out;
+	}
+	before = app_json(a);
+	fields_apply(app_fields, APPF__MAX, o, a->f);
+	st = app_write(r, a, "app.update", before);
+out:
+	json_object_put(o);
+	json_object_put(before);
+	db_app_free(a);
+	return st;
+}
+
+/* POST /api/v1/apps/{id}/deactivate: 200 with the app; 404, 412. */
+int
+h_app_deactivate(struct req *r)
+{
+	struct json_object	*before;
+	struct app		*a;
+	int			 st;
+
+	if (r->bodysz > 0) {
+		req_field(r, "body", "must be empty");
+		return req_fail(r, 400, "this action takes no body");
+	}
+	if ((st = app_load(r, &a)) != 0)
+		return st;
+	if (!etag_ok(r, a->version)) {
+		db_app_free(a);
+		return req_fail(r, 412, "If-Match does not name the current "
+		    "version");
+	}
+	if (strcmp(a->f[APPF_ACTIVE], "0") == 0) {
+		etag_header(r, a->version);
+		st = reply_json(r, 200, app_json(a));
+		db_app_free(a);
+		return st;
+	}
+	before = app_json(a);
+	free(a->f[APPF_ACTIVE]);
+	a->f[APPF_ACTIVE] = xstrdup("0");
+	st = app_write(r, a, "app.deactivate", before);
+	json_object_put(before);
+	db_app_free(a);
+	return st;
+}
+
+/* Environments */
+
+static struct json_object *
+env_json(const struct env *e)
+{
+	struct json_object	*o;
+	size_t			 i;
+
+	o = json_object_new_object();
+	jadd_int(o, "id", e->id);
+	jadd_int(o, "app_id", e->app_id);
+	jadd_str(o, "api_key", e->api_key);
+	for (i = 0; i < ENVF__MAX; i++)
+		jadd(o, env_fields[i].key, field_json(&env_fields[i], e->f[i]));
+	jadd_int(o, "version", e->version);
+	jadd_str(o, "created_at", e->created_at);
+	jadd_str(o, "updated_at", e->updated_at);
+	return o;
+}
+
+/*
+ * The app of path parameter 0 (as the caller may see it) and its
+ * environment of path parameter 1: 0 or the status.
+ */
+static int
+env_load(struct req *r, struct app **a, struct env **e)
+{
+	long long	 id;
+	int		 rc;
+
+	*e = NULL;
+	if ((rc = app_load(r, a)) != 0)
+		return rc;
+	if ((id = path_id(r, 1, "eid")) == 0)
+		return req_fail(r, 404, "no such environment");
+	if ((rc = db_env_get(r, (*a)->id, id, e)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such environment");
+	return 0;
+}
+
+struct env_fin {
+	char			**secret;
+	long long		 app_id;
+	struct json_object	*out;
+};
+
+static int
+env_fin(struct req *r, long long id, void *arg)
+{
+	struct env_fin	*ef = arg;
+	struct env	*e;
+
+	if (db_env_get(r, ef->app_id, id, &e) != 1)
+		return -1;
+	ef->out = env_json(e);
+	db_env_free(e);
+	jadd_str(ef->out, "api_secret", *ef->secret);
+	return idem_keep(r, ef->out);
+}
+
+/*
+ * POST /api/v1/apps/{id}/environments: 201 with the environment, its
+ * api_key and api_secret (shown once); 400, 404, 409 (nid taken).
+ */
+int
+h_env_create(struct req *r)
+{
+	struct json_object	*o = NULL, *after;
+	struct env_fin		 ef = { NULL, 0, NULL };
+	struct app		*a = NULL;
+	struct env		*e;
+	char			*secret = NULL, loc[96];
+	size_t			 i;
+	int			 st;
+
+	if ((st = idem_replay(r, r->pr.label)) != 0)
+		return st;
+	if ((st = body_checked(r, env_fields, owned_env, 0, &o)) != 0)
+		return st;
+	if ((st = app_load(r, &a)) != 0) {
+		json_object_put(o);
+		return st;
+	}
+	e = xcalloc(1, sizeof(*e));
+	e->app_id = a->id;
+	db_app_free(a);
+	for (i = 0; i < ENVF__MAX; i++)
+		e->f[i] = env_defaults[i] ? xstrdup(env_defaults[i]) : NULL;
+	fields_apply(env_fields, ENVF__MAX, o, e->f);
+	json_object_put(o);
+	after = env_json(e);
+	ef.secret = &secret;
+	ef.app_id = e->app_id;
+	st = db_env_create(r, e, after, &secret, env_fin, &ef);
+	json_object_put(after);
+	if (st != 1) {
+		db_env_free(e);
+		json_object_put(ef.out);
+		if (st == -1)
+			return 500;
+		req_field(r, "nid", "is taken");
+		return req_fail(r, 409, "this app has an environment with "
+		    "this nid");
+	}
+	snprintf(loc, sizeof(loc), "/api/v1/apps/%lld/environments/%lld",
+	    e->app_id, e->id);
+	db_env_free(e);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	req_header(r, "Location", loc);
+	return reply_json(r, 201, ef.out);
+}
+
+/* GET /api/v1/apps/{id}/environments: 200 {"environments": [...]}. */
+int
+h_env_list(struct req *r)
+{
+	struct json_object	*o, *arr;
+	struct app		*a;
+	struct env		**es;
+	size_t			 i, n;
+	int			 st;
+
+	if ((st = app_load(r, &a)) != 0)
+		return st;
+	st = db_env_list(r, a->id, &es, &n);
+	db_app_free(a);
+	if (st == -1)
+		return 500;
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		jappend(arr, env_json(es[i]));
+		db_env_free(es[i]);
+	}
+	free(es);
+	o = json_object_new_object();
+	jadd(o, "environments", arr);
+	return reply_json(r, 200, o);
+}
+
+/* GET /api/v1/apps/{id}/environments/{eid}: 200 with ETag, or 404. */
+int
+h_env_get(struct req *r)
+{
+	struct app	*a = NULL;
+	struct env	*e = NULL;
+	int		 st;
+
+	if ((st = env_load(r, &a, &e)) == 0) {
+		etag_header(r, e->version);
+		st = reply_json(r, 200, env_json(e));
+	}
+	db_app_free(a);
+	db_env_free(e);
+	return st;
+}
+
+/* PATCH /api/v1/apps/{id}/environments/{eid}: 200; 400, 404, 412. */
+int
+h_env_update(struct req *r)
+{
+	struct jfield		 fs[ENVF__MAX + 1];
+	struct json_object	*o = NULL, *before = NULL, *after = NULL;
+	struct app		*a = NULL;
+	struct env		*e = NULL, *f = NULL;
+	const char		*nid;
+	int			 st;
+
+	fields_optional(env_fields, ENVF__MAX, fs);
+	if ((st = body_checked(r, fs, owned_env, 0, &o)) != 0)
+		return st;
+	if ((st = env_load(r, &a, &e)) != 0)
+		goto out;
+	if (!etag_ok(r, e->version)) {
+		st = req_fail(r, 412, "If-Match does not name the current "
+		    "version");
+		goto out;
+	}
+	if (json_get_str(o, "nid", &nid) == 1 && strcmp(nid,
+	    e->f[ENVF_NID]) != 0) {
+		req_field(r, "nid", "cannot be changed");
+		st = req_fail(r, 400, "the nid of an environment is "
+		    "permanent");
+		goto out;
+	}
+	before = env_json(e);
+	fields_apply(env_fields, ENVF__MAX, o, e->f);
+	after = env_json(e);
+	if ((st = db_env_update(r, e, before, after)) == -1) {
+		st = 500;
+		goto out;
+	}
+	if (st == 0) {
+		st = req_fail(r, 412, "the environment changed meanwhile");
+		goto out;
+	}
+	if (db_env_get(r, e->app_id, e->id, &f) != 1) {
+		st = 500;
+		goto out;
+	}
+	etag_header(r, f->version);
+	st = reply_json(r, 200, env_json(f));
+out:
+	json_object_put(o);
+	json_object_put(before);
+	json_object_put(after);
+	db_app_free(a);
+	db_env_free(e);
+	db_env_free(f);
+	return st;
+}
+
+/*
+ * POST /api/v1/apps/{id}/environments/{eid}/rotate: 200 with the
+ * environment and its new api_secret (the old one lives on for the
+ * configured grace); 404.
+ */
+int
+h_env_rotate(struct req *r)
+{
+	struct json_object	*o;
+	struct app		*a = NULL;
+	struct env		*e = NULL;
+	char			*secret;
+	int			 st;
+
+	if (r->bodysz > 0) {
+		req_field(r, "body", "must be empty");
+		return req_fail(r, 400, "this action takes no body");
+	}
+	if ((st = env_load(r, &a, &e)) != 0)
+		goto out;
+	if (db_env_rotate(r, e, &secret) == -1) {
+		st = 500;
+		goto out;
+	}
+	o = env_json(e);
+	jadd_str(o, "api_secret", secret);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	st = reply_json(r, 200, o);
+out:
+	db_app_free(a);
+	db_env_free(e);
+	return st;
+}
+
+/* Listings */
+
+static struct json_object *
+history_json(const struct dbres *rs)
+{
+	struct json_object	*arr, *h;
+	size_t			 i;
+
+	arr = json_object_new_array();
+	for (i = 0; i < rs->nrow; i++) {
+		h = json_object_new_object();
+		jadd_str(h, "at", dbres_str(rs, i, 1));
+		jadd_str(h, "actor", dbres_str(rs, i, 2));
+		jadd_str(h, "from", dbres_str(rs, i, 3));
+		jadd_str(h, "to", dbres_str(rs, i, 4));
+		jadd_str(h, "note", dbres_str(rs, i, 5));
+		jappend(arr, h);
+	}
+	return arr;
+}
+
+static struct json_object *
+listing_json(const struct dbres *rs, size_t i)
+{
+	struct json_object	*o, *a;
+
+	o = json_object_new_object();
+	jadd_int(o, "id", dbres_int(rs, i, 0));
+	jadd_str(o, "state", dbres_str(rs, i, 1));
+	jadd_str(o, "hub_api_id", dbres_str(rs, i, 2));
+	a = json_object_new_object();
+	jadd_int(a, "id", dbres_int(rs, i, 3));
+	jadd_str(a, "nid", dbres_str(rs, i, 4));
+	jadd_str(a, "name", dbres_str(rs, i, 5));
+	jadd(o, "app", a);
+	jadd_str(o, "marketplace", dbres_str(rs, i, 6));
+	jadd_bool(o, "live", strcmp(dbres_str(rs, i, 1), "approved") == 0);
+	jadd_str(o, "created_at", dbres_str(rs, i, 7));
+	jadd_str(o, "updated_at", dbres_str(rs, i, 8));
+	return o;
+}
+
+/* Listing id with its history, as sc may see it; NULL if none. */
+static int
+listing_full(struct req *r, long long id, const struct scope *sc,
+    struct json_object **out)
+{
+	struct dbres	*rs, *hs;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = db_listing_get(r, id, sc, &rs)) != 1)
+		return rc;
+	if (db_listing_history(r, id, &hs) == -1) {
+		dbres_free(rs);
+		return -1;
+	}
+	*out = listing_json(rs, 0);
+	jadd(*out, "history", history_json(hs));
+	dbres_free(rs);
+	dbres_free(hs);
+	return 1;
+}
+
+struct listing_fin {
+	struct json_object	*out;
+};
+
+static int
+listing_fin(struct req *r, long long id, void *arg)
+{
+	struct listing_fin	*lf = arg;
+	struct scope		 sc = { 0, 0 };
+
+	if (listing_full(r, id, &sc, &lf->out) != 1)
+		return -1;
+	return idem_keep(r, lf->out);
+}
+
+/*
+ * Answer a listing move: 200/201 with the listing, 404, 409, 500.
+ * created selects 201 and Location.
+ */
+static int
+listing_reply(struct req *r, int rc, long long id, const char *why,
+    struct json_object *out, int created)
+{
+	struct scope	 sc = scope_of(r);
+	char		 loc[64];
+
+	if (rc == -1) {
+		json_object_put(out);
+		return 500;
+	}
+	if (rc == 0) {
+		json_object_put(out);
+		return req_fail(r, 404, "no such listing");
+	}
+	if (rc == 2) {
+		json_object_put(out);
+		return req_fail(r, 409, "%s", why);
+	}
+	if (out == NULL && listing_full(r, id, &sc, &out) != 1)
+		return 500;
+	if (created) {
+		snprintf(loc, sizeof(loc), "/api/v1/listings/%lld", id);
+		req_header(r, "Location", loc);
+	}
+	return reply_json(r, created ? 201 : 200, out);
+}
+
+/*
+ * POST /api/v1/apps/{id}/listings {"marketplace", "note"?}: the
+ * provider asks for its app on a marketplace. 201 with the listing
+ * (submitted); 400, 404 (app or marketplace), 409 (already submitted
+ * or live, or the app is deactivated).
+ */
+int
+h_listing_request(struct req *r)
+{
+	struct json_object	*o = NULL;
+	struct listing_fin	 lf = { NULL };
+	struct scope		 sc = scope_of(r);
+	struct app		*a = NULL;
+	const char		*mkt, *note, *why = NULL;
+	long long		 mid, id = 0;
+	int			 st, rc;
+
+	if ((st = idem_replay(r, r->pr.label)) != 0)
+		return st;
+	if ((st = body_checked(r, request_fields, owned_listing, 0, &o)))
+		return st;
+	if ((st = app_load(r, &a)) != 0)
+		goto out;
+	json_get_str(o, "marketplace", &mkt);
+	json_get_str(o, "note", &note);
+	if ((rc = db_listing_mkt_id(r, mkt, &mid)) == -1) {
+		st = 500;
+		goto out;
+	}
+	if (rc == 0) {
+		req_field(r, "marketplace", "no such marketplace");
+		st = req_fail(r, 404, "no such marketplace");
+		goto out;
+	}
+	if (strcmp(a->f[APPF_ACTIVE], "0") == 0) {
+		st = req_fail(r, 409, "the app is deactivated");
+		goto out;
+	}
+	rc = db_listing_move(r, 0, a->id, mid, &sc, LA_REQUEST, note, &id,
+	    &why, listing_fin, &lf);
+	st = listing_reply(r, rc, id, why, lf.out, 1);
+out:
+	json_object_put(o);
+	db_app_free(a);
+	return st;
+}
+
+/*
+ * GET /api/v1/listings, /api/v1/admin/listings and
+ * /api/v1/marketplace/listings: 200 {"listings": [...]} as the caller
+ * may see them, filtered by state, marketplace and app, paged.
+ */
+int
+h_listing_list(struct req *r)
+{
+	struct json_object	*o, *arr;
+	struct scope		 sc = scope_of(r);
+	struct lfilter		 f;
+	struct dbres		*rs;
+	long long		 total;
+	size_t			 i;
+	int			 st, ok = 0;
+
+	memset(&f, 0, sizeof(f));
+	if ((st = paging(r, &f.limit, &f.offset)) != 0)
+		return st;
+	f.state = req_qs(r, "state");
+	f.marketplace = req_qs(r, "marketplace");
+	f.app = req_qs(r, "app");
+	if (f.state != NULL) {
+		for (i = 1; i < LS__MAX; i++)
+			if (strcmp(f.state, lstate_names[i]) == 0)
+				ok = 1;
+		if (!ok)
+			req_field(r, "state", "must be submitted, approved, "
+			    "rejected or unpublished");
+	}
+	if (f.marketplace != NULL && !valid_nid(f.marketplace))
+		req_field(r, "marketplace", "must be a marketplace nid");
+	if (f.app != NULL && !valid_nid(f.app))
+		req_field(r, "app", "must be an app nid");
+	if (r->ferrsz > 0)
+		return req_fail(r, 400, "bad filter");
+	if (db_listing_list(r, &sc, &f, &rs, &total) == -1)
+		return 500;
+	arr = json_object_new_array();
+	for (i = 0; i < rs->nrow; i++)
+		jappend(arr, listing_json(rs, i));
+	dbres_free(rs);
+	o = json_object_new_object();
+	jadd(o, "listings", arr);
+	page_headers(r, total, f.limit, f.offset);
+	return reply_json(r, 200, o);
+}
+
+/* GET /api/v1/listings/{id} (and the marketplace's): 200 with history. */
+int
+h_listing_get(struct req *r)
+{
+	struct json_object	*o;
+	struct scope		 sc = scope_of(r);
+	long long		 id;
+	int			 rc;
+
+	if ((id = path_id(r, 0, "id")) == 0)
+		return req_fail(r, 404, "no such listing");
+	if ((rc = listing_full(r, id, &sc, &o)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such listing");
+	return reply_json(r, 200, o);
+}
+
+/* GET /api/v1/listings/{id}/history: 200 {"history": [...]}, 404. */
+int
+h_listing_history(struct req *r)
+{
+	struct json_object	*o;
+	struct scope		 sc = scope_of(r);
+	struct dbres		*rs;
+	long long		 id;
+	int			 rc;
+
+	if ((id = path_id(r, 0, "id")) == 0)
+		return req_fail(r, 404, "no such listing");
+	if ((rc = db_listing_get(r, id, &sc, &rs)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such listing");
+	dbres_free(rs);
+	if (db_listing_history(r, id, &rs) == -1)
+		return 500;
+	o = json_object_new_object();
+	jadd(o, "history", history_json(rs));
+	dbres_free(rs);
+	return reply_json(r, 200, o);
+}
+
+/* Move listing {id} by act, with an optional (or required) note. */
+static int
+listing_act(struct req *r, enum lact act, const struct jfield *fs)
+{
+	struct json_object	*o = NULL;
+	struct scope		 sc = scope_of(r);
+	const char		*note = NULL, *why = NULL;
+	long long		 id, out = 0;
+	int			 st, rc;
+
+	if ((st = body_checked(r, fs, owned_listing, fs != reject_fields,
+	    &o)) != 0)
+		return st;
+	if ((id = path_id(r, 0, "id")) == 0) {
+		json_object_put(o);
+		return req_fail(r, 404, "no such listing");
+	}
+	json_get_str(o, "note", &note);
+	rc = db_listing_move(r, id, 0, 0, &sc, act, note, &out, &why, NULL,
+	    NULL);
+	json_object_put(o);
+	return listing_reply(r, rc, out, why, NULL, 0);
+}
+
+/*
+ * POST /api/v1/admin/listings/{id}/approve: submitted or unpublished ->
+ * approved.
+ */
+int
+h_listing_approve(struct req *r)
+{
+	return listing_act(r, LA_APPROVE, note_fields);
+}
+
+/* POST /api/v1/admin/listings/{id}/reject {"note"}: -> rejected. */
+int
+h_listing_reject(struct req *r)
+{
+	return listing_act(r, LA_REJECT, reject_fields);
+}
+
+/*
+ * POST /api/v1/admin/listings/{id}/unpublish and
+ * /api/v1/marketplace/listings/{id}/unpublish: approved -> unpublished.
+ */
+int
+h_listing_unpublish(struct req *r)
+{
+	return listing_act(r, LA_UNPUBLISH, note_fields);
+}
+
+/*
+ * POST /api/v1/marketplace/listings {"app", "note"?}: the marketplace
+ * publishes a platform app onto itself, live at once. 201 with the
+ * listing; 400, 404 (no such app), 409 (already live, app deactivated).
+ */
+int
+h_listing_publish(struct req *r)
+{
+	struct json_object	*o = NULL;
+	struct listing_fin	 lf = { NULL };
+	struct scope		 sc = scope_of(r);
+	const char		*app, *note, *why = NULL;
+	long long		 aid, id = 0;
+	int			 st, rc, active;
+
+	if ((st = idem_replay(r, r->pr.label)) != 0)
+		return st;
+	if ((st = body_checked(r, publish_fields, owned_listing, 0, &o)))
+		return st;
+	json_get_str(o, "app", &app);
+	json_get_str(o, "note", &note);
+	if ((rc = db_app_by_nid(r, app, &aid, &active)) == -1) {
+		st = 500;
+		goto out;
+	}
+	if (rc == 0) {
+		req_field(r, "app", "no such app");
+		st = req_fail(r, 404, "no such app");
+		goto out;
+	}
+	if (!active) {
+		st = req_fail(r, 409, "the app is deactivated");
+		goto out;
+	}
+	rc = db_listing_move(r, 0, aid, r->pr.id, &sc, LA_PUBLISH, note, &id,
+	    &why, listing_fin, &lf);
+	st = listing_reply(r, rc, id, why, lf.out, 1);
+out:
+	json_object_put(o);
+	return st;
+}

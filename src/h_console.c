@@ -1,6 +1,2370 @@
 /*
  * Handlers: the admin console at /admin (server-rendered HTML).
+ *
+ * Every page is written through html.c. Every POST is a form checked by
+ * con_post (Sec-Fetch-Site, the session's CSRF token) before anything
+ * else happens, then validated with the same functions as the admin
+ * JSON API, then handed to the shared db functions (which write the
+ * audit row), then answered with a redirect (post-redirect-get). A
+ * destructive action is a GET confirmation page whose form POSTs.
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
 #include "extern.h"
+
+#define SESSION_COOKIE	"__Host-agora_session"
+#define LOGIN_COOKIE	"__Host-agora_login"
+#define PER_PAGE	25
+#define CSV_MAX		(32 * 1024 * 1024)
+
+/* Messages shown after a redirect, by key: no user text is reflected. */
+static const struct hparam con_flashes[] = {
+	{ "saved", "Saved." },
+	{ "created", "Created." },
+	{ "deleted", "Deleted." },
+	{ "revoked", "Revoked." },
+	{ "rotated", "Rotated." },
+	{ "approved", "Approved." },
+	{ "rejected", "Rejected." },
+	{ "enabled", "Apps enabled." },
+	{ "disabled", "Apps disabled." },
+	{ "loggedout", "You are logged out." },
+};
+
+/* Start a page with the layout and any flash message from ?done=. */
+static void
+con_page(struct req *r, struct html *h, const char *title, const char *menu)
+{
+	const char	*d;
+	size_t		 i;
+
+	html_init(h, r);
+	html_begin(h, title, menu);
+	if ((d = req_qs(r, "done")) == NULL)
+		return;
+	for (i = 0; i < sizeof(con_flashes) / sizeof(con_flashes[0]); i++)
+		if (strcmp(d, con_flashes[i].key) == 0)
+			html_elem(h, "p", "flash ok", con_flashes[i].val);
+}
+
+/* A 303 to a local path. */
+static int
+con_redirect(struct req *r, const char *path)
+{
+	return reply_redirect(r, 303, path);
+}
+
+/* 303 to path?done=what. */
+static int
+con_done(struct req *r, const char *path, const char *what)
+{
+	char	*u;
+	int	 st;
+
+	u = xasprintf("%s%sdone=%s", path, strchr(path, '?') ? "&" : "?",
+	    what);
+	st = con_redirect(r, u);
+	free(u);
+	return st;
+}
+
+/* 1 if the browser says the request came from another site. */
+static int
+con_cross_site(const struct req *r)
+{
+	return r->fetch_site != NULL &&
+	    strcmp(r->fetch_site, "same-origin") != 0 &&
+	    strcmp(r->fetch_site, "none") != 0;
+}
+
+/*
+ * The gate of every console POST with a session: refuse a cross-site
+ * request, parse the form, compare its csrf field with the session's
+ * token in constant time. Returns 0 with f filled (free it), or the
+ * status to answer (403, 400, 415); nothing has changed then.
+ */
+static int
+con_post(struct req *r, struct form *f)
+{
+	const char	*t;
+	int		 st;
+
+	memset(f, 0, sizeof(*f));
+	if (con_cross_site(r))
+		return req_fail(r, 403, "cross-site form submissions are "
+		    "refused");
+	if ((st = form_parse(r, f)) != 0)
+		return st;
+	t = form_get(f, "csrf");
+	if (t == NULL || strlen(t) != 64 || strlen(r->pr.csrf) != 64 ||
+	    !crypto_eq(t, r->pr.csrf, 64)) {
+		form_free(f);
+		return req_fail(r, 403, "the form's security token is missing "
+		    "or wrong; reload the page and try again");
+	}
+	return 0;
+}
+
+/*
+ * The page number from ?page= (1 when absent). Returns 0, or -1 with a
+ * field error.
+ */
+static int
+con_pageno(struct req *r, long long *page)
+{
+	const char	*v;
+
+	*page = 1;
+	if ((v = req_qs(r, "page")) != NULL && *v != '\0' &&
+	    num_parse(v, 1, 1000000, page) == -1)
+		return req_field(r, "page", "must be a page number");
+	return 0;
+}
+
+/*
+ * ?sort= checked against an allow-list of keys (each also allowed with
+ * a leading '-'); def when absent. Returns the (borrowed) key, or NULL
+ * with a field error.
+ */
+static const char *
+con_sort(struct req *r, const char *const *keys, const char *def)
+{
+	const char	*v;
+	size_t		 i;
+
+	if ((v = req_qs(r, "sort")) == NULL || *v == '\0')
+		return def;
+	for (i = 0; keys[i] != NULL; i++)
+		if (strcmp(v, keys[i]) == 0 || (v[0] == '-' &&
+		    strcmp(v + 1, keys[i]) == 0))
+			return v;
+	req_field(r, "sort", "is not a sort order of this list");
+	return NULL;
+}
+
+/* A "label: value" row of a definition list. */
+static void
+con_dl(struct html *h, const char *label, const char *value)
+{
+	html_elem(h, "dt", NULL, label);
+	html_elem(h, "dd", NULL, value ? value : "\xe2\x80\x94");
+}
+
+/*
+ * A confirmation page: the question, and a form POSTing to action with
+ * a danger button, plus a way back.
+ */
+static int
+con_confirm(struct req *r, const char *title, const char *question,
+    const char *action, const char *button, const char *back)
+{
+	struct html	 h;
+
+	con_page(r, &h, title, "");
+	html_elem(&h, "h1", NULL, title);
+	html_elem(&h, "p", "confirm", question);
+	html_form(&h, action, "confirm");
+	html_submit(&h, button, "danger");
+	html_t(&h, " ");
+	html_a(&h, back, "Cancel");
+	html_form_end(&h);
+	return html_reply(&h, 200);
+}
+
+/* GET /active_admin: the original console's address. */
+int
+h_con_active_admin(struct req *r)
+{
+	return reply_redirect(r, 301, "/admin");
+}
+
+/* The session cookie: HttpOnly, Secure, SameSite=Strict, host-only. */
+static void
+con_set_cookie(struct req *r, const char *name, const char *val,
+    long long maxage)
+{
+	char	*c;
+
+	c = xasprintf("%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict; "
+	    "Max-Age=%lld", name, val, maxage);
+	req_header(r, "Set-Cookie", c);
+	explicit_bzero(c, strlen(c));
+	free(c);
+}
+
+/* The login form, with a message and the e-mail kept. */
+static int
+con_login_page(struct req *r, int status, const char *msg, const char *email,
+    const char *tok)
+{
+	struct html	 h;
+
+	html_init(&h, r);
+	html_begin(&h, "Log in", NULL);
+	html_lit(&h, "<section class=\"login\"><h1>Log in</h1>");
+	if (msg != NULL)
+		html_elem(&h, "p", status >= 400 ? "flash error" : "flash ok",
+		    msg);
+	html_open(&h, "form", "method", "post", "action", "/admin/login",
+	    NULL);
+	html_hidden(&h, "csrf", tok);
+	html_input(&h, "email", "E-mail", "email", email, NULL);
+	html_input(&h, "password", "Password", "password", NULL, NULL);
+	html_submit(&h, "Log in", "primary");
+	html_form_end(&h);
+	html_lit(&h, "</section>");
+	return html_reply(&h, status);
+}
+
+/* A fresh login-form token, set as a cookie too (double submit). */
+static char *
+con_login_token(struct req *r)
+{
+	char	*t;
+
+	t = crypto_token("");
+	con_set_cookie(r, LOGIN_COOKIE, t, 3600);
+	return t;
+}
+
+/* GET /admin/login: the login form. */
+int
+h_con_login_form(struct req *r)
+{
+	char	*t;
+	int	 st;
+
+	t = con_login_token(r);
+	st = con_login_page(r, 200, req_qs(r, "done") != NULL &&
+	    strcmp(req_qs(r, "done"), "loggedout") == 0 ?
+	    "You are logged out." : NULL, NULL, t);
+	free(t);
+	return st;
+}
+
+/*
+ * POST /admin/login: e-mail and password. One answer (401, the form
+ * again) for an unknown e-mail, a wrong password and a locked account;
+ * the KDF runs in every case so timing tells nothing either. Success
+ * ends any session the browser had, opens a new one and redirects.
+ */
+int
+h_con_login(struct req *r)
+{
+	static char	*dummy;
+	static const char bad[] = "The e-mail or password is wrong, or the "
+	    "account is locked for a while after repeated failures.";
+	struct form	 f;
+	struct cadmin	 a;
+	const char	*email, *pw, *t;
+	char		*ck = NULL, *tok = NULL, *nt = NULL, csrf[65];
+	long long	 oldsid = 0;
+	int		 st, found, good;
+
+	memset(&f, 0, sizeof(f));
+	if (con_cross_site(r))
+		return req_fail(r, 403, "cross-site form submissions are "
+		    "refused");
+	if ((st = form_parse(r, &f)) != 0)
+		return st;
+	ck = auth_cookie(r, LOGIN_COOKIE);
+	t = form_get(&f, "csrf");
+	if (ck == NULL || t == NULL || strlen(ck) != 64 || strlen(t) != 64 ||
+	    !crypto_eq(ck, t, 64)) {
+		nt = con_login_token(r);
+		st = con_login_page(r, 403, "The login form expired. "
+		    "Please try again.", form_get(&f, "email"), nt);
+		goto out;
+	}
+	email = form_get(&f, "email");
+	pw = form_get(&f, "password");
+	if (email == NULL || !valid_email(email)) {
+		req_field(r, "email", "must be an e-mail address");
+		nt = con_login_token(r);
+		st = con_login_page(r, 400, "Enter your e-mail address.",
+		    email, nt);
+		goto out;
+	}
+	if (pw == NULL || !valid_text(pw, 1, 256)) {
+		req_field(r, "password", "is required");
+		nt = con_login_token(r);
+		st = con_login_page(r, 400, "Enter your password.", email,
+		    nt);
+		goto out;
+	}
+
+	if ((found = db_console_admin(r, email, &a)) == -1) {
+		st = 500;
+		goto out;
+	}
+	/* The KDF runs for unknown e-mails too: same time, same answer. */
+	if (dummy == NULL)
+		dummy = crypto_pw_hash("agora-console-timing-equaliser");
+	good = crypto_pw_verify(pw, found ? a.pw_hash : (dummy ? dummy :
+	    "")) && found;
+	explicit_bzero(a.pw_hash, sizeof(a.pw_hash));
+	snprintf(r->pr.label, sizeof(r->pr.label), "admin:%s", email);
+	if (!good || a.locked) {
+		if (found && !a.locked &&
+		    db_console_login_fail(r, &a) == -1) {
+			st = 500;
+			goto out;
+		}
+		log_info("console login refused for an admin e-mail");
+		nt = con_login_token(r);
+		st = con_login_page(r, 401, bad, email, nt);
+		goto out;
+	}
+
+	/* A session the browser already had ends now: new id per login. */
+	if (auth_principal(r, ROLE_SESSION) == 0)
+		oldsid = r->pr.cred_id;
+	memset(&r->pr, 0, sizeof(r->pr));
+	snprintf(r->pr.label, sizeof(r->pr.label), "admin:%s", email);
+	if (db_console_login(r, &a, oldsid, &tok, csrf) == -1) {
+		st = 500;
+		goto out;
+	}
+	con_set_cookie(r, SESSION_COOKIE, tok, r->conf->session_max);
+	con_set_cookie(r, LOGIN_COOKIE, "", 0);
+	st = con_redirect(r, "/admin");
+out:
+	if (tok != NULL)
+		explicit_bzero(tok, strlen(tok));
+	free(tok);
+	free(ck);
+	free(nt);
+	form_free(&f);
+	return st;
+}
+
+/* POST /admin/logout: end the session, clear the cookie. */
+int
+h_con_logout(struct req *r)
+{
+	struct form	 f;
+	int		 st;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	form_free(&f);
+	if (db_console_logout(r) == -1)
+		return 500;
+	con_set_cookie(r, SESSION_COOKIE, "", 0);
+	return con_redirect(r, "/admin/login?done=loggedout");
+}
+
+/* The audit rows of rs as a table (dashboard and audit log). */
+static void
+con_audit_table(struct html *h, const struct dbres *rs, const char *path,
+    const struct hparam *p, size_t np)
+{
+	static const struct hcol cols[] = {
+		{ "At", "at" }, { "Actor", NULL }, { "Action", NULL },
+		{ "Target", NULL }, { "Change", NULL }, { "Request", NULL },
+	};
+	char	*u, *tgt;
+	size_t	 i;
+
+	html_thead(h, path, p, np, path ? req_qs(h->r, "sort") : NULL, cols,
+	    6);
+	for (i = 0; i < rs->nrow; i++) {
+		html_lit(h, "<tr>");
+		html_td(h, dbres_str(rs, i, 1));
+		u = html_qurl("/admin/audit", NULL, 0, "actor",
+		    dbres_str(rs, i, 2));
+		html_td_a(h, u, dbres_str(rs, i, 2));
+		free(u);
+		html_td(h, dbres_str(rs, i, 3));
+		tgt = dbres_null(rs, i, 5) ? xstrdup(dbres_str(rs, i, 4)) :
+		    xasprintf("%s:%s", dbres_str(rs, i, 4),
+		    dbres_str(rs, i, 5));
+		u = html_qurl("/admin/audit", NULL, 0, "target", tgt);
+		html_td_a(h, u, tgt);
+		free(u);
+		free(tgt);
+		html_open(h, "td", "class", "json", NULL);
+		if (!dbres_null(rs, i, 6)) {
+			html_elem(h, "span", "before", dbres_str(rs, i, 6));
+			html_t(h, " \xe2\x86\x92 ");
+		}
+		html_elem(h, "span", "after", dbres_str(rs, i, 7));
+		html_close(h, "td");
+		html_open(h, "td", "class", "mono", NULL);
+		html_t(h, dbres_str(rs, i, 8));
+		html_close(h, "td");
+		html_lit(h, "</tr>");
+	}
+	html_tfoot(h);
+}
+
+/* GET /admin: counts and recent activity. */
+int
+h_con_dashboard(struct req *r)
+{
+	static const char *const labels[] = {
+		"Marketplaces", "Tenants", "Providers", "Apps",
+		"Live listings", "Listings to review", "Tenant apps",
+		"Usable registration tokens",
+	};
+	static const char *const links[] = {
+		"/admin/marketplaces", "/admin/tenants", "/admin/providers",
+		"/admin/apps", "/admin/listings?state=approved",
+		"/admin/listings?state=submitted", "/admin/tenant-apps",
+		"/admin/registration-tokens",
+	};
+	struct html	 h;
+	struct dbres	*c = NULL, *rs = NULL;
+	struct afilter	 f;
+	long long	 total;
+	size_t		 i;
+
+	memset(&f, 0, sizeof(f));
+	if (db_console_counts(r, &c) == -1 ||
+	    db_audit_list(r, &f, 0, 15, 0, &rs, &total) == -1) {
+		dbres_free(c);
+		return 500;
+	}
+	con_page(r, &h, "Dashboard", "dashboard");
+	html_elem(&h, "h1", NULL, "Dashboard");
+	html_lit(&h, "<ul class=\"counts\">");
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		html_lit(&h, "<li>");
+		html_open(&h, "a", "href", links[i], NULL);
+		html_elem(&h, "strong", NULL, dbres_str(c, 0, i));
+		html_elem(&h, "span", NULL, labels[i]);
+		html_close(&h, "a");
+		html_lit(&h, "</li>");
+	}
+	html_lit(&h, "</ul>");
+	html_elem(&h, "h2", NULL, "Recent activity");
+	con_audit_table(&h, rs, NULL, NULL, 0);
+	html_lit(&h, "<p><a href=\"/admin/audit\">The whole audit log</a>"
+	    "</p>");
+	dbres_free(c);
+	dbres_free(rs);
+	return html_reply(&h, 200);
+}
+
+/* The audit filter from the query; 0, or -1 with a field error. */
+static int
+con_audit_filter(struct req *r, struct afilter *f)
+{
+	const char	*bad;
+
+	if (audit_filter_parse(f, req_qs(r, "actor"), req_qs(r, "target"),
+	    req_qs(r, "since"), req_qs(r, "until"), &bad) == 0)
+		return 0;
+	if (strcmp(bad, "target") == 0)
+		return req_field(r, bad, "must be KIND or KIND:ID, e.g. "
+		    "tenant:12");
+	if (strcmp(bad, "actor") == 0)
+		return req_field(r, bad, "must be printable text");
+	return req_field(r, bad, "must be a UTC time like "
+	    "2026-01-31 or 2026-01-31T13:45");
+}
+
+/* GET /admin/audit: the audit log, filtered and paged. */
+int
+h_con_audit(struct req *r)
+{
+	static const char *const sorts[] = { "at", NULL };
+	static const struct hparam orders[] = {
+		{ "-at", "Newest first" }, { "at", "Oldest first" },
+	};
+	struct html	 h;
+	struct afilter	 f;
+	struct dbres	*rs = NULL;
+	struct hparam	 p[5];
+	const char	*sort;
+	char		*u;
+	long long	 page, total = 0;
+	int		 bad, st = 200;
+
+	bad = con_audit_filter(r, &f);
+	bad |= con_pageno(r, &page);
+	if ((sort = con_sort(r, sorts, "-at")) == NULL)
+		bad = -1;
+	if (bad == 0 && db_audit_list(r, &f, strcmp(sort, "at") == 0,
+	    PER_PAGE, (page - 1) * PER_PAGE, &rs, &total) == -1)
+		return 500;
+	if (bad != 0)
+		st = 400;
+	p[0].key = "actor";
+	p[0].val = req_qs(r, "actor");
+	p[1].key = "target";
+	p[1].val = req_qs(r, "target");
+	p[2].key = "since";
+	p[2].val = req_qs(r, "since");
+	p[3].key = "until";
+	p[3].val = req_qs(r, "until");
+	p[4].key = "sort";
+	p[4].val = req_qs(r, "sort");
+
+	con_page(r, &h, "Audit log", "audit");
+	html_lit(&h, "<div class=\"titlebar\"><h1>Audit log</h1>");
+	u = html_qurl("/admin/audit.csv", p, 5, NULL, NULL);
+	html_open(&h, "a", "class", "button", "href", u, NULL);
+	html_t(&h, "Export CSV");
+	html_close(&h, "a");
+	free(u);
+	html_lit(&h, "</div>");
+	html_form_get(&h, "/admin/audit", "filters");
+	html_input(&h, "actor", "Actor", "text", p[0].val,
+	    "exactly, e.g. admin:ops@example.com");
+	html_input(&h, "target", "Target", "text", p[1].val,
+	    "kind or kind:id, e.g. tenant:12");
+	html_input(&h, "since", "Since (UTC)", "text", p[2].val,
+	    "2026-01-31 or 2026-01-31T13:45");
+	html_input(&h, "until", "Until (UTC, exclusive)", "text", p[3].val,
+	    NULL);
+	html_select(&h, "sort", "Order", orders, 2, sort ? sort : "-at");
+	html_submit(&h, "Filter", "primary");
+	html_lit(&h, " <a href=\"/admin/audit\">Clear</a>");
+	html_form_end(&h);
+	if (rs != NULL) {
+		con_audit_table(&h, rs, "/admin/audit", p, 5);
+		html_pager(&h, "/admin/audit", p, 5, page, PER_PAGE, total);
+	} else
+		html_elem(&h, "p", "flash error", "Correct the filters.");
+	dbres_free(rs);
+	return html_reply(&h, st);
+}
+
+/* Append to a buf for db_audit_csv; -1 once the cap is reached. */
+static int
+con_csv_emit(void *arg, const char *p, size_t sz)
+{
+	return buf_add(arg, p, sz);
+}
+
+/* GET /admin/audit.csv: the filtered audit rows as CSV. */
+int
+h_con_audit_csv(struct req *r)
+{
+	struct afilter	 f;
+	struct buf	 b = { 0 };
+	int		 st;
+
+	if (con_audit_filter(r, &f) == -1)
+		return req_fail(r, 400, "%s %s", r->ferr[0].field,
+		    r->ferr[0].msg);
+	b.max = CSV_MAX;
+	if (db_audit_csv(r, &f, con_csv_emit, &b) == -1) {
+		buf_free(&b);
+		return req_fail(r, 500, "the export failed or is larger than "
+		    "%d MB; narrow the filters", CSV_MAX / 1024 / 1024);
+	}
+	req_header(r, "Content-Disposition",
+	    "attachment; filename=\"agora-audit.csv\"");
+	st = reply_raw(r, 200, "text/csv; charset=utf-8", b.p ? b.p : "",
+	    b.len);
+	buf_free(&b);
+	return st;
+}
+
+/* The registration token list and its create form. */
+static int
+con_regtoken_page(struct req *r, int status, const char *tok,
+    const struct form *in)
+{
+	static const struct hcol cols[] = {
+		{ "Id", NULL }, { "Label", NULL }, { "Uses", NULL },
+		{ "Expires", NULL }, { "State", NULL }, { "Created by", NULL },
+		{ "Created", NULL }, { "", NULL },
+	};
+	struct html	 h;
+	struct dbres	*rs = NULL;
+	long long	 page, total;
+	size_t		 i;
+	char		*u;
+
+	static const struct hparam states[] = {
+		{ "", "All" }, { "active", "Active" }, { "used", "Used up" },
+		{ "expired", "Expired" }, { "revoked", "Revoked" },
+	};
+	struct hparam	 p[1];
+	const char	*st;
+
+	if (con_pageno(r, &page) == -1)
+		return req_fail(r, 400, "page must be a page number");
+	st = req_qs(r, "state");
+	if (st != NULL && *st == '\0')
+		st = NULL;
+	for (i = 1; st != NULL && i < 5; i++)
+		if (strcmp(st, states[i].key) == 0)
+			break;
+	if (i == 5)
+		return req_fail(r, 400, "state must be active, used, expired "
+		    "or revoked");
+	if (db_regtoken_list(r, st, PER_PAGE, (page - 1) * PER_PAGE, &rs,
+	    &total) == -1)
+		return 500;
+	p[0].key = "state";
+	p[0].val = st;
+	con_page(r, &h, "Registration tokens", "regtokens");
+	html_elem(&h, "h1", NULL, "Registration tokens");
+	if (tok != NULL) {
+		html_lit(&h, "<div class=\"secret\"><p>The new token is shown "
+		    "<strong>this once</strong>; only its hash is kept. Hand "
+		    "it to the marketplace's start-up script.</p>");
+		html_elem(&h, "code", "token", tok);
+		html_lit(&h, "</div>");
+	}
+	html_elem(&h, "h2", NULL, "New token");
+	html_form(&h, "/admin/registration-tokens", "inline");
+	html_input(&h, "label", "Label", "text", in ? form_get(in, "label") :
+	    NULL, "for whom, e.g. acme-prod start-up");
+	html_input(&h, "max_uses", "Uses", "number", in ?
+	    form_get(in, "max_uses") : "1", "1 to 1000000");
+	html_input(&h, "expires_hours", "Expires after (hours)", "number",
+	    in ? form_get(in, "expires_hours") : "24", "0: never");
+	html_submit(&h, "Create token", "primary");
+	html_form_end(&h);
+
+	html_elem(&h, "h2", NULL, "Tokens");
+	html_form_get(&h, "/admin/registration-tokens", "filters");
+	html_select(&h, "state", "State", states, 5, st);
+	html_submit(&h, "Filter", "primary");
+	html_form_end(&h);
+	html_thead(&h, NULL, NULL, 0, NULL, cols, 8);
+	for (i = 0; i < rs->nrow; i++) {
+		html_lit(&h, "<tr>");
+		html_td(&h, dbres_str(rs, i, RT_ID));
+		html_td(&h, dbres_str(rs, i, RT_LABEL));
+		html_open(&h, "td", NULL);
+		html_tf(&h, "%s / %s", dbres_str(rs, i, RT_USES),
+		    dbres_str(rs, i, RT_MAX_USES));
+		html_close(&h, "td");
+		html_td(&h, dbres_null(rs, i, RT_EXPIRES) ? "never" :
+		    dbres_str(rs, i, RT_EXPIRES));
+		html_td(&h, dbres_str(rs, i, RT_STATE));
+		html_td(&h, dbres_str(rs, i, RT_CREATED_BY));
+		html_td(&h, dbres_str(rs, i, RT_CREATED));
+		html_open(&h, "td", NULL);
+		if (strcmp(dbres_str(rs, i, RT_STATE), "active") == 0) {
+			u = xasprintf("/admin/registration-tokens/%s/revoke",
+			    dbres_str(rs, i, RT_ID));
+			html_a(&h, u, "Revoke");
+			free(u);
+		}
+		html_close(&h, "td");
+		html_lit(&h, "</tr>");
+	}
+	html_tfoot(&h);
+	html_pager(&h, "/admin/registration-tokens", p, 1, page,
+	    PER_PAGE, total);
+	dbres_free(rs);
+	return html_reply(&h, status);
+}
+
+/* GET /admin/registration-tokens. */
+int
+h_con_regtokens(struct req *r)
+{
+	return con_regtoken_page(r, 200, NULL, NULL);
+}
+
+/*
+ * POST /admin/registration-tokens: label, max_uses, expires_hours. The
+ * answer shows the token once (no redirect: it is not kept anywhere).
+ */
+int
+h_con_regtoken_create(struct req *r)
+{
+	struct form	 f;
+	const char	*label, *v;
+	char		*tok = NULL;
+	long long	 uses = 0, hours = 0, id;
+	int		 st;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	label = form_get(&f, "label");
+	if (label == NULL)
+		label = "";
+	if (!valid_text(label, 0, 255) || strpbrk(label, "\r\n\t"))
+		req_field(r, "label", "must be at most 255 printable "
+		    "characters");
+	if ((v = form_get(&f, "max_uses")) == NULL ||
+	    num_parse(v, 1, 1000000, &uses) == -1)
+		req_field(r, "max_uses", "must be an integer from 1 to "
+		    "1000000");
+	if ((v = form_get(&f, "expires_hours")) == NULL ||
+	    num_parse(v, 0, 24 * 3650, &hours) == -1)
+		req_field(r, "expires_hours", "must be 0 (never) to 87600 "
+		    "hours");
+	if (r->ferrsz > 0) {
+		st = con_regtoken_page(r, 400, NULL, &f);
+		goto out;
+	}
+	if (db_regtoken_create(r, label, uses, hours * 3600, &tok, &id) ==
+	    -1) {
+		st = 500;
+		goto out;
+	}
+	st = con_regtoken_page(r, 200, tok, NULL);
+	explicit_bzero(tok, strlen(tok));
+	free(tok);
+out:
+	form_free(&f);
+	return st;
+}
+
+/* GET /admin/marketplaces: registered marketplaces, sorted, paged. */
+int
+h_con_marketplaces(struct req *r)
+{
+	static const char *const sorts[] = { "nid", "updated_at", NULL };
+	static const struct hcol cols[] = {
+		{ "Nid", "nid" }, { "Name", NULL }, { "Env", NULL },
+		{ "Hub", NULL }, { "Certificate SHA-1", NULL },
+		{ "Expires", NULL }, { "Tenants", NULL },
+		{ "Updated", "updated_at" },
+	};
+	struct html	 h;
+	struct dbres	*rs;
+	struct hparam	 p[1];
+	const char	*sort;
+	char		*u;
+	long long	 page, total;
+	size_t		 i;
+
+	if (con_pageno(r, &page) == -1 ||
+	    (sort = con_sort(r, sorts, "nid")) == NULL)
+		return req_fail(r, 400, "%s %s", r->ferr[0].field,
+		    r->ferr[0].msg);
+	if (db_console_marketplaces(r, sort, PER_PAGE, (page - 1) * PER_PAGE,
+	    &rs, &total) == -1)
+		return 500;
+	p[0].key = "sort";
+	p[0].val = req_qs(r, "sort");
+	con_page(r, &h, "Marketplaces", "marketplaces");
+	html_elem(&h, "h1", NULL, "Marketplaces");
+	html_thead(&h, "/admin/marketplaces", p, 1, sort, cols, 8);
+	for (i = 0; i < rs->nrow; i++) {
+		html_lit(&h, "<tr>");
+		u = xasprintf("/admin/marketplaces/%s", dbres_str(rs, i, 0));
+		html_td_a(&h, u, dbres_str(rs, i, 1));
+		free(u);
+		html_td(&h, dbres_str(rs, i, 2));
+		html_td(&h, dbres_str(rs, i, 3));
+		html_td(&h, dbres_str(rs, i, 4));
+		html_open(&h, "td", "class", "mono", NULL);
+		html_t(&h, dbres_str(rs, i, 5));
+		html_close(&h, "td");
+		html_td(&h, dbres_null(rs, i, 7) ? dbres_str(rs, i, 6) :
+		    "revoked");
+		u = xasprintf("/admin/tenants?marketplace=%s",
+		    dbres_str(rs, i, 0));
+		html_td_a(&h, u, dbres_str(rs, i, 9));
+		free(u);
+		html_td(&h, dbres_str(rs, i, 8));
+		html_lit(&h, "</tr>");
+	}
+	html_tfoot(&h);
+	html_pager(&h, "/admin/marketplaces", p, 1, page, PER_PAGE, total);
+	dbres_free(rs);
+	return html_reply(&h, 200);
+}
+
+/* GET /admin/marketplaces/{id}: registration, endpoints, certificate. */
+int
+h_con_marketplace(struct req *r)
+{
+	static const char *const labels[] = {
+		NULL, "Nid", "Name", "Environment", "Hub", "Impac!",
+		"Connec!", "Nex!", "API key", "Certificate serial",
+		"SHA-1 fingerprint", "SHA-256 fingerprint", "Valid from",
+		"Valid until", "Revoked", "Registered", "Updated",
+	};
+	struct html	 h;
+	struct dbres	*rs;
+	char		*u;
+	long long	 id;
+	size_t		 i;
+	int		 rc;
+
+	if (!valid_id(r->pv[0], &id))
+		return req_fail(r, 404, "no such marketplace");
+	if ((rc = db_console_marketplace(r, id, &rs)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such marketplace");
+	con_page(r, &h, dbres_str(rs, 0, 1), "marketplaces");
+	html_lit(&h, "<div class=\"titlebar\">");
+	html_open(&h, "h1", NULL);
+	html_tf(&h, "Marketplace %s", dbres_str(rs, 0, 1));
+	html_close(&h, "h1");
+	html_lit(&h, "<div class=\"actions\">");
+	u = xasprintf("/admin/marketplaces/%lld/rotate", id);
+	html_open(&h, "a", "class", "button", "href", u, NULL);
+	html_t(&h, "Rotate secret");
+	html_close(&h, "a");
+	free(u);
+	if (!dbres_null(rs, 0, 9) && dbres_null(rs, 0, 14)) {
+		u = xasprintf("/admin/marketplaces/%lld/revoke", id);
+		html_open(&h, "a", "class", "button", "href", u, NULL);
+		html_t(&h, "Revoke certificate");
+		html_close(&h, "a");
+		free(u);
+	}
+	u = xasprintf("/admin/tenants?marketplace=%lld", id);
+	html_open(&h, "a", "class", "button", "href", u, NULL);
+	html_t(&h, "Tenants");
+	html_close(&h, "a");
+	free(u);
+	html_lit(&h, "</div></div><dl class=\"show\">");
+	for (i = 1; i < sizeof(labels) / sizeof(labels[0]); i++)
+		con_dl(&h, labels[i], dbres_str(rs, 0, i));
+	html_lit(&h, "</dl>");
+	dbres_free(rs);
+	return html_reply(&h, 200);
+}
+
+/* Marketplace choices for a filter: "" (all) then every nid. */
+static struct hparam *
+con_mkt_opts(struct req *r, struct dbres **rs, size_t *n)
+{
+	struct hparam	*o;
+	size_t		 i;
+
+	*n = 0;
+	if (db_console_mkt_names(r, rs) == -1)
+		return NULL;
+	o = xcalloc((*rs)->nrow + 1, sizeof(*o));
+	o[0].key = "";
+	o[0].val = "All marketplaces";
+	for (i = 0; i < (*rs)->nrow; i++) {
+		o[i + 1].key = dbres_str(*rs, i, 0);
+		o[i + 1].val = dbres_str(*rs, i, 1);
+	}
+	*n = (*rs)->nrow + 1;
+	return o;
+}
+
+/* GET /admin/tenants: filter by marketplace, search, sort, page. */
+int
+h_con_tenants(struct req *r)
+{
+	static const char *const sorts[] = { "name", "updated_at", NULL };
+	static const struct hcol cols[] = {
+		{ "Name", "name" }, { "Tenant id", NULL },
+		{ "Marketplace", NULL }, { "Domain", NULL },
+		{ "App management", NULL }, { "Tenant apps", NULL },
+		{ "Updated", "updated_at" }, { "", NULL },
+	};
+	struct html	 h;
+	struct dbres	*rs = NULL, *mk = NULL;
+	struct hparam	 p[3], *opts;
+	const char	*sort, *q, *mv;
+	char		*u;
+	long long	 page, mkt = 0, total = 0;
+	size_t		 i, nopt;
+	int		 bad = 0;
+
+	q = req_qs(r, "q");
+	mv = req_qs(r, "marketplace");
+	if (mv != NULL && *mv != '\0' && !valid_id(mv, &mkt))
+		bad = req_field(r, "marketplace", "is not a marketplace");
+	if (q != NULL && !valid_text(q, 0, 255))
+		bad = req_field(r, "q", "must be at most 255 characters");
+	bad |= con_pageno(r, &page);
+	if ((sort = con_sort(r, sorts, "name")) == NULL)
+		bad = -1;
+	if (bad == 0 && db_console_tenants(r, mkt, q, sort, PER_PAGE,
+	    (page - 1) * PER_PAGE, &rs, &total) == -1)
+		return 500;
+	if ((opts = con_mkt_opts(r, &mk, &nopt)) == NULL) {
+		dbres_free(rs);
+		return 500;
+	}
+	p[0].key = "marketplace";
+	p[0].val = mv;
+	p[1].key = "q";
+	p[1].val = q;
+	p[2].key = "sort";
+	p[2].val = req_qs(r, "sort");
+
+	con_page(r, &h, "Tenants", "tenants");
+	html_elem(&h, "h1", NULL, "Tenants");
+	html_form_get(&h, "/admin/tenants", "filters");
+	html_select(&h, "marketplace", "Marketplace", opts, nopt, mv);
+	html_input(&h, "q", "Search", "search", q, "name, tenant id or "
+	    "domain");
+	if (p[2].val != NULL)
+		html_hidden(&h, "sort", p[2].val);
+	html_submit(&h, "Filter", "primary");
+	html_lit(&h, " <a href=\"/admin/tenants\">Clear</a>");
+	html_form_end(&h);
+	if (rs != NULL) {
+		html_thead(&h, "/admin/tenants", p, 3, sort, cols, 8);
+		for (i = 0; i < rs->nrow; i++) {
+			html_lit(&h, "<tr>");
+			u = xasprintf("/admin/tenants/%s", dbres_str(rs, i, 0));
+			html_td_a(&h, u, dbres_str(rs, i, 2));
+			free(u);
+			html_open(&h, "td", "class", "mono", NULL);
+			html_t(&h, dbres_str(rs, i, 1));
+			html_close(&h, "td");
+			html_td(&h, dbres_str(rs, i, 3));
+			html_td(&h, dbres_str(rs, i, 4));
+			html_td(&h, dbres_str(rs, i, 7));
+			u = xasprintf("/admin/tenants/%s/apps",
+			    dbres_str(rs, i, 0));
+			html_td_a(&h, u, dbres_str(rs, i, 6));
+			free(u);
+			html_td(&h, dbres_str(rs, i, 5));
+			u = xasprintf("/admin/tenants/%s/edit",
+			    dbres_str(rs, i, 0));
+			html_td_a(&h, u, "Edit");
+			free(u);
+			html_lit(&h, "</tr>");
+		}
+		html_tfoot(&h);
+		html_pager(&h, "/admin/tenants", p, 3, page, PER_PAGE, total);
+	} else
+		html_elem(&h, "p", "flash error", "Correct the filters.");
+	free(opts);
+	dbres_free(mk);
+	dbres_free(rs);
+	return html_reply(&h, bad ? 400 : 200);
+}
+
+/* Pretty-print JSON text for display; owned (the text itself if bad). */
+static char *
+con_json_pretty(const char *s)
+{
+	struct json_object	*o;
+	char			*t;
+
+	if (s == NULL || (o = json_parse_text(s, strlen(s))) == NULL)
+		return xstrdup(s ? s : "");
+	if (json_object_is_type(o, json_type_object) &&
+	    json_object_object_length(o) == 0) {
+		json_object_put(o);
+		return xstrdup("{}");
+	}
+	t = xstrdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return t;
+}
+
+/* The tenant id of path parameter i, or 0 (field-less 404 set). */
+static long long
+con_pv_id(struct req *r, size_t i, const char *what)
+{
+	long long	 id;
+
+	if (i >= r->pvsz || !valid_id(r->pv[i], &id)) {
+		req_fail(r, 404, "no such %s", what);
+		return 0;
+	}
+	return id;
+}
+
+/* GET /admin/tenants/{id}: a tenant. */
+int
+h_con_tenant(struct req *r)
+{
+	struct html	 h;
+	struct tenant	*t;
+	char		*u, *js;
+	long long	 id;
+	int		 rc;
+
+	if ((id = con_pv_id(r, 0, "tenant")) == 0)
+		return 404;
+	if ((rc = db_tenant_get(r, id, 0, &t)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such tenant");
+	con_page(r, &h, t->name, "tenants");
+	html_lit(&h, "<div class=\"titlebar\">");
+	html_open(&h, "h1", NULL);
+	html_tf(&h, "Tenant %s", t->name);
+	html_close(&h, "h1");
+	html_lit(&h, "<div class=\"actions\">");
+	u = xasprintf("/admin/tenants/%lld/apps", t->id);
+	html_open(&h, "a", "class", "button", "href", u, NULL);
+	html_t(&h, "Tenant apps");
+	html_close(&h, "a");
+	free(u);
+	u = xasprintf("/admin/tenants/%lld/edit", t->id);
+	html_open(&h, "a", "class", "button primary", "href", u, NULL);
+	html_t(&h, "Edit");
+	html_close(&h, "a");
+	free(u);
+	html_lit(&h, "</div></div><dl class=\"show\">");
+	con_dl(&h, "Name", t->name);
+	con_dl(&h, "Tenant id", t->uid);
+	con_dl(&h, "Marketplace", t->mkt_nid);
+	con_dl(&h, "Domain", t->domain);
+	con_dl(&h, "App management", t->app_mgmt_tenant ? "tenant" :
+	    "marketplace");
+	html_elem(&h, "dt", NULL, "Tenant apps");
+	html_open(&h, "dd", NULL);
+	html_int(&h, t->napps);
+	html_close(&h, "dd");
+	con_dl(&h, "Created", t->created_at);
+	con_dl(&h, "Updated", t->updated_at);
+	html_elem(&h, "dt", NULL, "Version");
+	html_open(&h, "dd", NULL);
+	html_int(&h, t->version);
+	html_close(&h, "dd");
+	html_lit(&h, "</dl><h2>Metadata</h2>");
+	js = con_json_pretty(t->metadata);
+	html_elem(&h, "pre", "json metadata", js);
+	free(js);
+	html_lit(&h, "<h2>Frontend configuration</h2>");
+	js = con_json_pretty(t->frontend_config);
+	html_elem(&h, "pre", "json", js);
+	free(js);
+	js = xasprintf("tenant:%lld", t->id);
+	u = html_qurl("/admin/audit", NULL, 0, "target", js);
+	free(js);
+	html_lit(&h, "<p>");
+	html_a(&h, u, "Audit trail of this tenant");
+	html_lit(&h, "</p>");
+	free(u);
+	tenant_free(t);
+	return html_reply(&h, 200);
+}
+
+/*
+ * The tenant edit form: values from the form when re-showing input
+ * (in), else from the tenant.
+ */
+static int
+con_tenant_form(struct req *r, int status, const struct tenant *t,
+    const struct form *in)
+{
+	struct html	 h;
+	char		*u, *meta, *fe, ver[24];
+
+	if (in != NULL) {
+		meta = xstrdup(form_get(in, "metadata") ?
+		    form_get(in, "metadata") : "");
+		fe = xstrdup(form_get(in, "frontend_config") ?
+		    form_get(in, "frontend_config") : "");
+	} else {
+		meta = con_json_pretty(t->metadata);
+		fe = con_json_pretty(t->frontend_config);
+	}
+	snprintf(ver, sizeof(ver), "%lld", t->version);
+	con_page(r, &h, "Edit tenant", "tenants");
+	html_open(&h, "h1", NULL);
+	html_tf(&h, "Edit tenant %s", t->name);
+	html_close(&h, "h1");
+	if (status >= 400)
+		html_elem(&h, "p", "flash error", r->err_detail ?
+		    r->err_detail : "Correct the fields marked below; your "
+		    "input is kept.");
+	u = xasprintf("/admin/tenants/%lld", t->id);
+	html_form(&h, u, "edit");
+	html_hidden(&h, "version", in && form_get(in, "version") ?
+	    form_get(in, "version") : ver);
+	html_input(&h, "name", "Name", "text", in ? form_get(in, "name") :
+	    t->name, NULL);
+	html_input(&h, "domain", "Domain", "text", in ?
+	    form_get(in, "domain") : t->domain, "the express frontend's "
+	    "host name");
+	html_textarea(&h, "metadata", "Metadata (JSON object)", meta,
+	    "e.g. {\"app_management\": \"tenant\"}; \"tenant\" makes the "
+	    "catalog exactly the tenant apps");
+	html_textarea(&h, "frontend_config", "Frontend configuration (JSON "
+	    "object)", fe, NULL);
+	html_submit(&h, "Save", "primary");
+	html_t(&h, " ");
+	html_a(&h, u, "Cancel");
+	html_form_end(&h);
+	free(u);
+	free(meta);
+	free(fe);
+	return html_reply(&h, status);
+}
+
+/* GET /admin/tenants/{id}/edit. */
+int
+h_con_tenant_edit(struct req *r)
+{
+	struct tenant	*t;
+	long long	 id;
+	int		 rc;
+
+	if ((id = con_pv_id(r, 0, "tenant")) == 0)
+		return 404;
+	if ((rc = db_tenant_get(r, id, 0, &t)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such tenant");
+	rc = con_tenant_form(r, 200, t, NULL);
+	tenant_free(t);
+	return rc;
+}
+
+/*
+ * POST /admin/tenants/{id}: name, domain, metadata, frontend_config,
+ * version. Validated by tenant_in_check like the JSON API; on error the
+ * form comes back with the input and the errors beside the fields.
+ */
+int
+h_con_tenant_update(struct req *r)
+{
+	struct form	 f;
+	struct tenant	*t = NULL;
+	struct tenant_in in;
+	const char	*v;
+	char		*u;
+	long long	 id, ver = 0;
+	int		 st, rc;
+
+	memset(&in, 0, sizeof(in));
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((id = con_pv_id(r, 0, "tenant")) == 0) {
+		st = 404;
+		goto out;
+	}
+	if ((rc = db_tenant_get(r, id, 0, &t)) != 1) {
+		st = rc == 0 ? req_fail(r, 404, "no such tenant") : 500;
+		goto out;
+	}
+	if ((v = form_get(&f, "version")) != NULL && *v != '\0' &&
+	    num_parse(v, 1, INT32_MAX, &ver) == -1)
+		req_field(r, "version", "must be the version you edited");
+	in.name = form_get(&f, "name");
+	in.domain = form_get(&f, "domain");
+	in.metadata = form_get(&f, "metadata");
+	in.frontend_config = form_get(&f, "frontend_config");
+	if (r->ferrsz > 0 || tenant_in_check(r, &in, 0) == -1) {
+		st = con_tenant_form(r, 400, t, &f);
+		goto out;
+	}
+	rc = db_tenant_update(r, id, 0, ver, &in);
+	if (rc == TNRC_OK) {
+		u = xasprintf("/admin/tenants/%lld", id);
+		st = con_done(r, u, "saved");
+		free(u);
+		goto out;
+	}
+	st = tnrc_status(r, rc);
+	if (rc == TNRC_STALE)
+		req_fail(r, 409, "Someone changed this tenant since you "
+		    "opened the form; your input is kept. Reload the page to "
+		    "see their version.");
+	if (st < 500 && st != 404)
+		st = con_tenant_form(r, rc == TNRC_STALE ? 409 : st, t, &f);
+out:
+	tenant_in_free(&in);
+	tenant_free(t);
+	form_free(&f);
+	return st;
+}
+
+/* The tenant of path parameter 0, or a status (404, 500). */
+static int
+con_tenant_of(struct req *r, struct tenant **t)
+{
+	long long	 id;
+	int		 rc;
+
+	*t = NULL;
+	if ((id = con_pv_id(r, 0, "tenant")) == 0)
+		return 404;
+	if ((rc = db_tenant_get(r, id, 0, t)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such tenant");
+	return 0;
+}
+
+/*
+ * GET /admin/tenant-apps: choose a tenant (?tenant=ID goes straight to
+ * its tenant apps).
+ */
+int
+h_con_tenant_apps_pick(struct req *r)
+{
+	static const struct hcol cols[] = {
+		{ "Tenant", NULL }, { "Marketplace", NULL },
+		{ "App management", NULL }, { "Tenant apps", NULL },
+	};
+	struct html	 h;
+	struct dbres	*rs;
+	struct hparam	 p[1];
+	const char	*v;
+	char		*u;
+	long long	 id, page, total;
+	size_t		 i;
+	int		 st;
+
+	if ((v = req_qs(r, "tenant")) != NULL && valid_id(v, &id)) {
+		u = xasprintf("/admin/tenants/%lld/apps", id);
+		st = con_redirect(r, u);
+		free(u);
+		return st;
+	}
+	if (con_pageno(r, &page) == -1)
+		return req_fail(r, 400, "page must be a page number");
+	if (db_console_tenants(r, 0, NULL, "name", PER_PAGE,
+	    (page - 1) * PER_PAGE, &rs, &total) == -1)
+		return 500;
+	p[0].key = "page";
+	p[0].val = NULL;
+	con_page(r, &h, "Tenant apps", "tenant-apps");
+	html_elem(&h, "h1", NULL, "Tenant apps");
+	html_elem(&h, "p", "muted", "Choose the tenant whose apps to manage.");
+	html_thead(&h, NULL, NULL, 0, NULL, cols, 4);
+	for (i = 0; i < rs->nrow; i++) {
+		html_lit(&h, "<tr>");
+		u = xasprintf("/admin/tenants/%s/apps", dbres_str(rs, i, 0));
+		html_td_a(&h, u, dbres_str(rs, i, 2));
+		free(u);
+		html_td(&h, dbres_str(rs, i, 3));
+		html_td(&h, dbres_str(rs, i, 7));
+		html_td(&h, dbres_str(rs, i, 6));
+		html_lit(&h, "</tr>");
+	}
+	html_tfoot(&h);
+	html_pager(&h, "/admin/tenant-apps", p, 0, page, PER_PAGE, total);
+	dbres_free(rs);
+	return html_reply(&h, 200);
+}
+
+/*
+ * GET /admin/tenants/{id}/apps: the tenant's relations ("New Tenant
+ * app" at the top right; edit, delete per row) and every app live on
+ * its marketplace with bulk enable/disable.
+ */
+int
+h_con_tenant_apps(struct req *r)
+{
+	static const struct hcol cols[] = {
+		{ "App", NULL }, { "Nid", NULL }, { "Rank", NULL },
+		{ "Featured", NULL }, { "Live", NULL }, { "Updated", NULL },
+		{ "", NULL },
+	};
+	static const struct hcol lcols[] = {
+		{ "", NULL }, { "App", NULL }, { "Nid", NULL },
+		{ "Enabled for this tenant", NULL },
+	};
+	struct html		 h;
+	struct tenant		*t;
+	struct tenant_app	**ta = NULL;
+	struct dbres		*live = NULL;
+	size_t			 nta = 0, i;
+	char			*u;
+	int			 st;
+
+	if ((st = con_tenant_of(r, &t)) != 0)
+		return st;
+	if (db_tenant_app_list(r, t->id, 0, &ta, &nta) == -1 ||
+	    db_console_live_apps(r, t->mkt_id, t->id, &live) == -1) {
+		tenant_app_list_free(ta, nta);
+		tenant_free(t);
+		return 500;
+	}
+	con_page(r, &h, "Tenant apps", "tenant-apps");
+	html_lit(&h, "<div class=\"titlebar\">");
+	html_open(&h, "h1", NULL);
+	html_tf(&h, "Tenant apps of %s", t->name);
+	html_close(&h, "h1");
+	html_lit(&h, "<div class=\"actions\">");
+	u = xasprintf("/admin/tenants/%lld/apps/new", t->id);
+	html_open(&h, "a", "class", "button primary", "href", u, "id",
+	    "new-tenant-app", NULL);
+	html_t(&h, "New Tenant app");
+	html_close(&h, "a");
+	free(u);
+	html_lit(&h, "</div></div>");
+	html_open(&h, "p", "class", "muted", NULL);
+	html_tf(&h, "Marketplace %s. App management: %s%s", t->mkt_nid,
+	    t->app_mgmt_tenant ? "tenant" : "marketplace",
+	    t->app_mgmt_tenant ? " (the catalog is exactly these apps)." :
+	    " (the catalog is every live app of the marketplace; set "
+	    "\"app_management\": \"tenant\" in the metadata to use this "
+	    "list).");
+	html_close(&h, "p");
+
+	html_thead(&h, NULL, NULL, 0, NULL, cols, 7);
+	for (i = 0; i < nta; i++) {
+		html_open(&h, "tr", "id", NULL, NULL);
+		html_td(&h, ta[i]->app_name);
+		html_open(&h, "td", "class", "mono", NULL);
+		html_t(&h, ta[i]->app_nid);
+		html_close(&h, "td");
+		html_open(&h, "td", NULL);
+		if (ta[i]->has_rank)
+			html_int(&h, ta[i]->rank);
+		html_close(&h, "td");
+		html_td(&h, ta[i]->featured ? "yes" : "no");
+		html_td(&h, ta[i]->live ? "yes" : "no");
+		html_td(&h, ta[i]->updated_at);
+		html_open(&h, "td", "class", "row-actions", NULL);
+		u = xasprintf("/admin/tenants/%lld/apps/%lld/edit", t->id,
+		    ta[i]->id);
+		html_a(&h, u, "Edit");
+		free(u);
+		html_t(&h, " ");
+		u = xasprintf("/admin/tenants/%lld/apps/%lld/delete", t->id,
+		    ta[i]->id);
+		html_a(&h, u, "Delete");
+		free(u);
+		html_close(&h, "td");
+		html_lit(&h, "</tr>");
+	}
+	html_tfoot(&h);
+	if (nta == 0)
+		html_elem(&h, "p", "muted", "No tenant apps yet.");
+
+	html_elem(&h, "h2", NULL, "Apps live on the marketplace");
+	u = xasprintf("/admin/tenants/%lld/apps/bulk", t->id);
+	html_form(&h, u, "bulkform");
+	free(u);
+	html_thead(&h, NULL, NULL, 0, NULL, lcols, 4);
+	for (i = 0; i < live->nrow; i++) {
+		html_lit(&h, "<tr><td>");
+		html_open(&h, "input", "type", "checkbox", "name", "ids",
+		    "value", dbres_str(live, i, 0), "aria-label",
+		    dbres_str(live, i, 2), NULL);
+		html_lit(&h, "</td>");
+		html_td(&h, dbres_str(live, i, 2));
+		html_open(&h, "td", "class", "mono", NULL);
+		html_t(&h, dbres_str(live, i, 1));
+		html_close(&h, "td");
+		html_td(&h, dbres_int(live, i, 3) ? "yes" : "no");
+		html_lit(&h, "</tr>");
+	}
+	html_tfoot(&h);
+	html_lit(&h, "<div class=\"bulk\"><label><input type=\"checkbox\" "
+	    "data-select-all=\"ids\"> all</label>"
+	    "<button type=\"submit\" name=\"action\" value=\"enable\">"
+	    "Enable selected</button>"
+	    "<button type=\"submit\" name=\"action\" value=\"disable\">"
+	    "Disable selected</button></div>");
+	html_form_end(&h);
+	tenant_app_list_free(ta, nta);
+	dbres_free(live);
+	tenant_free(t);
+	return html_reply(&h, 200);
+}
+
+/*
+ * The tenant app form (new when ta is NULL): app (select of the apps
+ * live on the tenant's marketplace; on edit too, to move the relation),
+ * rank, featured. Input kept from in, errors beside the fields.
+ */
+static int
+con_tapp_form(struct req *r, int status, const struct tenant *t,
+    const struct tenant_app *ta, const struct form *in)
+{
+	struct html	 h;
+	struct dbres	*live;
+	struct hparam	*opts;
+	const char	*sel;
+	char		*u, rank[24], appid[24];
+	size_t		 i, n = 0;
+
+	if (db_console_live_apps(r, t->mkt_id, t->id, &live) == -1)
+		return 500;
+	opts = xcalloc(live->nrow + 1, sizeof(*opts));
+	opts[n].key = "";
+	opts[n++].val = "Choose an app";
+	for (i = 0; i < live->nrow; i++) {
+		opts[n].key = dbres_str(live, i, 0);
+		opts[n++].val = dbres_str(live, i, 2);
+	}
+	rank[0] = appid[0] = '\0';
+	if (ta != NULL) {
+		if (ta->has_rank)
+			snprintf(rank, sizeof(rank), "%lld", ta->rank);
+		snprintf(appid, sizeof(appid), "%lld", ta->app_id);
+	}
+	sel = in ? form_get(in, "app") : appid;
+	con_page(r, &h, ta ? "Edit tenant app" : "New tenant app",
+	    "tenant-apps");
+	html_open(&h, "h1", NULL);
+	if (ta != NULL)
+		html_tf(&h, "Edit tenant app %s of %s", ta->app_name, t->name);
+	else
+		html_tf(&h, "New tenant app for %s", t->name);
+	html_close(&h, "h1");
+	if (status >= 400)
+		html_elem(&h, "p", "flash error", r->err_detail ?
+		    r->err_detail : "Correct the fields marked below; your "
+		    "input is kept.");
+	if (ta != NULL)
+		u = xasprintf("/admin/tenants/%lld/apps/%lld", t->id, ta->id);
+	else
+		u = xasprintf("/admin/tenants/%lld/apps", t->id);
+	html_form(&h, u, "edit");
+	free(u);
+	html_select(&h, "app", "App", opts, n, sel);
+	html_input(&h, "rank", "Rank", "number", in ? form_get(in, "rank") :
+	    rank, "lower first; empty for none");
+	html_checkbox(&h, "featured", "Featured", in ?
+	    form_get(in, "featured") != NULL : ta != NULL && ta->featured);
+	html_submit(&h, ta ? "Save" : "Create", "primary");
+	html_t(&h, " ");
+	u = xasprintf("/admin/tenants/%lld/apps", t->id);
+	html_a(&h, u, "Cancel");
+	free(u);
+	html_form_end(&h);
+	free(opts);
+	dbres_free(live);
+	return html_reply(&h, status);
+}
+
+/* GET /admin/tenants/{id}/apps/new. */
+int
+h_con_tenant_app_new(struct req *r)
+{
+	struct tenant	*t;
+	int		 st;
+
+	if ((st = con_tenant_of(r, &t)) != 0)
+		return st;
+	st = con_tapp_form(r, 200, t, NULL, NULL);
+	tenant_free(t);
+	return st;
+}
+
+/* The relation of path parameters 0 (tenant) and 1; status or 0. */
+static int
+con_tapp_of(struct req *r, struct tenant **t, struct tenant_app **ta)
+{
+	long long	 id;
+	int		 st, rc;
+
+	*ta = NULL;
+	if ((st = con_tenant_of(r, t)) != 0)
+		return st;
+	if ((id = con_pv_id(r, 1, "tenant app")) == 0)
+		return 404;
+	if ((rc = db_tenant_app_get(r, (*t)->id, 0, id, ta)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such tenant app");
+	return 0;
+}
+
+/* GET /admin/tenants/{id}/apps/{aid}/edit. */
+int
+h_con_tenant_app_edit(struct req *r)
+{
+	struct tenant		*t;
+	struct tenant_app	*ta;
+	int			 st;
+
+	if ((st = con_tapp_of(r, &t, &ta)) == 0)
+		st = con_tapp_form(r, 200, t, ta, NULL);
+	tenant_app_free(ta);
+	tenant_free(t);
+	return st;
+}
+
+/*
+ * POST /admin/tenants/{id}/apps (create) and
+ * POST /admin/tenants/{id}/apps/{aid} (update): app, rank, featured,
+ * checked by tenant_app_in_check like the JSON API.
+ */
+static int
+con_tapp_save(struct req *r, int create)
+{
+	struct form		 f;
+	struct tenant		*t = NULL;
+	struct tenant_app	*ta = NULL;
+	struct tenant_app_in	 in;
+	char			*u;
+	long long		 id;
+	int			 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((st = create ? con_tenant_of(r, &t) :
+	    con_tapp_of(r, &t, &ta)) != 0)
+		goto out;
+	memset(&in, 0, sizeof(in));
+	in.app = form_get(&f, "app");
+	if (in.app != NULL && *in.app == '\0')
+		in.app = NULL;
+	if (create && in.app == NULL) {
+		req_field(r, "app", "choose an app");
+		st = con_tapp_form(r, 400, t, ta, &f);
+		goto out;
+	}
+	in.rank = form_get(&f, "rank");
+	if (in.rank == NULL)
+		in.rank = "";
+	in.featured = form_get(&f, "featured") != NULL;
+	if (tenant_app_in_check(r, &in, create) == -1) {
+		st = con_tapp_form(r, 400, t, ta, &f);
+		goto out;
+	}
+	if (create)
+		rc = db_tenant_app_create(r, t->id, 0, &in, &id);
+	else
+		rc = db_tenant_app_update(r, t->id, 0, ta->id, &in);
+	if (rc == TNRC_OK) {
+		u = xasprintf("/admin/tenants/%lld/apps", t->id);
+		st = con_done(r, u, create ? "created" : "saved");
+		free(u);
+		goto out;
+	}
+	st = tnrc_status(r, rc);
+	if (st < 500 && st != 404)
+		st = con_tapp_form(r, st, t, ta, &f);
+out:
+	tenant_app_free(ta);
+	tenant_free(t);
+	form_free(&f);
+	return st;
+}
+
+int
+h_con_tenant_app_create(struct req *r)
+{
+	return con_tapp_save(r, 1);
+}
+
+int
+h_con_tenant_app_update(struct req *r)
+{
+	return con_tapp_save(r, 0);
+}
+
+/* GET /admin/tenants/{id}/apps/{aid}/delete: confirm first. */
+int
+h_con_tenant_app_delete_ask(struct req *r)
+{
+	struct tenant		*t;
+	struct tenant_app	*ta;
+	char			*q, *a, *b;
+	int			 st;
+
+	if ((st = con_tapp_of(r, &t, &ta)) == 0) {
+		q = xasprintf("Remove %s from the apps of tenant %s? Its "
+		    "catalog changes at once.", ta->app_name, t->name);
+		a = xasprintf("/admin/tenants/%lld/apps/%lld/delete", t->id,
+		    ta->id);
+		b = xasprintf("/admin/tenants/%lld/apps", t->id);
+		st = con_confirm(r, "Delete tenant app", q, a, "Delete", b);
+		free(q);
+		free(a);
+		free(b);
+	}
+	tenant_app_free(ta);
+	tenant_free(t);
+	return st;
+}
+
+/* POST /admin/tenants/{id}/apps/{aid}/delete. */
+int
+h_con_tenant_app_delete(struct req *r)
+{
+	struct form		 f;
+	struct tenant		*t = NULL;
+	struct tenant_app	*ta = NULL;
+	char			*u;
+	int			 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((st = con_tapp_of(r, &t, &ta)) != 0)
+		goto out;
+	rc = db_tenant_app_delete(r, t->id, 0, ta->id);
+	if (rc != TNRC_OK) {
+		st = tnrc_status(r, rc);
+		goto out;
+	}
+	u = xasprintf("/admin/tenants/%lld/apps", t->id);
+	st = con_done(r, u, "deleted");
+	free(u);
+out:
+	tenant_app_free(ta);
+	tenant_free(t);
+	form_free(&f);
+	return st;
+}
+
+/*
+ * POST /admin/tenants/{id}/apps/bulk: action (enable or disable) and
+ * ids (app ids). Disabling asks first: without confirm=1 it answers a
+ * confirmation page that posts the same selection again.
+ */
+int
+h_con_tenant_apps_bulk(struct req *r)
+{
+	struct form	 f;
+	struct html	 h;
+	struct tenant	*t = NULL;
+	long long	*ids = NULL, changed = 0;
+	const char	*act, *cf;
+	char		*u = NULL;
+	size_t		 i, n = 0;
+	int		 st, rc, en;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((st = con_tenant_of(r, &t)) != 0)
+		goto out;
+	act = form_get(&f, "action");
+	if (act == NULL || (strcmp(act, "enable") != 0 &&
+	    strcmp(act, "disable") != 0)) {
+		st = req_fail(r, 400, "action must be enable or disable");
+		goto out;
+	}
+	en = strcmp(act, "enable") == 0;
+	ids = xcalloc(f.n, sizeof(*ids));
+	for (i = 0; i < f.n; i++) {
+		if (strcmp(f.kv[i].key, "ids") != 0)
+			continue;
+		if (!valid_id(f.kv[i].val, &ids[n])) {
+			st = req_fail(r, 400, "ids must be app ids");
+			goto out;
+		}
+		n++;
+	}
+	u = xasprintf("/admin/tenants/%lld/apps", t->id);
+	if (n == 0) {
+		st = req_fail(r, 400, "select at least one app");
+		goto out;
+	}
+	cf = form_get(&f, "confirm");
+	if (!en && (cf == NULL || strcmp(cf, "1") != 0)) {
+		con_page(r, &h, "Disable tenant apps", "tenant-apps");
+		html_elem(&h, "h1", NULL, "Disable tenant apps");
+		html_open(&h, "p", "class", "confirm", NULL);
+		html_tf(&h, "Remove %zu app%s from the apps of tenant %s? "
+		    "Its catalog changes at once.", n, n == 1 ? "" : "s",
+		    t->name);
+		html_close(&h, "p");
+		free(u);
+		u = xasprintf("/admin/tenants/%lld/apps/bulk", t->id);
+		html_form(&h, u, "confirm");
+		html_hidden(&h, "action", "disable");
+		html_hidden(&h, "confirm", "1");
+		for (i = 0; i < f.n; i++)
+			if (strcmp(f.kv[i].key, "ids") == 0)
+				html_hidden(&h, "ids", f.kv[i].val);
+		html_submit(&h, "Disable", "danger");
+		html_t(&h, " ");
+		free(u);
+		u = xasprintf("/admin/tenants/%lld/apps", t->id);
+		html_a(&h, u, "Cancel");
+		html_form_end(&h);
+		st = html_reply(&h, 200);
+		goto out;
+	}
+	rc = db_tenant_apps_bulk(r, t->id, 0, en ? ids : NULL, en ? n : 0,
+	    en ? NULL : ids, en ? 0 : n, &changed);
+	if (rc != TNRC_OK) {
+		st = tnrc_status(r, rc);
+		goto out;
+	}
+	st = con_done(r, u, en ? "enabled" : "disabled");
+out:
+	free(u);
+	free(ids);
+	tenant_free(t);
+	form_free(&f);
+	return st;
+}
+
+/* GET /admin/providers: providers, paged. */
+int
+h_con_providers(struct req *r)
+{
+	static const struct hcol cols[] = {
+		{ "Nid", NULL }, { "Name", NULL }, { "E-mail", NULL },
+		{ "API key", NULL }, { "Created", NULL }, { "Apps", NULL },
+	};
+	struct html	 h;
+	struct dbres	*rs;
+	long long	 page, total;
+	size_t		 i;
+	char		*u;
+
+	if (con_pageno(r, &page) == -1)
+		return req_fail(r, 400, "page must be a page number");
+	if (db_provider_list(r, PER_PAGE, (page - 1) * PER_PAGE, &rs,
+	    &total) == -1)
+		return 500;
+	con_page(r, &h, "Providers", "providers");
+	html_elem(&h, "h1", NULL, "Providers");
+	html_thead(&h, NULL, NULL, 0, NULL, cols, 6);
+	for (i = 0; i < rs->nrow; i++) {
+		html_lit(&h, "<tr>");
+		u = xasprintf("/admin/providers/%s", dbres_str(rs, i, 0));
+		html_td_a(&h, u, dbres_str(rs, i, 1));
+		free(u);
+		html_td(&h, dbres_str(rs, i, 2));
+		html_td(&h, dbres_str(rs, i, 3));
+		html_open(&h, "td", "class", "mono", NULL);
+		html_t(&h, dbres_str(rs, i, 4));
+		html_close(&h, "td");
+		html_td(&h, dbres_str(rs, i, 5));
+		html_td_a(&h, "/admin/apps", "Apps");
+		html_lit(&h, "</tr>");
+	}
+	html_tfoot(&h);
+	html_pager(&h, "/admin/providers", NULL, 0, page, PER_PAGE, total);
+	dbres_free(rs);
+	return html_reply(&h, 200);
+}
+
+/* GET /admin/providers/{id}. */
+int
+h_con_provider(struct req *r)
+{
+	static const char *const labels[] = {
+		"Id", "Nid", "Name", "E-mail", "API key", "Created", "Updated",
+	};
+	struct html	 h;
+	struct dbres	*rs;
+	long long	 id;
+	size_t		 i;
+	int		 rc;
+
+	if ((id = con_pv_id(r, 0, "provider")) == 0)
+		return 404;
+	if ((rc = db_provider_get(r, id, &rs)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such provider");
+	con_page(r, &h, dbres_str(rs, 0, 1), "providers");
+	html_open(&h, "h1", NULL);
+	html_tf(&h, "Provider %s", dbres_str(rs, 0, 1));
+	html_close(&h, "h1");
+	html_lit(&h, "<dl class=\"show\">");
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		con_dl(&h, labels[i], dbres_str(rs, 0, i));
+	html_lit(&h, "</dl>");
+	dbres_free(rs);
+	return html_reply(&h, 200);
+}
+
+/* GET /admin/apps: every app, paged. */
+int
+h_con_apps(struct req *r)
+{
+	static const struct hcol cols[] = {
+		{ "Name", NULL }, { "Nid", NULL }, { "Provider", NULL },
+		{ "Stack", NULL }, { "Rank", NULL }, { "Active", NULL },
+		{ "Updated", NULL },
+	};
+	struct html	 h;
+	struct scope	 sc = { 0, 0 };
+	struct app	**a = NULL;
+	long long	 page, total;
+	size_t		 i, n = 0;
+	char		*u;
+
+	if (con_pageno(r, &page) == -1)
+		return req_fail(r, 400, "page must be a page number");
+	if (db_app_list(r, &sc, PER_PAGE, (page - 1) * PER_PAGE, &a, &n,
+	    &total) == -1)
+		return 500;
+	con_page(r, &h, "Apps", "apps");
+	html_elem(&h, "h1", NULL, "Apps");
+	html_thead(&h, NULL, NULL, 0, NULL, cols, 7);
+	for (i = 0; i < n; i++) {
+		html_lit(&h, "<tr>");
+		u = xasprintf("/admin/apps/%lld", a[i]->id);
+		html_td_a(&h, u, a[i]->f[APPF_NAME]);
+		free(u);
+		html_open(&h, "td", "class", "mono", NULL);
+		html_t(&h, a[i]->f[APPF_NID]);
+		html_close(&h, "td");
+		u = xasprintf("/admin/providers/%lld", a[i]->provider_id);
+		html_td_a(&h, u, a[i]->provider);
+		free(u);
+		html_td(&h, a[i]->f[APPF_STACK]);
+		html_td(&h, a[i]->f[APPF_RANK]);
+		html_td(&h, a[i]->f[APPF_ACTIVE] != NULL &&
+		    strcmp(a[i]->f[APPF_ACTIVE], "1") == 0 ? "yes" : "no");
+		html_td(&h, a[i]->updated_at);
+		html_lit(&h, "</tr>");
+		db_app_free(a[i]);
+	}
+	free(a);
+	html_tfoot(&h);
+	html_pager(&h, "/admin/apps", NULL, 0, page, PER_PAGE, total);
+	return html_reply(&h, 200);
+}
+
+/* GET /admin/apps/{id}: an app's fields and its listings. */
+int
+h_con_app(struct req *r)
+{
+	static const char *const labels[APPF__MAX] = {
+		[APPF_NID] = "Nid", [APPF_NAME] = "Name",
+		[APPF_DESCRIPTION] = "Description",
+		[APPF_TINY_DESCRIPTION] = "Tiny description",
+		[APPF_LOGO] = "Logo", [APPF_PICTURES] = "Pictures",
+		[APPF_WEBSITE] = "Website", [APPF_CATEGORIES] = "Categories",
+		[APPF_TAGS] = "Tags", [APPF_KEY_BENEFITS] = "Key benefits",
+		[APPF_KEY_FEATURES] = "Key features",
+		[APPF_PRICING_PLANS] = "Pricing plans",
+		[APPF_FREE_TRIAL_DURATION] = "Free trial",
+		[APPF_FREE_TRIAL_UNIT] = "Free trial unit",
+		[APPF_STACK] = "Stack", [APPF_TERMS_URL] = "Terms",
+		[APPF_SUPPORT_URL] = "Support", [APPF_RANK] = "Rank",
+		[APPF_APPINFO] = "App info", [APPF_SSO_ENABLED] = "SSO",
+		[APPF_MULTI_INSTANTIABLE] = "Multi-instantiable",
+		[APPF_ACTIVE] = "Active",
+	};
+	struct html	 h;
+	struct scope	 sc = { 0, 0 };
+	struct app	*a;
+	struct lfilter	 lf;
+	struct dbres	*ls;
+	long long	 id, total;
+	size_t		 i;
+	char		*u;
+	int		 rc;
+
+	if ((id = con_pv_id(r, 0, "app")) == 0)
+		return 404;
+	if ((rc = db_app_get(r, id, &sc, &a)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such app");
+	memset(&lf, 0, sizeof(lf));
+	lf.app = a->f[APPF_NID];
+	lf.limit = 200;
+	if (db_listing_list(r, &sc, &lf, &ls, &total) == -1) {
+		db_app_free(a);
+		return 500;
+	}
+	con_page(r, &h, a->f[APPF_NAME], "apps");
+	html_open(&h, "h1", NULL);
+	html_tf(&h, "App %s", a->f[APPF_NAME]);
+	html_close(&h, "h1");
+	html_lit(&h, "<dl class=\"show\">");
+	con_dl(&h, "Uid", a->uid);
+	con_dl(&h, "Provider", a->provider);
+	for (i = 0; i < APPF__MAX; i++)
+		con_dl(&h, labels[i], a->f[i]);
+	con_dl(&h, "Created", a->created_at);
+	con_dl(&h, "Updated", a->updated_at);
+	html_lit(&h, "</dl><h2>Listings</h2><ul>");
+	for (i = 0; i < ls->nrow; i++) {
+		html_lit(&h, "<li>");
+		u = xasprintf("/admin/listings/%s", dbres_str(ls, i, 0));
+		html_a(&h, u, dbres_str(ls, i, 6));
+		free(u);
+		html_tf(&h, ": %s", dbres_str(ls, i, 1));
+		html_lit(&h, "</li>");
+	}
+	html_lit(&h, "</ul>");
+	dbres_free(ls);
+	db_app_free(a);
+	return html_reply(&h, 200);
+}
+
+/* GET /admin/listings: the review queue (state=submitted by default). */
+int
+h_con_listings(struct req *r)
+{
+	static const struct hcol cols[] = {
+		{ "App", NULL }, { "App nid", NULL }, { "Marketplace", NULL },
+		{ "State", NULL }, { "Requested", NULL }, { "Updated", NULL },
+		{ "", NULL },
+	};
+	static const struct hparam states[] = {
+		{ "submitted", "Waiting for review" }, { "approved", "Live" },
+		{ "rejected", "Rejected" }, { "unpublished", "Unpublished" },
+		{ "all", "All" },
+	};
+	struct html	 h;
+	struct scope	 sc = { 0, 0 };
+	struct lfilter	 lf;
+	struct dbres	*rs = NULL, *mk = NULL;
+	struct hparam	 p[3], *opts;
+	const char	*st, *mv, *av;
+	char		*u;
+	long long	 page, total = 0;
+	size_t		 i, nopt;
+	int		 bad = 0, known = 0;
+
+	if ((st = req_qs(r, "state")) == NULL || *st == '\0')
+		st = "submitted";
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(st, states[i].key) == 0)
+			known = 1;
+	if (!known)
+		bad = req_field(r, "state", "is not a listing state");
+	mv = req_qs(r, "marketplace");
+	if (mv != NULL && *mv != '\0' && !valid_nid(mv))
+		bad = req_field(r, "marketplace", "must be a marketplace nid");
+	av = req_qs(r, "app");
+	if (av != NULL && *av != '\0' && !valid_nid(av))
+		bad = req_field(r, "app", "must be an app nid");
+	bad |= con_pageno(r, &page);
+	memset(&lf, 0, sizeof(lf));
+	lf.state = strcmp(st, "all") == 0 ? NULL : st;
+	lf.marketplace = mv && *mv ? mv : NULL;
+	lf.app = av && *av ? av : NULL;
+	lf.limit = PER_PAGE;
+	lf.offset = (page - 1) * PER_PAGE;
+	if (bad == 0 && db_listing_list(r, &sc, &lf, &rs, &total) == -1)
+		return 500;
+	if ((opts = con_mkt_opts(r, &mk, &nopt)) == NULL) {
+		dbres_free(rs);
+		return 500;
+	}
+	/* The marketplace filter takes nids: reuse the labels as keys. */
+	for (i = 1; i < nopt; i++)
+		opts[i].key = opts[i].val;
+	p[0].key = "state";
+	p[0].val = st;
+	p[1].key = "marketplace";
+	p[1].val = mv;
+	p[2].key = "app";
+	p[2].val = av;
+	con_page(r, &h, "Listings", "listings");
+	html_elem(&h, "h1", NULL, "Listings");
+	html_form_get(&h, "/admin/listings", "filters");
+	html_select(&h, "state", "State", states, 5, st);
+	html_select(&h, "marketplace", "Marketplace", opts, nopt, mv);
+	html_input(&h, "app", "App nid", "text", av, NULL);
+	html_submit(&h, "Filter", "primary");
+	html_form_end(&h);
+	if (rs != NULL) {
+		html_thead(&h, NULL, NULL, 0, NULL, cols, 7);
+		for (i = 0; i < rs->nrow; i++) {
+			html_lit(&h, "<tr>");
+			u = xasprintf("/admin/apps/%s", dbres_str(rs, i, 3));
+			html_td_a(&h, u, dbres_str(rs, i, 5));
+			free(u);
+			html_td(&h, dbres_str(rs, i, 4));
+			html_td(&h, dbres_str(rs, i, 6));
+			html_td(&h, dbres_str(rs, i, 1));
+			html_td(&h, dbres_str(rs, i, 7));
+			html_td(&h, dbres_str(rs, i, 8));
+			u = xasprintf("/admin/listings/%s",
+			    dbres_str(rs, i, 0));
+			html_td_a(&h, u, strcmp(dbres_str(rs, i, 1),
+			    "submitted") == 0 ? "Review" : "History");
+			free(u);
+			html_lit(&h, "</tr>");
+		}
+		html_tfoot(&h);
+		html_pager(&h, "/admin/listings", p, 3, page, PER_PAGE, total);
+	} else
+		html_elem(&h, "p", "flash error", "Correct the filters.");
+	free(opts);
+	dbres_free(mk);
+	dbres_free(rs);
+	return html_reply(&h, bad ? 400 : 200);
+}
+
+/* The listing page: fields, history, approve and reject forms. */
+static int
+con_listing_page(struct req *r, int status, long long id,
+    const struct form *in)
+{
+	static const struct hcol cols[] = {
+		{ "At", NULL }, { "Actor", NULL }, { "From", NULL },
+		{ "To", NULL }, { "Note", NULL },
+	};
+	struct html	 h;
+	struct scope	 sc = { 0, 0 };
+	struct dbres	*l, *hs;
+	const char	*state;
+	char		*u;
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = db_listing_get(r, id, &sc, &l)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such listing");
+	if (db_listing_history(r, id, &hs) == -1) {
+		dbres_free(l);
+		return 500;
+	}
+	state = dbres_str(l, 0, 1);
+	con_page(r, &h, "Listing", "listings");
+	html_open(&h, "h1", NULL);
+	html_tf(&h, "Listing of %s on %s", dbres_str(l, 0, 5),
+	    dbres_str(l, 0, 6));
+	html_close(&h, "h1");
+	if (status >= 400)
+		html_elem(&h, "p", "flash error", r->err_detail ?
+		    r->err_detail : "Correct the fields marked below.");
+	html_lit(&h, "<dl class=\"show\">");
+	con_dl(&h, "State", state);
+	con_dl(&h, "App", dbres_str(l, 0, 5));
+	con_dl(&h, "App nid", dbres_str(l, 0, 4));
+	con_dl(&h, "Marketplace", dbres_str(l, 0, 6));
+	con_dl(&h, "Hub API id", dbres_str(l, 0, 2));
+	con_dl(&h, "Requested", dbres_str(l, 0, 7));
+	con_dl(&h, "Updated", dbres_str(l, 0, 8));
+	html_lit(&h, "</dl>");
+	if (strcmp(state, "approved") != 0) {
+		html_elem(&h, "h2", NULL, "Approve");
+		u = xasprintf("/admin/listings/%lld/approve", id);
+		html_form(&h, u, "edit");
+		free(u);
+		html_input(&h, "note", "Note (optional)", "text", NULL, NULL);
+		html_submit(&h, "Approve", "primary");
+		html_form_end(&h);
+	}
+	if (strcmp(state, "submitted") == 0) {
+		html_elem(&h, "h2", NULL, "Reject");
+		u = xasprintf("/admin/listings/%lld/reject", id);
+		html_form(&h, u, "edit");
+		free(u);
+		html_textarea(&h, "reason", "Why (required; the provider "
+		    "sees it)", in ? form_get(in, "reason") : NULL, NULL);
+		html_submit(&h, "Reject", "danger");
+		html_form_end(&h);
+	}
+	html_elem(&h, "h2", NULL, "History");
+	html_thead(&h, NULL, NULL, 0, NULL, cols, 5);
+	for (i = 0; i < hs->nrow; i++) {
+		html_lit(&h, "<tr>");
+		html_td(&h, dbres_str(hs, i, 1));
+		html_td(&h, dbres_str(hs, i, 2));
+		html_td(&h, dbres_str(hs, i, 3));
+		html_td(&h, dbres_str(hs, i, 4));
+		html_td(&h, dbres_str(hs, i, 5));
+		html_lit(&h, "</tr>");
+	}
+	html_tfoot(&h);
+	dbres_free(hs);
+	dbres_free(l);
+	return html_reply(&h, status);
+}
+
+/* GET /admin/listings/{id}. */
+int
+h_con_listing(struct req *r)
+{
+	long long	 id;
+
+	if ((id = con_pv_id(r, 0, "listing")) == 0)
+		return 404;
+	return con_listing_page(r, 200, id, NULL);
+}
+
+/*
+ * POST /admin/listings/{id}/approve (note optional) and .../reject
+ * (reason required): the listing transition of the JSON API.
+ */
+static int
+con_listing_act(struct req *r, enum lact act)
+{
+	struct scope	 sc = { 0, 0 };
+	struct form	 f;
+	const char	*note, *why;
+	char		*u;
+	long long	 id, out;
+	int		 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((id = con_pv_id(r, 0, "listing")) == 0) {
+		st = 404;
+		goto out;
+	}
+	note = form_get(&f, act == LA_REJECT ? "reason" : "note");
+	if (note != NULL && *note == '\0' && act != LA_REJECT)
+		note = NULL;
+	if (act == LA_REJECT && (note == NULL || !valid_text(note, 1, 1024)))
+		req_field(r, "reason", "is required (1 to 1024 characters)");
+	else if (note != NULL && !valid_text(note, 0, 1024))
+		req_field(r, "note", "must be at most 1024 characters");
+	if (r->ferrsz > 0) {
+		st = con_listing_page(r, 400, id, &f);
+		goto out;
+	}
+	rc = db_listing_move(r, id, 0, 0, &sc, act, note, &out, &why, NULL,
+	    NULL);
+	if (rc == -1)
+		st = 500;
+	else if (rc == 0)
+		st = req_fail(r, 404, "no such listing");
+	else if (rc == 2) {
+		req_fail(r, 409, "%s", why ? why : "this transition is not "
+		    "allowed");
+		st = con_listing_page(r, 409, id, &f);
+	} else {
+		u = xasprintf("/admin/listings/%lld", id);
+		st = con_done(r, u, act == LA_REJECT ? "rejected" :
+		    "approved");
+		free(u);
+	}
+out:
+	form_free(&f);
+	return st;
+}
+
+int
+h_con_listing_approve(struct req *r)
+{
+	return con_listing_act(r, LA_APPROVE);
+}
+
+int
+h_con_listing_reject(struct req *r)
+{
+	return con_listing_act(r, LA_REJECT);
+}
+
+/* The marketplace of path parameter 0 (enum mcol row), or a status. */
+static int
+con_mkt_of(struct req *r, struct dbres **rs)
+{
+	long long	 id;
+	int		 rc;
+
+	*rs = NULL;
+	if ((id = con_pv_id(r, 0, "marketplace")) == 0)
+		return 404;
+	if ((rc = db_mkt_get(r, id, rs)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such marketplace");
+	return 0;
+}
+
+/* GET /admin/marketplaces/{id}/rotate: confirm a new API secret. */
+int
+h_con_mkt_rotate_ask(struct req *r)
+{
+	struct dbres	*rs;
+	char		*q, *a, *b;
+	int		 st;
+
+	if ((st = con_mkt_of(r, &rs)) != 0)
+		return st;
+	q = xasprintf("Give marketplace %s a new API secret? The current "
+	    "one keeps working for %lld seconds, then only the new one "
+	    "does. The new secret is shown once.", dbres_str(rs, 0, MC_NID),
+	    r->conf->secret_grace);
+	a = xasprintf("/admin/marketplaces/%s/rotate", dbres_str(rs, 0,
+	    MC_ID));
+	b = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0, MC_ID));
+	st = con_confirm(r, "Rotate the API secret", q, a, "Rotate", b);
+	free(q);
+	free(a);
+	free(b);
+	dbres_free(rs);
+	return st;
+}
+
+/*
+ * POST /admin/marketplaces/{id}/rotate: a new secret through
+ * db_mkt_rotate (as the marketplace's own rotation), shown once.
+ */
+int
+h_con_mkt_rotate(struct req *r)
+{
+	struct form	 f;
+	struct html	 h;
+	struct dbres	*rs = NULL;
+	char		*secret = NULL, *u;
+	long long	 id;
+	int		 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((st = con_mkt_of(r, &rs)) != 0)
+		goto out;
+	id = dbres_int(rs, 0, MC_ID);
+	secret = crypto_token("mks_");
+	if ((rc = db_mkt_rotate(r, id, dbres_str(rs, 0, MC_API_KEY), secret,
+	    NULL, NULL)) != 1) {
+		st = rc == 0 ? req_fail(r, 409, "the rotation was refused; "
+		    "retry") : 500;
+		goto out;
+	}
+	con_page(r, &h, "New API secret", "marketplaces");
+	html_open(&h, "h1", NULL);
+	html_tf(&h, "New API secret of %s", dbres_str(rs, 0, MC_NID));
+	html_close(&h, "h1");
+	html_lit(&h, "<div class=\"secret\"><p>The new secret is shown "
+	    "<strong>this once</strong>; only its hash is kept.</p><dl "
+	    "class=\"show\">");
+	con_dl(&h, "API key", dbres_str(rs, 0, MC_API_KEY));
+	html_elem(&h, "dt", NULL, "API secret");
+	html_open(&h, "dd", NULL);
+	html_elem(&h, "code", "token", secret);
+	html_close(&h, "dd");
+	html_lit(&h, "</dl></div><p>");
+	u = xasprintf("/admin/marketplaces/%lld", id);
+	html_a(&h, u, "Back to the marketplace");
+	free(u);
+	html_lit(&h, "</p>");
+	st = html_reply(&h, 200);
+out:
+	if (secret != NULL)
+		explicit_bzero(secret, strlen(secret));
+	free(secret);
+	dbres_free(rs);
+	form_free(&f);
+	return st;
+}
+
+/* The revocation reasons we offer (RFC 5280 names). */
+static const struct hparam con_reasons[] = {
+	{ "unspecified", "Unspecified" },
+	{ "keyCompromise", "Key compromise" },
+	{ "affiliationChanged", "Affiliation changed" },
+	{ "superseded", "Superseded" },
+	{ "cessationOfOperation", "Cessation of operation" },
+};
+
+/* GET /admin/marketplaces/{id}/revoke: confirm, with a reason. */
+int
+h_con_mkt_revoke_ask(struct req *r)
+{
+	struct html	 h;
+	struct dbres	*rs;
+	char		*u;
+	int		 st;
+
+	if ((st = con_mkt_of(r, &rs)) != 0)
+		return st;
+	con_page(r, &h, "Revoke the certificate", "marketplaces");
+	html_elem(&h, "h1", NULL, "Revoke the certificate");
+	html_open(&h, "p", "class", "confirm", NULL);
+	html_tf(&h, "Revoke the current certificate of marketplace %s? "
+	    "It is added to the CRL at once; the marketplace must renew "
+	    "its certificate.", dbres_str(rs, 0, MC_NID));
+	html_close(&h, "p");
+	u = xasprintf("/admin/marketplaces/%s/revoke", dbres_str(rs, 0,
+	    MC_ID));
+	html_form(&h, u, "confirm");
+	free(u);
+	html_select(&h, "reason", "Reason", con_reasons,
+	    sizeof(con_reasons) / sizeof(con_reasons[0]), "unspecified");
+	html_submit(&h, "Revoke", "danger");
+	html_t(&h, " ");
+	u = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0, MC_ID));
+	html_a(&h, u, "Cancel");
+	free(u);
+	html_form_end(&h);
+	dbres_free(rs);
+	return html_reply(&h, 200);
+}
+
+/* POST /admin/marketplaces/{id}/revoke: reason; then the CRL. */
+int
+h_con_mkt_revoke(struct req *r)
+{
+	struct form	 f;
+	struct dbres	*rs = NULL;
+	const char	*reason;
+	char		*serial = NULL, *u;
+	long long	 id;
+	int		 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((st = con_mkt_of(r, &rs)) != 0)
+		goto out;
+	id = dbres_int(rs, 0, MC_ID);
+	reason = form_get(&f, "reason");
+	if (reason == NULL || cert_reason_code(reason) < 0) {
+		st = req_fail(r, 400, "reason must be unspecified, "
+		    "keyCompromise, affiliationChanged, superseded or "
+		    "cessationOfOperation");
+		goto out;
+	}
+	if ((rc = db_mkt_revoke(r, id, NULL, reason, &serial)) != 1) {
+		st = rc == 0 ? req_fail(r, 404, "the marketplace has no "
+		    "certificate") : rc == 2 ? req_fail(r, 409, "the "
+		    "certificate is already revoked") : 500;
+		goto out;
+	}
+	if (db_crl_refresh(r, 1, NULL) != 0)
+		log_warnx("CRL refresh after a console revocation failed");
+	u = xasprintf("/admin/marketplaces/%lld", id);
+	st = con_done(r, u, "revoked");
+	free(u);
+out:
+	free(serial);
+	dbres_free(rs);
+	form_free(&f);
+	return st;
+}
+
+/* The registration token of path parameter 0 (enum rtcol), or a status. */
+static int
+con_regtoken_of(struct req *r, struct dbres **rs)
+{
+	long long	 id;
+	int		 rc;
+
+	*rs = NULL;
+	if ((id = con_pv_id(r, 0, "registration token")) == 0)
+		return 404;
+	if ((rc = db_regtoken_get(r, id, rs)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such registration token");
+	return 0;
+}
+
+/* GET /admin/registration-tokens/{id}/revoke: confirm. */
+int
+h_con_regtoken_revoke_ask(struct req *r)
+{
+	struct dbres	*rs;
+	char		*q, *a;
+	int		 st;
+
+	if ((st = con_regtoken_of(r, &rs)) != 0)
+		return st;
+	q = xasprintf("Revoke registration token %s (\"%s\")? A marketplace "
+	    "that has not registered with it yet cannot any more.",
+	    dbres_str(rs, 0, RT_ID), dbres_str(rs, 0, RT_LABEL));
+	a = xasprintf("/admin/registration-tokens/%s/revoke",
+	    dbres_str(rs, 0, RT_ID));
+	st = con_confirm(r, "Revoke registration token", q, a, "Revoke",
+	    "/admin/registration-tokens");
+	free(q);
+	free(a);
+	dbres_free(rs);
+	return st;
+}
+
+/* POST /admin/registration-tokens/{id}/revoke. */
+int
+h_con_regtoken_revoke(struct req *r)
+{
+	struct form	 f;
+	struct dbres	*rs = NULL;
+	int		 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((st = con_regtoken_of(r, &rs)) != 0)
+		goto out;
+	if ((rc = db_regtoken_revoke(r, dbres_int(rs, 0, RT_ID))) == -1) {
+		st = 500;
+		goto out;
+	}
+	if (rc == 0) {
+		st = req_fail(r, 409, "the token is already revoked");
+		goto out;
+	}
+	st = con_done(r, "/admin/registration-tokens", "revoked");
+out:
+	dbres_free(rs);
+	form_free(&f);
+	return st;
+}

@@ -1,7 +1,1053 @@
 /*
  * Handlers: marketplace registration and self-service, registration
  * tokens, certificate revocation, CA and CRL downloads.
+ *
+ * A registration token (Bearer) may create a marketplace, never touch
+ * an existing one; a marketplace (Basic key:secret) may re-register,
+ * which only updates its name and endpoints. Bodies are checked against
+ * field tables before any transaction opens; certificates are built
+ * from validated input before the transaction too, so the transaction
+ * only writes rows.
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
 #include "extern.h"
+
+#define CSR_MAX		16384
+
+/* Keys a client can never send: the server sets them. */
+static const char *const owned_reg[] = {
+	"id", "api_key", "api_secret", "secret", "certificate",
+	"ca_certificate", "serial", "fingerprint_sha1", "fingerprint_sha256",
+	"private_key", "not_before", "not_after", "subject", "created_at",
+	"updated_at", "version", "cert_id", NULL
+};
+static const char *const owned_patch[] = {
+	"id", "nid", "environment", "api_key", "api_secret", "secret",
+	"certificate", "ca_certificate", "serial", "fingerprint_sha1",
+	"fingerprint_sha256", "private_key", "not_before", "not_after",
+	"subject", "created_at", "updated_at", "version", "cert_id", "csr",
+	"key_type", NULL
+};
+static const char *const owned_token[] = {
+	"id", "token", "uses", "state", "created_at", "created_by",
+	"expires_at", "revoked_at", NULL
+};
+
+/* Field validators: 0, or -1 with a field error. */
+
+static int
+v_nid(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_nid(json_object_get_string(v)))
+		return 0;
+	return req_field(r, name, "must be a slug: a-z, 0-9 and '-', 2 to "
+	    "64 characters");
+}
+
+static int
+v_name(struct req *r, const char *name, struct json_object *v)
+{
+	const char	*s = json_object_get_string(v);
+
+	if (valid_text(s, 1, 255) && strchr(s, '\n') == NULL &&
+	    strchr(s, '\r') == NULL)
+		return 0;
+	return req_field(r, name, "must be one line of 1 to 255 bytes "
+	    "without control characters");
+}
+
+static int
+v_label(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_text(json_object_get_string(v), 0, 255))
+		return 0;
+	return req_field(r, name, "must be at most 255 bytes without control "
+	    "characters");
+}
+
+static int
+v_env(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_env(json_object_get_string(v)))
+		return 0;
+	return req_field(r, name, "must be production or uat");
+}
+
+static int
+v_url(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_url(json_object_get_string(v), 0))
+		return 0;
+	return req_field(r, name, "must be an https URL with a host, "
+	    "without credentials or fragment");
+}
+
+static int
+v_csr(struct req *r, const char *name, struct json_object *v)
+{
+	char	 err[160];
+
+	if (cert_csr_check(json_object_get_string(v), err, sizeof(err)) == 0)
+		return 0;
+	return req_field(r, name, "%s", err);
+}
+
+static int
+v_keytype(struct req *r, const char *name, struct json_object *v)
+{
+	const char	*s = json_object_get_string(v);
+
+	if (strcmp(s, "rsa2048") == 0 || strcmp(s, "p256") == 0)
+		return 0;
+	return req_field(r, name, "must be rsa2048 or p256");
+}
+
+static int
+v_reason(struct req *r, const char *name, struct json_object *v)
+{
+	if (cert_reason_code(json_object_get_string(v)) >= 0)
+		return 0;
+	return req_field(r, name, "must be unspecified, keyCompromise, "
+	    "affiliationChanged, superseded or cessationOfOperation");
+}
+
+static int
+v_serial(struct req *r, const char *name, struct json_object *v)
+{
+	const char	*s = json_object_get_string(v);
+
+	if (strspn(s, "0123456789ABCDEFabcdef") == strlen(s))
+		return 0;
+	return req_field(r, name, "must be the certificate's serial in hex");
+}
+
+static const struct jfield ep_fields[] = {
+	{ "hub", JT_STR, 1, 512, 1, 0, v_url },
+	{ "impac", JT_STR, 1, 512, 0, 1, v_url },
+	{ "connec", JT_STR, 1, 512, 0, 1, v_url },
+	{ "nex", JT_STR, 1, 512, 0, 1, v_url },
+	{ .key = NULL }
+};
+
+static const struct jfield ep_patch_fields[] = {
+	{ "hub", JT_STR, 1, 512, 0, 0, v_url },
+	{ "impac", JT_STR, 1, 512, 0, 1, v_url },
+	{ "connec", JT_STR, 1, 512, 0, 1, v_url },
+	{ "nex", JT_STR, 1, 512, 0, 1, v_url },
+	{ .key = NULL }
+};
+
+static int
+v_endpoints(struct req *r, const char *name, struct json_object *v)
+{
+	return json_check(r, v, ep_fields, "endpoints.");
+}
+
+static int
+v_endpoints_patch(struct req *r, const char *name, struct json_object *v)
+{
+	return json_check(r, v, ep_patch_fields, "endpoints.");
+}
+
+static const struct jfield reg_fields[] = {
+	{ "nid", JT_STR, 2, 64, 1, 0, v_nid },
+	{ "name", JT_STR, 1, 255, 1, 0, v_name },
+	{ "environment", JT_STR, 1, 16, 1, 0, v_env },
+	{ "endpoints", JT_OBJ, 0, 0, 1, 0, v_endpoints },
+	{ "csr", JT_STR, 1, CSR_MAX, 0, 1, v_csr },
+	{ "key_type", JT_STR, 1, 16, 0, 1, v_keytype },
+	{ .key = NULL }
+};
+
+static const struct jfield patch_fields[] = {
+	{ "name", JT_STR, 1, 255, 0, 0, v_name },
+	{ "endpoints", JT_OBJ, 0, 0, 0, 0, v_endpoints_patch },
+	{ .key = NULL }
+};
+
+static const struct jfield renew_fields[] = {
+	{ "csr", JT_STR, 1, CSR_MAX, 0, 1, v_csr },
+	{ "key_type", JT_STR, 1, 16, 0, 1, v_keytype },
+	{ .key = NULL }
+};
+
+static const struct jfield token_fields[] = {
+	{ "label", JT_STR, 0, 255, 0, 0, v_label },
+	{ "max_uses", JT_INT, 1, 1000000, 0, 0, NULL },
+	{ "expires_in", JT_INT, 60, 3650LL * 86400, 0, 1, NULL },
+	{ .key = NULL }
+};
+
+static const struct jfield revoke_fields[] = {
+	{ "serial", JT_STR, 1, 40, 0, 1, v_serial },
+	{ "reason", JT_STR, 1, 32, 0, 1, v_reason },
+	{ .key = NULL }
+};
+
+/*
+ * The body as an object: server-owned keys refused by name, then the
+ * field table. An empty body is NULL when allow_empty. Returns 0 with
+ * *out (owned, or NULL), or the status to answer (400, 415).
+ */
+static int
+body_get(struct req *r, const struct jfield *fs, const char *const *owned,
+    int allow_empty, struct json_object **out)
+{
+	struct json_object	*o;
+	int			 st, bad = 0;
+
+	*out = NULL;
+	if (allow_empty && r->bodysz == 0)
+		return 0;
+	if ((st = json_body(r, &o)) != 0)
+		return st;
+	for (; owned != NULL && *owned != NULL; owned++)
+		if (json_object_object_get_ex(o, *owned, NULL)) {
+			req_field(r, *owned, "is set by the server and cannot "
+			    "be sent");
+			bad = 1;
+		}
+	if (bad || json_check(r, o, fs, "") == -1) {
+		json_object_put(o);
+		return 400;
+	}
+	*out = o;
+	return 0;
+}
+
+/* Fill in from a checked body (borrowed strings). */
+static void
+mkt_in_get(struct json_object *o, struct mkt_in *in)
+{
+	struct json_object	*e = json_get(o, "endpoints");
+
+	memset(in, 0, sizeof(*in));
+	json_get_str(o, "nid", &in->nid);
+	json_get_str(o, "name", &in->name);
+	json_get_str(o, "environment", &in->environment);
+	json_get_str(e, "hub", &in->hub);
+	json_get_str(e, "impac", &in->impac);
+	json_get_str(e, "connec", &in->connec);
+	json_get_str(e, "nex", &in->nex);
+}
+
+/* The current registration of a row (enum mktcol) as in, borrowed. */
+static void
+mkt_in_row(const struct dbres *rs, struct mkt_in *in)
+{
+	in->nid = dbres_str(rs, 0, MC_NID);
+	in->name = dbres_str(rs, 0, MC_NAME);
+	in->environment = dbres_str(rs, 0, MC_ENV);
+	in->hub = dbres_str(rs, 0, MC_HUB);
+	in->impac = dbres_str(rs, 0, MC_IMPAC);
+	in->connec = dbres_str(rs, 0, MC_CONNEC);
+	in->nex = dbres_str(rs, 0, MC_NEX);
+}
+
+static int
+streq_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * A marketplace row (enum mktcol) as JSON; owned. With full, the PEMs
+ * (certificate and CA) are included. Never a secret.
+ */
+static struct json_object *
+mkt_json(struct req *r, const struct dbres *rs, size_t i, int full)
+{
+	struct json_object	*o, *e;
+
+	o = json_object_new_object();
+	jadd_int(o, "id", dbres_int(rs, i, MC_ID));
+	jadd_str(o, "nid", dbres_str(rs, i, MC_NID));
+	jadd_str(o, "name", dbres_str(rs, i, MC_NAME));
+	jadd_str(o, "environment", dbres_str(rs, i, MC_ENV));
+	e = json_object_new_object();
+	jadd_str(e, "hub", dbres_str(rs, i, MC_HUB));
+	jadd_str(e, "impac", dbres_str(rs, i, MC_IMPAC));
+	jadd_str(e, "connec", dbres_str(rs, i, MC_CONNEC));
+	jadd_str(e, "nex", dbres_str(rs, i, MC_NEX));
+	jadd(o, "endpoints", e);
+	jadd_str(o, "api_key", dbres_str(rs, i, MC_API_KEY));
+	jadd_str(o, "serial", dbres_str(rs, i, MC_SERIAL));
+	jadd_str(o, "subject", dbres_str(rs, i, MC_CN));
+	jadd_str(o, "fingerprint_sha1", dbres_str(rs, i, MC_FP1));
+	jadd_str(o, "fingerprint_sha256", dbres_str(rs, i, MC_FP256));
+	jadd_str(o, "key_type", dbres_str(rs, i, MC_KEYTYPE));
+	jadd_str(o, "not_before", dbres_str(rs, i, MC_NB));
+	jadd_str(o, "not_after", dbres_str(rs, i, MC_NA));
+	jadd_str(o, "revoked_at", dbres_str(rs, i, MC_REVOKED));
+	if (full) {
+		jadd_str(o, "certificate", dbres_str(rs, i, MC_PEM));
+		jadd_str(o, "ca_certificate", cert_ca_pem(r->conf));
+	}
+	jadd_int(o, "version", dbres_int(rs, i, MC_VERSION));
+	jadd_str(o, "created_at", dbres_str(rs, i, MC_CREATED));
+	jadd_str(o, "updated_at", dbres_str(rs, i, MC_UPDATED));
+	return o;
+}
+
+/* The entity tag of a marketplace row, quoted, into buf. */
+static void
+mkt_etag(const struct dbres *rs, char *buf, size_t sz)
+{
+	snprintf(buf, sz, "\"mkt-%lld-%lld\"", dbres_int(rs, 0, MC_ID),
+	    dbres_int(rs, 0, MC_VERSION));
+}
+
+/*
+ * The optional client certificate check for a marketplace: when nginx
+ * verified a client certificate, it must be one of the marketplace's own
+ * and not revoked. Returns 0 to proceed, or 403/500 with r's error set.
+ */
+static int
+mtls_check(struct req *r)
+{
+	struct dbres	*rs;
+	const char	*s;
+	size_t		 i;
+	int		 mine = 0;
+
+	if (r->pr.kind != PK_MKT || r->ssl_verify == NULL ||
+	    strcmp(r->ssl_verify, "SUCCESS") != 0)
+		return 0;
+	s = r->ssl_serial != NULL ? r->ssl_serial : "";
+	if (db_mkt_certs(r, r->pr.id, &rs) == -1)
+		return 500;
+	for (i = 0; i < rs->nrow; i++)
+		if (strcasecmp(dbres_str(rs, i, 1), s) == 0 &&
+		    dbres_null(rs, i, 8))
+			mine = 1;
+	dbres_free(rs);
+	if (mine)
+		return 0;
+	return req_fail(r, 403, "the client certificate presented is not a "
+	    "valid certificate of this marketplace");
+}
+
+/* 32 random bits of key id: "mk_" and 16 hex characters; owned. */
+static char *
+new_api_key(void)
+{
+	unsigned char	 b[8];
+	char		*h, *k;
+
+	crypto_random(b, sizeof(b));
+	h = hex_encode(b, sizeof(b));
+	k = xasprintf("mk_%s", h);
+	free(h);
+	return k;
+}
+
+/* What a create answers, built inside its transaction. */
+struct answer {
+	const char		*secret;	/* shown once, or NULL */
+	const char		*key_pem;	/* never stored, or NULL */
+	int			 status;
+	struct json_object	*o;		/* the answer, owned */
+};
+
+/*
+ * Inside a registration, renewal or rotation transaction: read the
+ * marketplace back, build the answer, and keep it for Idempotency-Key
+ * (without the private key, which is never stored). 1, 0 or -1 as
+ * idem_store.
+ */
+static int
+answer_build(struct req *r, long long id, void *arg)
+{
+	struct answer	*a = arg;
+	struct dbres	*rs;
+	int		 rc;
+
+	if (db_mkt_get(r, id, &rs) != 1)
+		return -1;
+	json_object_put(a->o);
+	a->o = mkt_json(r, rs, 0, 1);
+	dbres_free(rs);
+	if (a->secret != NULL)
+		jadd_str(a->o, "api_secret", a->secret);
+	if (a->key_pem != NULL)
+		jadd_bool(a->o, "private_key_withheld", 1);
+	rc = idem_store(r, r->pr.label, a->status, json_text(a->o));
+	if (a->key_pem != NULL) {
+		json_object_object_del(a->o, "private_key_withheld");
+		jadd_str(a->o, "private_key", a->key_pem);
+	}
+	return rc;
+}
+
+/*
+ * A returning marketplace (Basic): only its name and endpoints change.
+ * 200 with its registration, 403 for another nid or a foreign client
+ * certificate, 409 for another environment or a concurrent write.
+ */
+static int
+mkt_reregister(struct req *r, const struct mkt_in *in)
+{
+	struct dbres	*rs = NULL;
+	struct mkt_in	 cur;
+	int		 st, rc;
+
+	if ((st = mtls_check(r)) != 0)
+		return st;
+	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1)
+		return rc == 0 ? req_fail(r, 401, "invalid credentials") : 500;
+	mkt_in_row(rs, &cur);
+	if (strcmp(cur.nid, in->nid) != 0) {
+		st = req_fail(r, 403, "these credentials belong to "
+		    "marketplace %s, not %s", cur.nid, in->nid);
+		goto out;
+	}
+	if (strcmp(cur.environment, in->environment) != 0) {
+		req_field(r, "environment", "is %s and cannot change",
+		    cur.environment);
+		st = req_fail(r, 409, "the environment of a marketplace "
+		    "cannot change");
+		goto out;
+	}
+	if (!streq_null(cur.name, in->name) || !streq_null(cur.hub, in->hub) ||
+	    !streq_null(cur.impac, in->impac) ||
+	    !streq_null(cur.connec, in->connec) ||
+	    !streq_null(cur.nex, in->nex)) {
+		rc = db_mkt_update(r, r->pr.id, dbres_int(rs, 0, MC_VERSION),
+		    in);
+		if (rc == -1) {
+			st = 500;
+			goto out;
+		}
+		if (rc == 0) {
+			st = req_fail(r, 409, "a concurrent update came "
+			    "first; retry");
+			goto out;
+		}
+		dbres_free(rs);
+		if (db_mkt_get(r, r->pr.id, &rs) != 1) {
+			rs = NULL;
+			st = 500;
+			goto out;
+		}
+	}
+	st = reply_json(r, 200, mkt_json(r, rs, 0, 1));
+out:
+	dbres_free(rs);
+	return st;
+}
+
+/*
+ * POST /api/v1/marketplaces (registration token or the marketplace's
+ * Basic credentials). 201 with credentials, certificate, CA and (no
+ * CSR) the private key; 200 for a re-registration; 400 bad input, 403
+ * token used up or foreign credentials, 409 nid taken.
+ */
+int
+h_mkt_register(struct req *r)
+{
+	struct json_object	*o = NULL;
+	struct dbres		*tr;
+	struct mkt_in		 in;
+	struct issued		 is;
+	struct answer		 a;
+	const char		*csr = NULL, *kt = NULL;
+	char			 host[256], err[160];
+	char			*api_key = NULL, *secret = NULL;
+	long long		 id;
+	int			 st, rc;
+
+	memset(&is, 0, sizeof(is));
+	memset(&a, 0, sizeof(a));
+	if ((st = body_get(r, reg_fields, owned_reg, 0, &o)) != 0)
+		return st;
+	mkt_in_get(o, &in);
+	json_get_str(o, "csr", &csr);
+	json_get_str(o, "key_type", &kt);
+	if (csr != NULL && kt != NULL) {
+		req_field(r, "key_type", "only applies without a csr");
+		st = 400;
+		goto out;
+	}
+	if (r->pr.kind == PK_MKT) {
+		st = mkt_reregister(r, &in);
+		goto out;
+	}
+
+	/* A token: replay a retried first registration before anything. */
+	if ((st = idem_replay(r, r->pr.label)) != 0)
+		goto out;
+	if ((rc = db_mkt_by_nid(r, in.nid, &id)) == -1) {
+		st = 500;
+		goto out;
+	}
+	if (rc == 1) {
+		st = req_fail(r, 409, "marketplace %s is already registered; "
+		    "re-register with its own key and secret", in.nid);
+		goto out;
+	}
+	/* Cheap early refusal; the transaction checks again, atomically. */
+	if ((rc = db_regtoken_get(r, r->pr.id, &tr)) != 1) {
+		st = 500;
+		goto out;
+	}
+	rc = strcmp(dbres_str(tr, 0, RT_STATE), "active") == 0;
+	dbres_free(tr);
+	if (!rc) {
+		st = req_fail(r, 403, "this registration token has no use "
+		    "left");
+		goto out;
+	}
+	if (cert_url_host(in.hub, host, sizeof(host)) == -1) {
+		req_field(r, "endpoints.hub", "has no usable host");
+		st = 400;
+		goto out;
+	}
+	if ((rc = cert_issue(r->conf, host, csr, kt, r->conf->cert_days, &is,
+	    err, sizeof(err))) != 0) {
+		if (rc == 1) {
+			req_field(r, "csr", "%s", err);
+			st = 400;
+		} else
+			st = 500;
+		goto out;
+	}
+
+	api_key = new_api_key();
+	secret = crypto_token("mks_");
+	a.secret = secret;
+	a.key_pem = is.key_pem;
+	a.status = 201;
+	rc = db_mkt_register(r, &in, &is, api_key, secret, r->pr.id,
+	    answer_build, &a, &id);
+	switch (rc) {
+	case MKTR_OK:
+		req_header(r, "Location", "/api/v1/marketplace");
+		st = reply_json(r, 201, a.o);
+		a.o = NULL;
+		break;
+	case MKTR_DUP:
+		st = req_fail(r, 409, "marketplace %s is already registered; "
+		    "re-register with its own key and secret", in.nid);
+		break;
+	case MKTR_NOUSE:
+		st = req_fail(r, 403, "this registration token has no use "
+		    "left");
+		break;
+	case MKTR_IDEM:
+		st = req_fail(r, 409, "a request with this Idempotency-Key "
+		    "is in progress; retry");
+		break;
+	default:
+		st = 500;
+		break;
+	}
+out:
+	json_object_put(a.o);
+	if (secret != NULL)
+		explicit_bzero(secret, strlen(secret));
+	free(secret);
+	free(api_key);
+	cert_issued_free(&is);
+	json_object_put(o);
+	return st;
+}
+
+/* GET /api/v1/marketplace: the caller's registration, ETag; 304. */
+int
+h_mkt_self_get(struct req *r)
+{
+	struct dbres	*rs;
+	char		 etag[64];
+	int		 st;
+
+	if ((st = mtls_check(r)) != 0)
+		return st;
+	if ((st = db_mkt_get(r, r->pr.id, &rs)) != 1)
+		return st == 0 ? req_fail(r, 404, "no such marketplace") : 500;
+	mkt_etag(rs, etag, sizeof(etag));
+	req_header(r, "ETag", etag);
+	if (req_etag_match(r, etag)) {
+		dbres_free(rs);
+		return reply_empty(r, 304);
+	}
+	st = reply_json(r, 200, mkt_json(r, rs, 0, 1));
+	dbres_free(rs);
+	return st;
+}
+
+/*
+ * PATCH /api/v1/marketplace: name and endpoints (a null clears an
+ * optional endpoint). 200, 400, 412 on a stale If-Match or a write that
+ * came first.
+ */
+int
+h_mkt_self_patch(struct req *r)
+{
+	struct json_object	*o = NULL, *e;
+	struct dbres		*rs = NULL;
+	struct mkt_in		 in;
+	char			 etag[64];
+	const char		*s;
+	int			 st, rc;
+
+	if ((st = body_get(r, patch_fields, owned_patch, 0, &o)) != 0)
+		return st;
+	if ((st = mtls_check(r)) != 0)
+		goto out;
+	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1) {
+		st = rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
+		goto out;
+	}
+	mkt_etag(rs, etag, sizeof(etag));
+	if (!req_if_match(r, etag)) {
+		st = req_fail(r, 412, "the marketplace changed since %s",
+		    r->if_match);
+		goto out;
+	}
+	mkt_in_row(rs, &in);
+	if (json_get_str(o, "name", &s) == 1)
+		in.name = s;
+	if ((e = json_get(o, "endpoints")) != NULL) {
+		if (json_get_str(e, "hub", &s) == 1)
+			in.hub = s;
+		if (json_object_object_get_ex(e, "impac", NULL))
+			json_get_str(e, "impac", &in.impac);
+		if (json_object_object_get_ex(e, "connec", NULL))
+			json_get_str(e, "connec", &in.connec);
+		if (json_object_object_get_ex(e, "nex", NULL))
+			json_get_str(e, "nex", &in.nex);
+	}
+	rc = db_mkt_update(r, r->pr.id, dbres_int(rs, 0, MC_VERSION), &in);
+	if (rc != 1) {
+		st = rc == 0 ? req_fail(r, 412, "the marketplace changed "
+		    "meanwhile; read it again") : 500;
+		goto out;
+	}
+	dbres_free(rs);
+	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1) {
+		rs = NULL;
+		st = 500;
+		goto out;
+	}
+	mkt_etag(rs, etag, sizeof(etag));
+	req_header(r, "ETag", etag);
+	st = reply_json(r, 200, mkt_json(r, rs, 0, 1));
+out:
+	dbres_free(rs);
+	json_object_put(o);
+	return st;
+}
+
+/* Inside a rotation: keep its answer (arg) for Idempotency-Key. */
+static int
+rotate_done(struct req *r, long long id, void *arg)
+{
+	return idem_store(r, r->pr.label, 200, json_text(arg));
+}
+
+/*
+ * POST /api/v1/marketplace/secret/rotate: a new secret, shown once; the
+ * old one lives conf->secret_grace seconds more. 200, 409 (concurrent
+ * Idempotency-Key).
+ */
+int
+h_mkt_secret_rotate(struct req *r)
+{
+	struct dbres		*rs = NULL;
+	struct json_object	*o;
+	char			*secret;
+	int			 st, rc;
+
+	if ((st = mtls_check(r)) != 0)
+		return st;
+	if ((st = idem_replay(r, r->pr.label)) != 0)
+		return st;
+	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1)
+		return rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
+	secret = crypto_token("mks_");
+	o = json_object_new_object();
+	jadd_str(o, "api_key", dbres_str(rs, 0, MC_API_KEY));
+	jadd_str(o, "api_secret", secret);
+	jadd_int(o, "previous_secret_valid_for", r->conf->secret_grace);
+	rc = db_mkt_rotate(r, r->pr.id, dbres_str(rs, 0, MC_API_KEY), secret,
+	    rotate_done, o);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	dbres_free(rs);
+	if (rc != 1) {
+		json_object_put(o);
+		return rc == 0 ? req_fail(r, 409, "a request with this "
+		    "Idempotency-Key is in progress; retry") : 500;
+	}
+	return reply_json(r, 200, o);
+}
+
+/*
+ * POST /api/v1/marketplace/certificate/renew: a new certificate for
+ * the current hub host, from {"csr"} or a new key ({"key_type"}, or no
+ * body). 201 with it (and the private key when generated), 400.
+ */
+int
+h_mkt_cert_renew(struct req *r)
+{
+	struct json_object	*o = NULL;
+	struct dbres		*rs = NULL;
+	struct issued		 is;
+	struct answer		 a;
+	const char		*csr = NULL, *kt = NULL;
+	char			 host[256], err[160];
+	int			 st, rc;
+
+	memset(&is, 0, sizeof(is));
+	memset(&a, 0, sizeof(a));
+	if ((st = body_get(r, renew_fields, owned_reg, 1, &o)) != 0)
+		return st;
+	json_get_str(o, "csr", &csr);
+	json_get_str(o, "key_type", &kt);
+	if (csr != NULL && kt != NULL) {
+		req_field(r, "key_type", "only applies without a csr");
+		st = 400;
+		goto out;
+	}
+	if ((st = mtls_check(r)) != 0)
+		goto out;
+	if ((st = idem_replay(r, r->pr.label)) != 0)
+		goto out;
+	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1) {
+		st = rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
+		goto out;
+	}
+	if (cert_url_host(dbres_str(rs, 0, MC_HUB), host, sizeof(host)) ==
+	    -1) {
+		st = 500;
+		goto out;
+	}
+	if ((rc = cert_issue(r->conf, host, csr, kt, r->conf->cert_days, &is,
+	    err, sizeof(err))) != 0) {
+		if (rc == 1) {
+			req_field(r, "csr", "%s", err);
+			st = 400;
+		} else
+			st = 500;
+		goto out;
+	}
+	a.key_pem = is.key_pem;
+	a.status = 201;
+	rc = db_mkt_renew(r, r->pr.id, &is, answer_build, &a);
+	if (rc == 1) {
+		st = reply_json(r, 201, a.o);
+		a.o = NULL;
+	} else
+		st = rc == 0 ? req_fail(r, 409, "a request with this "
+		    "Idempotency-Key is in progress; retry") : 500;
+out:
+	json_object_put(a.o);
+	cert_issued_free(&is);
+	dbres_free(rs);
+	json_object_put(o);
+	return st;
+}
+
+/* Path parameter i as an id; 0 with a field error when malformed. */
+static long long
+path_id(struct req *r, size_t i, const char *name)
+{
+	long long	 id;
+
+	if (i >= r->pvsz || !valid_id(r->pv[i], &id)) {
+		req_field(r, name, "must be a positive integer");
+		return 0;
+	}
+	return id;
+}
+
+/*
+ * GET /api/v1/admin/marketplaces: a page (limit, offset), filtered by
+ * environment and a nid prefix (q). 200 with X-Total-Count and Link.
+ */
+int
+h_mkt_admin_list(struct req *r)
+{
+	struct json_object	*o, *arr;
+	struct dbres		*rs;
+	const char		*env, *q;
+	long long		 limit, offset, total;
+	size_t			 i;
+
+	if (req_paging(r, &limit, &offset) == -1)
+		return 400;
+	if ((env = req_qs(r, "environment")) != NULL && !valid_env(env)) {
+		req_field(r, "environment", "must be production or uat");
+		return 400;
+	}
+	if ((q = req_qs(r, "q")) != NULL && (strlen(q) > 64 ||
+	    strspn(q, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(q))) {
+		req_field(r, "q", "must be a nid prefix: a-z, 0-9 and '-'");
+		return 400;
+	}
+	if (q != NULL && *q == '\0')
+		q = NULL;
+	if (db_mkt_list(r, env, q, limit, offset, &rs, &total) == -1)
+		return 500;
+	o = json_object_new_object();
+	arr = json_object_new_array();
+	for (i = 0; i < rs->nrow; i++)
+		jappend(arr, mkt_json(r, rs, i, 0));
+	jadd(o, "marketplaces", arr);
+	dbres_free(rs);
+	reply_paging(r, total, limit, offset);
+	return reply_json(r, 200, o);
+}
+
+/*
+ * GET /api/v1/admin/marketplaces/{id}: the registration and every
+ * certificate it had. 200, 400, 404.
+ */
+int
+h_mkt_admin_get(struct req *r)
+{
+	struct json_object	*o, *arr, *c;
+	struct dbres		*rs, *cs;
+	long long		 id;
+	size_t			 i;
+	int			 rc;
+
+	if ((id = path_id(r, 0, "id")) == 0)
+		return 400;
+	if ((rc = db_mkt_get(r, id, &rs)) != 1)
+		return rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
+	if (db_mkt_certs(r, id, &cs) == -1) {
+		dbres_free(rs);
+		return 500;
+	}
+	o = mkt_json(r, rs, 0, 1);
+	dbres_free(rs);
+	arr = json_object_new_array();
+	for (i = 0; i < cs->nrow; i++) {
+		c = json_object_new_object();
+		jadd_int(c, "id", dbres_int(cs, i, 0));
+		jadd_str(c, "serial", dbres_str(cs, i, 1));
+		jadd_str(c, "subject", dbres_str(cs, i, 2));
+		jadd_str(c, "fingerprint_sha1", dbres_str(cs, i, 3));
+		jadd_str(c, "fingerprint_sha256", dbres_str(cs, i, 4));
+		jadd_str(c, "key_type", dbres_str(cs, i, 5));
+		jadd_str(c, "not_before", dbres_str(cs, i, 6));
+		jadd_str(c, "not_after", dbres_str(cs, i, 7));
+		jadd_str(c, "revoked_at", dbres_str(cs, i, 8));
+		jadd_str(c, "revoke_reason", dbres_str(cs, i, 9));
+		jadd_bool(c, "current", dbres_int(cs, i, 10) == 1);
+		jappend(arr, c);
+	}
+	dbres_free(cs);
+	jadd(o, "certificates", arr);
+	return reply_json(r, 200, o);
+}
+
+/*
+ * POST /api/v1/admin/marketplaces/{id}/certificate/revoke: revoke the
+ * current certificate (or {"serial"}), with {"reason"}, then rewrite the
+ * CRL. 200, 400, 404, 409 already revoked.
+ */
+int
+h_mkt_admin_revoke(struct req *r)
+{
+	struct json_object	*o = NULL, *out;
+	const char		*serial = NULL, *reason = NULL;
+	char			*done = NULL, ser[48];
+	long long		 id;
+	size_t			 i;
+	int			 st, rc;
+
+	if ((id = path_id(r, 0, "id")) == 0)
+		return 400;
+	if ((st = body_get(r, revoke_fields, NULL, 1, &o)) != 0)
+		return st;
+	json_get_str(o, "serial", &serial);
+	json_get_str(o, "reason", &reason);
+	if (serial != NULL) {
+		/* Stored upper case, as nginx's $ssl_client_serial. */
+		for (i = 0; serial[i] != '\0' && i + 1 < sizeof(ser); i++)
+			ser[i] = (char)toupper((unsigned char)serial[i]);
+		ser[i] = '\0';
+		serial = ser;
+	}
+	if ((rc = db_mkt_revoke(r, id, serial, reason ? reason :
+	    "unspecified", &done)) != 1) {
+		if (rc == 0)
+			st = req_fail(r, 404, "no such marketplace or "
+			    "certificate");
+		else if (rc == 2)
+			st = req_fail(r, 409, "the certificate is already "
+			    "revoked");
+		else
+			st = 500;
+		json_object_put(o);
+		return st;
+	}
+	out = json_object_new_object();
+	jadd_int(out, "marketplace_id", id);
+	jadd_str(out, "serial", done);
+	jadd_str(out, "reason", reason ? reason : "unspecified");
+	jadd_bool(out, "crl_updated", db_crl_refresh(r, 1, NULL) == 0);
+	free(done);
+	json_object_put(o);
+	return reply_json(r, 200, out);
+}
+
+/* A registration token row (enum rtcol) as JSON; owned. */
+static struct json_object *
+token_json(const struct dbres *rs, size_t i)
+{
+	struct json_object	*o;
+
+	o = json_object_new_object();
+	jadd_int(o, "id", dbres_int(rs, i, RT_ID));
+	jadd_str(o, "label", dbres_str(rs, i, RT_LABEL));
+	jadd_int(o, "max_uses", dbres_int(rs, i, RT_MAX_USES));
+	jadd_int(o, "uses", dbres_int(rs, i, RT_USES));
+	jadd_str(o, "expires_at", dbres_str(rs, i, RT_EXPIRES));
+	jadd_str(o, "revoked_at", dbres_str(rs, i, RT_REVOKED));
+	jadd_str(o, "created_by", dbres_str(rs, i, RT_CREATED_BY));
+	jadd_str(o, "created_at", dbres_str(rs, i, RT_CREATED));
+	jadd_str(o, "state", dbres_str(rs, i, RT_STATE));
+	return o;
+}
+
+/*
+ * POST /api/v1/admin/registration-tokens: {"label", "max_uses",
+ * "expires_in"} (seconds; null or absent: never). 201 with the token,
+ * shown this once.
+ */
+int
+h_regtoken_create(struct req *r)
+{
+	struct json_object	*o = NULL, *out = NULL;
+	struct dbres		*rs = NULL;
+	const char		*label = "";
+	char			*tok = NULL;
+	long long		 uses = 1, ttl = 0, id;
+	int			 st;
+
+	if ((st = body_get(r, token_fields, owned_token, 0, &o)) != 0)
+		return st;
+	json_get_str(o, "label", &label);
+	json_get_int(o, "max_uses", &uses);
+	json_get_int(o, "expires_in", &ttl);
+	if ((st = idem_replay(r, r->pr.label)) != 0)
+		goto out;
+	if (db_regtoken_create(r, label, uses, ttl, &tok, &id) == -1 ||
+	    db_regtoken_get(r, id, &rs) != 1) {
+		st = 500;
+		goto out;
+	}
+	out = token_json(rs, 0);
+	jadd_str(out, "token", tok);
+	(void)idem_store(r, r->pr.label, 201, json_text(out));
+	st = reply_json(r, 201, out);
+out:
+	if (tok != NULL)
+		explicit_bzero(tok, strlen(tok));
+	free(tok);
+	dbres_free(rs);
+	json_object_put(o);
+	return st;
+}
+
+/*
+ * GET /api/v1/admin/registration-tokens: a page, newest first, filtered
+ * by state; never the token itself.
+ */
+int
+h_regtoken_list(struct req *r)
+{
+	struct json_object	*o, *arr;
+	struct dbres		*rs;
+	const char		*state;
+	long long		 limit, offset, total;
+	size_t			 i;
+
+	if (req_paging(r, &limit, &offset) == -1)
+		return 400;
+	if ((state = req_qs(r, "state")) != NULL &&
+	    strcmp(state, "active") != 0 && strcmp(state, "used") != 0 &&
+	    strcmp(state, "expired") != 0 && strcmp(state, "revoked") != 0) {
+		req_field(r, "state", "must be active, used, expired or "
+		    "revoked");
+		return 400;
+	}
+	if (db_regtoken_list(r, state, limit, offset, &rs, &total) == -1)
+		return 500;
+	o = json_object_new_object();
+	arr = json_object_new_array();
+	for (i = 0; i < rs->nrow; i++)
+		jappend(arr, token_json(rs, i));
+	jadd(o, "registration_tokens", arr);
+	dbres_free(rs);
+	reply_paging(r, total, limit, offset);
+	return reply_json(r, 200, o);
+}
+
+/*
+ * POST /api/v1/admin/registration-tokens/{id}/revoke: 200 with the
+ * token (revoking twice is harmless), 400, 404.
+ */
+int
+h_regtoken_revoke(struct req *r)
+{
+	struct dbres	*rs;
+	long long	 id;
+	int		 rc;
+
+	if ((id = path_id(r, 0, "id")) == 0)
+		return 400;
+	if (db_regtoken_revoke(r, id) == -1)
+		return 500;
+	if ((rc = db_regtoken_get(r, id, &rs)) != 1)
+		return rc == 0 ? req_fail(r, 404, "no such registration "
+		    "token") : 500;
+	rc = reply_json(r, 200, token_json(rs, 0));
+	dbres_free(rs);
+	return rc;
+}
+
+/* GET /api/v1/ca.pem: the CA certificate (public). */
+int
+h_ca_pem(struct req *r)
+{
+	const char	*pem;
+
+	if ((pem = cert_ca_pem(r->conf)) == NULL)
+		return req_fail(r, 503, "the CA is not available");
+	req_header(r, "Cache-Control", "public, max-age=300");
+	return reply_raw(r, 200, "application/x-pem-file", pem, strlen(pem));
+}
+
+/*
+ * GET /api/v1/crl.pem: the CRL (public), PEM; written from the database
+ * when the file is missing, foreign or near its nextUpdate.
+ */
+int
+h_crl_pem(struct req *r)
+{
+	char	*pem = NULL;
+	int	 st;
+
+	if ((pem = cert_crl_current(r->conf)) == NULL &&
+	    db_crl_refresh(r, 0, &pem) == -1 && pem == NULL)
+		return 500;
+	req_header(r, "Cache-Control", "public, max-age=60");
+	st = reply_raw(r, 200, "application/pkix-crl", pem, strlen(pem));
+	free(pem);
+	return st;
+}

@@ -1,6 +1,698 @@
 /*
- * Handlers: tenants and tenant apps (admin and marketplace API).
+ * Handlers: tenants and tenant apps, for platform admins
+ * (/api/v1/admin/tenants...) and for a marketplace managing its own
+ * tenants (/api/v1/marketplace/tenants...). The same handlers serve both:
+ * a marketplace principal scopes every lookup to its own tenants, and a
+ * tenant of another marketplace is answered exactly like one that does
+ * not exist (404). Validation and data access are db_tenant.c's, shared
+ * with the console.
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
 #include "extern.h"
+
+#define BULK_MAX	200
+
+/* The marketplace scope of the caller: its id, or 0 for an admin. */
+static long long
+scope(const struct req *r)
+{
+	return r->pr.kind == PK_MKT ? r->pr.id : 0;
+}
+
+/* The base path of the caller's face, for Location headers. */
+static const char *
+base(const struct req *r)
+{
+	return r->pr.kind == PK_MKT ? "/api/v1/marketplace/tenants" :
+	    "/api/v1/admin/tenants";
+}
+
+/*
+ * Serialise o (owned, put here) with a strong ETag derived from the
+ * bytes (SHA-256, 128 bits), answering 304 when If-None-Match names it.
+ * jsonapi picks the media type. Returns the status sent.
+ */
+int
+tenant_reply_etag(struct req *r, struct json_object *o, int jsonapi)
+{
+	const char	*s = json_text(o);
+	char		*h, etag[40];
+
+	h = crypto_sha256_hex(s, strlen(s));
+	snprintf(etag, sizeof(etag), "\"%.32s\"", h);
+	free(h);
+	req_header(r, "ETag", etag);
+	if (req_etag_match(r, etag)) {
+		json_object_put(o);
+		return reply_empty(r, 304);
+	}
+	return jsonapi ? reply_jsonapi(r, 200, o) : reply_json(r, 200, o);
+}
+
+/* The ETag tenant_reply_etag would send for o (borrowed) into etag. */
+static void
+etag_of(struct json_object *o, char *etag, size_t sz)
+{
+	const char	*s = json_text(o);
+	char		*h;
+
+	h = crypto_sha256_hex(s, strlen(s));
+	snprintf(etag, sz, "\"%.32s\"", h);
+	free(h);
+}
+
+/* The admin/marketplace representation of a tenant; owned. */
+static struct json_object *
+tenant_json(const struct tenant *t)
+{
+	struct json_object	*o;
+
+	o = json_object_new_object();
+	jadd_int(o, "id", t->id);
+	jadd_str(o, "uid", t->uid);
+	jadd_int(o, "marketplace_id", t->mkt_id);
+	jadd_str(o, "marketplace", t->mkt_nid);
+	jadd_str(o, "name", t->name);
+	jadd_str(o, "domain", t->domain);
+	jadd(o, "metadata", json_from_text(t->metadata));
+	jadd(o, "frontend_config", json_from_text(t->frontend_config));
+	jadd_str(o, "app_management", t->app_mgmt_tenant ? "tenant" :
+	    "marketplace");
+	jadd_int(o, "tenant_apps_count", t->napps);
+	jadd_str(o, "created_at", t->created_at);
+	jadd_str(o, "updated_at", t->updated_at);
+	jadd_int(o, "version", t->version);
+	return o;
+}
+
+static struct json_object *
+tapp_json(const struct tenant_app *ta)
+{
+	struct json_object	*o;
+
+	o = json_object_new_object();
+	jadd_int(o, "id", ta->id);
+	jadd_int(o, "tenant_id", ta->tenant_id);
+	jadd_int(o, "app_id", ta->app_id);
+	jadd_str(o, "app_uid", ta->app_uid);
+	jadd_str(o, "app_nid", ta->app_nid);
+	jadd_str(o, "app_name", ta->app_name);
+	jadd(o, "rank", ta->has_rank ? json_object_new_int64(ta->rank) : NULL);
+	jadd_bool(o, "featured", ta->featured);
+	jadd_bool(o, "live", ta->live);
+	jadd_str(o, "created_at", ta->created_at);
+	jadd_str(o, "updated_at", ta->updated_at);
+	return o;
+}
+
+/* The {tid} path parameter; 0 or 404 (a malformed id names nothing). */
+static int
+path_id(struct req *r, size_t i, long long *id)
+{
+	if (i >= r->pvsz || !valid_id(r->pv[i], id))
+		return req_fail(r, 404, "no such tenant or tenant app");
+	return 0;
+}
+
+static const struct jfield tenant_create_admin[] = {
+	{ "marketplace", JT_STR, 2, 64, 0, 0, NULL },
+	{ "marketplace_id", JT_INT, 1, INT64_MAX - 1, 0, 0, NULL },
+	{ "uid", JT_STR, 1, 64, 0, 0, NULL },
+	{ "name", JT_STR, 1, 255, 1, 0, NULL },
+	{ "domain", JT_STR, 0, 255, 0, 0, NULL },
+	{ "metadata", JT_OBJ, 0, 0, 0, 0, NULL },
+	{ "frontend_config", JT_OBJ, 0, 0, 0, 0, NULL },
+	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+};
+
+/* A marketplace creates tenants on itself only. */
+static const struct jfield tenant_create_mkt[] = {
+	{ "uid", JT_STR, 1, 64, 0, 0, NULL },
+	{ "name", JT_STR, 1, 255, 1, 0, NULL },
+	{ "domain", JT_STR, 0, 255, 0, 0, NULL },
+	{ "metadata", JT_OBJ, 0, 0, 0, 0, NULL },
+	{ "frontend_config", JT_OBJ, 0, 0, 0, 0, NULL },
+	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+};
+
+static const struct jfield tenant_update_fields[] = {
+	{ "name", JT_STR, 1, 255, 0, 0, NULL },
+	{ "domain", JT_STR, 0, 255, 0, 0, NULL },
+	{ "metadata", JT_OBJ, 0, 0, 0, 0, NULL },
+	{ "frontend_config", JT_OBJ, 0, 0, 0, 0, NULL },
+	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+};
+
+/*
+ * Fill in from a checked body o (borrowed: in points into it). Objects
+ * are passed on as their JSON text, so that the console's textarea and
+ * the API share tenant_in_check.
+ */
+static void
+tenant_in_from(struct json_object *o, struct tenant_in *in)
+{
+	struct json_object	*v;
+	long long		 id = 0;
+
+	memset(in, 0, sizeof(*in));
+	json_get_str(o, "marketplace", &in->mkt_nid);
+	if (json_get_int(o, "marketplace_id", &id) == 1)
+		in->mkt_id = id;
+	json_get_str(o, "uid", &in->uid);
+	json_get_str(o, "name", &in->name);
+	json_get_str(o, "domain", &in->domain);
+	if ((v = json_get(o, "metadata")) != NULL)
+		in->metadata = json_text(v);
+	if ((v = json_get(o, "frontend_config")) != NULL)
+		in->frontend_config = json_text(v);
+}
+
+struct tenant_fin {
+	char			**key;
+	struct json_object	*out;
+};
+
+/* Inside the create's transaction: the answer, kept for Idempotency-Key. */
+static int
+tenant_create_fin(struct req *r, long long id, void *arg)
+{
+	struct tenant_fin	*tf = arg;
+	struct tenant		*t;
+
+	if (db_tenant_get(r, id, 0, &t) != 1)
+		return -1;
+	tf->out = tenant_json(t);
+	tenant_free(t);
+	jadd_str(tf->out, "key", *tf->key);
+	return idem_store(r, r->pr.label, 201, json_text(tf->out));
+}
+
+/*
+ * POST .../tenants: 201 with the tenant and its key (shown once; the
+ * Basic-auth pair is uid:key), 400 bad input, 409 uid taken, 422 no such
+ * marketplace.
+ */
+int
+h_tenant_create(struct req *r)
+{
+	struct json_object	*o = NULL;
+	struct tenant_in	 in;
+	struct tenant_fin	 tf;
+	char			*key = NULL, loc[96];
+	long long		 id;
+	int			 st;
+
+	if ((st = idem_replay(r, r->pr.label)) != 0)
+		return st;
+	if ((st = json_body(r, &o)) != 0)
+		return st;
+	if (json_check(r, o, scope(r) ? tenant_create_mkt :
+	    tenant_create_admin, "") == -1) {
+		json_object_put(o);
+		return req_fail(r, 400, "the tenant is invalid");
+	}
+	tenant_in_from(o, &in);
+	if (scope(r))
+		in.mkt_id = scope(r);
+	if (tenant_in_check(r, &in, 1) == -1) {
+		json_object_put(o);
+		return req_fail(r, 400, "the tenant is invalid");
+	}
+	tf.key = &key;
+	tf.out = NULL;
+	st = db_tenant_create(r, &in, &id, &key, tenant_create_fin, &tf);
+	tenant_in_free(&in);
+	json_object_put(o);
+	if (st != TNRC_OK) {
+		json_object_put(tf.out);
+		if (st == TNRC_DUP)
+			req_field(r, "uid", "is taken");
+		return tnrc_status(r, st);
+	}
+	explicit_bzero(key, strlen(key));
+	free(key);
+	snprintf(loc, sizeof(loc), "%s/%lld", base(r), id);
+	req_header(r, "Location", loc);
+	return reply_json(r, 201, tf.out);
+}
+
+/*
+ * GET .../tenants: 200 {"tenants":[...]}, paged (limit/offset,
+ * X-Total-Count, Link); filter[marketplace] or marketplace (admins: a
+ * marketplace nid), q (substring of name or domain).
+ */
+int
+h_tenant_list(struct req *r)
+{
+	struct tenant_filter	 f;
+	struct tenant		**ts;
+	struct json_object	*o, *a;
+	struct dbres		*rs;
+	struct dbp		 p[2];
+	const char		*mkt, *q;
+	size_t			 i, n;
+	long long		 total;
+
+	memset(&f, 0, sizeof(f));
+	if (req_paging(r, &f.limit, &f.offset) == -1)
+		return req_fail(r, 400, "bad paging parameters");
+	if ((q = req_qs(r, "q")) != NULL && q[0] != '\0') {
+		if (!valid_text(q, 1, 255)) {
+			req_field(r, "q", "must be 1 to 255 characters");
+			return req_fail(r, 400, "bad search");
+		}
+		f.q = q;
+	}
+	if ((mkt = req_qs(r, "filter[marketplace]")) == NULL)
+		mkt = req_qs(r, "marketplace");
+	f.mkt_id = scope(r);
+	if (mkt != NULL && mkt[0] != '\0' && !scope(r)) {
+		if (!valid_nid(mkt)) {
+			req_field(r, "filter[marketplace]", "must be a "
+			    "marketplace nid");
+			return req_fail(r, 400, "bad filter");
+		}
+		p[0] = dbp_int(0);
+		p[1] = dbp_str(mkt);
+		if (db_query(r->db, STMT_TENANT_MKT, p, 2, &rs) == -1)
+			return 500;
+		f.mkt_id = rs->nrow == 1 ? dbres_int(rs, 0, 0) : -1;
+		dbres_free(rs);
+	}
+	if (db_tenant_list(r, &f, &ts, &n, &total) == -1)
+		return 500;
+	a = json_object_new_array();
+	for (i = 0; i < n; i++)
+		jappend(a, tenant_json(ts[i]));
+	tenant_list_free(ts, n);
+	o = json_object_new_object();
+	jadd(o, "tenants", a);
+	reply_paging(r, total, f.limit, f.offset);
+	return tenant_reply_etag(r, o, 0);
+}
+
+/* GET .../tenants/{tid}: 200 with ETag (304 on If-None-Match), 404. */
+int
+h_tenant_show(struct req *r)
+{
+	struct tenant	*t;
+	long long	 id;
+	int		 st;
+
+	if ((st = path_id(r, 0, &id)) != 0)
+		return st;
+	if ((st = db_tenant_get(r, id, scope(r), &t)) != 1)
+		return st == 0 ? tnrc_status(r, TNRC_NOTFOUND) : 500;
+	st = tenant_reply_etag(r, tenant_json(t), 0);
+	tenant_free(t);
+	return st;
+}
+
+/*
+ * The current tenant and its ETag, checking If-Match. Returns 0 with
+ * *version set, or the status to answer (404, 412).
+ */
+static int
+tenant_precond(struct req *r, long long id, long long *version)
+{
+	struct json_object	*o;
+	struct tenant		*t;
+	char			 etag[40];
+	int			 st;
+
+	if ((st = db_tenant_get(r, id, scope(r), &t)) != 1)
+		return st == 0 ? tnrc_status(r, TNRC_NOTFOUND) : 500;
+	o = tenant_json(t);
+	etag_of(o, etag, sizeof(etag));
+	json_object_put(o);
+	*version = t->version;
+	tenant_free(t);
+	if (!req_if_match(r, etag))
+		return tnrc_status(r, TNRC_STALE);
+	return 0;
+}
+
+/*
+ * PATCH .../tenants/{tid}: name, domain, metadata (replaced whole),
+ * frontend_config (replaced whole). 200 with the tenant, 400, 404, 412
+ * (If-Match names another version).
+ */
+int
+h_tenant_update(struct req *r)
+{
+	struct json_object	*o = NULL;
+	struct tenant_in	 in;
+	struct tenant		*t;
+	long long		 id, version;
+	int			 st;
+
+	if ((st = path_id(r, 0, &id)) != 0)
+		return st;
+	if ((st = json_body(r, &o)) != 0)
+		return st;
+	if (json_check(r, o, tenant_update_fields, "") == -1) {
+		json_object_put(o);
+		return req_fail(r, 400, "the tenant is invalid");
+	}
+	tenant_in_from(o, &in);
+	if (tenant_in_check(r, &in, 0) == -1) {
+		json_object_put(o);
+		return req_fail(r, 400, "the tenant is invalid");
+	}
+	if ((st = tenant_precond(r, id, &version)) == 0)
+		st = db_tenant_update(r, id, scope(r), version, &in);
+	else
+		st = -st;
+	tenant_in_free(&in);
+	json_object_put(o);
+	if (st < -1)
+		return -st;
+	if (st != TNRC_OK)
+		return tnrc_status(r, st);
+	if (db_tenant_get(r, id, scope(r), &t) != 1)
+		return 500;
+	st = tenant_reply_etag(r, tenant_json(t), 0);
+	tenant_free(t);
+	return st;
+}
+
+/* DELETE .../tenants/{tid}: 204, 404, 412. Its keys and relations go. */
+int
+h_tenant_delete(struct req *r)
+{
+	long long	 id, version;
+	int		 st;
+
+	if ((st = path_id(r, 0, &id)) != 0)
+		return st;
+	if ((st = tenant_precond(r, id, &version)) != 0)
+		return st;
+	if ((st = db_tenant_delete(r, id, scope(r), version)) != TNRC_OK)
+		return tnrc_status(r, st);
+	return 204;
+}
+
+/*
+ * POST .../tenants/{tid}/rotate-key: 200 {"uid","key"} (shown once); the
+ * old key keeps working for secret_grace seconds. 404.
+ */
+int
+h_tenant_rotate(struct req *r)
+{
+	struct json_object	*o;
+	struct tenant		*t;
+	char			*key;
+	long long		 id;
+	int			 st;
+
+	if ((st = path_id(r, 0, &id)) != 0)
+		return st;
+	if ((st = db_tenant_rotate_key(r, id, scope(r), &key)) != TNRC_OK)
+		return tnrc_status(r, st);
+	if (db_tenant_get(r, id, 0, &t) != 1) {
+		explicit_bzero(key, strlen(key));
+		free(key);
+		return 500;
+	}
+	o = json_object_new_object();
+	jadd_str(o, "uid", t->uid);
+	jadd_str(o, "key", key);
+	jadd_int(o, "old_key_grace_seconds", r->conf->secret_grace);
+	tenant_free(t);
+	explicit_bzero(key, strlen(key));
+	free(key);
+	return reply_json(r, 200, o);
+}
+
+/* GET .../tenants/{tid}/apps: 200 {"tenant_apps":[...]} with ETag, 404. */
+int
+h_tapp_list(struct req *r)
+{
+	struct tenant_app	**v;
+	struct json_object	*o, *a;
+	long long		 tid;
+	size_t			 i, n;
+	int			 st;
+
+	if ((st = path_id(r, 0, &tid)) != 0)
+		return st;
+	if ((st = db_tenant_app_list(r, tid, scope(r), &v, &n)) != 1)
+		return st == 0 ? tnrc_status(r, TNRC_NOTFOUND) : 500;
+	a = json_object_new_array();
+	for (i = 0; i < n; i++)
+		jappend(a, tapp_json(v[i]));
+	tenant_app_list_free(v, n);
+	o = json_object_new_object();
+	jadd(o, "tenant_apps", a);
+	return tenant_reply_etag(r, o, 0);
+}
+
+/* GET .../tenants/{tid}/apps/{taid}: 200 with ETag, 404. */
+int
+h_tapp_show(struct req *r)
+{
+	struct tenant_app	*ta;
+	long long		 tid, taid;
+	int			 st;
+
+	if ((st = path_id(r, 0, &tid)) != 0 || (st = path_id(r, 1, &taid)))
+		return st;
+	if ((st = db_tenant_app_get(r, tid, scope(r), taid, &ta)) != 1)
+		return st == 0 ? tnrc_status(r, TNRC_NOTFOUND) : 500;
+	st = tenant_reply_etag(r, tapp_json(ta), 0);
+	tenant_app_free(ta);
+	return st;
+}
+
+static const struct jfield tapp_fields[] = {
+	{ "app", JT_STR, 1, 64, 0, 0, NULL },
+	{ "app_id", JT_INT, 1, INT64_MAX - 1, 0, 0, NULL },
+	{ "rank", JT_INT, -1000000000, 1000000000, 0, 1, NULL },
+	{ "featured", JT_BOOL, 0, 0, 0, 0, NULL },
+	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+};
+
+/*
+ * Parse a relation body into in, with the rank and app texts in the
+ * caller's buffers. 0, or 400 with field errors.
+ */
+static int
+tapp_body(struct req *r, int create, struct json_object **o,
+    struct tenant_app_in *in, char *appbuf, char *rankbuf)
+{
+	struct json_object	*v;
+	long long		 n;
+	int			 b, st;
+
+	memset(in, 0, sizeof(*in));
+	in->featured = -1;
+	if ((st = json_body(r, o)) != 0)
+		return st;
+	if (json_check(r, *o, tapp_fields, "") == -1)
+		return req_fail(r, 400, "the tenant app is invalid");
+	json_get_str(*o, "app", &in->app);
+	if (json_get_int(*o, "app_id", &n) == 1) {
+		if (in->app != NULL) {
+			req_field(r, "app_id", "give app or app_id, not both");
+			return req_fail(r, 400, "the tenant app is invalid");
+		}
+		snprintf(appbuf, 24, "%lld", n);
+		in->app = appbuf;
+	}
+	if (json_object_object_get_ex(*o, "rank", &v)) {
+		if (v == NULL)
+			rankbuf[0] = '\0';
+		else
+			snprintf(rankbuf, 24, "%lld",
+			    (long long)json_object_get_int64(v));
+		in->rank = rankbuf;
+	}
+	if (json_get_bool(*o, "featured", &b) == 1)
+		in->featured = b;
+	if (tenant_app_in_check(r, in, create) == -1)
+		return req_fail(r, 400, "the tenant app is invalid");
+	return 0;
+}
+
+/*
+ * POST .../tenants/{tid}/apps {"app": id|uid|nid or "app_id", "rank",
+ * "featured"}: 201 with the relation, 400, 404 (tenant), 409 (already
+ * attached), 422 (app not live on the tenant's marketplace).
+ */
+int
+h_tapp_create(struct req *r)
+{
+	struct json_object	*o = NULL;
+	struct tenant_app_in	 in;
+	struct tenant_app	*ta;
+	char			 appbuf[24], rankbuf[24], loc[128];
+	long long		 tid, id;
+	int			 st;
+
+	if ((st = path_id(r, 0, &tid)) != 0)
+		return st;
+	if ((st = tapp_body(r, 1, &o, &in, appbuf, rankbuf)) != 0) {
+		json_object_put(o);
+		return st;
+	}
+	st = db_tenant_app_create(r, tid, scope(r), &in, &id);
+	json_object_put(o);
+	if (st != TNRC_OK)
+		return tnrc_status(r, st);
+	if (db_tenant_app_get(r, tid, 0, id, &ta) != 1)
+		return 500;
+	snprintf(loc, sizeof(loc), "%s/%lld/apps/%lld", base(r), tid, id);
+	req_header(r, "Location", loc);
+	st = reply_json(r, 201, tapp_json(ta));
+	tenant_app_free(ta);
+	return st;
+}
+
+/*
+ * PATCH .../tenants/{tid}/apps/{taid} {"app"|"app_id", "rank",
+ * "featured"}: 200 with the relation, 400, 404, 409, 422.
+ */
+int
+h_tapp_update(struct req *r)
+{
+	struct json_object	*o = NULL;
+	struct tenant_app_in	 in;
+	struct tenant_app	*ta;
+	char			 appbuf[24], rankbuf[24];
+	long long		 tid, taid;
+	int			 st;
+
+	if ((st = path_id(r, 0, &tid)) != 0 || (st = path_id(r, 1, &taid)))
+		return st;
+	if ((st = tapp_body(r, 0, &o, &in, appbuf, rankbuf)) != 0) {
+		json_object_put(o);
+		return st;
+	}
+	st = db_tenant_app_update(r, tid, scope(r), taid, &in);
+	json_object_put(o);
+	if (st != TNRC_OK)
+		return tnrc_status(r, st);
+	if (db_tenant_app_get(r, tid, 0, taid, &ta) != 1)
+		return 500;
+	st = reply_json(r, 200, tapp_json(ta));
+	tenant_app_free(ta);
+	return st;
+}
+
+/* DELETE .../tenants/{tid}/apps/{taid}: 204, 404. */
+int
+h_tapp_delete(struct req *r)
+{
+	long long	 tid, taid;
+	int		 st;
+
+	if ((st = path_id(r, 0, &tid)) != 0 || (st = path_id(r, 1, &taid)))
+		return st;
+	if ((st = db_tenant_app_delete(r, tid, scope(r), taid)) != TNRC_OK)
+		return tnrc_status(r, st);
+	return 204;
+}
+
+/*
+ * App ids from a JSON array (numbers or decimal strings), at most max.
+ * Returns the count with *out (owned), or -1 with a field error.
+ */
+long
+tenant_ids_parse(struct req *r, const char *field, struct json_object *a,
+    size_t max, long long **out)
+{
+	struct json_object	*v;
+	long long		*ids;
+	size_t			 i, n;
+	char			 name[48];
+
+	*out = NULL;
+	if (a == NULL || !json_object_is_type(a, json_type_array))
+		return req_field(r, field, "must be an array of app ids");
+	if ((n = json_object_array_length(a)) > max)
+		return req_field(r, field, "must hold at most %zu ids", max);
+	ids = xcalloc(n + 1, sizeof(*ids));
+	for (i = 0; i < n; i++) {
+		v = json_object_array_get_idx(a, i);
+		snprintf(name, sizeof(name), "%s[%zu]", field, i);
+		if (v != NULL && json_object_is_type(v, json_type_int) &&
+		    json_object_get_int64(v) > 0 &&
+		    json_object_get_int64(v) < INT64_MAX)
+			ids[i] = json_object_get_int64(v);
+		else if (v == NULL || !json_object_is_type(v,
+		    json_type_string) || !valid_id(json_object_get_string(v),
+		    &ids[i])) {
+			free(ids);
+			return req_field(r, name, "must be an app id");
+		}
+	}
+	*out = ids;
+	return (long)n;
+}
+
+/*
+ * POST .../tenants/{tid}/apps/bulk {"enable":[app ids], "disable":[app
+ * ids]}: one transaction. 200 {"changed": n, "updated_at"}, 400, 404,
+ * 422 (an id not live: nothing changed).
+ */
+int
+h_tapp_bulk(struct req *r)
+{
+	static const struct jfield fs[] = {
+		{ "enable", JT_ARR, 0, BULK_MAX, 0, 0, NULL },
+		{ "disable", JT_ARR, 0, BULK_MAX, 0, 0, NULL },
+		{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+	};
+	struct json_object	*o = NULL, *res;
+	struct tenant		*t;
+	long long		*en = NULL, *dis = NULL, tid, changed;
+	long			 nen = 0, ndis = 0;
+	int			 st;
+
+	if ((st = path_id(r, 0, &tid)) != 0)
+		return st;
+	if ((st = json_body(r, &o)) != 0)
+		return st;
+	st = 400;
+	if (json_check(r, o, fs, "") == -1)
+		goto out;
+	if (json_get(o, "enable") != NULL && (nen = tenant_ids_parse(r,
+	    "enable", json_get(o, "enable"), BULK_MAX, &en)) == -1)
+		goto out;
+	if (json_get(o, "disable") != NULL && (ndis = tenant_ids_parse(r,
+	    "disable", json_get(o, "disable"), BULK_MAX, &dis)) == -1)
+		goto out;
+	if (nen + ndis == 0) {
+		req_field(r, "enable", "enable or disable must name an app");
+		goto out;
+	}
+	if ((st = db_tenant_apps_bulk(r, tid, scope(r), en, (size_t)nen, dis,
+	    (size_t)ndis, &changed)) != TNRC_OK) {
+		st = tnrc_status(r, st);
+		goto out;
+	}
+	if (db_tenant_get(r, tid, 0, &t) != 1) {
+		st = 500;
+		goto out;
+	}
+	res = json_object_new_object();
+	jadd_int(res, "changed", changed);
+	jadd_str(res, "updated_at", t->updated_at);
+	jadd_int(res, "version", t->version);
+	tenant_free(t);
+	st = reply_json(r, 200, res);
+out:
+	if (st == 400 && r->err_detail == NULL)
+		req_fail(r, 400, "the bulk request is invalid");
+	json_object_put(o);
+	free(en);
+	free(dis);
+	return st;
+}

@@ -183,3 +183,10 @@ valid_env(const char *s)
 	return s != NULL &&
 	    (strcmp(s, "production") == 0 || strcmp(s, "uat") == 0);
 }
+
+/* A bare DNS host name (no scheme, port or path), at most 253 bytes. */
+int
+valid_hostname(const char *s)
+{
+	return s != NULL && valid_host(s, strlen(s));
+}
