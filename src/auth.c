@@ -249,3 +249,35 @@ auth_principal(struct req *r, unsigned int roles)
 	}
 	return req_fail(r, 401, "authentication required");
 }
+
+/*
+ * The optional client certificate check for a marketplace, on every
+ * route it calls: when nginx verified a client certificate, it must be
+ * one of the marketplace's own and not revoked (a revoked one is refused
+ * here even before nginx reloads the CRL). Returns 0 to proceed, or
+ * 403/500 with r's error set.
+ */
+int
+auth_mtls(struct req *r)
+{
+	struct dbres	*rs;
+	const char	*s;
+	size_t		 i;
+	int		 mine = 0;
+
+	if (r->pr.kind != PK_MKT || r->ssl_verify == NULL ||
+	    strcmp(r->ssl_verify, "SUCCESS") != 0)
+		return 0;
+	s = r->ssl_serial != NULL ? r->ssl_serial : "";
+	if (db_mkt_certs(r, r->pr.id, &rs) == -1)
+		return 500;
+	for (i = 0; i < rs->nrow; i++)
+		if (strcasecmp(dbres_str(rs, i, 1), s) == 0 &&
+		    dbres_null(rs, i, 8))
+			mine = 1;
+	dbres_free(rs);
+	if (mine)
+		return 0;
+	return req_fail(r, 403, "the client certificate presented is not a "
+	    "valid certificate of this marketplace");
+}

@@ -261,6 +261,15 @@ streq_null(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* 1 if a and b have the same name and endpoints. */
+static int
+mkt_in_same(const struct mkt_in *a, const struct mkt_in *b)
+{
+	return streq_null(a->name, b->name) && streq_null(a->hub, b->hub) &&
+	    streq_null(a->impac, b->impac) &&
+	    streq_null(a->connec, b->connec) && streq_null(a->nex, b->nex);
+}
+
 /*
  * A marketplace row (enum mktcol) as JSON; owned. With full, the PEMs
  * (certificate and CA) are included. Never a secret.
@@ -308,37 +317,8 @@ mkt_etag(const struct dbres *rs, char *buf, size_t sz)
 	    dbres_int(rs, 0, MC_VERSION));
 }
 
-/*
- * The optional client certificate check for a marketplace: when nginx
- * verified a client certificate, it must be one of the marketplace's own
- * and not revoked. Returns 0 to proceed, or 403/500 with r's error set.
- */
-static int
-mtls_check(struct req *r)
-{
-	struct dbres	*rs;
-	const char	*s;
-	size_t		 i;
-	int		 mine = 0;
 
-	if (r->pr.kind != PK_MKT || r->ssl_verify == NULL ||
-	    strcmp(r->ssl_verify, "SUCCESS") != 0)
-		return 0;
-	s = r->ssl_serial != NULL ? r->ssl_serial : "";
-	if (db_mkt_certs(r, r->pr.id, &rs) == -1)
-		return 500;
-	for (i = 0; i < rs->nrow; i++)
-		if (strcasecmp(dbres_str(rs, i, 1), s) == 0 &&
-		    dbres_null(rs, i, 8))
-			mine = 1;
-	dbres_free(rs);
-	if (mine)
-		return 0;
-	return req_fail(r, 403, "the client certificate presented is not a "
-	    "valid certificate of this marketplace");
-}
-
-/* 32 random bits of key id: "mk_" and 16 hex characters; owned. */
+/* A new api key: "mk_" and 16 hex characters (64 random bits); owned. */
 static char *
 new_api_key(void)
 {
@@ -402,8 +382,6 @@ mkt_reregister(struct req *r, const struct mkt_in *in)
 	struct mkt_in	 cur;
 	int		 st, rc;
 
-	if ((st = mtls_check(r)) != 0)
-		return st;
 	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1)
 		return rc == 0 ? req_fail(r, 401, "invalid credentials") : 500;
 	mkt_in_row(rs, &cur);
@@ -419,10 +397,7 @@ mkt_reregister(struct req *r, const struct mkt_in *in)
 		    "cannot change");
 		goto out;
 	}
-	if (!streq_null(cur.name, in->name) || !streq_null(cur.hub, in->hub) ||
-	    !streq_null(cur.impac, in->impac) ||
-	    !streq_null(cur.connec, in->connec) ||
-	    !streq_null(cur.nex, in->nex)) {
+	if (!mkt_in_same(&cur, in)) {
 		rc = db_mkt_update(r, r->pr.id, dbres_int(rs, 0, MC_VERSION),
 		    in);
 		if (rc == -1) {
@@ -571,8 +546,6 @@ h_mkt_self_get(struct req *r)
 	char		 etag[64];
 	int		 st;
 
-	if ((st = mtls_check(r)) != 0)
-		return st;
 	if ((st = db_mkt_get(r, r->pr.id, &rs)) != 1)
 		return st == 0 ? req_fail(r, 404, "no such marketplace") : 500;
 	mkt_etag(rs, etag, sizeof(etag));
@@ -596,15 +569,13 @@ h_mkt_self_patch(struct req *r)
 {
 	struct json_object	*o = NULL, *e;
 	struct dbres		*rs = NULL;
-	struct mkt_in		 in;
+	struct mkt_in		 in, cur;
 	char			 etag[64];
 	const char		*s;
 	int			 st, rc;
 
 	if ((st = body_get(r, patch_fields, owned_patch, 0, &o)) != 0)
 		return st;
-	if ((st = mtls_check(r)) != 0)
-		goto out;
 	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
 		goto out;
@@ -627,6 +598,13 @@ h_mkt_self_patch(struct req *r)
 			json_get_str(e, "connec", &in.connec);
 		if (json_object_object_get_ex(e, "nex", NULL))
 			json_get_str(e, "nex", &in.nex);
+	}
+	mkt_in_row(rs, &cur);
+	if (mkt_in_same(&cur, &in)) {
+		/* Nothing changes: no new version, no audit row. */
+		req_header(r, "ETag", etag);
+		st = reply_json(r, 200, mkt_json(r, rs, 0, 1));
+		goto out;
 	}
 	rc = db_mkt_update(r, r->pr.id, dbres_int(rs, 0, MC_VERSION), &in);
 	if (rc != 1) {
@@ -669,8 +647,6 @@ h_mkt_secret_rotate(struct req *r)
 	char			*secret;
 	int			 st, rc;
 
-	if ((st = mtls_check(r)) != 0)
-		return st;
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		return st;
 	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1)
@@ -720,8 +696,6 @@ h_mkt_cert_renew(struct req *r)
 		st = 400;
 		goto out;
 	}
-	if ((st = mtls_check(r)) != 0)
-		goto out;
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		goto out;
 	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1) {

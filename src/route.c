@@ -113,9 +113,13 @@ const struct route routes[] = {
 	{ M_GET,    "/admin/registration-tokens/{id}/revoke", S, ES_HTML, h_con_regtoken_revoke_ask },
 	{ M_POST,   "/admin/registration-tokens/{id}/revoke", S, ES_HTML, h_con_regtoken_revoke },
 	{ M_GET,    "/admin/tenants",			S, ES_HTML, h_con_tenants },
+	{ M_POST,   "/admin/tenants",			S, ES_HTML, h_con_tenant_create },
+	{ M_GET,    "/admin/tenants/new",		S, ES_HTML, h_con_tenant_new },
 	{ M_GET,    "/admin/tenants/{id}",		S, ES_HTML, h_con_tenant },
 	{ M_POST,   "/admin/tenants/{id}",		S, ES_HTML, h_con_tenant_update },
 	{ M_GET,    "/admin/tenants/{id}/edit",		S, ES_HTML, h_con_tenant_edit },
+	{ M_GET,    "/admin/tenants/{id}/rotate-key",	S, ES_HTML, h_con_tenant_rotate_ask },
+	{ M_POST,   "/admin/tenants/{id}/rotate-key",	S, ES_HTML, h_con_tenant_rotate },
 	{ M_GET,    "/admin/tenant-apps",		S, ES_HTML, h_con_tenant_apps_pick },
 	{ M_GET,    "/admin/tenants/{id}/apps",		S, ES_HTML, h_con_tenant_apps },
 	{ M_POST,   "/admin/tenants/{id}/apps",		S, ES_HTML, h_con_tenant_app_create },
@@ -290,6 +294,11 @@ route_dispatch(struct req *r)
 		if (st == 500 && db_lost(r->db))
 			st = 503;
 		return r->replied ? st : reply_error(r, st);
+	}
+	if ((st = auth_mtls(r)) != 0) {
+		if (st == 500 && db_lost(r->db))
+			st = 503;
+		return reply_error(r, st);
 	}
 	st = rt->fn(r);
 	if (r->replied)

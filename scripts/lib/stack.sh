@@ -301,9 +301,20 @@ stack_nginx_reload() {
 	    -e "$PREFIX/log/nginx-error.log" -s reload
 }
 
+# Write the CRL from the database (agora's revocations), so nginx always
+# has a current one; scripts/run does it on every start, and a daily
+# `agoractl crl` plus an nginx reload keeps it from expiring (crl_days).
+stack_crl() {
+	AGORA_CONF="$PREFIX/agora.conf" "$BUILD/src/agoractl" crl >/dev/null ||
+	    die "agoractl crl failed"
+	chown "$APP_USER:$APP_GROUP" "$PREFIX/ca/crl.pem" 2>/dev/null || true
+	chmod 644 "$PREFIX/ca/crl.pem"
+}
+
 stack_start() {
 	stack_db_start
 	stack_db_setup
+	stack_crl
 	stack_workers_start
 	stack_nginx_start
 }

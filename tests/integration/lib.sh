@@ -48,7 +48,15 @@ req() {
 
 # Shorthands for the usual credentials and bodies.
 admin() { req "$1" "$2" -H "Authorization: Bearer $ADMIN_TOKEN" "${@:3}"; }
-json() { printf '%s' "-H" "Content-Type: application/json" "--data-binary" "$1"; }
+# json BODY: curl arguments sending BODY as JSON, for unquoted use as in
+# `req POST /x $(json '{"a": "b c"}')`: the body goes through a file, so
+# no word of the output holds a space.
+json() {
+	local f
+	f=$(mktemp "$T_TMP/json.XXXXXX")
+	printf '%s' "$1" > "$f"
+	printf '%s\n' "-H" "Content-Type:application/json" "--data-binary" "@$f"
+}
 
 # status WANT DESC: check the last response status.
 status() {

@@ -7,17 +7,19 @@ set -u
 AGORA_TOP=${AGORA_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$AGORA_TOP/build}
 PATTERN=${1:-}
-. "$AGORA_TOP/scripts/lib/stack.sh"
-
-PREFIX=$(mktemp -d /tmp/agora-it.XXXXXX)
-chmod 755 "$PREFIX"
-PORT=$(free_port $((20000 + RANDOM % 20000)))
-# Generous limits for concurrency tests; t0190 checks limit_req itself.
+# Generous limits for concurrency tests (set before stack.sh, which
+# defaults them); t0190 checks limit_req itself.
 REG_RATE=${REG_RATE:-200r/s}
 REG_BURST=${REG_BURST:-400}
 LOGIN_RATE=${LOGIN_RATE:-200r/s}
 LOGIN_BURST=${LOGIN_BURST:-400}
 SECRET_GRACE=${SECRET_GRACE:-3}
+export REG_RATE REG_BURST LOGIN_RATE LOGIN_BURST SECRET_GRACE
+. "$AGORA_TOP/scripts/lib/stack.sh"
+
+PREFIX=$(mktemp -d /tmp/agora-it.XXXXXX)
+chmod 755 "$PREFIX"
+PORT=$(free_port $((20000 + RANDOM % 20000)))
 export ASAN_OPTIONS="log_path=$PREFIX/log/asan:detect_leaks=0:abort_on_error=0"
 export UBSAN_OPTIONS="log_path=$PREFIX/log/ubsan:print_stacktrace=1"
 

@@ -1,0 +1,32 @@
+#!/bin/bash
+# nginx's limit_req on the registration route and the console login: a
+# flood from one address gets 429s, other routes are not limited, and the
+# workers never see the excess.
+. "$(dirname "$0")/lib.sh"
+
+count_status() {	# count_status PATH CODE: lines of nginx's access log
+	grep -c "\"[A-Z]* $1 HTTP/[0-9.]*\" $2 " "$PREFIX/log/nginx-access.log"
+}
+
+: > "$PREFIX/log/nginx-access.log"
+kill -USR1 "$(cat "$PREFIX/run/nginx.pid")"	# reopen the log
+sleep 0.2
+
+# Two seconds of 32 connections, far above the test stack's 200 r/s.
+wrk -t2 -c32 -d2s "https://127.0.0.1:$PORT/api/v1/marketplaces" >/dev/null 2>&1
+wrk -t2 -c32 -d2s "https://127.0.0.1:$PORT/healthz" >/dev/null 2>&1
+sleep 0.5
+limited=$(count_status /api/v1/marketplaces 429)
+passed_through=$(count_status /api/v1/marketplaces 405)
+health_limited=$(count_status /healthz 429)
+diag "registration route: $limited x 429, $passed_through x 405 (reached a worker)"
+ok "a flood on the registration route gets 429s ($limited)" test "$limited" -gt 100
+ok "most of the flood never reaches a worker" test "$limited" -gt "$passed_through"
+ok "requests within the rate still reach the workers ($passed_through)" test "$passed_through" -gt 0
+is "$health_limited" "0" "other routes are not rate-limited"
+
+req POST /api/v1/marketplaces -H 'Content-Type: application/json' -d '{}'
+case "$STATUS" in 429|401) pass "after the flood the route answers 429 or, once refilled, 401 ($STATUS)";;
+*) fail "after the flood: got $STATUS";; esac
+
+finish
