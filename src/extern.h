@@ -323,6 +323,7 @@ int	 path_normalise(const char *, char **);
 int	 auth_principal(struct req *, unsigned int);
 int	 auth_basic_parse(const char *, char **, char **);
 char	*auth_cookie(const struct req *, const char *);
+int	 auth_mtls(struct req *);
 
 /* idem.c: Idempotency-Key on creates */
 
@@ -468,6 +469,10 @@ enum stmt {
 	STMT_CON_MKT_COUNT,
 	STMT_CON_MKT_LIST,
 	STMT_CON_MKT_GET,
+	STMT_CON_APP_COUNT,
+	STMT_CON_APP_LIST,
+	STMT_CON_PROVIDER_COUNT,
+	STMT_CON_PROVIDER_LIST,
 	STMT_CON_TAPP_LIST,
 	STMT_CON_LIVE_APPS,
 	STMT__MAX
@@ -1148,6 +1153,10 @@ int	 db_console_marketplaces(struct req *, const char *, long long,
 	    long long, struct dbres **, long long *);
 int	 db_console_marketplace(struct req *, long long, struct dbres **);
 int	 db_console_tenant_apps(struct req *, long long, struct dbres **);
+int	 db_console_apps(struct req *, long long, const char *, const char *,
+	    long long, long long, struct dbres **, long long *);
+int	 db_console_providers(struct req *, const char *, const char *,
+	    long long, long long, struct dbres **, long long *);
 int	 db_console_live_apps(struct req *, long long, long long,
 	    struct dbres **);
 
@@ -1191,5 +1200,9 @@ int	 h_con_mkt_revoke_ask(struct req *);
 int	 h_con_mkt_revoke(struct req *);
 int	 h_con_regtoken_revoke_ask(struct req *);
 int	 h_con_regtoken_revoke(struct req *);
+int	 h_con_tenant_new(struct req *);
+int	 h_con_tenant_create(struct req *);
+int	 h_con_tenant_rotate_ask(struct req *);
+int	 h_con_tenant_rotate(struct req *);
 
 #endif /* EXTERN_H */
