@@ -554,7 +554,8 @@ cert_crl_build(const struct conf *c, const struct crl_entry *ents, size_t n,
 	*pem = NULL;
 	if ((a = ca_get(c)) == NULL)
 		return -1;
-	if ((crl = X509_CRL_new()) == NULL || X509_CRL_set_version(crl, 1) != 1 ||
+	if ((crl = X509_CRL_new()) == NULL ||
+	    X509_CRL_set_version(crl, 1) != 1 ||
 	    X509_CRL_set_issuer_name(crl, X509_get_subject_name(a->cert)) != 1)
 		goto ossl;
 	if ((t = X509_gmtime_adj(NULL, 0)) == NULL ||
@@ -636,8 +637,12 @@ cert_crl_lock(const struct conf *c)
 	char	*path;
 	int	 fd;
 
+	/*
+	 * Read-only and 0644: agoractl (root) and the workers (www-data)
+	 * must both be able to lock it, whoever created it.
+	 */
 	path = xasprintf("%s.lock", c->ca_crl);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd == -1)
 		log_warn("%s", path);
 	else if (flock(fd, LOCK_EX) == -1) {

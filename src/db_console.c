@@ -508,3 +508,68 @@ db_console_live_apps(struct req *r, long long mid, long long tid,
 	p[1] = dbp_int(mid);
 	return db_query(r->db, STMT_CON_LIVE_APPS, p, 2, out);
 }
+
+/*
+ * Apps for the console list: filter by provider id (0: all) and a search
+ * in name and nid; sort by an allow-listed key. Columns: id, name, nid,
+ * provider nid, provider id, stack, rank, active, updated_at, live
+ * listings. 0 or -1.
+ */
+int
+db_console_apps(struct req *r, long long prov, const char *q,
+    const char *sort, long long limit, long long offset, struct dbres **out,
+    long long *total)
+{
+	struct dbres	*rs;
+	struct dbp	 p[11];
+	char		*pat = NULL;
+	int		 rc = -1;
+
+	*out = NULL;
+	if (q != NULL && *q != '\0')
+		pat = like_pattern(q);
+	p[0] = p[1] = prov > 0 ? dbp_int(prov) : dbp_null();
+	p[2] = p[3] = p[4] = pat ? dbp_str(pat) : dbp_null();
+	if (db_query(r->db, STMT_CON_APP_COUNT, p, 5, &rs) == -1)
+		goto out;
+	*total = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	p[5] = p[6] = p[7] = p[8] = dbp_str(sort);
+	p[9] = dbp_int(limit);
+	p[10] = dbp_int(offset);
+	rc = db_query(r->db, STMT_CON_APP_LIST, p, 11, out);
+out:
+	free(pat);
+	return rc;
+}
+
+/*
+ * Providers for the console list: a search in name, nid and e-mail;
+ * sort by an allow-listed key. Columns: id, nid, name, email, api_key,
+ * created_at, apps. 0 or -1.
+ */
+int
+db_console_providers(struct req *r, const char *q, const char *sort,
+    long long limit, long long offset, struct dbres **out, long long *total)
+{
+	struct dbres	*rs;
+	struct dbp	 p[10];
+	char		*pat = NULL;
+	int		 rc = -1;
+
+	*out = NULL;
+	if (q != NULL && *q != '\0')
+		pat = like_pattern(q);
+	p[0] = p[1] = p[2] = p[3] = pat ? dbp_str(pat) : dbp_null();
+	if (db_query(r->db, STMT_CON_PROVIDER_COUNT, p, 4, &rs) == -1)
+		goto out;
+	*total = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	p[4] = p[5] = p[6] = p[7] = dbp_str(sort);
+	p[8] = dbp_int(limit);
+	p[9] = dbp_int(offset);
+	rc = db_query(r->db, STMT_CON_PROVIDER_LIST, p, 10, out);
+out:
+	free(pat);
+	return rc;
+}

@@ -418,6 +418,12 @@ const char *const db_sql[STMT__MAX] = {
 #define CON_TENANT_WHERE \
 	"WHERE (? IS NULL OR t.marketplace_id = ?) AND (? IS NULL OR " \
 	"t.name LIKE ? OR t.uid LIKE ? OR t.domain LIKE ?) "
+#define CON_APP_WHERE \
+	"WHERE (? IS NULL OR a.provider_id = ?) AND (? IS NULL OR " \
+	"a.name LIKE ? OR a.nid LIKE ?) "
+#define CON_PROVIDER_WHERE \
+	"WHERE (? IS NULL OR p.name LIKE ? OR p.nid LIKE ? " \
+	"OR p.email LIKE ?) "
 	[STMT_CON_SESSION_ADD] =
 	    "INSERT INTO admin_session (token_hash, admin_id, csrf) "
 	    "VALUES (?, ?, ?)",
@@ -494,6 +500,32 @@ const char *const db_sql[STMT__MAX] = {
 	    CON_TIME("m.created_at") ", " CON_TIME("m.updated_at") " "
 	    "FROM marketplace m LEFT JOIN certificate c ON c.id = m.cert_id "
 	    "WHERE m.id = ?",
+	[STMT_CON_APP_COUNT] =
+	    "SELECT COUNT(*) FROM app a " CON_APP_WHERE,
+	[STMT_CON_APP_LIST] =
+	    "SELECT a.id, a.name, a.nid, p.nid, p.id, a.stack, a.app_rank, "
+	    "a.active, " CON_TIME("a.updated_at") ", "
+	    "(SELECT COUNT(*) FROM listing l WHERE l.app_id = a.id "
+	    "AND l.state = 'approved') "
+	    "FROM app a JOIN provider p ON p.id = a.provider_id "
+	    CON_APP_WHERE
+	    "ORDER BY CASE WHEN ? = 'name' THEN a.name END ASC, "
+	    "CASE WHEN ? = '-name' THEN a.name END DESC, "
+	    "CASE WHEN ? = 'updated_at' THEN a.updated_at END ASC, "
+	    "CASE WHEN ? = '-updated_at' THEN a.updated_at END DESC, "
+	    "a.id ASC LIMIT ? OFFSET ?",
+	[STMT_CON_PROVIDER_COUNT] =
+	    "SELECT COUNT(*) FROM provider p " CON_PROVIDER_WHERE,
+	[STMT_CON_PROVIDER_LIST] =
+	    "SELECT p.id, p.nid, p.name, p.email, p.api_key, "
+	    CON_TIME("p.created_at") ", "
+	    "(SELECT COUNT(*) FROM app a WHERE a.provider_id = p.id) "
+	    "FROM provider p " CON_PROVIDER_WHERE
+	    "ORDER BY CASE WHEN ? = 'nid' THEN p.nid END ASC, "
+	    "CASE WHEN ? = '-nid' THEN p.nid END DESC, "
+	    "CASE WHEN ? = 'created_at' THEN p.created_at END ASC, "
+	    "CASE WHEN ? = '-created_at' THEN p.created_at END DESC, "
+	    "p.id ASC LIMIT ? OFFSET ?",
 	[STMT_CON_TAPP_LIST] =
 	    "SELECT ta.id, a.id, a.nid, a.name, ta.app_rank, ta.featured, "
 	    CON_TIME("ta.updated_at") ", "
@@ -510,4 +542,10 @@ const char *const db_sql[STMT__MAX] = {
 	    "FROM listing l JOIN app a ON a.id = l.app_id "
 	    "WHERE l.marketplace_id = ? AND l.state = 'approved' "
 	    "ORDER BY a.name, a.id",
+#undef CON_TIME
+#undef CON_AUDIT_WHERE
+#undef CON_AUDIT_COLS
+#undef CON_TENANT_WHERE
+#undef CON_APP_WHERE
+#undef CON_PROVIDER_WHERE
 };

@@ -74,13 +74,23 @@ con_done(struct req *r, const char *path, const char *what)
 	return st;
 }
 
-/* 1 if the browser says the request came from another site. */
+/*
+ * 1 if the browser says the request came from another site: by
+ * Sec-Fetch-Site, or (browsers without it) by an Origin other than our
+ * public URL. "Origin: null" is what our own pages send under
+ * Referrer-Policy: no-referrer, so it cannot be told apart here;
+ * Sec-Fetch-Site, SameSite=Strict and the CSRF token still apply.
+ */
 static int
 con_cross_site(const struct req *r)
 {
-	return r->fetch_site != NULL &&
+	if (r->fetch_site != NULL &&
 	    strcmp(r->fetch_site, "same-origin") != 0 &&
-	    strcmp(r->fetch_site, "none") != 0;
+	    strcmp(r->fetch_site, "none") != 0)
+		return 1;
+	return r->origin != NULL && strcmp(r->origin, "null") != 0 &&
+	    r->conf->public_url != NULL &&
+	    strcmp(r->origin, r->conf->public_url) != 0;
 }
 
 /*
@@ -363,7 +373,7 @@ h_con_logout(struct req *r)
 /* The audit rows of rs as a table (dashboard and audit log). */
 static void
 con_audit_table(struct html *h, const struct dbres *rs, const char *path,
-    const struct hparam *p, size_t np)
+    const struct hparam *p, size_t np, const char *sort)
 {
 	static const struct hcol cols[] = {
 		{ "At", "at" }, { "Actor", NULL }, { "Action", NULL },
@@ -372,11 +382,12 @@ con_audit_table(struct html *h, const struct dbres *rs, const char *path,
 	char	*u, *tgt;
 	size_t	 i;
 
-	html_thead(h, path, p, np, path ? req_qs(h->r, "sort") : NULL, cols,
-	    6);
+	html_thead(h, path, p, np, sort, cols, 6);
 	for (i = 0; i < rs->nrow; i++) {
 		html_lit(h, "<tr>");
-		html_td(h, dbres_str(rs, i, 1));
+		html_open(h, "td", "class", "nowrap", NULL);
+		html_t(h, dbres_str(rs, i, 1));
+		html_close(h, "td");
 		u = html_qurl("/admin/audit", NULL, 0, "actor",
 		    dbres_str(rs, i, 2));
 		html_td_a(h, u, dbres_str(rs, i, 2));
@@ -444,7 +455,7 @@ h_con_dashboard(struct req *r)
 	}
 	html_lit(&h, "</ul>");
 	html_elem(&h, "h2", NULL, "Recent activity");
-	con_audit_table(&h, rs, NULL, NULL, 0);
+	con_audit_table(&h, rs, NULL, NULL, 0, NULL);
 	html_lit(&h, "<p><a href=\"/admin/audit\">The whole audit log</a>"
 	    "</p>");
 	dbres_free(c);
@@ -529,7 +540,7 @@ h_con_audit(struct req *r)
 	html_lit(&h, " <a href=\"/admin/audit\">Clear</a>");
 	html_form_end(&h);
 	if (rs != NULL) {
-		con_audit_table(&h, rs, "/admin/audit", p, 5);
+		con_audit_table(&h, rs, "/admin/audit", p, 5, sort);
 		html_pager(&h, "/admin/audit", p, 5, page, PER_PAGE, total);
 	} else
 		html_elem(&h, "p", "flash error", "Correct the filters.");
@@ -893,7 +904,9 @@ h_con_tenants(struct req *r)
 	p[2].val = req_qs(r, "sort");
 
 	con_page(r, &h, "Tenants", "tenants");
-	html_elem(&h, "h1", NULL, "Tenants");
+	html_lit(&h, "<div class=\"titlebar\"><h1>Tenants</h1>"
+	    "<div class=\"actions\"><a class=\"button primary\" "
+	    "href=\"/admin/tenants/new\">New tenant</a></div></div>");
 	html_form_get(&h, "/admin/tenants", "filters");
 	html_select(&h, "marketplace", "Marketplace", opts, nopt, mv);
 	html_input(&h, "q", "Search", "search", q, "name, tenant id or "
@@ -958,7 +971,7 @@ con_json_pretty(const char *s)
 	return t;
 }
 
-/* The tenant id of path parameter i, or 0 (field-less 404 set). */
+/* The id in path parameter i, or 0 with a 404 detail set. */
 static long long
 con_pv_id(struct req *r, size_t i, const char *what)
 {
@@ -996,6 +1009,11 @@ h_con_tenant(struct req *r)
 	u = xasprintf("/admin/tenants/%lld/apps", t->id);
 	html_open(&h, "a", "class", "button", "href", u, NULL);
 	html_t(&h, "Tenant apps");
+	html_close(&h, "a");
+	free(u);
+	u = xasprintf("/admin/tenants/%lld/rotate-key", t->id);
+	html_open(&h, "a", "class", "button", "href", u, NULL);
+	html_t(&h, "Rotate key");
 	html_close(&h, "a");
 	free(u);
 	u = xasprintf("/admin/tenants/%lld/edit", t->id);
@@ -1371,17 +1389,24 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	struct dbres	*live;
 	struct hparam	*opts;
 	const char	*sel;
-	char		*u, rank[24], appid[24];
+	char		*u, **lbl, rank[24], appid[24];
 	size_t		 i, n = 0;
 
 	if (db_console_live_apps(r, t->mkt_id, t->id, &live) == -1)
 		return 500;
+	/* Apps attached already say so (creating them again is a 409). */
 	opts = xcalloc(live->nrow + 1, sizeof(*opts));
+	lbl = xcalloc(live->nrow + 1, sizeof(*lbl));
 	opts[n].key = "";
 	opts[n++].val = "Choose an app";
 	for (i = 0; i < live->nrow; i++) {
 		opts[n].key = dbres_str(live, i, 0);
-		opts[n++].val = dbres_str(live, i, 2);
+		opts[n].val = dbres_str(live, i, 2);
+		if (dbres_int(live, i, 3) && (ta == NULL ||
+		    dbres_int(live, i, 0) != ta->app_id))
+			opts[n].val = lbl[i] = xasprintf("%s (already "
+			    "attached)", dbres_str(live, i, 2));
+		n++;
 	}
 	rank[0] = appid[0] = '\0';
 	if (ta != NULL) {
@@ -1419,6 +1444,9 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	html_a(&h, u, "Cancel");
 	free(u);
 	html_form_end(&h);
+	for (i = 0; i < live->nrow; i++)
+		free(lbl[i]);
+	free(lbl);
 	free(opts);
 	dbres_free(live);
 	return html_reply(&h, status);
@@ -1530,12 +1558,14 @@ out:
 	return st;
 }
 
+/* POST /admin/tenants/{id}/apps. */
 int
 h_con_tenant_app_create(struct req *r)
 {
 	return con_tapp_save(r, 1);
 }
 
+/* POST /admin/tenants/{id}/apps/{aid}. */
 int
 h_con_tenant_app_update(struct req *r)
 {
@@ -1680,28 +1710,52 @@ out:
 	return st;
 }
 
-/* GET /admin/providers: providers, paged. */
+/* GET /admin/providers: providers, searched, sorted, paged. */
 int
 h_con_providers(struct req *r)
 {
+	static const char *const sorts[] = { "nid", "created_at", NULL };
 	static const struct hcol cols[] = {
-		{ "Nid", NULL }, { "Name", NULL }, { "E-mail", NULL },
-		{ "API key", NULL }, { "Created", NULL }, { "Apps", NULL },
+		{ "Nid", "nid" }, { "Name", NULL }, { "E-mail", NULL },
+		{ "API key", NULL }, { "Created", "created_at" },
+		{ "Apps", NULL },
 	};
 	struct html	 h;
-	struct dbres	*rs;
-	long long	 page, total;
-	size_t		 i;
+	struct dbres	*rs = NULL;
+	struct hparam	 p[2];
+	const char	*q, *sort;
 	char		*u;
+	long long	 page, total = 0;
+	size_t		 i;
+	int		 bad = 0;
 
-	if (con_pageno(r, &page) == -1)
-		return req_fail(r, 400, "page must be a page number");
-	if (db_provider_list(r, PER_PAGE, (page - 1) * PER_PAGE, &rs,
-	    &total) == -1)
+	q = req_qs(r, "q");
+	if (q != NULL && !valid_text(q, 0, 255))
+		bad = req_field(r, "q", "must be at most 255 characters");
+	bad |= con_pageno(r, &page);
+	if ((sort = con_sort(r, sorts, "nid")) == NULL)
+		bad = -1;
+	if (bad == 0 && db_console_providers(r, q, sort, PER_PAGE,
+	    (page - 1) * PER_PAGE, &rs, &total) == -1)
 		return 500;
+	p[0].key = "q";
+	p[0].val = q;
+	p[1].key = "sort";
+	p[1].val = req_qs(r, "sort");
 	con_page(r, &h, "Providers", "providers");
 	html_elem(&h, "h1", NULL, "Providers");
-	html_thead(&h, NULL, NULL, 0, NULL, cols, 6);
+	html_form_get(&h, "/admin/providers", "filters");
+	html_input(&h, "q", "Search", "search", q, "nid, name or e-mail");
+	if (p[1].val != NULL)
+		html_hidden(&h, "sort", p[1].val);
+	html_submit(&h, "Filter", "primary");
+	html_lit(&h, " <a href=\"/admin/providers\">Clear</a>");
+	html_form_end(&h);
+	if (rs == NULL) {
+		html_elem(&h, "p", "flash error", "Correct the filters.");
+		return html_reply(&h, 400);
+	}
+	html_thead(&h, "/admin/providers", p, 2, sort, cols, 6);
 	for (i = 0; i < rs->nrow; i++) {
 		html_lit(&h, "<tr>");
 		u = xasprintf("/admin/providers/%s", dbres_str(rs, i, 0));
@@ -1713,11 +1767,13 @@ h_con_providers(struct req *r)
 		html_t(&h, dbres_str(rs, i, 4));
 		html_close(&h, "td");
 		html_td(&h, dbres_str(rs, i, 5));
-		html_td_a(&h, "/admin/apps", "Apps");
+		u = xasprintf("/admin/apps?provider=%s", dbres_str(rs, i, 0));
+		html_td_a(&h, u, dbres_str(rs, i, 6));
+		free(u);
 		html_lit(&h, "</tr>");
 	}
 	html_tfoot(&h);
-	html_pager(&h, "/admin/providers", NULL, 0, page, PER_PAGE, total);
+	html_pager(&h, "/admin/providers", p, 2, page, PER_PAGE, total);
 	dbres_free(rs);
 	return html_reply(&h, 200);
 }
@@ -1753,52 +1809,83 @@ h_con_provider(struct req *r)
 	return html_reply(&h, 200);
 }
 
-/* GET /admin/apps: every app, paged. */
+/* GET /admin/apps: apps, filtered by provider, searched, sorted, paged. */
 int
 h_con_apps(struct req *r)
 {
+	static const char *const sorts[] = { "name", "updated_at", NULL };
 	static const struct hcol cols[] = {
-		{ "Name", NULL }, { "Nid", NULL }, { "Provider", NULL },
+		{ "Name", "name" }, { "Nid", NULL }, { "Provider", NULL },
 		{ "Stack", NULL }, { "Rank", NULL }, { "Active", NULL },
-		{ "Updated", NULL },
+		{ "Live on", NULL }, { "Updated", "updated_at" },
 	};
 	struct html	 h;
-	struct scope	 sc = { 0, 0 };
-	struct app	**a = NULL;
-	long long	 page, total;
-	size_t		 i, n = 0;
+	struct dbres	*rs = NULL;
+	struct hparam	 p[3];
+	const char	*q, *pv, *sort;
 	char		*u;
+	long long	 page, prov = 0, total = 0;
+	size_t		 i;
+	int		 bad = 0;
 
-	if (con_pageno(r, &page) == -1)
-		return req_fail(r, 400, "page must be a page number");
-	if (db_app_list(r, &sc, PER_PAGE, (page - 1) * PER_PAGE, &a, &n,
-	    &total) == -1)
+	q = req_qs(r, "q");
+	pv = req_qs(r, "provider");
+	if (pv != NULL && *pv != '\0' && !valid_id(pv, &prov))
+		bad = req_field(r, "provider", "is not a provider");
+	if (q != NULL && !valid_text(q, 0, 255))
+		bad = req_field(r, "q", "must be at most 255 characters");
+	bad |= con_pageno(r, &page);
+	if ((sort = con_sort(r, sorts, "name")) == NULL)
+		bad = -1;
+	if (bad == 0 && db_console_apps(r, prov, q, sort, PER_PAGE,
+	    (page - 1) * PER_PAGE, &rs, &total) == -1)
 		return 500;
+	p[0].key = "provider";
+	p[0].val = pv;
+	p[1].key = "q";
+	p[1].val = q;
+	p[2].key = "sort";
+	p[2].val = req_qs(r, "sort");
 	con_page(r, &h, "Apps", "apps");
 	html_elem(&h, "h1", NULL, "Apps");
-	html_thead(&h, NULL, NULL, 0, NULL, cols, 7);
-	for (i = 0; i < n; i++) {
+	html_form_get(&h, "/admin/apps", "filters");
+	html_input(&h, "q", "Search", "search", q, "name or nid");
+	if (pv != NULL)
+		html_hidden(&h, "provider", pv);
+	if (p[2].val != NULL)
+		html_hidden(&h, "sort", p[2].val);
+	html_submit(&h, "Filter", "primary");
+	html_lit(&h, " <a href=\"/admin/apps\">Clear</a>");
+	html_form_end(&h);
+	if (rs == NULL) {
+		html_elem(&h, "p", "flash error", "Correct the filters.");
+		return html_reply(&h, 400);
+	}
+	html_thead(&h, "/admin/apps", p, 3, sort, cols, 8);
+	for (i = 0; i < rs->nrow; i++) {
 		html_lit(&h, "<tr>");
-		u = xasprintf("/admin/apps/%lld", a[i]->id);
-		html_td_a(&h, u, a[i]->f[APPF_NAME]);
+		u = xasprintf("/admin/apps/%s", dbres_str(rs, i, 0));
+		html_td_a(&h, u, dbres_str(rs, i, 1));
 		free(u);
 		html_open(&h, "td", "class", "mono", NULL);
-		html_t(&h, a[i]->f[APPF_NID]);
+		html_t(&h, dbres_str(rs, i, 2));
 		html_close(&h, "td");
-		u = xasprintf("/admin/providers/%lld", a[i]->provider_id);
-		html_td_a(&h, u, a[i]->provider);
+		u = xasprintf("/admin/providers/%s", dbres_str(rs, i, 4));
+		html_td_a(&h, u, dbres_str(rs, i, 3));
 		free(u);
-		html_td(&h, a[i]->f[APPF_STACK]);
-		html_td(&h, a[i]->f[APPF_RANK]);
-		html_td(&h, a[i]->f[APPF_ACTIVE] != NULL &&
-		    strcmp(a[i]->f[APPF_ACTIVE], "1") == 0 ? "yes" : "no");
-		html_td(&h, a[i]->updated_at);
+		html_td(&h, dbres_str(rs, i, 5));
+		html_td(&h, dbres_str(rs, i, 6));
+		html_td(&h, dbres_int(rs, i, 7) ? "yes" : "no");
+		html_open(&h, "td", NULL);
+		html_tf(&h, "%s marketplace%s", dbres_str(rs, i, 9),
+		    dbres_int(rs, i, 9) == 1 ? "" : "s");
+		html_close(&h, "td");
+		html_td(&h, dbres_str(rs, i, 8));
 		html_lit(&h, "</tr>");
-		db_app_free(a[i]);
 	}
-	free(a);
 	html_tfoot(&h);
-	html_pager(&h, "/admin/apps", NULL, 0, page, PER_PAGE, total);
+	html_pager(&h, "/admin/apps", p, 3, page, PER_PAGE, total);
+	dbres_free(rs);
 	return html_reply(&h, 200);
 }
 
@@ -2111,12 +2198,14 @@ out:
 	return st;
 }
 
+/* POST /admin/listings/{id}/approve. */
 int
 h_con_listing_approve(struct req *r)
 {
 	return con_listing_act(r, LA_APPROVE);
 }
 
+/* POST /admin/listings/{id}/reject. */
 int
 h_con_listing_reject(struct req *r)
 {
@@ -2365,6 +2454,189 @@ h_con_regtoken_revoke(struct req *r)
 	st = con_done(r, "/admin/registration-tokens", "revoked");
 out:
 	dbres_free(rs);
+	form_free(&f);
+	return st;
+}
+
+/* A page showing a tenant's id and key once (after create or rotate). */
+static int
+con_tenant_key_page(struct req *r, long long id, const char *title,
+    const char *uid, const char *key)
+{
+	struct html	 h;
+	char		*u;
+
+	con_page(r, &h, title, "tenants");
+	html_elem(&h, "h1", NULL, title);
+	html_lit(&h, "<div class=\"secret\"><p>The tenant key is shown "
+	    "<strong>this once</strong>; only its hash is kept. The express "
+	    "frontend authenticates with the tenant id and this key.</p>"
+	    "<dl class=\"show\">");
+	con_dl(&h, "Tenant id", uid);
+	html_elem(&h, "dt", NULL, "Tenant key");
+	html_open(&h, "dd", NULL);
+	html_elem(&h, "code", "token", key);
+	html_close(&h, "dd");
+	html_lit(&h, "</dl></div><p>");
+	u = xasprintf("/admin/tenants/%lld", id);
+	html_a(&h, u, "Go to the tenant");
+	free(u);
+	html_lit(&h, "</p>");
+	return html_reply(&h, 200);
+}
+
+/* The new tenant form, input kept from in. */
+static int
+con_tenant_new_form(struct req *r, int status, const struct form *in)
+{
+	struct html	 h;
+	struct dbres	*mk;
+	struct hparam	*opts;
+	size_t		 nopt;
+
+	if ((opts = con_mkt_opts(r, &mk, &nopt)) == NULL)
+		return 500;
+	opts[0].val = "Choose a marketplace";
+	con_page(r, &h, "New tenant", "tenants");
+	html_elem(&h, "h1", NULL, "New tenant");
+	if (status >= 400)
+		html_elem(&h, "p", "flash error", r->err_detail ?
+		    r->err_detail : "Correct the fields marked below; your "
+		    "input is kept.");
+	html_form(&h, "/admin/tenants", "edit");
+	html_select(&h, "marketplace", "Marketplace", opts, nopt, in ?
+	    form_get(in, "marketplace") : req_qs(r, "marketplace"));
+	html_input(&h, "name", "Name", "text", in ? form_get(in, "name") :
+	    NULL, NULL);
+	html_input(&h, "uid", "Tenant id", "text", in ? form_get(in, "uid") :
+	    NULL, "optional; generated when empty");
+	html_input(&h, "domain", "Domain", "text", in ?
+	    form_get(in, "domain") : NULL, "the express frontend's host name");
+	html_textarea(&h, "metadata", "Metadata (JSON object)", in ?
+	    form_get(in, "metadata") : "{\"app_management\": \"marketplace\"}",
+	    NULL);
+	html_textarea(&h, "frontend_config", "Frontend configuration (JSON "
+	    "object)", in ? form_get(in, "frontend_config") : "{}", NULL);
+	html_submit(&h, "Create", "primary");
+	html_t(&h, " ");
+	html_a(&h, "/admin/tenants", "Cancel");
+	html_form_end(&h);
+	free(opts);
+	dbres_free(mk);
+	return html_reply(&h, status);
+}
+
+/* GET /admin/tenants/new. */
+int
+h_con_tenant_new(struct req *r)
+{
+	return con_tenant_new_form(r, 200, NULL);
+}
+
+/*
+ * POST /admin/tenants: marketplace (id), name, uid, domain, metadata,
+ * frontend_config; checked by tenant_in_check and created by
+ * db_tenant_create like the API. The answer shows the key once.
+ */
+int
+h_con_tenant_create(struct req *r)
+{
+	struct form	 f;
+	struct tenant_in in;
+	struct tenant	*t = NULL;
+	const char	*v;
+	char		*key = NULL;
+	long long	 id;
+	int		 st, rc;
+
+	memset(&in, 0, sizeof(in));
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((v = form_get(&f, "marketplace")) == NULL || *v == '\0')
+		req_field(r, "marketplace", "choose a marketplace");
+	else if (!valid_id(v, &in.mkt_id))
+		req_field(r, "marketplace", "is not a marketplace");
+	in.name = form_get(&f, "name");
+	in.uid = form_get(&f, "uid");
+	if (in.uid != NULL && *in.uid == '\0')
+		in.uid = NULL;
+	in.domain = form_get(&f, "domain");
+	in.metadata = form_get(&f, "metadata");
+	in.frontend_config = form_get(&f, "frontend_config");
+	if (tenant_in_check(r, &in, 1) == -1 || r->ferrsz > 0) {
+		st = con_tenant_new_form(r, 400, &f);
+		goto out;
+	}
+	rc = db_tenant_create(r, &in, &id, &key, NULL, NULL);
+	if (rc == TNRC_OK) {
+		if (db_tenant_get(r, id, 0, &t) != 1) {
+			st = 500;
+			goto out;
+		}
+		st = con_tenant_key_page(r, id, "Tenant created", t->uid,
+		    key);
+		goto out;
+	}
+	st = tnrc_status(r, rc);
+	if (st < 500)
+		st = con_tenant_new_form(r, st, &f);
+out:
+	if (key != NULL)
+		explicit_bzero(key, strlen(key));
+	free(key);
+	tenant_free(t);
+	tenant_in_free(&in);
+	form_free(&f);
+	return st;
+}
+
+/* GET /admin/tenants/{id}/rotate-key: confirm. */
+int
+h_con_tenant_rotate_ask(struct req *r)
+{
+	struct tenant	*t;
+	char		*q, *a, *b;
+	int		 st;
+
+	if ((st = con_tenant_of(r, &t)) != 0)
+		return st;
+	q = xasprintf("Give tenant %s a new key? The current key keeps "
+	    "working for %lld seconds; update the express frontend's "
+	    "configuration with the new one.", t->name,
+	    r->conf->secret_grace);
+	a = xasprintf("/admin/tenants/%lld/rotate-key", t->id);
+	b = xasprintf("/admin/tenants/%lld", t->id);
+	st = con_confirm(r, "Rotate the tenant key", q, a, "Rotate", b);
+	free(q);
+	free(a);
+	free(b);
+	tenant_free(t);
+	return st;
+}
+
+/* POST /admin/tenants/{id}/rotate-key: the new key, shown once. */
+int
+h_con_tenant_rotate(struct req *r)
+{
+	struct form	 f;
+	struct tenant	*t = NULL;
+	char		*key = NULL;
+	int		 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((st = con_tenant_of(r, &t)) != 0)
+		goto out;
+	if ((rc = db_tenant_rotate_key(r, t->id, 0, &key)) != TNRC_OK) {
+		st = tnrc_status(r, rc);
+		goto out;
+	}
+	st = con_tenant_key_page(r, t->id, "New tenant key", t->uid, key);
+out:
+	if (key != NULL)
+		explicit_bzero(key, strlen(key));
+	free(key);
+	tenant_free(t);
 	form_free(&f);
 	return st;
 }

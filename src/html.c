@@ -238,15 +238,22 @@ html_qurl(const char *path, const struct hparam *p, size_t np,
 	return b.p;
 }
 
-/* The field error recorded for name, or NULL. */
-static const char *
+/*
+ * The first field error recorded for name or for a part of it
+ * ("metadata.app_management", "ids[2]"), or NULL.
+ */
+static const struct ferr *
 html_ferr(const struct html *h, const char *name)
 {
-	size_t	 i;
+	const char	*f;
+	size_t		 i, n = strlen(name);
 
-	for (i = 0; i < h->r->ferrsz; i++)
-		if (strcmp(h->r->ferr[i].field, name) == 0)
-			return h->r->ferr[i].msg;
+	for (i = 0; i < h->r->ferrsz; i++) {
+		f = h->r->ferr[i].field;
+		if (strncmp(f, name, n) == 0 && (f[n] == '\0' ||
+		    f[n] == '.' || f[n] == '['))
+			return &h->r->ferr[i];
+	}
 	return NULL;
 }
 
@@ -264,10 +271,16 @@ html_field_head(struct html *h, const char *name, const char *label)
 static void
 html_field_tail(struct html *h, const char *name, const char *hint)
 {
-	const char	*e;
+	const struct ferr	*e;
+	size_t			 n = strlen(name);
 
 	if ((e = html_ferr(h, name)) != NULL) {
-		html_elem(h, "span", "error", e);
+		html_open(h, "span", "class", "error", NULL);
+		if (e->field[n] != '\0')
+			html_tf(h, "%s: ", e->field + n +
+			    (e->field[n] == '.'));
+		html_t(h, e->msg);
+		html_close(h, "span");
 	} else if (hint != NULL)
 		html_elem(h, "span", "hint", hint);
 	html_close(h, "div");
@@ -509,8 +522,8 @@ static const struct {
 void
 html_begin(struct html *h, const char *title, const char *menu)
 {
-	size_t	 i, n = sizeof(html_menu) / sizeof(html_menu[0]);
-	int	 ingroup = 0;
+	size_t	 i, j, n = sizeof(html_menu) / sizeof(html_menu[0]);
+	int	 ingroup = 0, act;
 
 	html_lit(h, "<!doctype html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\">"
@@ -529,7 +542,12 @@ html_begin(struct html *h, const char *title, const char *menu)
 		html_lit(h, "<nav class=\"menu\" aria-label=\"main\"><ul>");
 		for (i = 0; i < n; i++) {
 			if (html_menu[i].group != NULL && !ingroup) {
-				html_open(h, "li", "class", "group", NULL);
+				act = 0;
+				for (j = i; j < n && html_menu[j].group; j++)
+					if (strcmp(menu, html_menu[j].key) == 0)
+						act = 1;
+				html_open(h, "li", "class", act ?
+				    "group active" : "group", NULL);
 				html_open(h, "span", "tabindex", "0", NULL);
 				html_t(h, html_menu[i].group);
 				html_close(h, "span");

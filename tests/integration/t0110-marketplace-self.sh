@@ -34,6 +34,13 @@ mkreg() {
 }
 cred() { printf '%s:%s' "$(jq -r .api_key "$W/$1.json")" "$(jq -r .api_secret "$W/$1.json")"; }
 
+# agoractl (root) writes the first CRL, empty; the workers (another user
+# when run as root) must still be able to take the CRL lock afterwards.
+rm -f "$PREFIX/ca/crl.pem.lock"
+ok "agoractl crl writes a CRL" ctl crl
+ok "the CRL exists and is not empty" test -s "$PREFIX/ca/crl.pem"
+ok "it verifies against the CA" openssl crl -noout -CAfile "$CACERT" -in "$PREFIX/ca/crl.pem"
+
 mkreg self-one
 status 201 "register self-one"
 mkreg self-two uat
@@ -72,6 +79,10 @@ jqok '.errors[0].field == "endpoints.hub"' "the error names endpoints.hub"
 req PATCH /api/v1/marketplace -u "$ONE" -H 'Content-Type: application/json' --data-binary '{"endpoints":{"hub":null}}'
 status 400 "the hub cannot be cleared"
 is "$(db_checksum)" "$sum" "refused patches changed nothing"
+req PATCH /api/v1/marketplace -u "$ONE" -H 'Content-Type: application/json' \
+    -H "If-Match: $NEWTAG" --data-binary '{"name":"Self One"}'
+status 200 "a PATCH that changes nothing is 200"
+is "$(header ETag)" "$NEWTAG" "and keeps the ETag"
 req PATCH /api/v1/marketplace -u "$ONE" -H 'Content-Type: application/json' \
     -H "If-Match: $NEWTAG" --data-binary '{"endpoints":{"connec":null}}'
 status 200 "an optional endpoint can be cleared"

@@ -106,4 +106,10 @@ else
 	pass "no registration failed, nothing to retry"
 fi
 
+# Leave no litter for the tests that follow (they page through lists).
+sql "DELETE k FROM credential k JOIN marketplace m ON m.id = k.owner_id
+    WHERE k.kind = 'marketplace' AND (m.nid LIKE 'chaos-%' OR m.nid LIKE 'race-%' OR m.nid = 'same-nid');
+    DELETE FROM marketplace WHERE nid LIKE 'chaos-%' OR nid LIKE 'race-%' OR nid = 'same-nid'"
+is "$(sql "SELECT COUNT(*) FROM marketplace WHERE nid LIKE 'chaos-%' OR nid LIKE 'race-%' OR nid = 'same-nid'")" "0" "cleaned up"
+
 finish

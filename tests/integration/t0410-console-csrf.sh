@@ -43,6 +43,12 @@ status 403 "a cross-site POST is 403 even with the token"
 req POST /admin/registration-tokens -b "$CJ" -H 'Sec-Fetch-Site: same-site' \
     --data "$form&csrf=$TOK"
 status 403 "a same-site (other subdomain) POST is 403"
+req POST /admin/registration-tokens -b "$CJ" -H 'Origin: https://evil.example' \
+    --data "$form&csrf=$TOK"
+status 403 "a POST from another Origin is 403 even with the token"
+req POST /admin/registration-tokens -b "$CJ" -H 'Origin: null' -H 'Sec-Fetch-Site: cross-site' \
+    --data "$form&csrf=$TOK"
+status 403 "a POST from an opaque origin that is cross-site is 403"
 req POST /admin/registration-tokens -b "$CJ" -H 'Content-Type: application/json' \
     --data "{\"csrf\":\"$TOK\"}"
 status 415 "a JSON body is refused"
@@ -66,7 +72,7 @@ is "$(state)" "$before" "a refused form changes nothing"
 # The right token works, shows the token once and is audited.
 n=$(sql "SELECT COUNT(*) FROM registration_token")
 req POST /admin/registration-tokens -b "$CJ" -H 'Sec-Fetch-Site: same-origin' \
-    --data "$form&csrf=$TOK"
+    -H "Origin: $(sed -n 's/^public_url *= *//p' "$AGORA_CONF")" --data "$form&csrf=$TOK"
 status 200 "a POST with the right token is accepted"
 RT=$(grep -o 'agrt_[0-9a-f]*' "$BODY" | head -1)
 is "${#RT}" "69" "the new token is shown once"

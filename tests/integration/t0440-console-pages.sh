@@ -25,7 +25,7 @@ login "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
 page /admin
 status 200 "the dashboard"
 TOK=$(csrf)
-ok "the dashboard counts listings to review" grep -q '<strong>2</strong><span>Listings to review</span>' "$BODY"
+ok "the dashboard counts listings to review" grep -q "<strong>$(sql "SELECT COUNT(*) FROM listing WHERE state = 'submitted'")</strong><span>Listings to review</span>" "$BODY"
 
 # Marketplaces.
 page /admin/marketplaces
@@ -83,6 +83,16 @@ page /admin/apps
 ok "the apps list" grep -q '>Pg one</a>' "$BODY"
 page "/admin/apps?page=abc"
 status 400 "a malformed page is refused"
+page "/admin/apps?provider=$PID"
+ok "apps filtered by provider" grep -q 'Rows 1-2 of 2 ' "$BODY"
+page "/admin/apps?provider=$PID&q=one"
+ok "apps searched" sh -c "grep -q 'Rows 1-1 of 1 ' '$BODY' && grep -q '>Pg one</a>' '$BODY'"
+page "/admin/apps?provider=$PID&sort=-name"
+is "$(grep -o '<tbody><tr><td><a href="/admin/apps/[0-9]*">[^<]*' "$BODY" | sed 's/.*>//')" "Pg two" "apps sorted by name descending"
+page "/admin/apps?sort=provider"
+status 400 "an app sort outside the allow-list is refused"
+page "/admin/providers?q=p%40pg.test"
+ok "providers searched by e-mail" grep -q 'Rows 1-1 of 1 ' "$BODY"
 
 # The listings review queue: approve, reject with a reason, history.
 page /admin/listings
@@ -122,16 +132,46 @@ status 401 "the revoked token no longer registers"
 page "/admin/registration-tokens?state=revoked"
 ok "the state filter lists it" grep -q "<td>$RID</td>" "$BODY"
 
+# A tenant created in the console; its key is shown once and works.
+page /admin/tenants/new
+status 200 "the new tenant form"
+before=$(db_checksum)
+post /admin/tenants --data-urlencode "marketplace=$MID" --data-urlencode "name=Console tenant" \
+    --data-urlencode "metadata={\"app_management\": 5}" --data-urlencode "frontend_config={}"
+status 400 "bad metadata on create is refused"
+ok "the error is beside the metadata" grep -q '<div class="field has-error"><label for="metadata">' "$BODY"
+ok "the name is kept" grep -q 'name="name" value="Console tenant"' "$BODY"
+post /admin/tenants --data-urlencode "marketplace=" --data-urlencode "name=Console tenant" \
+    --data-urlencode "metadata={}" --data-urlencode "frontend_config={}"
+status 400 "a tenant without a marketplace is refused"
+is "$(db_checksum)" "$before" "refused creates change nothing"
+post /admin/tenants --data-urlencode "marketplace=$MID" --data-urlencode "name=Console tenant" \
+    --data-urlencode "uid=console-t1" --data-urlencode "metadata={}" --data-urlencode "frontend_config={}"
+status 200 "a tenant is created"
+TKEY=$(grep -o '<code class="token">[^<]*' "$BODY" | sed 's/.*>//')
+ok "its key is shown once" test -n "$TKEY"
+req GET /api/mnoe/v2/tenant -u "console-t1:$TKEY"
+status 200 "the new tenant's key works on the hub API"
+CT=$(sql "SELECT id FROM tenant WHERE uid = 'console-t1'")
+page "/admin/tenants/$CT/rotate-key"
+ok "rotating the key asks first" grep -q 'class="confirm"' "$BODY"
+post "/admin/tenants/$CT/rotate-key"
+status 200 "the key is rotated"
+TKEY2=$(grep -o '<code class="token">[^<]*' "$BODY" | sed 's/.*>//')
+isnt "$TKEY2" "$TKEY" "a new key is shown"
+req GET /api/mnoe/v2/tenant -u "console-t1:$TKEY2"
+status 200 "the new key works"
+
 # Tenants: many, paged, searched, sorted.
 for i in $(seq -w 1 30); do
 	echo "INSERT INTO tenant (uid, marketplace_id, name) VALUES ('pg-t$i', $MID, 'Tenant $i');"
 done > "$T_TMP/t.sql"
 sql "$(cat "$T_TMP/t.sql")"
 page "/admin/tenants?marketplace=$MID"
-ok "page 1 of the marketplace's tenants" grep -q 'Rows 1-25 of 30 (page 1 of 2)' "$BODY"
+ok "page 1 of the marketplace's tenants" grep -q 'Rows 1-25 of 31 (page 1 of 2)' "$BODY"
 ok "a next link keeps the filter" grep -q "href=\"/admin/tenants?marketplace=$MID&amp;page=2\" rel=\"next\"" "$BODY"
 page "/admin/tenants?marketplace=$MID&page=2"
-ok "page 2" grep -q 'Rows 26-30 of 30' "$BODY"
+ok "page 2" grep -q 'Rows 26-31 of 31' "$BODY"
 page "/admin/tenants?marketplace=$MID&sort=-name"
 is "$(grep -o '<tbody><tr><td><a href="/admin/tenants/[0-9]*">[^<]*' "$BODY" | sed 's/.*>//')" "Tenant 30" "sort by name descending"
 page "/admin/tenants?q=nant%2007"

@@ -139,7 +139,8 @@ main(void)
 	unsigned char	 md[32];
 	unsigned int	 mdn;
 	char		 host[256], err[160];
-	char		*cacert, *csr, *evil, *bad, *small, *crlpem, *path, *fp;
+	char		*cacert, *csr, *evil, *bad, *small, *crlpem;
+	char		*path, *fp;
 	const char	*ca;
 	size_t		 i, j, bits = 0, dup = 0, topclear = 0;
 	int		 crit;
@@ -261,8 +262,9 @@ main(void)
 		    strchr("01234567", ser[i].serial[0]) != NULL)
 			topclear++;
 		for (j = 0; j < 32 && ser[i].serial[j] != '\0'; j++) {
-			int v = ser[i].serial[j] <= '9' ?
-			    ser[i].serial[j] - '0' : ser[i].serial[j] - 'A' + 10;
+			char	 ch = ser[i].serial[j];
+			int	 v = ch <= '9' ? ch - '0' : ch - 'A' + 10;
+
 
 			bits += (size_t)__builtin_popcount((unsigned)v);
 		}
@@ -289,7 +291,8 @@ main(void)
 	    strstr(err, "2048") != NULL, "an RSA-1024 CSR is refused");
 	ok(cert_csr_check(cacert, err, sizeof(err)) == -1,
 	    "a certificate is not a CSR");
-	ok(cert_csr_check("hello", err, sizeof(err)) == -1, "garbage is refused");
+	ok(cert_csr_check("hello", err, sizeof(err)) == -1,
+	    "garbage is refused");
 	evil = xasprintf("%sextra\n", csr);
 	ok(cert_csr_check(evil, err, sizeof(err)) == -1,
 	    "trailing text after the CSR is refused");
