@@ -75,8 +75,8 @@ tenant_meta_check(struct req *r, const char *field, struct json_object *o)
 		case MT_MGMT:
 			if (s == NULL || (strcmp(s, "marketplace") != 0 &&
 			    strcmp(s, "tenant") != 0))
-				bad = req_field(r, name, "must be \"marketplace\""
-				    " or \"tenant\"");
+				bad = req_field(r, name, "must be "
+				    "\"marketplace\" or \"tenant\"");
 			break;
 		case MT_BOOL:
 			if (!json_object_is_type(v, json_type_boolean))
@@ -495,6 +495,7 @@ db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
 		goto fail;
 	}
 	json_object_put(after);
+	*key = k;
 	if (fin != NULL && (rc = fin(r, (long long)lid, arg)) != 1) {
 		rc = rc == -1 ? TNRC_ERR : TNRC_REFUSED;
 		goto fail;
@@ -510,6 +511,7 @@ db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
 	return TNRC_OK;
 fail:
 	db_tx_rollback(r->db);
+	*key = NULL;
 	tenant_free(t);
 	free(uid);
 	key_free(k);

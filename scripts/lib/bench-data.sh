@@ -38,9 +38,9 @@ env=$(C -u "$PB" -X POST -H "$J" -d '{"nid":"production",
     "group_path":"/maestrano/account/groups/:id/%{marketplace}",
     "group_user_path":"/maestrano/account/groups/:group_id/users/:id/%{marketplace}",
     "notification_path":"/maestrano/connec/notifications/%{marketplace}",
-    "sync_start_path":"/maestrano/%{marketplace}/synchronizations",
-    "sync_toggle_path":"/maestrano/%{marketplace}/synchronizations/toggle_sync",
-    "sync_status_path":"/maestrano/%{marketplace}/synchronizations/:cld-uid"}' \
+    "synchronization_start_path":"/maestrano/%{marketplace}/synchronizations",
+    "synchronization_toggle_path":"/maestrano/%{marketplace}/synchronizations/toggle_sync",
+    "synchronization_status_path":"/maestrano/%{marketplace}/synchronizations/:cld-uid"}' \
     "https://localhost:$PORT/api/v1/apps/$app/environments")
 EB="$(printf '%s' "$env" | jq -r .api_key):$(printf '%s' "$env" | jq -r .api_secret)"
 for i in 1 2 3 4 5; do
@@ -71,18 +71,19 @@ for i in $(seq 1 20); do
 	C -u "$MB1" -X POST -H "$J" -d "{\"app\":\"bench-cat-$i\"}" \
 	    "https://localhost:$PORT/api/v1/marketplace/listings" >/dev/null
 done
-tenant_new() {	# tenant_new NAME MODE -> "uid:key"
+tenant_new() {	# tenant_new NAME MODE: sets TCRED (uid:key) and TID
 	local t
 	t=$(C -X POST -H "Authorization: Bearer $ADMIN" -H "$J" \
 	    -d "{\"marketplace\":\"bench-mkt-1\",\"name\":\"$1\",
 	    \"metadata\":{\"app_management\":\"$2\"}}" \
 	    "https://localhost:$PORT/api/v1/admin/tenants")
-	printf '%s:%s' "$(printf '%s' "$t" | jq -r '.uid')" \
-	    "$(printf '%s' "$t" | jq -r '.tenant_key // .key')"
+	TCRED="$(printf '%s' "$t" | jq -r .uid):$(printf '%s' "$t" | jq -r .key)"
 	TID=$(printf '%s' "$t" | jq -r .id)
 }
-TM=$(tenant_new "Bench marketplace mode" marketplace)
-TT=$(tenant_new "Bench tenant mode" tenant)
+tenant_new "Bench marketplace mode" marketplace
+TM=$TCRED
+tenant_new "Bench tenant mode" tenant
+TT=$TCRED
 C -X POST -H "Authorization: Bearer $ADMIN" -H "$J" \
     -d "{\"enable\":[$ids]}" \
     "https://localhost:$PORT/api/v1/admin/tenants/$TID/apps/bulk" >/dev/null

@@ -394,7 +394,8 @@ AND NOT EXISTS (SELECT 1 FROM listing l WHERE l.app_id = a.id
 INSERT INTO listing_history (listing_id, actor, from_state, to_state, note)
 SELECT l.id, 'seed:demo.sql', NULL, 'approved', 'seeded live'
 FROM listing l JOIN marketplace m ON m.id = l.marketplace_id
-WHERE m.nid = 'demo' AND l.hub_api_id LIKE 'demo-%'
+JOIN app a ON a.id = l.app_id
+WHERE m.nid = 'demo' AND a.uid LIKE 'app-demo-%' AND l.state = 'approved'
 AND NOT EXISTS (SELECT 1 FROM listing_history h WHERE h.listing_id = l.id);
 
 -- Two tenants: one with its own app list, one with the whole catalog.

@@ -11,13 +11,17 @@ if f and f ~= "" then
 	h:close()
 end
 
+local kind = (f and f ~= "") and "c" or "k"
+math.randomseed(os.time())
+
 function setup(thread)
 	thread:set("id", math.random(1, 1e9))
+	thread:set("kind", kind)
 end
 
 request = function()
 	counter = counter + 1
-	local nid = string.format("bench-%d-%d", id, counter)
+	local nid = string.format("bench-%s%d-%d", kind, id, counter)
 	local body = '{"nid":"' .. nid .. '","name":"Bench","environment":"uat",' ..
 	    '"endpoints":{"hub":"https://hub.' .. nid .. '.example"}'
 	if csr ~= "" then

@@ -26,14 +26,15 @@ ok "a plain mariadb client runs it too" \
 is "$(seed_sum)" "$c1" "a third run through the client changes nothing"
 
 is "$(sql "SELECT COUNT(*) FROM app a JOIN provider p ON p.id = a.provider_id
-    WHERE p.nid = 'demo-provider'")" 12 "a dozen apps"
+    WHERE p.nid = 'demo-provider' AND a.uid LIKE 'app-demo-%'")" 12 "a dozen apps"
 is "$(sql "SELECT COUNT(*) FROM listing l JOIN marketplace m
     ON m.id = l.marketplace_id WHERE m.nid = 'demo' AND state = 'approved'")" \
     12 "all live on the demo marketplace"
 is "$(sql "SELECT COUNT(*) FROM tenant_app ta JOIN tenant t
     ON t.id = ta.tenant_id WHERE t.uid = 'tnt_demo_curated'")" 5 \
     "the curated tenant has five tenant apps"
-is "$(sql "SELECT COUNT(*) FROM listing_history")" 12 "one history row per listing"
+is "$(sql "SELECT COUNT(*) FROM listing_history
+    WHERE actor = 'seed:demo.sql'")" 12 "one history row per listing"
 fp=$(sql "SELECT pem FROM certificate WHERE serial = '44454D4F0000000000000001'" |
     sed 's/\\n/\n/g' | openssl x509 -noout -fingerprint -sha1 | cut -d= -f2)
 is "$fp" "$(sql "SELECT fp_sha1 FROM certificate
