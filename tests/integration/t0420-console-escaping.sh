@@ -121,7 +121,7 @@ is "$(sql "SELECT COUNT(*) FROM tenant_app WHERE id = $TA")" "1" "and deletes no
 post "/admin/tenants/$TID/apps/$TA/delete"
 is "$STATUS $(header Location)" "303 /admin/tenants/$TID/apps?done=deleted" "the delete redirects"
 is "$(sql "SELECT COUNT(*) FROM tenant_app WHERE id = $TA")" "0" "the relation is gone"
-is "$(sql "SELECT COUNT(*) FROM audit WHERE target_kind = 'tenant_app' AND action LIKE '%delete%'")" "1" \
+is "$(sql "SELECT COUNT(*) FROM audit WHERE target_kind = 'tenant_app' AND target_id = $TA AND action LIKE '%delete%'")" "1" \
     "the delete is audited"
 
 # Bulk enable, then bulk disable (which asks first).
