@@ -372,6 +372,12 @@ const char *const db_sql[STMT__MAX] = {
 	 * marketplace; in "tenant" mode (unless scope=all) only those with
 	 * a relation. Unpublishing drops the app from every catalog at once
 	 * (the join), while the relation row stays for a republish.
+	 *
+	 * STMT_HUB_APPS orders and pages narrow rows (id, sort keys, the
+	 * total as a window) in a derived table, then joins the wide app
+	 * columns by primary key: sorting the wide rows themselves would
+	 * spill their TEXT columns into an on-disk temporary table on every
+	 * request. STMT_HUB_APPS_COUNT is only for a page past the end.
 	 */
 #define HUB_FROM \
 	"FROM tenant t JOIN listing l ON l.marketplace_id = t.marketplace_id " \
@@ -383,27 +389,33 @@ const char *const db_sql[STMT__MAX] = {
 	"AND (? IS NULL OR a.active = ?) " \
 	"AND (? IS NULL OR FIND_IN_SET(a.nid, ?) > 0) " \
 	"AND (? IS NULL OR a.stack = ?) AND (? IS NULL OR a.id = ?) "
+#define HUB_ORDER(c) \
+	"CASE WHEN ? <= 2 THEN " c "rnk IS NULL END, " \
+	"CASE WHEN ? <= 1 THEN " c "rnk END, " \
+	"CASE WHEN ? = 2 THEN " c "rnk END DESC, " \
+	"CASE WHEN ? = 3 THEN " c "lname END, " \
+	"CASE WHEN ? = 4 THEN " c "lname END DESC, " \
+	"CASE WHEN ? = 5 THEN " c "upd END, " \
+	"CASE WHEN ? = 6 THEN " c "upd END DESC, " c "lname, " c "id"
 	[STMT_HUB_APPS] =
-	    "SELECT * FROM (SELECT a.id, a.uid, a.nid, a.name, a.active, "
+	    "SELECT a.id, a.uid, a.nid, a.name, a.active, "
 	    "a.stack, a.logo, a.website, a.description, a.tiny_description, "
-	    "a.categories, a.tags, a.key_benefits, a.key_features, "
-	    "CASE WHEN JSON_VALUE(t.metadata, '$.app_management') = 'tenant' "
-	    "THEN COALESCE(ta.app_rank, a.app_rank) ELSE a.app_rank END "
-	    "AS rnk, a.appinfo, a.multi_instantiable, a.sso_enabled, "
+	    "a.categories, a.tags, a.key_benefits, a.key_features, s.rnk, "
+	    "a.appinfo, a.multi_instantiable, a.sso_enabled, "
 	    "a.terms_url, a.support_url, a.free_trial_duration, "
 	    "a.free_trial_unit, a.pricing_plans, a.pictures, "
-	    "DATE_FORMAT(a.created_at, '%Y-%m-%dT%H:%i:%sZ') AS c_at, "
-	    "DATE_FORMAT(a.updated_at, '%Y-%m-%dT%H:%i:%sZ') AS u_at, "
-	    "COALESCE(ta.featured, 0) AS featured, a.updated_at AS upd, "
-	    "LOWER(a.name) AS lname " HUB_FROM ") c "
-	    "ORDER BY CASE WHEN ? <= 2 THEN c.rnk IS NULL END, "
-	    "CASE WHEN ? <= 1 THEN c.rnk END, "
-	    "CASE WHEN ? = 2 THEN c.rnk END DESC, "
-	    "CASE WHEN ? = 3 THEN c.lname END, "
-	    "CASE WHEN ? = 4 THEN c.lname END DESC, "
-	    "CASE WHEN ? = 5 THEN c.upd END, "
-	    "CASE WHEN ? = 6 THEN c.upd END DESC, c.lname, c.id "
-	    "LIMIT ? OFFSET ?",
+	    "DATE_FORMAT(a.created_at, '%Y-%m-%dT%H:%i:%sZ'), "
+	    "DATE_FORMAT(a.updated_at, '%Y-%m-%dT%H:%i:%sZ'), "
+	    "s.featured, s.total "
+	    "FROM (SELECT a.id, "
+	    "CASE WHEN JSON_VALUE(t.metadata, '$.app_management') = 'tenant' "
+	    "THEN COALESCE(ta.app_rank, a.app_rank) ELSE a.app_rank END "
+	    "AS rnk, COALESCE(ta.featured, 0) AS featured, "
+	    "a.updated_at AS upd, LOWER(a.name) AS lname, "
+	    "COUNT(*) OVER () AS total " HUB_FROM
+	    "ORDER BY " HUB_ORDER("") " LIMIT ? OFFSET ?) s "
+	    "STRAIGHT_JOIN app a ON a.id = s.id "
+	    "ORDER BY " HUB_ORDER("s."),
 	[STMT_HUB_APPS_COUNT] =
 	    "SELECT COUNT(*) " HUB_FROM,
 	/* admin users, sessions, console */

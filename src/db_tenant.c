@@ -1132,7 +1132,7 @@ db_catalog(struct req *r, long long tid, const struct catq *q,
     struct dbres **rows, long long *total)
 {
 	struct dbres	*rs;
-	struct dbp	 p[19];
+	struct dbp	 p[26];
 	size_t		 i;
 
 	*rows = NULL;
@@ -1147,15 +1147,25 @@ db_catalog(struct req *r, long long tid, const struct catq *q,
 	p[7] = p[6];
 	p[8] = q->app_id == 0 ? dbp_null() : dbp_int(q->app_id);
 	p[9] = p[8];
-	if (db_query(r->db, STMT_HUB_APPS_COUNT, p, 10, &rs) == -1)
-		return -1;
-	*total = dbres_int(rs, 0, 0);
-	dbres_free(rs);
 	for (i = 10; i < 17; i++)
-		p[i] = dbp_int(q->sort);
+		p[i] = p[i + 9] = dbp_int(q->sort);
 	p[17] = dbp_int(q->limit);
 	p[18] = dbp_int(q->offset);
-	if (db_query(r->db, STMT_HUB_APPS, p, 19, rows) == -1)
+	if (db_query(r->db, STMT_HUB_APPS, p, 26, rows) == -1)
 		return -1;
+	if ((*rows)->nrow > 0) {
+		*total = dbres_int(*rows, 0, CC_TOTAL);
+		return 0;
+	}
+	/* A page past the end has no row to carry the total. */
+	if (q->offset == 0)
+		return 0;
+	if (db_query(r->db, STMT_HUB_APPS_COUNT, p, 10, &rs) == -1) {
+		dbres_free(*rows);
+		*rows = NULL;
+		return -1;
+	}
+	*total = dbres_int(rs, 0, 0);
+	dbres_free(rs);
 	return 0;
 }

@@ -162,6 +162,7 @@ void	 jadd_bool(struct json_object *, const char *, int);
 void	 jappend(struct json_object *, struct json_object *);
 struct json_object *jstr_or_null(const char *);
 struct json_object *json_from_text(const char *);
+struct json_object *json_raw(const char *);
 const char *json_text(struct json_object *);
 
 /* valid.c */
@@ -992,7 +993,7 @@ enum catcol {
 	CC_TAGS, CC_KEY_BENEFITS, CC_KEY_FEATURES, CC_RANK, CC_APPINFO,
 	CC_MULTI_INSTANTIABLE, CC_SSO_ENABLED, CC_TERMS_URL, CC_SUPPORT_URL,
 	CC_FREE_TRIAL_DURATION, CC_FREE_TRIAL_UNIT, CC_PRICING_PLANS,
-	CC_PICTURES, CC_CREATED_AT, CC_UPDATED_AT, CC_FEATURED,
+	CC_PICTURES, CC_CREATED_AT, CC_UPDATED_AT, CC_FEATURED, CC_TOTAL,
 	CC__MAX
 };
 

@@ -50,8 +50,9 @@ check(const char *s, struct req *r)
 int
 main(void)
 {
-	struct req	 r;
-	size_t		 i;
+	struct json_object	*o, *arr;
+	struct req		 r;
+	size_t			 i;
 
 	ok(parses("{\"a\":1}"), "plain object");
 	ok(parses("[1,2]"), "array");
@@ -95,5 +96,19 @@ main(void)
 		free(r.ferr[i].field);
 		free(r.ferr[i].msg);
 	}
+
+	/* json_raw: stored JSON text embedded as it is, in any position. */
+	o = json_object_new_object();
+	jadd(o, "a", json_raw("[1, {\"b\":\"</x>\"}]"));
+	jadd(o, "n", json_raw(NULL));
+	arr = json_object_new_array();
+	jappend(arr, json_raw("{}"));
+	jappend(arr, json_object_new_string("s"));
+	jadd(o, "l", arr);
+	is_str(json_text(o),
+	    "{\"a\":[1, {\"b\":\"</x>\"}],\"n\":null,\"l\":[{},\"s\"]}",
+	    "raw nodes print their text verbatim");
+	ok(parses(json_text(o)), "and the whole still parses");
+	json_object_put(o);
 	return done();
 }
