@@ -50,10 +50,13 @@ static int	cmd_certificate(struct ctl *, int, char *[]);
 static int	cmd_rotate_secret(struct ctl *, int, char *[]);
 static int	cmd_audit(struct ctl *, int, char *[]);
 static int	cmd_provider(struct ctl *, int, char *[]);
+static int	cmd_hub_keys(struct ctl *, int, char *[]);
 
 static const struct cmd cmds[] = {
 	{ "migrate", "migrate [-d dir]", cmd_migrate, 1 },
-	{ "seed", "seed file.sql", cmd_seed, 1 },
+	{ "seed", "seed file.sql (then hub-keys)", cmd_seed, 1 },
+	{ "hub-keys", "hub-keys (seal a hub key for each live listing "
+	    "written by SQL)", cmd_hub_keys, 0 },
 	{ "create-admin", "create-admin email (password on stdin)",
 	    cmd_create_admin, 0 },
 	{ "set-password", "set-password email (password on stdin)",
@@ -246,9 +249,30 @@ cmd_seed(struct ctl *c, int argc, char *argv[])
 		return 1;
 	rc = db_run_script(c->db, sql, sz) == -1 ? 1 : 0;
 	free(sql);
-	if (rc == 0)
-		printf("seeded %s\n", argv[1]);
-	return rc;
+	if (rc != 0)
+		return rc;
+	printf("seeded %s\n", argv[1]);
+	return cmd_hub_keys(c, 1, argv);
+}
+
+/*
+ * hub-keys: a live listing inserted by SQL has no hub key (it is sealed
+ * under the data key, which SQL does not know); give each one.
+ */
+static int
+cmd_hub_keys(struct ctl *c, int argc, char *argv[])
+{
+	long long	 n;
+
+	(void)argv;
+	if (argc != 1)
+		usage();
+	if (db_listing_keys(&c->r, &n) == -1)
+		return 1;
+	if (n > 0)
+		printf("sealed a hub key for %lld live listing%s\n", n,
+		    n == 1 ? "" : "s");
+	return 0;
 }
 
 /* A password from stdin (first line), 12..256 bytes; owned or NULL. */

@@ -715,6 +715,44 @@ listing_key(struct req *r, long long id)
 	return rc == 1 ? 0 : -1;
 }
 
+/*
+ * Give every live listing without a hub key one (listings a seed script
+ * inserted: SQL cannot seal under the data key), each in a transaction
+ * with its audit row. *n is how many got one. 0 or -1.
+ */
+int
+db_listing_keys(struct req *r, long long *n)
+{
+	struct dbres	*rs;
+	struct json_object *after;
+	long long	 id;
+	size_t		 i;
+	int		 rc = 0;
+
+	*n = 0;
+	if (db_query(r->db, STMT_LISTING_NOKEY, NULL, 0, &rs) == -1)
+		return -1;
+	for (i = 0; i < rs->nrow && rc == 0; i++) {
+		id = dbres_int(rs, i, 0);
+		if (db_tx_begin(r->db) == -1) {
+			rc = -1;
+			break;
+		}
+		after = json_object_new_object();
+		jadd_bool(after, "hub_key", 1);
+		if (listing_key(r, id) == -1 || db_audit(r, "listing.key",
+		    "listing", id, NULL, after) == -1 ||
+		    db_tx_commit(r->db) == -1) {
+			db_tx_rollback(r->db);
+			rc = -1;
+		} else
+			(*n)++;
+		json_object_put(after);
+	}
+	dbres_free(rs);
+	return rc;
+}
+
 /* A new listing of app on marketplace in state submitted; 1, 0, -1. */
 static int
 listing_add(struct req *r, long long app_id, long long mkt_id,

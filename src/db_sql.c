@@ -251,11 +251,14 @@ const char *const db_sql[STMT__MAX] = {
 	[STMT_LISTING_SETKEY] =
 	    "UPDATE listing SET hub_key_enc = ? "
 	    "WHERE id = ? AND hub_key_enc IS NULL",
+	[STMT_LISTING_NOKEY] =
+	    "SELECT id FROM listing WHERE state = 'approved' "
+	    "AND hub_key_enc IS NULL ORDER BY id",
 	[STMT_LISTING_HIST_ADD] =
 	    "INSERT INTO listing_history (listing_id, actor, from_state, "
 	    "to_state, note) VALUES (?, ?, ?, ?, ?)",
 #define LISTING_COLS	"l.id, l.state, l.hub_api_id, a.id, a.nid, a.name, " \
-	"m.nid, " TS("l.created_at") ", " TS("l.updated_at")
+	"m.nid, " TS("l.created_at") ", " TS("l.updated_at") ", l.hub_key_enc"
 #define LISTING_WHERE	"FROM listing l JOIN app a ON a.id = l.app_id " \
 	"JOIN marketplace m ON m.id = l.marketplace_id " \
 	"WHERE (? IS NULL OR a.provider_id = ?) " \

@@ -424,6 +424,7 @@ enum stmt {
 	STMT_LISTING_LOCK,
 	STMT_LISTING_SETSTATE,
 	STMT_LISTING_SETKEY,
+	STMT_LISTING_NOKEY,
 	STMT_LISTING_HIST_ADD,
 	STMT_LISTING_GET,
 	STMT_LISTING_LIST,
@@ -816,6 +817,7 @@ int	 db_listing_history(struct req *, long long, struct dbres **);
 int	 db_listing_move(struct req *, long long, long long, long long,
 	    const struct scope *, enum lact, const char *, long long *,
 	    const char **, int (*)(struct req *, long long, void *), void *);
+int	 db_listing_keys(struct req *, long long *);
 int	 db_listing_mkt_id(struct req *, const char *, long long *);
 int	 db_app_by_nid(struct req *, const char *, long long *, int *);
 int	 db_config_marketplaces(struct req *, long long, struct dbres **);

@@ -1199,10 +1199,18 @@ history_json(const struct dbres *rs)
 	return arr;
 }
 
+/*
+ * A listing as r's caller sees it. The marketplace it is on also gets
+ * the app's hub key while it is live ("api_key", else null): its hub
+ * must accept the api.id:api.key pair autoconfigure hands the app.
+ */
 static struct json_object *
-listing_json(const struct dbres *rs, size_t i)
+listing_json(const struct req *r, const struct dbres *rs, size_t i)
 {
 	struct json_object	*o, *a;
+	const struct dbcell	*k = &rs->cell[i * rs->ncol + 9];
+	unsigned char		*plain = NULL;
+	size_t			 plainsz;
 
 	o = json_object_new_object();
 	jadd_int(o, "id", dbres_int(rs, i, 0));
@@ -1217,6 +1225,18 @@ listing_json(const struct dbres *rs, size_t i)
 	jadd_bool(o, "live", strcmp(dbres_str(rs, i, 1), "approved") == 0);
 	jadd_str(o, "created_at", dbres_str(rs, i, 7));
 	jadd_str(o, "updated_at", dbres_str(rs, i, 8));
+	if (r->pr.kind != PK_MKT)
+		return o;
+	if (strcmp(dbres_str(rs, i, 1), "approved") != 0 ||
+	    dbres_null(rs, i, 9) || crypto_open(r->conf->data_key,
+	    (const unsigned char *)k->v, k->sz, &plain, &plainsz) == -1) {
+		jadd(o, "api_key", NULL);
+		return o;
+	}
+	jadd(o, "api_key", json_object_new_string_len((const char *)plain,
+	    (int)plainsz));
+	explicit_bzero(plain, plainsz);
+	free(plain);
 	return o;
 }
 
@@ -1235,7 +1255,7 @@ listing_full(struct req *r, long long id, const struct scope *sc,
 		dbres_free(rs);
 		return -1;
 	}
-	*out = listing_json(rs, 0);
+	*out = listing_json(r, rs, 0);
 	jadd(*out, "history", history_json(hs));
 	dbres_free(rs);
 	dbres_free(hs);
@@ -1376,7 +1396,7 @@ h_listing_list(struct req *r)
 		return 500;
 	arr = json_object_new_array();
 	for (i = 0; i < rs->nrow; i++)
-		jappend(arr, listing_json(rs, i));
+		jappend(arr, listing_json(r, rs, i));
 	dbres_free(rs);
 	o = json_object_new_object();
 	jadd(o, "listings", arr);

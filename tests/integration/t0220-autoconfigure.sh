@@ -117,6 +117,19 @@ jqok '.marketplaces[1].sso.init_path == "/maestrano/auth/saml/init?marketplace='
 KEY2=$(jqv '.marketplaces[1].api.key')
 cp "$BODY" "$T_TMP/canon"
 
+# The hub that must accept api.id:api.key learns the pair from its own
+# listings; nobody else sees the key.
+as "$M2" GET "/api/v1/marketplace/listings/$L2"
+jqok '.hub_api_id == "'"$(jq -r '.marketplaces[1].api.id' "$T_TMP/canon")"'" and .api_key == "'$KEY2'"' \
+    "the marketplace reads the hub identity the app was given"
+as "$M2" GET "/api/v1/marketplace/listings?app=capp-$S"
+jqok '[.listings[].api_key] == ["'$KEY2'"]' "and in its listing list"
+as "$M1" GET "/api/v1/marketplace/listings?app=capp-$S"
+jqok '[.listings[].api_key] == ["'$KEY1'"]' "each marketplace its own key"
+admin GET "/api/v1/admin/listings?app=capp-$S"
+jqok '(.listings | length) == 2 and ([.listings[] | has("api_key")] | any | not)' \
+    "an admin's listing list carries no hub key"
+
 # Every SDK's way of asking gets the same 200 and body.
 same() {
 	if [ "$STATUS" = 200 ] && cmp -s "$BODY" "$T_TMP/canon"; then pass "$1"; else

@@ -24,6 +24,9 @@ ok "a plain mariadb client runs it too" \
     mariadb --no-defaults -uroot --socket="$PREFIX/mysql/mysql.sock" agora \
     -e "source $SEED"
 is "$(seed_sum)" "$c1" "a third run through the client changes nothing"
+is "$(sql "SELECT COUNT(*) FROM listing l JOIN marketplace m
+    ON m.id = l.marketplace_id WHERE m.nid = 'demo'
+    AND l.hub_key_enc IS NOT NULL")" 12 "agoractl seed sealed a hub key for each seeded listing"
 
 is "$(sql "SELECT COUNT(*) FROM app a JOIN provider p ON p.id = a.provider_id
     WHERE p.nid = 'demo-provider' AND a.uid LIKE 'app-demo-%'")" 12 "a dozen apps"
@@ -83,6 +86,20 @@ sql "UPDATE listing l JOIN app a ON a.id = l.app_id SET l.state = 'approved'
     WHERE a.nid = 'pipeline-crm'"
 sql "UPDATE app SET name = 'Ledgerly' WHERE nid = 'ledgerly'"
 ok "the seed still changes nothing after the round trip" test "$(seed_sum)" = "$c1"
+
+# A listing written by SQL gets its hub key from agoractl.
+sql "UPDATE listing SET hub_key_enc = NULL WHERE hub_api_id = 'demo-ledgerly'"
+is "$("$AGORACTL" hub-keys)" "sealed a hub key for 1 live listing" \
+    "agoractl hub-keys seals a listing written by SQL"
+is "$("$AGORACTL" hub-keys)" "" "and has nothing to do the second time"
+is "$(sql "SELECT COUNT(*) FROM audit WHERE action = 'listing.key'
+    AND target_id = (SELECT id FROM listing WHERE hub_api_id = 'demo-ledgerly')")" 2 \
+    "each sealing is audited"
+req GET "/api/v1/marketplace/listings?app=ledgerly" -u mk_demo:demo-marketplace-secret
+jqok '.listings[0].api_key | test("^[0-9a-f]{64}$")' "the demo marketplace reads the new key"
+hk=$(jqv '.listings[0].api_key')
+ok "which is not in the database in clear" sh -c "! mariadb-dump --no-defaults -uroot \
+    --socket='$PREFIX/mysql/mysql.sock' agora | grep -q '$hk'"
 
 # A tenant seeded by hand, as doc/seeding.md shows.
 sql "INSERT INTO tenant (uid, marketplace_id, name, domain, metadata)
