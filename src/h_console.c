@@ -2212,21 +2212,32 @@ h_con_listing_reject(struct req *r)
 	return con_listing_act(r, LA_REJECT);
 }
 
-/* The marketplace of path parameter 0 (enum mcol row), or a status. */
+/*
+ * The row of path parameter 0 that get (1 found, 0 not, -1 error)
+ * reads, what naming it in a 404: 0 with *rs (owned), or a status.
+ */
 static int
-con_mkt_of(struct req *r, struct dbres **rs)
+con_row_of(struct req *r, const char *what,
+    int (*get)(struct req *, long long, struct dbres **), struct dbres **rs)
 {
 	long long	 id;
 	int		 rc;
 
 	*rs = NULL;
-	if ((id = con_pv_id(r, 0, "marketplace")) == 0)
+	if ((id = con_pv_id(r, 0, what)) == 0)
 		return 404;
-	if ((rc = db_mkt_get(r, id, rs)) == -1)
+	if ((rc = get(r, id, rs)) == -1)
 		return 500;
 	if (rc == 0)
-		return req_fail(r, 404, "no such marketplace");
+		return req_fail(r, 404, "no such %s", what);
 	return 0;
+}
+
+/* The marketplace of path parameter 0 (enum mcol row), or a status. */
+static int
+con_mkt_of(struct req *r, struct dbres **rs)
+{
+	return con_row_of(r, "marketplace", db_mkt_get, rs);
 }
 
 /* GET /admin/marketplaces/{id}/rotate: confirm a new API secret. */
@@ -2395,17 +2406,7 @@ out:
 static int
 con_regtoken_of(struct req *r, struct dbres **rs)
 {
-	long long	 id;
-	int		 rc;
-
-	*rs = NULL;
-	if ((id = con_pv_id(r, 0, "registration token")) == 0)
-		return 404;
-	if ((rc = db_regtoken_get(r, id, rs)) == -1)
-		return 500;
-	if (rc == 0)
-		return req_fail(r, 404, "no such registration token");
-	return 0;
+	return con_row_of(r, "registration token", db_regtoken_get, rs);
 }
 
 /* GET /admin/registration-tokens/{id}/revoke: confirm. */
