@@ -93,6 +93,7 @@ auth_cred(struct req *r, const struct basic_kind *bk, const char *user,
 			r->pr.kind = bk->kind;
 			r->pr.cred_id = dbres_int(rs, i, 0);
 			r->pr.id = dbres_int(rs, i, 1);
+			r->pr.retiring = dbres_int(rs, i, 3) != 0;
 			snprintf(r->pr.label, sizeof(r->pr.label), "%s:%s",
 			    bk->name, user);
 		}

@@ -385,6 +385,8 @@ cert_issued_free(struct issued *is)
 	memset(is, 0, sizeof(*is));
 }
 
+#define CN_MAX	64
+
 /*
  * Issue a client certificate for host (the validated hub host: subject
  * CN and DNS SAN), valid days days, for the key of csr (PEM) or for a
@@ -409,7 +411,7 @@ cert_issue(const struct conf *c, const char *host, const char *csr,
 	unsigned char	 ip[16];
 	char		*san = NULL, *hex;
 	const char	*kt;
-	int		 rc = -1;
+	int		 longname, rc = -1;
 
 	memset(is, 0, sizeof(*is));
 	if ((a = ca_get(c)) == NULL)
@@ -449,16 +451,23 @@ cert_issue(const struct conf *c, const char *host, const char *csr,
 	    X509_time_adj_ex(X509_getm_notAfter(x), (int)days, 0,
 	    NULL) == NULL || X509_set_pubkey(x, pub) != 1)
 		goto ossl;
-	if ((nm = X509_NAME_new()) == NULL ||
+	/*
+	 * A CN holds at most 64 characters (RFC 5280 ub-common-name); a
+	 * longer host is named by the SAN alone, which is then critical
+	 * under an empty subject (RFC 5280 4.2.1.6).
+	 */
+	longname = strlen(host) > CN_MAX;
+	if ((nm = X509_NAME_new()) == NULL || (!longname &&
 	    X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_UTF8,
-	    (const unsigned char *)host, -1, -1, 0) != 1 ||
+	    (const unsigned char *)host, -1, -1, 0) != 1) ||
 	    X509_set_subject_name(x, nm) != 1)
 		goto ossl;
 	if (inet_pton(AF_INET, host, ip) == 1 ||
 	    inet_pton(AF_INET6, host, ip) == 1)
-		san = xasprintf("IP:%s", host);
+		san = xasprintf("%sIP:%s", longname ? "critical," : "", host);
 	else
-		san = xasprintf("DNS:%s", host);
+		san = xasprintf("%sDNS:%s", longname ? "critical," : "",
+		    host);
 
 	X509V3_set_ctx(&ctx, a->cert, x, NULL, NULL, 0);
 	if (ext_add(x, &ctx, NID_basic_constraints, "critical,CA:FALSE") ||

@@ -18,8 +18,8 @@ const char *const db_sql[STMT__MAX] = {
 	    "before_json, after_json, request_id) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[STMT_CRED_FIND] =
-	    "SELECT id, owner_id, secret_hash FROM credential "
-	    "WHERE kind = ? AND key_id = ? "
+	    "SELECT id, owner_id, secret_hash, expires_at IS NOT NULL "
+	    "FROM credential WHERE kind = ? AND key_id = ? "
 	    "AND (expires_at IS NULL OR expires_at > NOW(6)) "
 	    "ORDER BY id DESC LIMIT 4",
 	[STMT_CRED_ADD] =
@@ -347,7 +347,8 @@ const char *const db_sql[STMT__MAX] = {
 	"FROM tenant_app ta JOIN app a ON a.id = ta.app_id "
 	[STMT_TAPP_LIST] =
 	    TAPP_COLS "WHERE ta.tenant_id = ? "
-	    "ORDER BY ta.app_rank IS NULL, ta.app_rank, LOWER(a.name), ta.id",
+	    "ORDER BY COALESCE(ta.app_rank, a.app_rank) IS NULL, "
+	    "COALESCE(ta.app_rank, a.app_rank), LOWER(a.name), ta.id",
 	[STMT_TAPP_GET] =
 	    TAPP_COLS "WHERE ta.tenant_id = ? AND ta.id = ?",
 	[STMT_TAPP_APP] =

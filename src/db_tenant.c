@@ -823,7 +823,10 @@ tapp_audit(const struct tenant_app *ta)
 	return o;
 }
 
-/* Finish a relation change: touch the tenant, audit, commit. */
+/*
+ * Finish a relation change: touch the tenant, audit, commit. The audit
+ * target is relation id, or (id 0: a bulk change of several) tenant tid.
+ */
 static int
 tapp_finish(struct req *r, long long tid, const char *action, long long id,
     struct json_object *before, struct json_object *after)
@@ -831,7 +834,8 @@ tapp_finish(struct req *r, long long tid, const char *action, long long id,
 	int	 rc = TNRC_ERR;
 
 	if (tenant_touch(r, tid) == 0 &&
-	    db_audit(r, action, "tenant_app", id, before, after) == 0 &&
+	    db_audit(r, action, id ? "tenant_app" : "tenant", id ? id : tid,
+	    before, after) == 0 &&
 	    db_tx_commit(r->db) == 0)
 		rc = TNRC_OK;
 	json_object_put(before);
@@ -1050,8 +1054,14 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 			rc = TNRC_ERR;
 			goto fail;
 		}
+		/*
+		 * An admin or the marketplace may drop the relation of an
+		 * app that is not live (it is kept across an unpublish);
+		 * the tenant itself sees live apps only, so for it such an
+		 * id is as unknown as any other, and the relation stays.
+		 */
 		if (rc == 0 || (enable && !live) || (!enable && !live &&
-		    !att)) {
+		    (!att || r->pr.kind == PK_TENANT))) {
 			snprintf(field, sizeof(field), "ids[%zu]",
 			    enable ? i : i - nen);
 			req_field(r, field, "app %lld is not live on the "
@@ -1072,7 +1082,7 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 		}
 	}
 	if (ch > 0) {
-		rc = tapp_finish(r, tid, "tenant_app.bulk", tid, NULL, after);
+		rc = tapp_finish(r, tid, "tenant_app.bulk", 0, NULL, after);
 		after = NULL;
 		if (rc != TNRC_OK)
 			goto fail;

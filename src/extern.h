@@ -149,6 +149,7 @@ struct jfield {
 
 int	 json_body(struct req *, struct json_object **);
 struct json_object *json_parse_text(const char *, size_t);
+struct json_object *json_parse_why(const char *, size_t, const char **);
 int	 json_check(struct req *, struct json_object *,
 	    const struct jfield *, const char *);
 int	 json_get_str(struct json_object *, const char *, const char **);
@@ -224,6 +225,7 @@ struct principal {
 	long long	 cred_id;	/* credential or token row */
 	char		 label[96];	/* for the audit log, never a secret */
 	char		 csrf[65];	/* session CSRF token (hex) */
+	int		 retiring;	/* a secret in its grace period */
 };
 
 struct ferr {

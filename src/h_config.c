@@ -72,6 +72,30 @@ tpl_render(const char *tpl, const char *mkt)
 	return o;
 }
 
+/*
+ * A rendered base URL (app.host, sso.idm) without trailing slashes: the
+ * SDKs append paths that start with '/' to it.
+ */
+static struct json_object *
+tpl_render_base(const char *tpl, const char *mkt)
+{
+	struct json_object	*o, *t;
+	const char		*s;
+	size_t			 n;
+
+	if ((o = tpl_render(tpl, mkt)) == NULL)
+		return NULL;
+	s = json_object_get_string(o);
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == '/')
+		n--;
+	if (n == strlen(s))
+		return o;
+	t = json_object_new_string_len(s, (int)n);
+	json_object_put(o);
+	return t;
+}
+
 /* A URL without its trailing slashes, as a JSON string (owned). */
 static struct json_object *
 url_json(const char *u)
@@ -130,7 +154,7 @@ config_item(struct req *r, const struct dbres *rs, size_t i)
 	jadd_str(o, "environment", dbres_str(rs, i, CFGC_ENV_NID));
 
 	app = json_object_new_object();
-	jadd(app, "host", tpl_render(dbres_str(rs, i, CFGC_HOST), mkt));
+	jadd(app, "host", tpl_render_base(dbres_str(rs, i, CFGC_HOST), mkt));
 	jadd(app, "synchronization_start_path",
 	    tpl_render(dbres_str(rs, i, CFGC_SYNC_START), mkt));
 	jadd(app, "synchronization_toggle_path",
@@ -150,7 +174,7 @@ config_item(struct req *r, const struct dbres *rs, size_t i)
 	jadd(o, "api", api);
 
 	sso = json_object_new_object();
-	jadd(sso, "idm", tpl_render(dbres_null(rs, i, CFGC_IDM) ?
+	jadd(sso, "idm", tpl_render_base(dbres_null(rs, i, CFGC_IDM) ?
 	    dbres_str(rs, i, CFGC_HOST) : dbres_str(rs, i, CFGC_IDM), mkt));
 	jadd(sso, "init_path",
 	    tpl_render(dbres_str(rs, i, CFGC_SSO_INIT), mkt));

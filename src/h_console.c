@@ -1156,7 +1156,8 @@ h_con_tenant_update(struct req *r)
 		st = rc == 0 ? req_fail(r, 404, "no such tenant") : 500;
 		goto out;
 	}
-	if ((v = form_get(&f, "version")) != NULL && *v != '\0' &&
+	/* The form always carries it: a lost update is never silent. */
+	if ((v = form_get(&f, "version")) == NULL ||
 	    num_parse(v, 1, INT32_MAX, &ver) == -1)
 		req_field(r, "version", "must be the version you edited");
 	in.name = form_get(&f, "name");

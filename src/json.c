@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,37 +91,171 @@ tree_keys(struct json_object *o)
 }
 
 /*
+ * 1 if p[0..sz) is UTF-8 as RFC 3629 defines it: shortest forms only, no
+ * surrogates (U+D800..U+DFFF), nothing past U+10FFFF. json-c's own check
+ * lets overlong forms and surrogates through, and MariaDB refuses them.
+ */
+static int
+utf8_strict(const unsigned char *p, size_t sz)
+{
+	size_t		 i = 0, n, k;
+	unsigned int	 cp, min;
+
+	while (i < sz) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xc2 && p[i] <= 0xdf) {
+			n = 1;
+			cp = p[i] & 0x1f;
+			min = 0x80;
+		} else if ((p[i] & 0xf0) == 0xe0) {
+			n = 2;
+			cp = p[i] & 0x0f;
+			min = 0x800;
+		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
+			n = 3;
+			cp = p[i] & 0x07;
+			min = 0x10000;
+		} else
+			return 0;
+		if (sz - i - 1 < n)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* The value of 4 hex digits at p, or -1. */
+static long
+hex4(const char *p)
+{
+	long	 v = 0;
+	int	 i;
+
+	for (i = 0; i < 4; i++) {
+		if (!isxdigit((unsigned char)p[i]))
+			return -1;
+		v = v * 16 + (isdigit((unsigned char)p[i]) ? p[i] - '0' :
+		    (tolower((unsigned char)p[i]) - 'a' + 10));
+	}
+	return v;
+}
+
+/*
+ * 1 unless a \u escape in a string names half of a surrogate pair
+ * without its other half (json-c turns those into U+FFFD silently).
+ */
+static int
+escapes_paired(const char *p, size_t sz)
+{
+	size_t	 i;
+	long	 v, w;
+
+	for (i = 0; i + 1 < sz; i++) {
+		if (p[i] != '\\')
+			continue;
+		if (p[i + 1] != 'u') {
+			i++;
+			continue;
+		}
+		if (i + 6 > sz || (v = hex4(p + i + 2)) == -1)
+			return 1;	/* the parser refuses it */
+		i += 5;
+		if (v >= 0xdc00 && v <= 0xdfff)
+			return 0;
+		if (v < 0xd800 || v > 0xdbff)
+			continue;
+		if (i + 7 > sz || p[i + 1] != '\\' || p[i + 2] != 'u' ||
+		    (w = hex4(p + i + 3)) < 0xdc00 || w > 0xdfff)
+			return 0;
+		i += 6;
+	}
+	return 1;
+}
+
+/*
  * Parse text as strict JSON with our extra rules; any top-level type.
- * Returns an owned object (put it), or NULL.
+ * Returns an owned object (put it), or NULL with *why (static, when why
+ * is not NULL) saying what is wrong.
  */
 struct json_object *
-json_parse_text(const char *p, size_t sz)
+json_parse_why(const char *p, size_t sz, const char **why)
 {
 	struct json_tokener	*tok;
 	struct json_object	*o;
+	enum json_tokener_error	 e;
+	const char		*dummy;
 	long			 rk, tk;
 
-	if (sz == 0 || sz > INT32_MAX || memchr(p, '\0', sz) != NULL)
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
+	if (sz == 0 || sz > INT32_MAX) {
+		*why = "it is empty or too large";
 		return NULL;
-	if ((rk = raw_keys(p, sz)) == -1)
+	}
+	if (memchr(p, '\0', sz) != NULL) {
+		*why = "it holds a NUL byte";
 		return NULL;
+	}
+	if (!utf8_strict((const unsigned char *)p, sz)) {
+		*why = "it is not UTF-8 (overlong forms, surrogates and "
+		    "code points past U+10FFFF are refused)";
+		return NULL;
+	}
+	if (!escapes_paired(p, sz)) {
+		*why = "a \\u escape names half of a surrogate pair";
+		return NULL;
+	}
+	if ((rk = raw_keys(p, sz)) == -1) {
+		*why = "single quotes are not JSON";
+		return NULL;
+	}
 	if ((tok = json_tokener_new_ex(JSON_DEPTH)) == NULL)
 		fatalx("json_tokener_new_ex");
 	json_tokener_set_flags(tok,
 	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, p, (int)sz);
-	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != sz) {
+	e = json_tokener_get_error(tok);
+	if (o == NULL || e != json_tokener_success) {
+		if (e == json_tokener_error_depth)
+			*why = "it nests deeper than the limit";
+		else if (e == json_tokener_continue)
+			*why = "it ends before the value does";
+		else
+			*why = "a syntax error (strict JSON: no comments, "
+			    "trailing commas, NaN or leading zeros)";
+	} else if (json_tokener_get_parse_end(tok) != sz)
+		*why = "something follows the JSON value";
+	json_tokener_free(tok);
+	if (*why != NULL) {
 		json_object_put(o);
-		json_tokener_free(tok);
 		return NULL;
 	}
-	json_tokener_free(tok);
 	if ((tk = tree_keys(o)) == -1 || tk != rk) {
+		*why = tk == -1 ? "a number is not finite or a string holds "
+		    "a NUL" : "an object has the same key twice";
 		json_object_put(o);
 		return NULL;
 	}
 	return o;
+}
+
+/* json_parse_why without the reason. */
+struct json_object *
+json_parse_text(const char *p, size_t sz)
+{
+	return json_parse_why(p, sz, NULL);
 }
 
 /* 1 if the Content-Type is JSON (application/json or vnd.api+json). */
@@ -144,6 +279,7 @@ int
 json_body(struct req *r, struct json_object **out)
 {
 	struct json_object	*o;
+	const char		*why;
 
 	*out = NULL;
 	if (!ctype_json(r->ctype))
@@ -151,10 +287,10 @@ json_body(struct req *r, struct json_object **out)
 		    "application/json");
 	if (r->bodysz == 0)
 		return req_fail(r, 400, "the request body is empty");
-	if ((o = json_parse_text(r->body, r->bodysz)) == NULL)
-		return req_fail(r, 400, "the body is not valid JSON (strict "
-		    "syntax, UTF-8, no duplicate keys, no NUL, depth %d)",
-		    JSON_DEPTH);
+	if ((o = json_parse_why(r->body, r->bodysz, &why)) == NULL)
+		return req_fail(r, 400, "the body is not valid JSON: %s "
+		    "(strict syntax, UTF-8, no duplicate keys, no NUL, "
+		    "depth %d)", why, JSON_DEPTH);
 	if (!json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
 		return req_fail(r, 400, "the body must be a JSON object");

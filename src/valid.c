@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <string.h>
 
@@ -28,11 +30,18 @@ valid_nid(const char *s)
 	return 1;
 }
 
-/* A DNS host name or an IPv4 literal, lower or upper case. */
+/*
+ * A DNS host name (ASCII: an IDN in its xn-- form) or a dotted-quad IPv4
+ * literal, lower or upper case. A name whose last label is all digits is
+ * no DNS name (no top-level domain is numeric), so it must be the IPv4.
+ */
 static int
 valid_host(const char *s, size_t len)
 {
-	size_t	 i, label = 0;
+	unsigned char	 ip[4];
+	char		 buf[254];
+	size_t		 i, label = 0;
+	int		 digits = 1;
 
 	if (len == 0 || len > 253)
 		return 0;
@@ -41,16 +50,25 @@ valid_host(const char *s, size_t len)
 			if (label == 0 || s[i - 1] == '-')
 				return 0;
 			label = 0;
+			digits = 1;
 			continue;
 		}
 		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
 			return 0;
 		if (s[i] == '-' && label == 0)
 			return 0;
+		if (!isdigit((unsigned char)s[i]))
+			digits = 0;
 		if (++label > 63)
 			return 0;
 	}
-	return label != 0 && s[len - 1] != '-';
+	if (label == 0 || s[len - 1] == '-')
+		return 0;
+	if (!digits)
+		return 1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET, buf, ip) == 1;
 }
 
 /*
@@ -136,21 +154,38 @@ valid_email(const char *s)
 }
 
 /*
- * Free text of min..max bytes without control characters other than
- * tab and newline (the JSON parser already checked UTF-8).
+ * Free text of min..max bytes (the JSON parser already checked UTF-8)
+ * without control characters other than tab, CR and LF: no C0, DEL or
+ * C1 control, no U+2028/U+2029 separators, and none of the bidi
+ * embedding, override and isolate controls that make text read other
+ * than it is (U+202A..U+202E, U+2066..U+2069). When min > 0 it must hold
+ * something besides white space.
  */
 int
 valid_text(const char *s, size_t min, size_t max)
 {
-	size_t	 i, len;
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i, len;
+	int			 ink = 0;
 
 	if (s == NULL || (len = strlen(s)) < min || len > max)
 		return 0;
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\t' &&
-		    s[i] != '\n' && s[i] != '\r') || s[i] == 0x7f)
+	for (i = 0; i < len; i++) {
+		if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
+		    u[i] != '\r') || u[i] == 0x7f)
 			return 0;
-	return 1;
+		if (u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 &&
+		    u[i + 1] <= 0x9f)
+			return 0;
+		if (u[i] == 0xe2 && i + 2 < len && ((u[i + 1] == 0x80 &&
+		    u[i + 2] >= 0xa8 && u[i + 2] <= 0xae) ||
+		    (u[i + 1] == 0x81 && u[i + 2] >= 0xa6 && u[i + 2] <= 0xa9)))
+			return 0;
+		if (u[i] != ' ' && u[i] != '\t' && u[i] != '\n' &&
+		    u[i] != '\r')
+			ink = 1;
+	}
+	return min == 0 || ink;
 }
 
 /* A positive database id in decimal, as found in a path. */

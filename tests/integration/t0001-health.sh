@@ -36,6 +36,10 @@ status 400 "dot-dot in the path is refused"
 head -c 70000 /dev/zero | tr '\0' 'a' > "$T_TMP/big"
 req POST /healthz -H 'Content-Type: application/json' --data-binary @"$T_TMP/big"
 status 413 "a body over the cap is 413 at nginx"
+is "$(header Content-Type)" "application/problem+json" "in the API's error shape"
+jqok '.status == 413 and (.detail | test("larger than"))' "which says why"
+req GET '/api/v1/apps/%zz'
+status 400 "a bad percent-escape in the path is 400 at nginx"
 
 req GET /healthz -H 'Proxy: http://evil.example'
 status 200 "a Proxy header is harmless"

@@ -211,4 +211,14 @@ ok "the CRL verifies against the CA" openssl crl -noout -CAfile "$CACERT" -in "$
 out=$(ctl marketplace list)
 case "$out" in *acme-prod*beta-uat*) pass "agoractl marketplace list";; *) fail "agoractl marketplace list"; diag "$out";; esac
 
+# --- a hub host longer than a CN may be ----------------------------------
+LONGHOST="hub-$(printf 'x%.0s' $(seq 30)).$(printf 'y%.0s' $(seq 30)).example.com"
+register "$(regtoken 1)" '{"nid":"long-host","name":"Long","environment":"uat","key_type":"p256","endpoints":{"hub":"https://'"$LONGHOST"'"}}'
+status 201 "a ${#LONGHOST}-character hub host registers"
+jqv .certificate > "$W/long.pem"
+ok "its certificate names the host in a SAN" openssl x509 -in "$W/long.pem" -noout -checkhost "$LONGHOST"
+is "$(openssl x509 -in "$W/long.pem" -noout -subject -nameopt RFC2253)" "subject=" \
+    "under an empty subject (a CN holds 64 characters)"
+ok "and verifies against the CA" openssl verify -CAfile "$CACERT" -purpose sslclient "$W/long.pem"
+
 finish

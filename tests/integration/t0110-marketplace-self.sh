@@ -98,6 +98,15 @@ req GET /api/v1/marketplace -u "$ONE2"
 status 200 "the new secret works"
 req GET /api/v1/marketplace -u "$ONE"
 status 200 "the old secret still works during the grace period"
+before=$(db_checksum)
+req POST /api/v1/marketplace/secret/rotate -u "$ONE"
+status 403 "but it cannot rotate the secret again"
+req PATCH /api/v1/marketplace -u "$ONE" -H 'Content-Type: application/json' \
+    --data '{"endpoints":{"nex":"https://attacker.example.com"}}'
+status 403 "nor change the endpoints"
+req POST /api/v1/marketplace/certificate/renew -u "$ONE" -H 'Content-Type: application/json' --data '{}'
+status 403 "nor renew the certificate"
+is "$(db_checksum)" "$before" "and those refusals changed nothing"
 sleep 4
 req GET /api/v1/marketplace -u "$ONE"
 status 401 "the old secret stops after the grace period"

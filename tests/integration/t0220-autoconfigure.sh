@@ -20,6 +20,7 @@ ESECRET=${E#*:}
 env_new "$P" "$AID" uat '"host":"https://uat.example.com:8443","idm":"https://idm-%{marketplace}.example.com","initialization_path":"/init/%{marketplace}","external_ids":false'
 status 201 "a second environment with templates in idm and initialization_path"
 EU=$ENV_CRED
+UATENV=$ENV_ID
 app_new "$P" "lonely-$S"
 env_new "$P" "$APP_ID" production
 ELONE=$ENV_CRED
@@ -104,6 +105,13 @@ it '.sso.idm == "https://idm-'$M1N'.example.com"' "an idm template is rendered t
 it '.webhooks.connec.external_ids == false' "external_ids false stays a boolean"
 it '.webhooks.connec.initialization_path == "/init/'$M1N'"' "initialization_path rendered when set"
 it '.api.id == "'$HUB1'" and .api.key == "'$KEY1'"' "environments of one app share the listing's hub identity"
+asj "$P" PATCH "/api/v1/apps/$AID/environments/$UATENV" \
+    '{"host":"https://uat.example.com:8443/","idm":"https://idm-%{marketplace}.example.com//"}'
+status 200 "base URLs with trailing slashes are accepted"
+cfg "$EU"
+jq '.marketplaces[0]' "$BODY" > "$T_TMP/item"
+it '.app.host == "https://uat.example.com:8443" and .sso.idm == "https://idm-'$M1N'.example.com"' \
+    "and handed to the SDKs without them (they append paths starting with /)"
 
 # The second marketplace publishes the app directly.
 asj "$M2" POST /api/v1/marketplace/listings "{\"app\":\"capp-$S\"}"

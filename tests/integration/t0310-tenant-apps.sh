@@ -118,6 +118,9 @@ u1=$(upd)
 admin POST $T/$TID/apps/bulk $(json '{"enable":['"$(app_id mail-rocket),$(app_id time-tracker)"'],"disable":['"$(app_id stock-keeper)"']}')
 status 200 "bulk enable two and disable one"
 jqok '.changed == 3' "three rows changed"
+is "$(sql "SELECT CONCAT(target_kind, ':', target_id) FROM audit
+    WHERE action = 'tenant_app.bulk' ORDER BY id DESC LIMIT 1")" "tenant:$TID" \
+    "a bulk change is audited on the tenant"
 isnt "$(upd)" "$u1" "updated_at moved"
 catalog
 jqok '[.data[].attributes.nid] | sort == ["mail-rocket","pipeline-crm","time-tracker"]' \

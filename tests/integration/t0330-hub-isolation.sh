@@ -59,6 +59,21 @@ for id in $ISO_IDS; do
 done
 is "$bad" 0 "another marketplace's and unlisted apps: 404 identical to an unknown id, never listed"
 
+# A relation whose listing was unpublished: the tenant cannot see the
+# app, so it cannot disable it either; the relation waits for a republish.
+LED=$(sql "SELECT id FROM app WHERE nid = 'ledgerly'")
+CREL="SELECT COUNT(*) FROM tenant_app ta JOIN tenant t ON t.id = ta.tenant_id
+    WHERE t.uid = 'tnt_demo_curated' AND ta.app_id = $LED"
+is "$(sql "$CREL")" 1 "the curated tenant has ledgerly"
+sql "UPDATE listing SET state = 'unpublished' WHERE app_id = $LED"
+hub PATCH /apps/$LED/disable "$CUR"
+ok "disabling its unpublished app is the 404 of an unknown id" \
+    sh -c "[ '$STATUS' = 404 ] && cmp -s '$BODY' '$T_TMP/nf'"
+is "$(sql "$CREL")" 1 "and the relation stays"
+sql "UPDATE listing SET state = 'approved' WHERE app_id = $LED"
+hub GET /apps/$LED "$CUR"
+status 200 "republished, the app is back in the tenant's catalog"
+
 # Every app id in the database, seen from the iso tenant: only its own
 # marketplace's three apps exist for it.
 bad=0; seen=0

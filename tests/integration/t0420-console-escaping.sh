@@ -62,6 +62,11 @@ post "/admin/tenants/$TID" --data-urlencode "version=$V" --data-urlencode "name=
     --data-urlencode "domain=" --data-urlencode 'metadata={}' --data-urlencode 'frontend_config={}'
 status 409 "an edit of a stale version is refused"
 ok "the stale edit keeps the input" grep -q '<textarea id="metadata" name="metadata"[^>]*>{}</textarea>' "$BODY"
+before=$(sql "SELECT version FROM tenant WHERE id = $TID")
+post "/admin/tenants/$TID" --data-urlencode "name=Esc tenant" \
+    --data-urlencode "domain=" --data-urlencode 'metadata={}' --data-urlencode 'frontend_config={}'
+status 400 "an edit without the version it was made on is refused"
+is "$(sql "SELECT version FROM tenant WHERE id = $TID")" "$before" "and saves nothing"
 
 # Tenant apps through the console.
 page "/admin/tenants/$TID/apps/new"

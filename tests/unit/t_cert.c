@@ -251,6 +251,30 @@ main(void)
 	ok(cert_issue(&c, "h.example.com", NULL, "dsa", 30, &is, err,
 	    sizeof(err)) == 1, "an unknown key type is refused");
 
+	/* A host longer than a CN may be: the SAN alone, critical. */
+	ok(cert_issue(&c, "a-host-name-of-sixty-seven-characters-in-all-for-the-"
+	    "hub.example.com", csr, NULL, 30, &is, err, sizeof(err)) == 0,
+	    "a 68-character host is issued");
+	x = pem_x509(is.pem);
+	ok(x != NULL && X509_NAME_entry_count(X509_get_subject_name(x)) == 0,
+	    "under an empty subject");
+	ok(x != NULL && X509_check_host(x, "a-host-name-of-sixty-seven-"
+	    "characters-in-all-for-the-hub.example.com", 0, 0, NULL) == 1,
+	    "named by its DNS SAN");
+	ok(x != NULL && X509_get_extension_flags(x) != 0 &&
+	    X509_EXTENSION_get_critical(X509_get_ext(x, X509_get_ext_by_NID(x,
+	    NID_subject_alt_name, -1))) == 1, "which is critical");
+	X509_free(x);
+	cert_issued_free(&is);
+	ok(cert_issue(&c, "exactly-sixty-four-characters-long-host-name-for-a-"
+	    "hub.exampl.io", csr, NULL, 30, &is, err, sizeof(err)) == 0,
+	    "a 64-character host is issued");
+	x = pem_x509(is.pem);
+	ok(x != NULL && X509_NAME_entry_count(X509_get_subject_name(x)) == 1,
+	    "with its CN");
+	X509_free(x);
+	cert_issued_free(&is);
+
 	/* Serials: 128 bits, top bit clear, unique, random-looking. */
 	for (i = 0; i < NSERIAL; i++)
 		if (cert_issue(&c, "s.example.com", csr, NULL, 1, &ser[i], err,

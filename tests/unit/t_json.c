@@ -72,6 +72,23 @@ main(void)
 	ok(parses("{\"a\":\"it's\"}"), "apostrophe inside a string");
 	ok(parses("{\"k\\\"ey\":\"v:\"}"), "escaped quote in a key");
 
+	/* UTF-8 as RFC 3629 has it, and surrogate escapes in pairs. */
+	ok(parses("[\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"]"),
+	    "2-, 3- and 4-byte UTF-8");
+	ok(!parses("[\"\xc0\xaf\"]"), "overlong 2-byte form");
+	ok(!parses("[\"\xe0\x80\xaf\"]"), "overlong 3-byte form");
+	ok(!parses("[\"\xf0\x80\x80\xaf\"]"), "overlong 4-byte form");
+	ok(!parses("[\"\xed\xa0\x80\"]"), "an encoded surrogate");
+	ok(!parses("[\"\xf4\x90\x80\x80\"]"), "past U+10FFFF");
+	ok(!parses("[\"\xf5\x80\x80\x80\"]"), "a 0xf5 lead byte");
+	ok(!parses("[\"\xe2\x82\"]"), "a truncated sequence");
+	ok(!parses("[\"\x80\"]"), "a lone continuation byte");
+	ok(parses("[\"\\ud83d\\ude00\"]"), "a surrogate pair escape");
+	ok(!parses("[\"\\ud800\"]"), "a lone high surrogate escape");
+	ok(!parses("[\"\\udc00\"]"), "a lone low surrogate escape");
+	ok(!parses("[\"\\ud800\\u0041\"]"), "a high surrogate then no low");
+	ok(parses("[\"\\\\ud800\"]"), "an escaped backslash, then text");
+
 	memset(&r, 0, sizeof(r));
 	is_int(check("{\"name\":\"x\"}", &r), 0, "valid body");
 	is_int(check("{\"name\":\"x\",\"id\":3}", &r), -1, "unknown key");

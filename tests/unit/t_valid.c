@@ -35,6 +35,19 @@ main(void)
 	ok(!valid_url("https://-bad.example.com", 0), "label starts with -");
 	ok(!valid_url("ftp://x.example.com", 0), "other scheme");
 	ok(!valid_url("https://a..b", 0), "empty label");
+	ok(valid_url("https://10.1.2.3:8443/x", 0), "an IPv4 literal");
+	ok(!valid_url("https://999.1.1.1", 0), "no IPv4, no DNS name");
+	ok(!valid_url("https://1.2.3", 0), "three numbers");
+	ok(!valid_url("https://hub.example.123", 0), "a numeric TLD");
+	ok(valid_url("https://123.example.com", 0), "numeric labels before");
+	ok(valid_url("https://xn--bcher-kva.example", 0), "an IDN, xn-- form");
+	ok(valid_text("Caf\xc3\xa9 \xe2\x80\x94 ok", 1, 64), "text with UTF-8");
+	ok(!valid_text("a\xc2\x85" "b", 1, 64), "a C1 control (NEL)");
+	ok(!valid_text("a\xe2\x80\xa8" "b", 1, 64), "U+2028");
+	ok(!valid_text("a\xe2\x80\xae" "b", 1, 64), "a bidi override (U+202E)");
+	ok(!valid_text("a\xe2\x81\xa6" "b", 1, 64), "a bidi isolate (U+2066)");
+	ok(!valid_text("  \t ", 1, 64), "white space only, when required");
+	ok(valid_text("", 0, 64), "empty, when optional");
 	ok(!valid_url("javascript:alert(1)", 1), "javascript scheme");
 
 	ok(valid_path_tpl("/maestrano/init/?marketplace=%{marketplace}"),
