@@ -291,4 +291,51 @@ MNOHUB_ENDPOINT=ftp://x "$RM" "$D" > "$W/rm3.out" 2>&1
 ok "a bad endpoint fails with non-zero exit" test $? -ne 0
 ok "naming the field" grep -q "endpoints.hub" "$W/rm3.out"
 
+# A revoked certificate, or one renewed with a key the script does not
+# hold: the next start renews with its own key.
+MID=$(sql "SELECT id FROM marketplace WHERE nid = 'script-prod'")
+admin POST /api/v1/admin/marketplaces/$MID/certificate/revoke -H "Content-Type: application/json" --data '{"reason":"keyCompromise"}'
+status 200 "an admin revokes the script's certificate"
+MNOHUB_ENDPOINT=https://hub2.script.example.org "$RM" "$D" > "$W/rm4.out" 2>&1
+is "$?" "0" "the next start succeeds"
+ok "saying it renewed a revoked certificate" grep -q "was revoked; renewed" "$W/rm4.out"
+ok "the new certificate is for the script's key" sh -c \
+    "[ \"\$(openssl x509 -noout -pubkey -in '$D/cert.pem' | sha256sum)\" = \"\$(openssl pkey -pubout -in '$D/key.pem' | sha256sum)\" ]"
+req GET /api/v1/marketplace -u "$K:$S"
+jqok '.revoked_at == null and .serial != "'"$SER1"'"' "and the platform's current one"
+req POST /api/v1/marketplace/certificate/renew -u "$K:$S" -H 'Content-Type: application/json' --data '{"key_type":"p256"}'
+status 201 "someone renews with a key the platform makes"
+MNOHUB_ENDPOINT=https://hub2.script.example.org "$RM" "$D" > "$W/rm5.out" 2>&1
+is "$?" "0" "the next start succeeds"
+ok "renewing the certificate that is not for its key" grep -q "not for .*key.pem; renewed" "$W/rm5.out"
+ok "cert.pem matches key.pem again" sh -c \
+    "[ \"\$(openssl x509 -noout -pubkey -in '$D/cert.pem' | sha256sum)\" = \"\$(openssl pkey -pubout -in '$D/key.pem' | sha256sum)\" ]"
+
+# A first registration whose answer was lost, retried after the
+# environment changed: the stored request is replayed (same answer, no
+# conflict), then the new settings are applied.
+D2="$W/mkt-lost"
+mkdir -m 700 "$D2"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$D2/key.pem" 2>/dev/null
+openssl req -new -key "$D2/key.pem" -subj /CN=lost -out "$D2/csr.pem" 2>/dev/null
+jq -n --arg csr "$(cat "$D2/csr.pem")" '{nid: "script-lost", name: "Lost",
+    environment: "production", endpoints: {hub: "https://hub.lost.example.org",
+    impac: null, connec: null, nex: null}, csr: $csr}' > "$D2/request.json"
+echo "register-script-lost-$(openssl rand -hex 8)" > "$D2/idempotency-key"
+chmod 600 "$D2"/*
+LOSTTOK=$(regtoken 1)
+req POST /api/v1/marketplaces -H "Authorization: Bearer $LOSTTOK" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: $(cat "$D2/idempotency-key")" --data-binary @"$D2/request.json"
+status 201 "the first attempt registered (its answer is lost)"
+MARKETPLACE_NID=script-lost MARKETPLACE_NAME=Lost MNOHUB_ENDPOINT=https://hub.lost.example.org \
+    CONNEC_ENDPOINT=https://connec.lost.example.org AGORA_REGISTRATION_TOKEN=$LOSTTOK \
+    "$RM" "$D2" > "$W/rm6.out" 2>&1
+is "$?" "0" "the retry with a changed environment succeeds"
+ok "it got the credentials of the first attempt" test -s "$D2/credentials"
+req GET /api/v1/marketplace -u "$(sed -n 's/^api_key=//p' "$D2/credentials"):$(sed -n 's/^api_secret=//p' "$D2/credentials")"
+jqok '.nid == "script-lost" and .endpoints.connec == "https://connec.lost.example.org"' \
+    "the credentials work and the new setting was applied"
+ok "nothing of the first attempt is left to replay" test ! -e "$D2/request.json" -a ! -e "$D2/idempotency-key"
+is "$(sql "SELECT COUNT(*) FROM marketplace WHERE nid = 'script-lost'")" "1" "one marketplace"
+
 finish
