@@ -503,9 +503,11 @@ cmd_regtoken(struct ctl *c, int argc, char *argv[])
 			}
 			break;
 		case 'e':
-			if ((ttl = parse_duration(optarg)) == -1) {
+			/* At least a minute, as the admin API has it. */
+			if ((ttl = parse_duration(optarg)) < 60) {
 				fprintf(stderr, "agoractl: expires: a "
-				    "duration like 3600, 30m, 24h or 7d\n");
+				    "duration of at least a minute, like "
+				    "3600, 30m, 24h or 7d\n");
 				return 1;
 			}
 			break;

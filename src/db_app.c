@@ -859,6 +859,12 @@ db_listing_move(struct req *r, long long id, long long app_id,
 	}
 	if (to == LS_APPROVED && !haskey && listing_key(r, id) == -1)
 		goto fail;
+	if ((to == LS_APPROVED) != (from == LS_APPROVED)) {
+		p[0] = dbp_int(id);
+		if (db_exec(r->db, STMT_LISTING_TOUCH_TENANTS, p, 1, NULL,
+		    NULL) == -1)
+			goto fail;
+	}
 	p[0] = dbp_int(id);
 	p[1] = dbp_str(r->pr.label[0] ? r->pr.label : "anonymous");
 	p[2] = dbp_str(lstate_names[from]);

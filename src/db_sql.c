@@ -333,6 +333,14 @@ const char *const db_sql[STMT__MAX] = {
 	    "WHERE id = ?",
 	[STMT_TENANT_TOUCH] =
 	    "UPDATE tenant SET " TN_TOUCH "WHERE id = ?",
+	/*
+	 * A listing went live or stopped being live: every catalog of its
+	 * marketplace changed, so every tenant there moves (frontends key
+	 * their caches on updated_at).
+	 */
+	[STMT_LISTING_TOUCH_TENANTS] =
+	    "UPDATE tenant SET " TN_TOUCH "WHERE marketplace_id = "
+	    "(SELECT marketplace_id FROM listing WHERE id = ?)",
 	[STMT_TENANT_DEL] =
 	    "DELETE FROM tenant WHERE id = ?",
 	[STMT_TENANT_CRED_DEL] =

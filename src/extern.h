@@ -173,6 +173,7 @@ int	 valid_url(const char *, int);
 int	 valid_path_tpl(const char *);
 int	 valid_email(const char *);
 int	 valid_text(const char *, size_t, size_t);
+int	 valid_tpl_vars(const char *);
 int	 valid_id(const char *, long long *);
 int	 valid_uid(const char *);
 int	 valid_env(const char *);
@@ -427,6 +428,7 @@ enum stmt {
 	STMT_LISTING_SETSTATE,
 	STMT_LISTING_SETKEY,
 	STMT_LISTING_NOKEY,
+	STMT_LISTING_TOUCH_TENANTS,
 	STMT_LISTING_HIST_ADD,
 	STMT_LISTING_GET,
 	STMT_LISTING_LIST,

@@ -80,11 +80,13 @@ v_host(struct req *r, const char *name, struct json_object *v)
 		buf_puts(&b, "mkt");
 	}
 	buf_puts(&b, p);
-	ok = valid_url(b.p, 1);
+	ok = valid_url(b.p, 1) &&
+	    valid_tpl_vars(json_object_get_string(v));
 	buf_free(&b);
 	if (ok)
 		return 0;
-	return req_field(r, name, "must be an http or https URL");
+	return req_field(r, name, "must be an http or https URL (the only "
+	    "variable is %%{marketplace})");
 }
 
 static int
@@ -93,7 +95,8 @@ v_path(struct req *r, const char *name, struct json_object *v)
 	if (valid_path_tpl(json_object_get_string(v)))
 		return 0;
 	return req_field(r, name, "must be a path starting with '/', "
-	    "printable ASCII without spaces");
+	    "printable ASCII without spaces (the only variable is "
+	    "%%{marketplace})");
 }
 
 static int
@@ -841,6 +844,12 @@ app_write(struct req *r, struct app *a, const char *action,
 	int			 rc;
 
 	after = app_json(a);
+	/* A write that changes nothing keeps the version, ETag and log. */
+	if (strcmp(json_text(before), json_text(after)) == 0) {
+		json_object_put(after);
+		etag_header(r, a->version);
+		return reply_json(r, 200, app_json(a));
+	}
 	rc = db_app_update(r, a, action, before, after);
 	json_object_put(after);
 	if (rc == -1)
@@ -1077,11 +1086,14 @@ h_env_get(struct req *r)
 {
 	struct app	*a = NULL;
 	struct env	*e = NULL;
+	char		 tag[32];
 	int		 st;
 
 	if ((st = env_load(r, &a, &e)) == 0) {
 		etag_header(r, e->version);
-		st = reply_json(r, 200, env_json(e));
+		snprintf(tag, sizeof(tag), "\"%lld\"", e->version);
+		st = req_etag_match(r, tag) ? reply_empty(r, 304) :
+		    reply_json(r, 200, env_json(e));
 	}
 	db_app_free(a);
 	db_env_free(e);
@@ -1119,6 +1131,12 @@ h_env_update(struct req *r)
 	before = env_json(e);
 	fields_apply(env_fields, ENVF__MAX, o, e->f);
 	after = env_json(e);
+	if (strcmp(json_text(before), json_text(after)) == 0) {
+		/* Nothing changes: version, ETag and log stay. */
+		etag_header(r, e->version);
+		st = reply_json(r, 200, env_json(e));
+		goto out;
+	}
 	if ((st = db_env_update(r, e, before, after)) == -1) {
 		st = 500;
 		goto out;

@@ -113,9 +113,23 @@ valid_url(const char *s, int allow_http)
 }
 
 /*
+ * 1 unless s holds a "%{" that does not open "%{marketplace}", the one
+ * variable templates know (":id" and friends are plain characters).
+ */
+int
+valid_tpl_vars(const char *s)
+{
+	const char	*p;
+
+	for (p = s; (p = strstr(p, "%{")) != NULL; p += 2)
+		if (strncmp(p, "%{marketplace}", 14) != 0)
+			return 0;
+	return 1;
+}
+
+/*
  * A path template for an app endpoint: starts with '/', printable ASCII,
- * no spaces, at most 512 bytes. "%{marketplace}", ":id" and friends are
- * plain characters here.
+ * no spaces, at most 512 bytes, no variable but %{marketplace}.
  */
 int
 valid_path_tpl(const char *s)
@@ -131,7 +145,7 @@ valid_path_tpl(const char *s)
 		    (unsigned char)s[i] >= 0x7f ||
 		    s[i] == '\\' || s[i] == '#')
 			return 0;
-	return 1;
+	return valid_tpl_vars(s);
 }
 
 /* A plausible e-mail address: local@domain, printable, <= 255 bytes. */

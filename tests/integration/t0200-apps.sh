@@ -156,6 +156,12 @@ status 400 "PATCH validates like create"
 is "$(db_checksum)" "$sum" "refused patches change nothing"
 asj "$P" PATCH /api/v1/apps/$FID '{"description":"no If-Match"}'
 status 200 "PATCH without If-Match is honoured"
+sum=$(db_checksum)
+V=$(jqv .version)
+asj "$P" PATCH /api/v1/apps/$FID '{"description":"no If-Match","tags":["a","b"]}'
+status 200 "a PATCH that changes nothing is 200"
+is "$(jqv .version) $(header ETag)" "$V \"$V\"" "and keeps the version and ETag"
+is "$(db_checksum)" "$sum" "and writes nothing, not even an audit row"
 admin PATCH /api/v1/apps/$FID -H "$CT" --data-binary '{"name":"admin"}'
 status 401 "an admin token cannot write a provider's app"
 is "$(sql "SELECT COUNT(*) FROM audit WHERE action = 'app.update' AND target_id = $FID")" "2" "each update is audited"
@@ -201,6 +207,12 @@ status 200 "a provider updates an environment"
 jqok '.host == "https://full2.example.com" and .idm == "https://idm.example.com"' "the update is applied"
 asj "$P" PATCH /api/v1/apps/$FID/environments/$EID '{"host":"https://stale.example.com"}' -H "If-Match: $ETAG"
 status 412 "a stale environment write is 412"
+as "$P" GET /api/v1/apps/$FID/environments/$EID -H "If-None-Match: $(header ETag)"
+ETAG2=$(header ETag)
+as "$P" GET /api/v1/apps/$FID/environments/$EID -H "If-None-Match: $ETAG2"
+status 304 "an environment GET with its ETag is 304"
+asj "$P" PATCH /api/v1/apps/$FID/environments/$EID '{"host":"https://full2.example.com"}'
+is "$STATUS $(header ETag)" "200 $ETAG2" "an environment PATCH that changes nothing keeps its ETag"
 as "$P" GET /api/v1/apps/$MINI/environments/$EID
 status 404 "an environment is reached only through its app"
 

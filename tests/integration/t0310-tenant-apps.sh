@@ -148,6 +148,23 @@ sql "UPDATE listing l JOIN app a ON a.id = l.app_id SET l.state = 'approved'
 catalog
 jqok '([.data[].attributes.nid] | index("mail-rocket")) != null' "republished: back in the catalog"
 
+# Unpublishing and approving through the API moves the updated_at of
+# every tenant of the marketplace (their catalogs changed).
+LID=$(sql "SELECT l.id FROM listing l JOIN app a ON a.id = l.app_id
+    WHERE a.nid = 'mail-rocket'")
+OTHER=$(sql "SELECT DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM tenant
+    WHERE uid = 'tnt_demo_open'")
+u1=$(upd)
+admin POST /api/v1/admin/listings/$LID/unpublish $(json '{"note":"pause"}')
+status 200 "an admin unpublishes mail-rocket"
+isnt "$(upd)" "$u1" "this tenant's updated_at moved"
+isnt "$(sql "SELECT DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM tenant
+    WHERE uid = 'tnt_demo_open'")" "$OTHER" "and so did every other tenant of the marketplace"
+u1=$(upd)
+admin POST /api/v1/admin/listings/$LID/approve $(json '{}')
+status 200 "and approves it again"
+isnt "$(upd)" "$u1" "updated_at moved again"
+
 # Marketplace mode ignores relations; the mode switch is immediate.
 admin PATCH $T/$TID $(json '{"metadata":{"app_management":"marketplace"}}')
 catalog

@@ -48,6 +48,11 @@ main(void)
 	ok(!valid_text("a\xe2\x81\xa6" "b", 1, 64), "a bidi isolate (U+2066)");
 	ok(!valid_text("  \t ", 1, 64), "white space only, when required");
 	ok(valid_text("", 0, 64), "empty, when optional");
+	ok(valid_path_tpl("/a/%{marketplace}/:id/%{marketplace}"),
+	    "%%{marketplace}, twice, and :id");
+	ok(!valid_path_tpl("/a/%{other}/:id"), "an unknown variable");
+	ok(!valid_path_tpl("/a/%{marketplace"), "an unclosed variable");
+	ok(valid_path_tpl("/a/100%/x"), "a lone percent sign");
 	ok(!valid_url("javascript:alert(1)", 1), "javascript scheme");
 
 	ok(valid_path_tpl("/maestrano/init/?marketplace=%{marketplace}"),
