@@ -76,7 +76,8 @@ static const struct cmd cmds[] = {
 	{ "routes", "routes", cmd_routes, -1 },
 	{ "audit", "audit export [--actor A] [--target KIND[:ID]] "
 	    "[--since T] [--until T]", cmd_audit, 0 },
-	{ "provider", "provider create nid name email | provider list",
+	{ "provider", "provider create nid name email | provider list | "
+	    "provider rotate nid (prints the new secret once)",
 	    cmd_provider, 0 },
 };
 
@@ -530,6 +531,48 @@ cmd_regtoken(struct ctl *c, int argc, char *argv[])
 }
 
 /*
+ * provider rotate NID: a new secret for the provider, printed once on
+ * stdout; the old one works secret_grace seconds more.
+ */
+static int
+provider_rotate(struct ctl *c, const char *nid)
+{
+	struct dbres	*rs;
+	long long	 off = 0, total, id = 0;
+	size_t		 i, n;
+	char		*key = NULL, *secret;
+	int		 rc;
+
+	do {
+		if (db_provider_list(&c->r, 200, off, &rs, &total) == -1)
+			return 1;
+		for (i = 0; i < rs->nrow && id == 0; i++)
+			if (strcmp(dbres_str(rs, i, 1), nid) == 0) {
+				id = dbres_int(rs, i, 0);
+				key = xstrdup(dbres_str(rs, i, 4));
+			}
+		n = rs->nrow;
+		off += (long long)n;
+		dbres_free(rs);
+	} while (id == 0 && n > 0 && off < total);
+	if (id == 0) {
+		fprintf(stderr, "agoractl: no provider %s\n", nid);
+		return 1;
+	}
+	secret = crypto_token("");
+	rc = db_cred_rotate(&c->r, "provider", id, key, secret, NULL, NULL);
+	if (rc == 1) {
+		printf("%s\n", secret);
+		fprintf(stderr, "new secret for %s (key %s); the old one "
+		    "works %lld seconds more\n", nid, key,
+		    c->conf.secret_grace);
+	}
+	secret_free(secret);
+	free(key);
+	return rc == 1 ? 0 : 1;
+}
+
+/*
  * provider create NID NAME EMAIL: a new app provider; prints its api key
  * and secret (the secret this once). provider list: one provider a
  * line, "id nid api_key email name".
@@ -559,6 +602,8 @@ cmd_provider(struct ctl *c, int argc, char *argv[])
 		} while (i > 0 && off < total);
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "rotate") == 0)
+		return provider_rotate(c, argv[2]);
 	if (argc != 5 || strcmp(argv[1], "create") != 0)
 		usage();
 	if (!valid_nid(argv[2])) {
@@ -773,8 +818,8 @@ cmd_rotate_secret(struct ctl *c, int argc, char *argv[])
 	if (rc == -1)
 		return 1;
 	secret = crypto_token("mks_");
-	rc = db_mkt_rotate(&c->r, id, dbres_str(rs, 0, MC_API_KEY), secret,
-	    NULL, NULL);
+	rc = db_cred_rotate(&c->r, "marketplace", id,
+	    dbres_str(rs, 0, MC_API_KEY), secret, NULL, NULL);
 	if (rc == 1) {
 		printf("%s\n", secret);
 		fprintf(stderr, "new secret for %s (key %s); the old one "

@@ -108,7 +108,8 @@ cred_new(struct req *r, const char *kind, long long owner, const char *key,
 	return 1;
 }
 
-static void
+/* Wipe and free a secret (NULL is fine). */
+void
 secret_free(char *s)
 {
 	if (s == NULL)

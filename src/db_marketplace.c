@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,16 +271,19 @@ out:
 }
 
 /*
- * A new secret for marketplace id (key api_key): the live ones expire
- * after conf->secret_grace seconds, the new one is added, the audit row
- * and done (as in db_mkt_register) run in the same transaction. Returns
- * 1, 0 (done returned 0) or -1.
+ * A new secret for the owner id of credentials of kind ("marketplace",
+ * "provider"; key api_key): the live ones expire after
+ * conf->secret_grace seconds, the new one is added, the audit row
+ * ("<kind>.secret_rotate" on the owner) and done (as in
+ * db_mkt_register) run in the same transaction. Returns 1, 0 (done
+ * returned 0) or -1.
  */
 int
-db_mkt_rotate(struct req *r, long long id, const char *api_key,
-    const char *secret, int (*done)(struct req *, long long, void *),
-    void *arg)
+db_cred_rotate(struct req *r, const char *kind, long long id,
+    const char *api_key, const char *secret,
+    int (*done)(struct req *, long long, void *), void *arg)
 {
+	char			 action[48];
 	struct json_object	*after;
 	struct dbp		 p[4];
 	unsigned char		 h[32];
@@ -289,12 +293,12 @@ db_mkt_rotate(struct req *r, long long id, const char *api_key,
 	if (db_tx_begin(r->db) == -1)
 		return -1;
 	p[0] = dbp_int(r->conf->secret_grace);
-	p[1] = dbp_str("marketplace");
+	p[1] = dbp_str(kind);
 	p[2] = dbp_int(id);
 	p[3] = dbp_int(r->conf->secret_grace);
 	if (db_exec(r->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1)
 		goto fail;
-	p[0] = dbp_str("marketplace");
+	p[0] = dbp_str(kind);
 	p[1] = dbp_str(api_key);
 	p[2] = dbp_blob(h, sizeof(h));
 	p[3] = dbp_int(id);
@@ -303,8 +307,8 @@ db_mkt_rotate(struct req *r, long long id, const char *api_key,
 	after = json_object_new_object();
 	jadd_str(after, "api_key", api_key);
 	jadd_int(after, "grace_seconds", r->conf->secret_grace);
-	x = db_audit(r, "marketplace.secret_rotate", "marketplace", id,
-	    NULL, after);
+	snprintf(action, sizeof(action), "%s.secret_rotate", kind);
+	x = db_audit(r, action, kind, id, NULL, after);
 	json_object_put(after);
 	if (x == -1)
 		goto fail;

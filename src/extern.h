@@ -648,8 +648,8 @@ int	 db_mkt_list(struct req *, const char *, const char *, long long,
 	    long long, struct dbres **, long long *);
 int	 db_mkt_update(struct req *, long long, long long,
 	    const struct mkt_in *);
-int	 db_mkt_rotate(struct req *, long long, const char *, const char *,
-	    int (*)(struct req *, long long, void *), void *);
+int	 db_cred_rotate(struct req *, const char *, long long, const char *,
+	    const char *, int (*)(struct req *, long long, void *), void *);
 int	 db_mkt_renew(struct req *, long long, const struct issued *,
 	    int (*)(struct req *, long long, void *), void *);
 int	 db_mkt_certs(struct req *, long long, struct dbres **);
@@ -666,6 +666,7 @@ int	 db_regtoken_revoke(struct req *, long long);
 int	 h_provider_create(struct req *);
 int	 h_provider_list(struct req *);
 int	 h_provider_get(struct req *);
+int	 h_provider_rotate(struct req *);
 int	 h_app_create(struct req *);
 int	 h_app_list(struct req *);
 int	 h_app_get(struct req *);
@@ -793,6 +794,7 @@ extern const char *const lstate_names[LS__MAX];
 int	 db_provider_create(struct req *, const char *, const char *,
 	    const char *, char **, char **, long long *,
 	    int (*)(struct req *, long long, void *), void *);
+void	 secret_free(char *);
 int	 db_provider_get(struct req *, long long, struct dbres **);
 int	 db_provider_list(struct req *, long long, long long,
 	    struct dbres **, long long *);

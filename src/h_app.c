@@ -685,6 +685,48 @@ h_provider_get(struct req *r)
 	return rc;
 }
 
+/*
+ * POST /api/v1/admin/providers/{id}/rotate: a new secret for the
+ * provider, shown once; the old one works secret_grace seconds more.
+ * 200 {"id", "nid", "api_key", "api_secret", "previous_secret_valid_for"}
+ * or 404.
+ */
+int
+h_provider_rotate(struct req *r)
+{
+	struct json_object	*o;
+	struct dbres		*rs;
+	long long		 id;
+	char			*secret;
+	int			 rc;
+
+	if ((id = path_id(r, 0, "id")) == 0)
+		return req_fail(r, 404, "no such provider");
+	if ((rc = db_provider_get(r, id, &rs)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such provider");
+	secret = crypto_token("");
+	rc = db_cred_rotate(r, "provider", id, dbres_str(rs, 0, 4), secret,
+	    NULL, NULL);
+	if (rc != 1) {
+		secret_free(secret);
+		dbres_free(rs);
+		return rc == 0 ? req_fail(r, 409, "the rotation was refused; "
+		    "retry") : 500;
+	}
+	o = json_object_new_object();
+	jadd_int(o, "id", id);
+	jadd_str(o, "nid", dbres_str(rs, 0, 1));
+	jadd_str(o, "api_key", dbres_str(rs, 0, 4));
+	jadd_str(o, "api_secret", secret);
+	jadd_int(o, "previous_secret_valid_for", r->conf->secret_grace);
+	secret_free(secret);
+	dbres_free(rs);
+	req_header(r, "Cache-Control", "no-store");
+	return reply_json(r, 200, o);
+}
+
 /* Apps */
 
 static struct json_object *

@@ -2268,7 +2268,7 @@ h_con_mkt_rotate_ask(struct req *r)
 
 /*
  * POST /admin/marketplaces/{id}/rotate: a new secret through
- * db_mkt_rotate (as the marketplace's own rotation), shown once.
+ * db_cred_rotate (as the marketplace's own rotation), shown once.
  */
 int
 h_con_mkt_rotate(struct req *r)
@@ -2286,8 +2286,8 @@ h_con_mkt_rotate(struct req *r)
 		goto out;
 	id = dbres_int(rs, 0, MC_ID);
 	secret = crypto_token("mks_");
-	if ((rc = db_mkt_rotate(r, id, dbres_str(rs, 0, MC_API_KEY), secret,
-	    NULL, NULL)) != 1) {
+	if ((rc = db_cred_rotate(r, "marketplace", id,
+	    dbres_str(rs, 0, MC_API_KEY), secret, NULL, NULL)) != 1) {
 		st = rc == 0 ? req_fail(r, 409, "the rotation was refused; "
 		    "retry") : 500;
 		goto out;

@@ -679,8 +679,8 @@ h_mkt_secret_rotate(struct req *r)
 	jadd_str(o, "api_key", dbres_str(rs, 0, MC_API_KEY));
 	jadd_str(o, "api_secret", secret);
 	jadd_int(o, "previous_secret_valid_for", r->conf->secret_grace);
-	rc = db_mkt_rotate(r, r->pr.id, dbres_str(rs, 0, MC_API_KEY), secret,
-	    rotate_done, o);
+	rc = db_cred_rotate(r, "marketplace", r->pr.id,
+	    dbres_str(rs, 0, MC_API_KEY), secret, rotate_done, o);
 	explicit_bzero(secret, strlen(secret));
 	free(secret);
 	dbres_free(rs);

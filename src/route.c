@@ -36,6 +36,7 @@ const struct route routes[] = {
 	{ M_POST,   "/api/v1/admin/providers",		A, ES_PROBLEM, h_provider_create },
 	{ M_GET,    "/api/v1/admin/providers",		A, ES_PROBLEM, h_provider_list },
 	{ M_GET,    "/api/v1/admin/providers/{id}",	A, ES_PROBLEM, h_provider_get },
+	{ M_POST,   "/api/v1/admin/providers/{id}/rotate", A, ES_PROBLEM, h_provider_rotate },
 	{ M_POST,   "/api/v1/apps",			ROLE_PROVIDER, ES_PROBLEM, h_app_create },
 	{ M_GET,    "/api/v1/apps",			ROLE_PROVIDER | A, ES_PROBLEM, h_app_list },
 	{ M_GET,    "/api/v1/apps/{id}",		ROLE_PROVIDER | A, ES_PROBLEM, h_app_get },
