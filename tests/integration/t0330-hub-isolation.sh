@@ -65,12 +65,14 @@ LED=$(sql "SELECT id FROM app WHERE nid = 'ledgerly'")
 CREL="SELECT COUNT(*) FROM tenant_app ta JOIN tenant t ON t.id = ta.tenant_id
     WHERE t.uid = 'tnt_demo_curated' AND ta.app_id = $LED"
 is "$(sql "$CREL")" 1 "the curated tenant has ledgerly"
-sql "UPDATE listing SET state = 'unpublished' WHERE app_id = $LED"
+LEDL=$(sql "SELECT l.id FROM listing l JOIN marketplace m ON m.id = l.marketplace_id
+    WHERE l.app_id = $LED AND m.nid = 'demo'")
+sql "UPDATE listing SET state = 'unpublished' WHERE id = $LEDL"
 hub PATCH /apps/$LED/disable "$CUR"
 ok "disabling its unpublished app is the 404 of an unknown id" \
     sh -c "[ '$STATUS' = 404 ] && cmp -s '$BODY' '$T_TMP/nf'"
 is "$(sql "$CREL")" 1 "and the relation stays"
-sql "UPDATE listing SET state = 'approved' WHERE app_id = $LED"
+sql "UPDATE listing SET state = 'approved' WHERE id = $LEDL"
 hub GET /apps/$LED "$CUR"
 status 200 "republished, the app is back in the tenant's catalog"
 
@@ -117,6 +119,9 @@ req GET /api/v1/marketplace/tenants -u "$IUID:$IKEY"; n=$((n + 1))
 status 401 "nor the marketplace API"
 
 # Another tenant's record through PATCH /tenant: the same 404.
+# Its own PATCH is a real change: keep what it was, to put it back.
+CURSAVE=$(sql "SELECT CONCAT_WS(',', QUOTE(name), version, QUOTE(updated_at))
+    FROM tenant WHERE uid = 'tnt_demo_curated'")
 bad=0
 for other in tnt_demo_open tnt_demo_curated "$IUID" no-such-tenant; do
 	hub PATCH /tenant "$CUR" $(json '{"data":{"id":"'"$other"'","type":"tenants","attributes":{"name":"Hijacked"}}}')
@@ -127,8 +132,9 @@ for other in tnt_demo_open tnt_demo_curated "$IUID" no-such-tenant; do
 	fi
 done
 is "$bad" 0 "PATCH /tenant naming another tenant is the same 404"
-sql "UPDATE tenant SET name = 'Curated Express', version = 1,
-    updated_at = created_at WHERE uid = 'tnt_demo_curated'"
+IFS=, read -r CURNAME CURVER CURUPD <<<"$CURSAVE"
+sql "UPDATE tenant SET name = $CURNAME, version = $CURVER,
+    updated_at = $CURUPD WHERE uid = 'tnt_demo_curated'"
 
 # Other tenants' relations: disabling an app the caller has not enabled
 # touches nobody else's rows.
