@@ -471,12 +471,16 @@ html_pager(struct html *h, const char *path, const struct hparam *p,
 	html_open(h, "nav", "class", "pager", "aria-label", "pages", NULL);
 	if (total == 0)
 		html_t(h, "No rows.");
+	else if (page > last)
+		html_tf(h, "Page %lld is past the last page (%lld) of %lld "
+		    "rows.", page, last, total);
 	else
 		html_tf(h, "Rows %lld-%lld of %lld (page %lld of %lld)",
 		    (page - 1) * per + 1, page * per < total ? page * per :
 		    total, total, page, last);
 	if (page > 1) {
-		snprintf(n, sizeof(n), "%lld", page - 1);
+		/* Past the end, "previous" is the last page. */
+		snprintf(n, sizeof(n), "%lld", page > last ? last : page - 1);
 		u = html_qurl(path, p, np, "page", n);
 		html_t(h, " ");
 		html_open(h, "a", "href", u, "rel", "prev", NULL);

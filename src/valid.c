@@ -95,7 +95,8 @@ valid_url(const char *s, int allow_http)
 		h = s + 7;
 	else
 		return 0;
-	if (strchr(s, '#') != NULL || strchr(s, '\\') != NULL)
+	/* No fragment, and none of what RFC 3986 never allows unencoded. */
+	if (strpbrk(s, "#\\\"<>^`{|}") != NULL)
 		return 0;
 	e = h + strcspn(h, "/?");
 	if (memchr(h, '@', (size_t)(e - h)) != NULL)

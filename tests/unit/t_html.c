@@ -136,5 +136,18 @@ main(void)
 	    "an upper-case kind refused");
 	is_int(audit_filter_parse(&af, "a\tb", NULL, NULL, NULL, &bad), -1,
 	    "a tab in the actor refused");
+
+	/* The pager: inside the rows, and past the last page. */
+	html_init(&h, &r);
+	html_pager(&h, "/admin/tenants", p, 1, 2, 25, 30);
+	ok(strstr(h.b.p, "Rows 26-30 of 30 (page 2 of 2)") != NULL &&
+	    strstr(h.b.p, "rel=\"next\"") == NULL, "the last page");
+	h.b.len = 0;
+	html_pager(&h, "/admin/tenants", p, 1, 3, 25, 25);
+	ok(strstr(h.b.p, "Page 3 is past the last page (1) of 25 rows.") !=
+	    NULL, "past the end says so");
+	ok(strstr(h.b.p, "page=1\" rel=\"prev\"") != NULL,
+	    "and points back to the last page");
+	html_free(&h);
 	return done();
 }

@@ -41,6 +41,11 @@ main(void)
 	ok(!valid_url("https://hub.example.123", 0), "a numeric TLD");
 	ok(valid_url("https://123.example.com", 0), "numeric labels before");
 	ok(valid_url("https://xn--bcher-kva.example", 0), "an IDN, xn-- form");
+	ok(!valid_url("https://a.example/\"><script>", 0), "a quote and <>");
+	ok(!valid_url("https://a.example/{x}", 0), "braces");
+	ok(!valid_url("https://a.example/a|b", 0), "a pipe");
+	ok(valid_url("https://a.example/a%7Bb%7D?x=1&y=%22", 0),
+	    "the same, percent-encoded");
 	ok(valid_text("Caf\xc3\xa9 \xe2\x80\x94 ok", 1, 64), "text with UTF-8");
 	ok(!valid_text("a\xc2\x85" "b", 1, 64), "a C1 control (NEL)");
 	ok(!valid_text("a\xe2\x80\xa8" "b", 1, 64), "U+2028");
