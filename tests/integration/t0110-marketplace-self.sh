@@ -88,7 +88,7 @@ req PATCH /api/v1/marketplace -u "$ONE" -H 'Content-Type: application/json' \
 status 200 "an optional endpoint can be cleared"
 jqok '.endpoints.connec == null' "connec is null"
 
-# --- secret rotation and its grace period (SECRET_GRACE=3) ---------------
+# --- secret rotation and its grace period (SECRET_GRACE) --------------------
 req POST /api/v1/marketplace/secret/rotate -u "$ONE"
 status 200 "rotate the secret"
 NEWSEC=$(jqv .api_secret)
@@ -107,7 +107,7 @@ status 403 "nor change the endpoints"
 req POST /api/v1/marketplace/certificate/renew -u "$ONE" -H 'Content-Type: application/json' --data '{}'
 status 403 "nor renew the certificate"
 is "$(db_checksum)" "$before" "and those refusals changed nothing"
-sleep 4
+sleep $((SECRET_GRACE + 1))
 req GET /api/v1/marketplace -u "$ONE"
 status 401 "the old secret stops after the grace period"
 req GET /api/v1/marketplace -u "$ONE2"

@@ -56,7 +56,7 @@ ok "agoractl provider list shows it" grep -q "cli-$S" <<<"$(ctl provider list)"
 ctl provider list | grep -q "$CSECRET" && fail "list leaks the secret" || pass "list does not leak the secret"
 
 # Rotating a provider's secret: agoractl and the admin API; the old one
-# works for the grace period (3 s here), then stops.
+# works for the grace period (SECRET_GRACE), then stops.
 NEWSEC=$(ctl provider rotate "cli-$S" 2>/dev/null)
 ok "agoractl provider rotate prints a new secret" grep -Eq '^[0-9a-f]{64}$' <<<"$NEWSEC"
 as "$CKEY:$NEWSEC" GET /api/v1/apps
@@ -67,7 +67,7 @@ CID=$(ctl provider list | awk -v n="cli-$S" '$2 == n {print $1}')
 admin POST /api/v1/admin/providers/$CID/rotate
 status 200 "an admin rotates it through the API"
 is "$(header Cache-Control)" "no-store" "the answer is not cached"
-jqok '.nid == "cli-'$S'" and .api_key == "'$CKEY'" and (.api_secret | test("^[0-9a-f]{64}$")) and .previous_secret_valid_for == 3' \
+jqok '.nid == "cli-'$S'" and .api_key == "'$CKEY'" and (.api_secret | test("^[0-9a-f]{64}$")) and .previous_secret_valid_for == '"$SECRET_GRACE" \
     "it shows the key, the new secret and the grace period"
 API_SEC=$(jqv .api_secret)
 is "$(sql "SELECT COUNT(*) FROM audit WHERE action = 'provider.secret_rotate' AND target_id = $CID")" 2 \
@@ -76,7 +76,7 @@ ok "no secret is stored in clear" sh -c "! mariadb-dump --no-defaults -uroot \
     --socket='$PREFIX/mysql/mysql.sock' agora | grep -q -e '$API_SEC' -e '$NEWSEC'"
 admin POST /api/v1/admin/providers/999999999/rotate
 status 404 "an unknown provider is 404"
-sleep 4
+sleep $((SECRET_GRACE + 1))
 as "$CKEY:$CSECRET" GET /api/v1/apps
 status 401 "after the grace period the first secret is refused"
 as "$CKEY:$API_SEC" GET /api/v1/apps
