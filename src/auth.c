@@ -282,3 +282,16 @@ auth_mtls(struct req *r)
 	return req_fail(r, 403, "the client certificate presented is not a "
 	    "valid certificate of this marketplace");
 }
+
+/*
+ * The 403 for a secret in its grace period on a route that changes
+ * credentials, certificates or endpoints (ROLE_FRESH, and a
+ * re-registration that changes something).
+ */
+int
+auth_retiring(struct req *r)
+{
+	return req_fail(r, 403, "this secret was replaced by a rotation and "
+	    "only authenticates until its grace period ends; use the new "
+	    "secret to change the registration, rotate or renew");
+}

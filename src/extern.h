@@ -219,6 +219,14 @@ enum pkind {
 #define ROLE_TENANT	0x10
 #define ROLE_REGTOKEN	0x20
 #define ROLE_SESSION	0x40	/* admin console cookie */
+/*
+ * Not a role: the route refuses (403) a secret in its grace period, the
+ * one a rotation replaced. It still authenticates elsewhere, so nodes
+ * not yet given the new secret keep working, but it cannot change
+ * credentials, certificates or endpoints: a leaked secret must not
+ * outlive the rotation that retired it.
+ */
+#define ROLE_FRESH	0x80
 
 struct principal {
 	enum pkind	 kind;
@@ -328,6 +336,7 @@ int	 auth_principal(struct req *, unsigned int);
 int	 auth_basic_parse(const char *, char **, char **);
 char	*auth_cookie(const struct req *, const char *);
 int	 auth_mtls(struct req *);
+int	 auth_retiring(struct req *);
 
 /* idem.c: Idempotency-Key on creates */
 

@@ -370,23 +370,6 @@ answer_build(struct req *r, long long id, void *arg)
 	return rc;
 }
 
-
-/*
- * A secret in its grace period (the one a rotation replaced) still
- * authenticates, so that instances not yet given the new one keep
- * working, but it cannot change the registration, rotate the secret or
- * renew the certificate: whoever holds a leaked secret must not outlive
- * the rotation that retired it. 0, or the 403.
- */
-static int
-mkt_not_retiring(struct req *r)
-{
-	if (!r->pr.retiring)
-		return 0;
-	return req_fail(r, 403, "this secret was replaced by a rotation and "
-	    "only authenticates until its grace period ends; use the new "
-	    "secret to change the registration, rotate or renew");
-}
 /*
  * A returning marketplace (Basic): only its name and endpoints change.
  * 200 with its registration, 403 for another nid or a foreign client
@@ -415,8 +398,10 @@ mkt_reregister(struct req *r, const struct mkt_in *in)
 		goto out;
 	}
 	if (!mkt_in_same(&cur, in)) {
-		if ((st = mkt_not_retiring(r)) != 0)
+		if (r->pr.retiring) {
+			st = auth_retiring(r);
 			goto out;
+		}
 		rc = db_mkt_update(r, r->pr.id, dbres_int(rs, 0, MC_VERSION),
 		    in);
 		if (rc == -1) {
@@ -593,8 +578,6 @@ h_mkt_self_patch(struct req *r)
 	const char		*s;
 	int			 st, rc;
 
-	if ((st = mkt_not_retiring(r)) != 0)
-		return st;
 	if ((st = body_get(r, patch_fields, owned_patch, 0, &o)) != 0)
 		return st;
 	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1) {
@@ -668,8 +651,6 @@ h_mkt_secret_rotate(struct req *r)
 	char			*secret;
 	int			 st, rc;
 
-	if ((st = mkt_not_retiring(r)) != 0)
-		return st;
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		return st;
 	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1)
@@ -708,8 +689,6 @@ h_mkt_cert_renew(struct req *r)
 	char			 host[256], err[160];
 	int			 st, rc;
 
-	if ((st = mkt_not_retiring(r)) != 0)
-		return st;
 	memset(&is, 0, sizeof(is));
 	memset(&a, 0, sizeof(a));
 	if ((st = body_get(r, renew_fields, owned_reg, 1, &o)) != 0)

@@ -13,6 +13,7 @@
 
 #define A	ROLE_ADMIN
 #define S	ROLE_SESSION
+#define MF	(ROLE_MKT | ROLE_FRESH)
 
 const struct route routes[] = {
 	/* health */
@@ -21,9 +22,9 @@ const struct route routes[] = {
 	/* marketplaces, certificates, registration tokens */
 	{ M_POST,   "/api/v1/marketplaces",		ROLE_REGTOKEN | ROLE_MKT, ES_PROBLEM, h_mkt_register },
 	{ M_GET,    "/api/v1/marketplace",		ROLE_MKT, ES_PROBLEM, h_mkt_self_get },
-	{ M_PATCH,  "/api/v1/marketplace",		ROLE_MKT, ES_PROBLEM, h_mkt_self_patch },
-	{ M_POST,   "/api/v1/marketplace/secret/rotate", ROLE_MKT, ES_PROBLEM, h_mkt_secret_rotate },
-	{ M_POST,   "/api/v1/marketplace/certificate/renew", ROLE_MKT, ES_PROBLEM, h_mkt_cert_renew },
+	{ M_PATCH,  "/api/v1/marketplace",		MF, ES_PROBLEM, h_mkt_self_patch },
+	{ M_POST,   "/api/v1/marketplace/secret/rotate", MF, ES_PROBLEM, h_mkt_secret_rotate },
+	{ M_POST,   "/api/v1/marketplace/certificate/renew", MF, ES_PROBLEM, h_mkt_cert_renew },
 	{ M_GET,    "/api/v1/admin/marketplaces",	A, ES_PROBLEM, h_mkt_admin_list },
 	{ M_GET,    "/api/v1/admin/marketplaces/{id}",	A, ES_PROBLEM, h_mkt_admin_get },
 	{ M_POST,   "/api/v1/admin/marketplaces/{id}/certificate/revoke", A, ES_PROBLEM, h_mkt_admin_revoke },
@@ -301,6 +302,8 @@ route_dispatch(struct req *r)
 			st = 503;
 		return reply_error(r, st);
 	}
+	if ((rt->roles & ROLE_FRESH) && r->pr.retiring)
+		return reply_error(r, auth_retiring(r));
 	st = rt->fn(r);
 	if (r->replied)
 		return r->status;

@@ -106,6 +106,13 @@ req PATCH /api/v1/marketplace -u "$ONE" -H 'Content-Type: application/json' \
 status 403 "nor change the endpoints"
 req POST /api/v1/marketplace/certificate/renew -u "$ONE" -H 'Content-Type: application/json' --data '{}'
 status 403 "nor renew the certificate"
+req GET /api/v1/marketplace -u "$ONE"
+jq -c '{nid, name, environment, endpoints}' "$BODY" > "$W/same.json"
+req POST /api/v1/marketplaces -u "$ONE" -H 'Content-Type: application/json' --data-binary @"$W/same.json"
+status 200 "it still re-registers a restarting node unchanged"
+req POST /api/v1/marketplaces -u "$ONE" -H 'Content-Type: application/json' \
+    --data-binary "$(jq -c '.endpoints.nex = "https://attacker.example.com"' "$W/same.json")"
+status 403 "but not with other endpoints"
 is "$(db_checksum)" "$before" "and those refusals changed nothing"
 sleep $((SECRET_GRACE + 1))
 req GET /api/v1/marketplace -u "$ONE"
