@@ -531,36 +531,19 @@ cmd_regtoken(struct ctl *c, int argc, char *argv[])
 }
 
 /*
- * provider rotate NID: a new secret for the provider, printed once on
- * stdout; the old one works secret_grace seconds more.
+ * A new secret (prefix + 64 hex) for the owner id of kind credentials
+ * with key: printed once on stdout, the grace period on stderr. The
+ * exit status.
  */
 static int
-provider_rotate(struct ctl *c, const char *nid)
+rotate_print(struct ctl *c, const char *kind, const char *prefix,
+    const char *nid, long long id, const char *key)
 {
-	struct dbres	*rs;
-	long long	 off = 0, total, id = 0;
-	size_t		 i, n;
-	char		*key = NULL, *secret;
-	int		 rc;
+	char	*secret;
+	int	 rc;
 
-	do {
-		if (db_provider_list(&c->r, 200, off, &rs, &total) == -1)
-			return 1;
-		for (i = 0; i < rs->nrow && id == 0; i++)
-			if (strcmp(dbres_str(rs, i, 1), nid) == 0) {
-				id = dbres_int(rs, i, 0);
-				key = xstrdup(dbres_str(rs, i, 4));
-			}
-		n = rs->nrow;
-		off += (long long)n;
-		dbres_free(rs);
-	} while (id == 0 && n > 0 && off < total);
-	if (id == 0) {
-		fprintf(stderr, "agoractl: no provider %s\n", nid);
-		return 1;
-	}
-	secret = crypto_token("");
-	rc = db_cred_rotate(&c->r, "provider", id, key, secret, NULL, NULL);
+	secret = crypto_token(prefix);
+	rc = db_cred_rotate(&c->r, kind, id, key, secret, NULL, NULL);
 	if (rc == 1) {
 		printf("%s\n", secret);
 		fprintf(stderr, "new secret for %s (key %s); the old one "
@@ -568,8 +551,25 @@ provider_rotate(struct ctl *c, const char *nid)
 		    c->conf.secret_grace);
 	}
 	secret_free(secret);
-	free(key);
 	return rc == 1 ? 0 : 1;
+}
+
+/* provider rotate NID: a new secret for the provider. */
+static int
+provider_rotate(struct ctl *c, const char *nid)
+{
+	struct dbres	*rs;
+	int		 rc;
+
+	if ((rc = db_provider_by_nid(&c->r, nid, &rs)) != 1) {
+		if (rc == 0)
+			fprintf(stderr, "agoractl: no provider %s\n", nid);
+		return 1;
+	}
+	rc = rotate_print(c, "provider", "", nid, dbres_int(rs, 0, 0),
+	    dbres_str(rs, 0, 4));
+	dbres_free(rs);
+	return rc;
 }
 
 /*
@@ -804,7 +804,6 @@ static int
 cmd_rotate_secret(struct ctl *c, int argc, char *argv[])
 {
 	struct dbres	*rs;
-	char		*secret;
 	long long	 id;
 	int		 rc;
 
@@ -817,19 +816,10 @@ cmd_rotate_secret(struct ctl *c, int argc, char *argv[])
 	}
 	if (rc == -1)
 		return 1;
-	secret = crypto_token("mks_");
-	rc = db_cred_rotate(&c->r, "marketplace", id,
-	    dbres_str(rs, 0, MC_API_KEY), secret, NULL, NULL);
-	if (rc == 1) {
-		printf("%s\n", secret);
-		fprintf(stderr, "new secret for %s (key %s); the old one "
-		    "works %lld seconds more\n", argv[1],
-		    dbres_str(rs, 0, MC_API_KEY), c->conf.secret_grace);
-	}
-	explicit_bzero(secret, strlen(secret));
-	free(secret);
+	rc = rotate_print(c, "marketplace", "mks_", argv[1], id,
+	    dbres_str(rs, 0, MC_API_KEY));
 	dbres_free(rs);
-	return rc == 1 ? 0 : 1;
+	return rc;
 }
 
 /* routes: the route table, "METHOD PATTERN" per line (no database). */

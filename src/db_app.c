@@ -190,6 +190,22 @@ fail:
 	return rc;
 }
 
+/* The one-row answer of statement st to *p: 1 with *out, 0 none, -1. */
+static int
+provider_row(struct req *r, enum stmt st, const struct dbp *p,
+    struct dbres **out)
+{
+	*out = NULL;
+	if (db_query(r->db, st, p, 1, out) == -1)
+		return -1;
+	if ((*out)->nrow == 0) {
+		dbres_free(*out);
+		*out = NULL;
+		return 0;
+	}
+	return 1;
+}
+
 /*
  * One provider as a row: id, nid, name, email, api_key, created_at,
  * updated_at. 1 with *out (owned), 0 if none, -1.
@@ -199,15 +215,16 @@ db_provider_get(struct req *r, long long id, struct dbres **out)
 {
 	struct dbp	 p = dbp_int(id);
 
-	*out = NULL;
-	if (db_query(r->db, STMT_PROVIDER_GET, &p, 1, out) == -1)
-		return -1;
-	if ((*out)->nrow == 0) {
-		dbres_free(*out);
-		*out = NULL;
-		return 0;
-	}
-	return 1;
+	return provider_row(r, STMT_PROVIDER_GET, &p, out);
+}
+
+/* The provider with nid, as db_provider_get. */
+int
+db_provider_by_nid(struct req *r, const char *nid, struct dbres **out)
+{
+	struct dbp	 p = dbp_str(nid);
+
+	return provider_row(r, STMT_PROVIDER_BY_NID, &p, out);
 }
 
 /* A page of providers (rows as above) and the total. 0 or -1. */
@@ -714,6 +731,27 @@ listing_key(struct req *r, long long id)
 	rc = db_exec(r->db, STMT_LISTING_SETKEY, p, 2, NULL, NULL);
 	free(sealed);
 	return rc == 1 ? 0 : -1;
+}
+
+/*
+ * The hub key sealed in k (a listing's hub_key_enc cell), opened under
+ * the data key, as a JSON string (owned); NULL when the cell is NULL or
+ * does not open (another data_key).
+ */
+struct json_object *
+listing_key_json(const struct conf *c, const struct dbcell *k)
+{
+	struct json_object	*o;
+	unsigned char		*plain;
+	size_t			 sz;
+
+	if (k->v == NULL || crypto_open(c->data_key,
+	    (const unsigned char *)k->v, k->sz, &plain, &sz) == -1)
+		return NULL;
+	o = json_object_new_string_len((const char *)plain, (int)sz);
+	explicit_bzero(plain, sz);
+	free(plain);
+	return o;
 }
 
 /*

@@ -168,6 +168,8 @@ const char *const db_sql[STMT__MAX] = {
 	    "VALUES (?, ?, ?, ?)",
 	[STMT_PROVIDER_GET] =
 	    "SELECT " PROVIDER_COLS " FROM provider WHERE id = ?",
+	[STMT_PROVIDER_BY_NID] =
+	    "SELECT " PROVIDER_COLS " FROM provider WHERE nid = ?",
 	[STMT_PROVIDER_LIST] =
 	    "SELECT " PROVIDER_COLS " FROM provider ORDER BY id "
 	    "LIMIT ? OFFSET ?",

@@ -37,7 +37,11 @@ int	 buf_printf(struct buf *, const char *, ...)
 void	 buf_free(struct buf *);
 char	*hex_encode(const unsigned char *, size_t);
 int	 hex_decode(const char *, unsigned char *, size_t);
+int	 hexval(int);
 char	*b64_encode(const unsigned char *, size_t);
+/* The one variable of an environment's endpoint templates. */
+#define TPL_VAR		"%{marketplace}"
+char	*tpl_expand(const char *, const char *);
 int	 b64_decode(const char *, size_t, unsigned char **, size_t *);
 int	 url_decode(const char *, size_t, int, char **);
 char	*url_encode(const char *);
@@ -419,6 +423,7 @@ enum stmt {
 	/* providers, apps, environments, listings, autoconfigure */
 	STMT_PROVIDER_ADD,
 	STMT_PROVIDER_GET,
+	STMT_PROVIDER_BY_NID,
 	STMT_PROVIDER_LIST,
 	STMT_PROVIDER_COUNT,
 	STMT_APP_ADD,
@@ -805,6 +810,7 @@ int	 db_provider_create(struct req *, const char *, const char *,
 	    int (*)(struct req *, long long, void *), void *);
 void	 secret_free(char *);
 int	 db_provider_get(struct req *, long long, struct dbres **);
+int	 db_provider_by_nid(struct req *, const char *, struct dbres **);
 int	 db_provider_list(struct req *, long long, long long,
 	    struct dbres **, long long *);
 void	 db_app_free(struct app *);
@@ -833,6 +839,8 @@ int	 db_listing_move(struct req *, long long, long long, long long,
 	    const struct scope *, enum lact, const char *, long long *,
 	    const char **, int (*)(struct req *, long long, void *), void *);
 int	 db_listing_keys(struct req *, long long *);
+struct json_object *listing_key_json(const struct conf *,
+	    const struct dbcell *);
 int	 db_listing_mkt_id(struct req *, const char *, long long *);
 int	 db_app_by_nid(struct req *, const char *, long long *, int *);
 int	 db_config_marketplaces(struct req *, long long, struct dbres **);

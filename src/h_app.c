@@ -70,19 +70,13 @@ v_url(struct req *r, const char *name, struct json_object *v)
 static int
 v_host(struct req *r, const char *name, struct json_object *v)
 {
-	struct buf	 b = { 0 };
-	const char	*p, *q;
+	const char	*tpl = json_object_get_string(v);
+	char		*s;
 	int		 ok;
 
-	for (p = json_object_get_string(v);
-	    (q = strstr(p, "%{marketplace}")) != NULL; p = q + 14) {
-		buf_add(&b, p, (size_t)(q - p));
-		buf_puts(&b, "mkt");
-	}
-	buf_puts(&b, p);
-	ok = valid_url(b.p, 1) &&
-	    valid_tpl_vars(json_object_get_string(v));
-	buf_free(&b);
+	s = tpl_expand(tpl, "mkt");
+	ok = valid_url(s, 1) && valid_tpl_vars(tpl);
+	free(s);
 	if (ok)
 		return 0;
 	return req_field(r, name, "must be an http or https URL (the only "
@@ -1268,9 +1262,6 @@ static struct json_object *
 listing_json(const struct req *r, const struct dbres *rs, size_t i)
 {
 	struct json_object	*o, *a;
-	const struct dbcell	*k = &rs->cell[i * rs->ncol + 9];
-	unsigned char		*plain = NULL;
-	size_t			 plainsz;
 
 	o = json_object_new_object();
 	jadd_int(o, "id", dbres_int(rs, i, 0));
@@ -1285,18 +1276,10 @@ listing_json(const struct req *r, const struct dbres *rs, size_t i)
 	jadd_bool(o, "live", strcmp(dbres_str(rs, i, 1), "approved") == 0);
 	jadd_str(o, "created_at", dbres_str(rs, i, 7));
 	jadd_str(o, "updated_at", dbres_str(rs, i, 8));
-	if (r->pr.kind != PK_MKT)
-		return o;
-	if (strcmp(dbres_str(rs, i, 1), "approved") != 0 ||
-	    dbres_null(rs, i, 9) || crypto_open(r->conf->data_key,
-	    (const unsigned char *)k->v, k->sz, &plain, &plainsz) == -1) {
-		jadd(o, "api_key", NULL);
-		return o;
-	}
-	jadd(o, "api_key", json_object_new_string_len((const char *)plain,
-	    (int)plainsz));
-	explicit_bzero(plain, plainsz);
-	free(plain);
+	if (r->pr.kind == PK_MKT)
+		jadd(o, "api_key", strcmp(dbres_str(rs, i, 1), "approved") ?
+		    NULL : listing_key_json(r->conf,
+		    &rs->cell[i * rs->ncol + 9]));
 	return o;
 }
 

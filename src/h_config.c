@@ -16,7 +16,6 @@
 
 #include "extern.h"
 
-#define TPL_VAR		"%{marketplace}"
 #define API_BASE	"/api/v1/"
 #define CONNEC_BASE	"/api/v2"
 #define CONNEC_TIMEOUT	300
@@ -47,55 +46,6 @@ enum cfgcol {
 	CFGC__MAX
 };
 
-/*
- * tpl with every "%{marketplace}" replaced by mkt, as a JSON string
- * (owned); JSON null for a NULL tpl. Other placeholders (":id",
- * ":group_id", ":cld-uid") stay as they are.
- */
-static struct json_object *
-tpl_render(const char *tpl, const char *mkt)
-{
-	struct json_object	*o;
-	struct buf		 b = { 0 };
-	const char		*p, *q;
-
-	if (tpl == NULL)
-		return NULL;
-	for (p = tpl; (q = strstr(p, TPL_VAR)) != NULL;
-	    p = q + strlen(TPL_VAR)) {
-		buf_add(&b, p, (size_t)(q - p));
-		buf_puts(&b, mkt);
-	}
-	buf_puts(&b, p);
-	o = json_object_new_string(b.p);
-	buf_free(&b);
-	return o;
-}
-
-/*
- * A rendered base URL (app.host, sso.idm) without trailing slashes: the
- * SDKs append paths that start with '/' to it.
- */
-static struct json_object *
-tpl_render_base(const char *tpl, const char *mkt)
-{
-	struct json_object	*o, *t;
-	const char		*s;
-	size_t			 n;
-
-	if ((o = tpl_render(tpl, mkt)) == NULL)
-		return NULL;
-	s = json_object_get_string(o);
-	n = strlen(s);
-	while (n > 0 && s[n - 1] == '/')
-		n--;
-	if (n == strlen(s))
-		return o;
-	t = json_object_new_string_len(s, (int)n);
-	json_object_put(o);
-	return t;
-}
-
 /* A URL without its trailing slashes, as a JSON string (owned). */
 static struct json_object *
 url_json(const char *u)
@@ -105,6 +55,25 @@ url_json(const char *u)
 	while (n > 0 && u[n - 1] == '/')
 		n--;
 	return json_object_new_string_len(u, (int)n);
+}
+
+/*
+ * tpl rendered for marketplace mkt, as a JSON string (owned); JSON null
+ * for a NULL tpl. A base URL (app.host, sso.idm) loses its trailing
+ * slashes: the SDKs append paths that start with '/' to it.
+ */
+static struct json_object *
+tpl_json(const char *tpl, const char *mkt, int base)
+{
+	struct json_object	*o;
+	char			*s;
+
+	if (tpl == NULL)
+		return NULL;
+	s = tpl_expand(tpl, mkt);
+	o = base ? url_json(s) : json_object_new_string(s);
+	free(s);
+	return o;
 }
 
 /* The fingerprint in the upper-case form openssl prints. */
@@ -131,15 +100,12 @@ static struct json_object *
 config_item(struct req *r, const struct dbres *rs, size_t i)
 {
 	struct json_object	*o, *app, *api, *sso, *connec, *wh, *acc, *wc;
-	const char		*mkt, *ext, *key;
-	unsigned char		*plain = NULL;
-	size_t			 plainsz;
+	struct json_object	*key;
+	const char		*mkt, *ext;
 	char			*id;
 
-	key = dbres_str(rs, i, CFGC_HUB_KEY_ENC);
-	if (key == NULL || crypto_open(r->conf->data_key,
-	    (const unsigned char *)key, rs->cell[i * rs->ncol +
-	    CFGC_HUB_KEY_ENC].sz, &plain, &plainsz) == -1) {
+	if ((key = listing_key_json(r->conf,
+	    &rs->cell[i * rs->ncol + CFGC_HUB_KEY_ENC])) == NULL) {
 		log_warnx("listing %s: the hub key does not open",
 		    dbres_str(rs, i, CFGC_HUB_API_ID));
 		return NULL;
@@ -154,32 +120,29 @@ config_item(struct req *r, const struct dbres *rs, size_t i)
 	jadd_str(o, "environment", dbres_str(rs, i, CFGC_ENV_NID));
 
 	app = json_object_new_object();
-	jadd(app, "host", tpl_render_base(dbres_str(rs, i, CFGC_HOST), mkt));
+	jadd(app, "host", tpl_json(dbres_str(rs, i, CFGC_HOST), mkt, 1));
 	jadd(app, "synchronization_start_path",
-	    tpl_render(dbres_str(rs, i, CFGC_SYNC_START), mkt));
+	    tpl_json(dbres_str(rs, i, CFGC_SYNC_START), mkt, 0));
 	jadd(app, "synchronization_toggle_path",
-	    tpl_render(dbres_str(rs, i, CFGC_SYNC_TOGGLE), mkt));
+	    tpl_json(dbres_str(rs, i, CFGC_SYNC_TOGGLE), mkt, 0));
 	jadd(app, "synchronization_status_path",
-	    tpl_render(dbres_str(rs, i, CFGC_SYNC_STATUS), mkt));
+	    tpl_json(dbres_str(rs, i, CFGC_SYNC_STATUS), mkt, 0));
 	jadd(o, "app", app);
 
 	api = json_object_new_object();
 	jadd_str(api, "id", dbres_str(rs, i, CFGC_HUB_API_ID));
-	jadd(api, "key", json_object_new_string_len((const char *)plain,
-	    (int)plainsz));
-	explicit_bzero(plain, plainsz);
-	free(plain);
+	jadd(api, "key", key);
 	jadd(api, "host", url_json(dbres_str(rs, i, CFGC_HUB_URL)));
 	jadd_str(api, "base", API_BASE);
 	jadd(o, "api", api);
 
 	sso = json_object_new_object();
-	jadd(sso, "idm", tpl_render_base(dbres_null(rs, i, CFGC_IDM) ?
-	    dbres_str(rs, i, CFGC_HOST) : dbres_str(rs, i, CFGC_IDM), mkt));
+	jadd(sso, "idm", tpl_json(dbres_null(rs, i, CFGC_IDM) ?
+	    dbres_str(rs, i, CFGC_HOST) : dbres_str(rs, i, CFGC_IDM), mkt, 1));
 	jadd(sso, "init_path",
-	    tpl_render(dbres_str(rs, i, CFGC_SSO_INIT), mkt));
+	    tpl_json(dbres_str(rs, i, CFGC_SSO_INIT), mkt, 0));
 	jadd(sso, "consume_path",
-	    tpl_render(dbres_str(rs, i, CFGC_SSO_CONSUME), mkt));
+	    tpl_json(dbres_str(rs, i, CFGC_SSO_CONSUME), mkt, 0));
 	jadd(sso, "idp", url_json(dbres_str(rs, i, CFGC_HUB_URL)));
 	jadd(sso, "x509_fingerprint", fp_json(dbres_str(rs, i, CFGC_FP_SHA1)));
 	jadd_str(sso, "x509_certificate", dbres_str(rs, i, CFGC_PEM));
@@ -196,17 +159,17 @@ config_item(struct req *r, const struct dbres *rs, size_t i)
 
 	wh = json_object_new_object();
 	acc = json_object_new_object();
-	jadd(acc, "group_path", tpl_render(dbres_str(rs, i, CFGC_GROUP), mkt));
+	jadd(acc, "group_path", tpl_json(dbres_str(rs, i, CFGC_GROUP), mkt, 0));
 	jadd(acc, "group_user_path",
-	    tpl_render(dbres_str(rs, i, CFGC_GROUP_USER), mkt));
+	    tpl_json(dbres_str(rs, i, CFGC_GROUP_USER), mkt, 0));
 	jadd(wh, "account", acc);
 	wc = json_object_new_object();
 	ext = dbres_str(rs, i, CFGC_EXTERNAL_IDS);
 	jadd_bool(wc, "external_ids", ext != NULL && strcmp(ext, "0") != 0);
 	jadd(wc, "initialization_path",
-	    tpl_render(dbres_str(rs, i, CFGC_INITIALIZATION), mkt));
+	    tpl_json(dbres_str(rs, i, CFGC_INITIALIZATION), mkt, 0));
 	jadd(wc, "notification_path",
-	    tpl_render(dbres_str(rs, i, CFGC_NOTIFICATION), mkt));
+	    tpl_json(dbres_str(rs, i, CFGC_NOTIFICATION), mkt, 0));
 	jadd(wh, "connec", wc);
 	jadd(o, "webhooks", wh);
 	return o;

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,13 +139,12 @@ static long
 hex4(const char *p)
 {
 	long	 v = 0;
-	int	 i;
+	int	 i, d;
 
 	for (i = 0; i < 4; i++) {
-		if (!isxdigit((unsigned char)p[i]))
+		if ((d = hexval(p[i])) == -1)
 			return -1;
-		v = v * 16 + (isdigit((unsigned char)p[i]) ? p[i] - '0' :
-		    (tolower((unsigned char)p[i]) - 'a' + 10));
+		v = v * 16 + d;
 	}
 	return v;
 }

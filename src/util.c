@@ -188,7 +188,8 @@ hex_encode(const unsigned char *p, size_t sz)
 	return s;
 }
 
-static int
+/* The value of hex digit c, or -1. */
+int
 hexval(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -356,4 +357,23 @@ time_iso8601(time_t t, char *out, size_t sz)
 
 	gmtime_r(&t, &tm);
 	strftime(out, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/*
+ * tpl with every TPL_VAR replaced by value; owned. Other placeholders
+ * (":id", ":group_id", ":cld-uid") stay as they are.
+ */
+char *
+tpl_expand(const char *tpl, const char *value)
+{
+	struct buf	 b = { 0 };
+	const char	*p, *q;
+
+	for (p = tpl; (q = strstr(p, TPL_VAR)) != NULL;
+	    p = q + strlen(TPL_VAR)) {
+		buf_add(&b, p, (size_t)(q - p));
+		buf_puts(&b, value);
+	}
+	buf_puts(&b, p);
+	return b.p;
 }

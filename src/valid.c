@@ -123,7 +123,7 @@ valid_tpl_vars(const char *s)
 	const char	*p;
 
 	for (p = s; (p = strstr(p, "%{")) != NULL; p += 2)
-		if (strncmp(p, "%{marketplace}", 14) != 0)
+		if (strncmp(p, TPL_VAR, strlen(TPL_VAR)) != 0)
 			return 0;
 	return 1;
 }
