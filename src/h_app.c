@@ -660,20 +660,29 @@ h_provider_list(struct req *r)
 	return reply_json(r, 200, o);
 }
 
+/* The provider of path parameter "id": 0 with *rs (owned), or 404/500. */
+static int
+provider_of(struct req *r, struct dbres **rs)
+{
+	long long	 id;
+	int		 rc;
+
+	*rs = NULL;
+	if ((id = path_id(r, 0, "id")) == 0 ||
+	    (rc = db_provider_get(r, id, rs)) == 0)
+		return req_fail(r, 404, "no such provider");
+	return rc == -1 ? 500 : 0;
+}
+
 /* GET /api/v1/admin/providers/{id}: 200 or 404. */
 int
 h_provider_get(struct req *r)
 {
 	struct dbres	*rs;
-	long long	 id;
 	int		 rc;
 
-	if ((id = path_id(r, 0, "id")) == 0)
-		return req_fail(r, 404, "no such provider");
-	if ((rc = db_provider_get(r, id, &rs)) == -1)
-		return 500;
-	if (rc == 0)
-		return req_fail(r, 404, "no such provider");
+	if ((rc = provider_of(r, &rs)) != 0)
+		return rc;
 	rc = reply_json(r, 200, provider_json(rs, 0));
 	dbres_free(rs);
 	return rc;
@@ -694,12 +703,9 @@ h_provider_rotate(struct req *r)
 	char			*secret;
 	int			 rc;
 
-	if ((id = path_id(r, 0, "id")) == 0)
-		return req_fail(r, 404, "no such provider");
-	if ((rc = db_provider_get(r, id, &rs)) == -1)
-		return 500;
-	if (rc == 0)
-		return req_fail(r, 404, "no such provider");
+	if ((rc = provider_of(r, &rs)) != 0)
+		return rc;
+	id = dbres_int(rs, 0, 0);
 	secret = crypto_token("");
 	rc = db_cred_rotate(r, "provider", id, dbres_str(rs, 0, 4), secret,
 	    NULL, NULL);
