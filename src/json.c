@@ -1,9 +1,10 @@
 /*
- * JSON in and out. Input: json-c in strict, UTF-8-validating mode with a
- * small depth, plus the checks json-c leaves to us (duplicate keys, NUL
- * in strings, single quotes, NaN), then a field table per body so that
- * handlers only see typed, validated values. Output: small helpers that
- * never leak a child when an add fails.
+ * JSON in and out. Input: json-c in strict mode with a small depth, plus
+ * the checks json-c leaves to us (RFC 3629 UTF-8, paired surrogate
+ * escapes, duplicate keys, NUL in strings, single quotes, NaN), then a
+ * field table per body so that handlers only see typed, validated
+ * values. Output: small helpers that never leak a child when an add
+ * fails.
  */
 #include "config.h"
 
@@ -19,33 +20,6 @@
 #include "extern.h"
 
 #define JSON_DEPTH	8
-
-/*
- * Count the keys of every object in raw JSON text that json-c accepted;
- * -1 if a single-quoted token appears outside a string (json-c's strict
- * mode lets it through).
- */
-static long
-raw_keys(const char *p, size_t sz)
-{
-	size_t	 i, j;
-	long	 n = 0;
-
-	for (i = 0; i < sz; i++) {
-		if (p[i] == '\'')
-			return -1;
-		if (p[i] != '"')
-			continue;
-		for (i++; i < sz && p[i] != '"'; i++)
-			if (p[i] == '\\')
-				i++;
-		for (j = i + 1; j < sz && strchr(" \t\r\n", p[j]); j++)
-			continue;
-		if (j < sz && p[j] == ':')
-			n++;
-	}
-	return n;
-}
 
 /*
  * Walk a parsed tree: count keys, refuse non-finite numbers and strings
@@ -150,35 +124,58 @@ hex4(const char *p)
 }
 
 /*
- * 1 unless a \u escape in a string names half of a surrogate pair
- * without its other half (json-c turns those into U+FFFD silently).
+ * At p[*i], the backslash of an escape inside a string: step *i to its
+ * last character. -1 when a \u escape names half of a surrogate pair
+ * without its other half (json-c turns those into U+FFFD silently);
+ * other bad escapes are left to the parser.
  */
 static int
-escapes_paired(const char *p, size_t sz)
+escape_skip(const char *p, size_t sz, size_t *i)
 {
-	size_t	 i;
 	long	 v, w;
 
-	for (i = 0; i + 1 < sz; i++) {
-		if (p[i] != '\\')
-			continue;
-		if (p[i + 1] != 'u') {
-			i++;
-			continue;
-		}
-		if (i + 6 > sz || (v = hex4(p + i + 2)) == -1)
-			return 1;	/* the parser refuses it */
-		i += 5;
-		if (v >= 0xdc00 && v <= 0xdfff)
-			return 0;
-		if (v < 0xd800 || v > 0xdbff)
-			continue;
-		if (i + 7 > sz || p[i + 1] != '\\' || p[i + 2] != 'u' ||
-		    (w = hex4(p + i + 3)) < 0xdc00 || w > 0xdfff)
-			return 0;
-		i += 6;
+	if (*i + 6 > sz || p[*i + 1] != 'u' || (v = hex4(p + *i + 2)) == -1) {
+		(*i)++;
+		return 0;
 	}
-	return 1;
+	*i += 5;
+	if (v >= 0xdc00 && v <= 0xdfff)
+		return -1;
+	if (v < 0xd800 || v > 0xdbff)
+		return 0;
+	if (*i + 7 > sz || p[*i + 1] != '\\' || p[*i + 2] != 'u' ||
+	    (w = hex4(p + *i + 3)) < 0xdc00 || w > 0xdfff)
+		return -1;
+	*i += 6;
+	return 0;
+}
+
+/*
+ * One pass over raw JSON text: count the keys of every object, to
+ * compare with what json-c kept (it drops duplicates). -1 if a single
+ * quote appears outside a string (json-c's strict mode lets it
+ * through), -2 for an unpaired surrogate escape.
+ */
+static long
+raw_keys(const char *p, size_t sz)
+{
+	size_t	 i, j;
+	long	 n = 0;
+
+	for (i = 0; i < sz; i++) {
+		if (p[i] == '\'')
+			return -1;
+		if (p[i] != '"')
+			continue;
+		for (i++; i < sz && p[i] != '"'; i++)
+			if (p[i] == '\\' && escape_skip(p, sz, &i) == -1)
+				return -2;
+		for (j = i + 1; j < sz && strchr(" \t\r\n", p[j]); j++)
+			continue;
+		if (j < sz && p[j] == ':')
+			n++;
+	}
+	return n;
 }
 
 /*
@@ -211,18 +208,15 @@ json_parse_why(const char *p, size_t sz, const char **why)
 		    "code points past U+10FFFF are refused)";
 		return NULL;
 	}
-	if (!escapes_paired(p, sz)) {
-		*why = "a \\u escape names half of a surrogate pair";
-		return NULL;
-	}
-	if ((rk = raw_keys(p, sz)) == -1) {
-		*why = "single quotes are not JSON";
+	if ((rk = raw_keys(p, sz)) < 0) {
+		*why = rk == -1 ? "single quotes are not JSON" :
+		    "a \\u escape names half of a surrogate pair";
 		return NULL;
 	}
 	if ((tok = json_tokener_new_ex(JSON_DEPTH)) == NULL)
 		fatalx("json_tokener_new_ex");
-	json_tokener_set_flags(tok,
-	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	/* utf8_strict() checked UTF-8 already, more strictly. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, p, (int)sz);
 	e = json_tokener_get_error(tok);
 	if (o == NULL || e != json_tokener_success) {
