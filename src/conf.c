@@ -63,6 +63,7 @@ static const struct ckey ckeys[] = {
 	{ "public_url",	   CK_STR,  O(public_url), 0, 0, 1 },
 	{ "log_level",	   CK_LEVEL, O(log_level), 0, 0, 0 },
 	{ "crl_hook",	   CK_STR,  O(crl_hook), 0, 0, 0 },
+	{ "cache_bytes",   CK_NUM,  O(cache_bytes), 0, 256 * 1024 * 1024, 0 },
 };
 
 #define CKEYSZ	(sizeof(ckeys) / sizeof(ckeys[0]))
@@ -179,6 +180,7 @@ conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	c->login_max_fail = 5;
 	c->login_lock = 900;
 	c->log_level = LOGL_INFO;
+	c->cache_bytes = 4 * 1024 * 1024;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return conf_err(err, errsz, "%s: %s", path, strerror(errno));

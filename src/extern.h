@@ -11,7 +11,7 @@
 
 struct json_object;
 
-#define AGORA_SCHEMA_VERSION	1	/* highest migration the binary knows */
+#define AGORA_SCHEMA_VERSION	2	/* highest migration the binary knows */
 
 /* util.c */
 
@@ -65,7 +65,8 @@ void	 log_emit(enum loglevel, const char *, int, const char *, ...)
 void	 log_fields(enum loglevel, const char *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 log_openssl(const char *);
-void	 log_access(const char *, const char *, int, double, const char *);
+void	 log_access(const char *, const char *, int, double, const char *,
+	    const char *);
 void	 fatal_emit(const char *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4), noreturn));
 
@@ -104,11 +105,36 @@ struct conf {
 	char		*public_url;	/* https://host:port, no slash */
 	enum loglevel	 log_level;
 	char		*crl_hook;	/* run after writing the CRL, or NULL */
+	long long	 cache_bytes;	/* per-worker answer cache; 0 off */
 };
 
 int	 conf_load(const char *, struct conf *, char *, size_t);
 void	 conf_free(struct conf *);
 const char *conf_path(void);
+
+/* cache.c */
+
+#define CACHE_KEYSZ	32	/* SHA-256 of what selects an answer */
+
+struct centry;
+
+struct cache_stats {
+	size_t			 used;		/* bytes held */
+	size_t			 max;
+	size_t			 entries;
+	unsigned long long	 hits;
+	unsigned long long	 misses;
+};
+
+void	 cache_init(size_t);
+void	 cache_clear(void);
+const struct centry *cache_get(const unsigned char *, const uint64_t[2]);
+void	 cache_put(const unsigned char *, const uint64_t[2], const char *,
+	    const char *, const void *, size_t);
+const char *centry_ctype(const struct centry *);
+const char *centry_hdrs(const struct centry *);
+const char *centry_body(const struct centry *, size_t *);
+void	 cache_stats(struct cache_stats *);
 
 /* crypto.c */
 
@@ -231,6 +257,15 @@ enum pkind {
  * outlive the rotation that retired it.
  */
 #define ROLE_FRESH	0x80
+/*
+ * Not a role either: a GET whose answer the worker may keep (cache.c),
+ * keyed by route, principal, path and canonical query, and good while
+ * the generations the credential statement returned are unchanged. The
+ * dispatcher answers the ETag, 304 and hits; only the principal kinds
+ * whose credential statement returns generations (tenant, environment)
+ * are served from the cache.
+ */
+#define ROLE_CACHED	0x100
 
 struct principal {
 	enum pkind	 kind;
@@ -239,6 +274,8 @@ struct principal {
 	char		 label[96];	/* for the audit log, never a secret */
 	char		 csrf[65];	/* session CSRF token (hex) */
 	int		 retiring;	/* a secret in its grace period */
+	int		 has_gen;	/* gen[] set by the credential check */
+	uint64_t	 gen[2];	/* generations its hot reads depend on */
 };
 
 struct ferr {
@@ -293,6 +330,9 @@ struct req {
 	struct ferr		 ferr[FERR_MAX];
 	size_t			 ferrsz;
 	int			 retry_after;
+	int			 cache_keep;	/* keep a 200 under cache_key */
+	unsigned char		 cache_key[32];
+	const char		*cache_state;	/* "hit", "miss" or NULL */
 };
 
 void	 req_init(struct req *, void *, const struct conf *, struct db *);
@@ -305,6 +345,8 @@ int	 req_fail(struct req *, int, const char *, ...)
 int	 req_field(struct req *, const char *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 reply_raw(struct req *, int, const char *, const void *, size_t);
+int	 reply_cached(struct req *, const char *, const char *, const void *,
+	    size_t);
 int	 reply_json(struct req *, int, struct json_object *);
 int	 reply_jsonapi(struct req *, int, struct json_object *);
 int	 reply_empty(struct req *, int);
@@ -385,6 +427,8 @@ enum stmt {
 	STMT_SCHEMA_VERSION,
 	STMT_AUDIT_ADD,
 	STMT_CRED_FIND,
+	STMT_CRED_FIND_TENANT,
+	STMT_CRED_FIND_ENV,
 	STMT_CRED_ADD,
 	STMT_CRED_EXPIRE,
 	STMT_ADMIN_TOKEN_FIND,

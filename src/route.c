@@ -61,8 +61,8 @@ const struct route routes[] = {
 	{ M_GET,    "/api/v1/marketplace/listings/{id}", ROLE_MKT, ES_PROBLEM, h_listing_get },
 	{ M_POST,   "/api/v1/marketplace/listings/{id}/unpublish", ROLE_MKT, ES_PROBLEM, h_listing_unpublish },
 	/* SDK autoconfigure */
-	{ M_GET,    "/api/config/v1/marketplaces",	ROLE_ENV, ES_SIMPLE, h_config_marketplaces },
-	{ M_GET,    "/api/config/v1/marketplaces/marketplaces", ROLE_ENV, ES_SIMPLE, h_config_marketplaces },
+	{ M_GET,    "/api/config/v1/marketplaces",	ROLE_ENV | ROLE_CACHED, ES_SIMPLE, h_config_marketplaces },
+	{ M_GET,    "/api/config/v1/marketplaces/marketplaces", ROLE_ENV | ROLE_CACHED, ES_SIMPLE, h_config_marketplaces },
 	/* tenants, tenant apps */
 	{ M_POST,   "/api/v1/admin/tenants", A, ES_PROBLEM, h_tenant_create },
 	{ M_GET,    "/api/v1/admin/tenants", A, ES_PROBLEM, h_tenant_list },
@@ -89,11 +89,11 @@ const struct route routes[] = {
 	{ M_PATCH,  "/api/v1/marketplace/tenants/{tid}/apps/{taid}", ROLE_MKT, ES_PROBLEM, h_tapp_update },
 	{ M_DELETE, "/api/v1/marketplace/tenants/{tid}/apps/{taid}", ROLE_MKT, ES_PROBLEM, h_tapp_delete },
 	/* MnoHub v2 */
-	{ M_GET,    "/api/mnoe/v2/tenant", ROLE_TENANT, ES_JSONAPI, h_hub_tenant },
+	{ M_GET,    "/api/mnoe/v2/tenant", ROLE_TENANT | ROLE_CACHED, ES_JSONAPI, h_hub_tenant },
 	{ M_PATCH,  "/api/mnoe/v2/tenant", ROLE_TENANT, ES_JSONAPI, h_hub_tenant_update },
-	{ M_GET,    "/api/mnoe/v2/apps", ROLE_TENANT, ES_JSONAPI, h_hub_apps },
+	{ M_GET,    "/api/mnoe/v2/apps", ROLE_TENANT | ROLE_CACHED, ES_JSONAPI, h_hub_apps },
 	{ M_PATCH,  "/api/mnoe/v2/apps/enable", ROLE_TENANT, ES_JSONAPI, h_hub_apps_enable },
-	{ M_GET,    "/api/mnoe/v2/apps/{id}", ROLE_TENANT, ES_JSONAPI, h_hub_app },
+	{ M_GET,    "/api/mnoe/v2/apps/{id}", ROLE_TENANT | ROLE_CACHED, ES_JSONAPI, h_hub_app },
 	{ M_PATCH,  "/api/mnoe/v2/apps/{id}/enable", ROLE_TENANT, ES_JSONAPI, h_hub_app_enable },
 	{ M_PATCH,  "/api/mnoe/v2/apps/{id}/disable", ROLE_TENANT, ES_JSONAPI, h_hub_app_disable },
 	/* admin console */
@@ -276,6 +276,73 @@ route_find(struct req *r, int *status)
 }
 
 /*
+ * The digest of what selects a cached answer: the route row, the
+ * principal, the path and the query pairs (in their canonical order,
+ * see req_read), each length-prefixed so no two requests run together.
+ */
+static void
+cache_key_of(const struct req *r, const struct route *rt,
+    unsigned char key[CACHE_KEYSZ])
+{
+	struct buf	 b = { 0 };
+	size_t		 i;
+
+	buf_printf(&b, "%zu\n%d\n%lld\n%zu:%s\n", (size_t)(rt - routes),
+	    (int)r->pr.kind, r->pr.id, strlen(r->path), r->path);
+	for (i = 0; i < r->qsz; i++)
+		buf_printf(&b, "%zu:%s=%zu:%s&", strlen(r->qs[i].key),
+		    r->qs[i].key, strlen(r->qs[i].val), r->qs[i].val);
+	crypto_sha256(b.p, b.len, key);
+	buf_free(&b);
+}
+
+/*
+ * A route marked ROLE_CACHED, once the caller is authenticated: the ETag
+ * from the answer's key and generations (a matching If-None-Match is a
+ * 304 that renders nothing), then the worker's cache. Returns the status
+ * sent for a 304 or a hit, or 0 to run the handler (whose 200 is then
+ * kept, see reply_raw).
+ */
+static int
+route_cached(struct req *r, const struct route *rt)
+{
+	const struct centry	*e;
+	unsigned char		 h[CACHE_KEYSZ + 16], d[32];
+	char			 etag[40], *hex;
+	const char		*body;
+	size_t			 i, sz;
+
+	if (!r->pr.has_gen || (r->method != M_GET && r->method != M_HEAD))
+		return 0;
+	cache_key_of(r, rt, r->cache_key);
+	memcpy(h, r->cache_key, CACHE_KEYSZ);
+	for (i = 0; i < 8; i++) {
+		h[CACHE_KEYSZ + i] = (unsigned char)(r->pr.gen[0] >> (8 * i));
+		h[CACHE_KEYSZ + 8 + i] = (unsigned char)(r->pr.gen[1] >>
+		    (8 * i));
+	}
+	crypto_sha256(h, sizeof(h), d);
+	hex = hex_encode(d, 16);
+	snprintf(etag, sizeof(etag), "\"%s\"", hex);
+	free(hex);
+	req_header(r, "ETag", etag);
+	if (req_etag_match(r, etag)) {
+		r->cache_state = "etag";
+		return reply_empty(r, 304);
+	}
+	if ((e = cache_get(r->cache_key, r->pr.gen)) == NULL) {
+		r->cache_state = "miss";
+		r->cache_keep = r->method == M_GET;
+		req_header(r, "X-Cache", "miss");
+		return 0;
+	}
+	r->cache_state = "hit";
+	req_header(r, "X-Cache", "hit");
+	body = centry_body(e, &sz);
+	return reply_cached(r, centry_ctype(e), centry_hdrs(e), body, sz);
+}
+
+/*
  * Serve r: find the row, authenticate and authorise as the row says, run
  * the handler and write the uniform error body for an error status the
  * handler did not answer itself. Returns the status sent.
@@ -304,6 +371,8 @@ route_dispatch(struct req *r)
 	}
 	if ((rt->roles & ROLE_FRESH) && r->pr.retiring)
 		return reply_error(r, auth_retiring(r));
+	if ((rt->roles & ROLE_CACHED) && (st = route_cached(r, rt)) != 0)
+		return st;
 	st = rt->fn(r);
 	if (r->replied)
 		return r->status;

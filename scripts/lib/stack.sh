@@ -113,6 +113,7 @@ stack_init() {
 		cert_days = 365
 		body_max = $BODY_MAX
 		secret_grace = ${SECRET_GRACE:-600}
+		cache_bytes = ${CACHE_BYTES:-4194304}
 		data_key = $(randhex 32)
 		public_url = https://localhost:$PORT
 		log_level = info
@@ -218,6 +219,9 @@ stack_db_setup() {
 	    die "agoractl migrate failed"
 	for t in $(mysql_root -N -B -e "SELECT table_name FROM information_schema.tables WHERE table_schema = 'agora'"); do
 		case "$t" in
+		gen)
+			# Written by triggers only, as their definer.
+			mysql_root -e "GRANT SELECT ON agora.\`$t\` TO 'agora'@'localhost'" ;;
 		audit|schema_version)
 			mysql_root -e "GRANT SELECT, INSERT ON agora.\`$t\` TO 'agora'@'localhost'" ;;
 		*)
