@@ -295,6 +295,12 @@ db_exec(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 /*
  * Run a query and fetch every row as strings. Returns 0 with an owned
  * *res (possibly 0 rows), or -1. Truncation is an error.
+ *
+ * The result is stored client-side first, so each column's longest
+ * value is known (STMT_ATTR_UPDATE_MAX_LENGTH): one buffer per column
+ * is bound once for all rows, and every cell is copied into one arena
+ * owned by the result, so a result costs a handful of allocations
+ * whatever its size.
  */
 int
 db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
@@ -307,8 +313,9 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	unsigned long	*len = NULL;
 	my_bool		*isnull = NULL;
 	struct dbres	*rs = NULL;
-	size_t		 i, row, nc;
-	unsigned long	 sz;
+	char		*bufs = NULL, *at;
+	size_t		*width = NULL;
+	size_t		 i, row, nc, rowmax = 0, off;
 	int		 rc = -1, frc;
 
 	*res = NULL;
@@ -319,11 +326,13 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 		db->err = mysql_stmt_errno(st);
 		if (is_gone(db->err))
 			db->lost = 1;
-		log_warnx("store %d: %s", (int)s, mysql_stmt_error(st));
+		log_warnx("store %d: %s", (int)s,
+		    mysql_stmt_error(st));
 		goto out;
 	}
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
-		log_warnx("statement %d returns no result set", (int)s);
+		log_warnx("statement %d returns no result set",
+		    (int)s);
 		goto out;
 	}
 	nc = mysql_num_fields(meta);
@@ -333,51 +342,61 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	rs->nrow = (size_t)mysql_stmt_num_rows(st);
 	rs->cell = xcalloc(rs->nrow * nc + 1, sizeof(struct dbcell));
 	b = xcalloc(nc + 1, sizeof(MYSQL_BIND));
+	width = xcalloc(nc + 1, sizeof(size_t));
 	len = xcalloc(nc + 1, sizeof(unsigned long));
 	isnull = xcalloc(nc + 1, sizeof(my_bool));
 
+	/*
+	 * One fetch buffer per column, as long as its longest value; a
+	 * short column (numbers, times) gets its display width, which a
+	 * value converted to text may exceed its binary max_length by.
+	 */
+	for (i = 0; i < nc; i++) {
+		width[i] = f[i].max_length;
+		if (f[i].length < 256 && f[i].length > width[i])
+			width[i] = f[i].length;
+		rowmax += width[i] + 1;
+	}
+	bufs = xmalloc(rowmax + 1);
+	for (i = 0, off = 0; i < nc; i++) {
+		b[i].buffer_type = MYSQL_TYPE_STRING;
+		b[i].buffer = bufs + off;
+		b[i].buffer_length = width[i] + 1;
+		b[i].length = &len[i];
+		b[i].is_null = &isnull[i];
+		off += width[i] + 1;
+	}
+	if (mysql_stmt_bind_result(st, b) != 0) {
+		log_warnx("bind result %d: %s", (int)s,
+		    mysql_stmt_error(st));
+		goto out;
+	}
+	rs->arena = xmalloc(rs->nrow * rowmax + 1);
+	at = rs->arena;
 	for (row = 0; row < rs->nrow; row++) {
-		for (i = 0; i < nc; i++) {
-			/* Sized from the schema and the data seen. */
-			sz = f[i].max_length;
-			if (f[i].length < 65536 && f[i].length > sz)
-				sz = f[i].length;
-			b[i].buffer_type = MYSQL_TYPE_STRING;
-			b[i].buffer = xmalloc(sz + 1);
-			b[i].buffer_length = sz + 1;
-			b[i].length = &len[i];
-			b[i].is_null = &isnull[i];
-		}
-		if (mysql_stmt_bind_result(st, b) != 0) {
-			log_warnx("bind result: %s", mysql_stmt_error(st));
-			goto rowfail;
-		}
 		frc = mysql_stmt_fetch(st);
 		if (frc == MYSQL_DATA_TRUNCATED) {
-			log_warnx("statement %d: data truncated", (int)s);
-			goto rowfail;
+			log_warnx("statement %d: data truncated",
+			    (int)s);
+			goto out;
 		}
 		if (frc != 0) {
 			db->err = mysql_stmt_errno(st);
-			log_warnx("fetch %d: %s", (int)s, mysql_stmt_error(st));
-			goto rowfail;
+			log_warnx("fetch %d: %s", (int)s,
+			    mysql_stmt_error(st));
+			goto out;
 		}
 		for (i = 0; i < nc; i++) {
 			struct dbcell *c = &rs->cell[row * nc + i];
 
-			if (isnull[i]) {
-				free(b[i].buffer);
+			if (isnull[i])
 				continue;
-			}
-			c->v = b[i].buffer;
-			c->v[len[i]] = '\0';
+			memcpy(at, b[i].buffer, len[i]);
+			at[len[i]] = '\0';
+			c->v = at;
 			c->sz = len[i];
+			at += len[i] + 1;
 		}
-		continue;
-rowfail:
-		for (i = 0; i < nc; i++)
-			free(b[i].buffer);
-		goto out;
 	}
 	*res = rs;
 	rs = NULL;
@@ -386,6 +405,8 @@ out:
 	if (meta != NULL)
 		mysql_free_result(meta);
 	mysql_stmt_free_result(st);
+	free(bufs);
+	free(width);
 	free(b);
 	free(len);
 	free(isnull);
@@ -482,12 +503,9 @@ db_run_script(struct db *db, const char *sql, size_t sz)
 void
 dbres_free(struct dbres *rs)
 {
-	size_t	 i;
-
 	if (rs == NULL)
 		return;
-	for (i = 0; i < rs->nrow * rs->ncol; i++)
-		free(rs->cell[i].v);
+	free(rs->arena);
 	free(rs->cell);
 	free(rs);
 }

@@ -735,9 +735,22 @@ listing_key(struct req *r, long long id)
 
 /*
  * The hub key sealed in k (a listing's hub_key_enc cell), opened under
- * the data key, as a JSON string (owned); NULL when the cell is NULL or
- * does not open (another data_key).
+ * the data key into *plain (owned; wipe and free) and *sz. 0, or -1
+ * when the cell is NULL or does not open (another data_key).
  */
+int
+listing_key_open(const struct conf *c, const struct dbcell *k,
+    unsigned char **plain, size_t *sz)
+{
+	*plain = NULL;
+	*sz = 0;
+	if (k->v == NULL || crypto_open(c->data_key,
+	    (const unsigned char *)k->v, k->sz, plain, sz) == -1)
+		return -1;
+	return 0;
+}
+
+/* The same as a JSON string (owned), or NULL. */
 struct json_object *
 listing_key_json(const struct conf *c, const struct dbcell *k)
 {
@@ -745,8 +758,7 @@ listing_key_json(const struct conf *c, const struct dbcell *k)
 	unsigned char		*plain;
 	size_t			 sz;
 
-	if (k->v == NULL || crypto_open(c->data_key,
-	    (const unsigned char *)k->v, k->sz, &plain, &sz) == -1)
+	if (listing_key_open(c, k, &plain, &sz) == -1)
 		return NULL;
 	o = json_object_new_string_len((const char *)plain, (int)sz);
 	explicit_bzero(plain, sz);

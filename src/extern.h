@@ -196,6 +196,27 @@ struct json_object *json_from_text(const char *);
 struct json_object *json_raw(const char *);
 const char *json_text(struct json_object *);
 
+/* Output without a tree (json.c): the hot reads' answers. */
+#define JW_DEPTH	16
+
+struct jw {
+	struct buf	 b;		/* the text so far */
+	size_t		 depth;
+	size_t		 count[JW_DEPTH];	/* members written, per level */
+	char		 close[JW_DEPTH];	/* '}' or ']' */
+};
+
+void	 json_escape(struct buf *, const char *, size_t);
+void	 jw_obj(struct jw *, const char *);
+void	 jw_arr(struct jw *, const char *);
+void	 jw_end(struct jw *);
+void	 jw_str(struct jw *, const char *, const char *);
+void	 jw_strn(struct jw *, const char *, const char *, size_t);
+void	 jw_int(struct jw *, const char *, long long);
+void	 jw_bool(struct jw *, const char *, int);
+void	 jw_null(struct jw *, const char *);
+void	 jw_raw(struct jw *, const char *, const char *);
+
 /* valid.c */
 
 int	 valid_nid(const char *);
@@ -416,7 +437,8 @@ struct dbcell {
 struct dbres {
 	size_t		 nrow;
 	size_t		 ncol;
-	struct dbcell	*cell;	/* nrow * ncol */
+	struct dbcell	*cell;	/* nrow * ncol, pointing into arena */
+	char		*arena;	/* every cell's text */
 };
 
 /* db_sql.c: every statement the program runs */
@@ -883,6 +905,8 @@ int	 db_listing_move(struct req *, long long, long long, long long,
 	    const struct scope *, enum lact, const char *, long long *,
 	    const char **, int (*)(struct req *, long long, void *), void *);
 int	 db_listing_keys(struct req *, long long *);
+int	 listing_key_open(const struct conf *, const struct dbcell *,
+	    unsigned char **, size_t *);
 struct json_object *listing_key_json(const struct conf *,
 	    const struct dbcell *);
 int	 db_listing_mkt_id(struct req *, const char *, long long *);
@@ -1093,6 +1117,7 @@ int	 db_catalog(struct req *, long long, const struct catq *,
 	    struct dbres **, long long *);
 
 /* h_tenant.c: admin (ROLE_ADMIN) and marketplace (ROLE_MKT) faces */
+int	 tenant_reply_text(struct req *, const char *, size_t, int);
 int	 tenant_reply_etag(struct req *, struct json_object *, int);
 long	 tenant_ids_parse(struct req *, const char *, struct json_object *,
 	    size_t, long long **);

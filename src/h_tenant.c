@@ -35,29 +35,40 @@ base(const struct req *r)
 }
 
 /*
- * Serialise o (owned, put here) with a strong ETag derived from the
- * bytes (SHA-256, 128 bits), answering 304 when If-None-Match names it.
- * jsonapi picks the media type. Returns the status sent.
+ * Send the JSON text s (sz bytes) with a strong ETag derived from the
+ * bytes (SHA-256, 128 bits), answering 304 when If-None-Match names it;
+ * on a cached route the dispatcher has answered the ETag from the
+ * generations already (route.c). jsonapi picks the media type. Returns
+ * the status sent.
  */
+int
+tenant_reply_text(struct req *r, const char *s, size_t sz, int jsonapi)
+{
+	const char	*ct = jsonapi ? "application/vnd.api+json" :
+			    "application/json";
+	char		*h, etag[40];
+
+	if (r->cache_state == NULL) {
+		h = crypto_sha256_hex(s, sz);
+		snprintf(etag, sizeof(etag), "\"%.32s\"", h);
+		free(h);
+		req_header(r, "ETag", etag);
+		if (req_etag_match(r, etag))
+			return reply_empty(r, 304);
+	}
+	return reply_raw(r, 200, ct, s, sz);
+}
+
+/* As tenant_reply_text, for o (owned, put here). */
 int
 tenant_reply_etag(struct req *r, struct json_object *o, int jsonapi)
 {
-	const char	*s;
-	char		*h, etag[40];
+	const char	*s = json_text(o);
+	int		 st;
 
-	/* A cached route's ETag comes from its generations (route.c). */
-	if (r->cache_state != NULL)
-		return jsonapi ? reply_jsonapi(r, 200, o) : reply_json(r, 200, o);
-	s = json_text(o);
-	h = crypto_sha256_hex(s, strlen(s));
-	snprintf(etag, sizeof(etag), "\"%.32s\"", h);
-	free(h);
-	req_header(r, "ETag", etag);
-	if (req_etag_match(r, etag)) {
-		json_object_put(o);
-		return reply_empty(r, 304);
-	}
-	return jsonapi ? reply_jsonapi(r, 200, o) : reply_json(r, 200, o);
+	st = tenant_reply_text(r, s, strlen(s), jsonapi);
+	json_object_put(o);
+	return st;
 }
 
 /* The ETag tenant_reply_etag would send for o (borrowed) into etag. */
