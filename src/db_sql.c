@@ -24,30 +24,25 @@ const char *const db_sql[STMT__MAX] = {
 	    "ORDER BY id DESC LIMIT 4",
 	/*
 	 * The same for a tenant and an environment, with the generations
-	 * their cached reads depend on (0 when a scope has no row yet):
-	 * a tenant's catalog, its own and its marketplace's; an
-	 * environment's autoconfigure, its app's and the XOR of every
-	 * marketplace its app is live on (the set itself moves the app's).
+	 * their cached reads depend on (0 when a scope has no row yet;
+	 * migration 0002): a tenant's catalog, its own scope and its
+	 * marketplace's; an environment's autoconfigure, its app's.
 	 */
 	[STMT_CRED_FIND_TENANT] =
 	    "SELECT c.id, c.owner_id, c.secret_hash, "
 	    "c.expires_at IS NOT NULL, COALESCE(gt.n, 0), COALESCE(gm.n, 0) "
-	    "FROM credential c LEFT JOIN tenant t ON t.id = c.owner_id "
+	    "FROM credential c "
 	    "LEFT JOIN gen gt ON gt.kind = 't' AND gt.id = c.owner_id "
-	    "LEFT JOIN gen gm ON gm.kind = 'm' AND gm.id = t.marketplace_id "
+	    "LEFT JOIN gen gm ON gm.kind = 'm' AND gm.id = gt.up "
 	    "WHERE c.kind = 'tenant' AND c.key_id = ? "
 	    "AND (c.expires_at IS NULL OR c.expires_at > NOW(6)) "
 	    "ORDER BY c.id DESC LIMIT 4",
 	[STMT_CRED_FIND_ENV] =
 	    "SELECT c.id, c.owner_id, c.secret_hash, "
-	    "c.expires_at IS NOT NULL, "
-	    "COALESCE((SELECT g.n FROM environment e JOIN gen g "
-	    "ON g.kind = 'a' AND g.id = e.app_id WHERE e.id = c.owner_id), 0), "
-	    "COALESCE((SELECT BIT_XOR(g.n) FROM environment e "
-	    "JOIN listing l ON l.app_id = e.app_id AND l.state = 'approved' "
-	    "JOIN gen g ON g.kind = 'm' AND g.id = l.marketplace_id "
-	    "WHERE e.id = c.owner_id), 0) "
-	    "FROM credential c WHERE c.kind = 'environment' AND c.key_id = ? "
+	    "c.expires_at IS NOT NULL, COALESCE(ga.n, 0), 0 "
+	    "FROM credential c JOIN environment e ON e.id = c.owner_id "
+	    "LEFT JOIN gen ga ON ga.kind = 'a' AND ga.id = e.app_id "
+	    "WHERE c.kind = 'environment' AND c.key_id = ? "
 	    "AND (c.expires_at IS NULL OR c.expires_at > NOW(6)) "
 	    "ORDER BY c.id DESC LIMIT 4",
 	[STMT_CRED_ADD] =

@@ -61,6 +61,11 @@ for c in 8 64 256; do
 	measure "GET /api/config/v1/marketplaces (5 mkts)" "$c" \
 	    "$API/api/config/v1/marketplaces" -H "$AUTH"
 done
+for c in 8 64; do
+	measure "  same, cold cache (every request a miss)" "$c" \
+	    "$API/api/config/v1/marketplaces" -H "$AUTH" \
+	    -s "$AGORA_TOP/tests/bench/cold.lua"
+done
 
 # The hub catalog: 20 more apps live on marketplace 1, a tenant in each
 # mode; the "tenant" one has all 20 as tenant apps.
@@ -94,5 +99,16 @@ for mode in marketplace tenant; do
 	for c in 8 64 256; do
 		measure "GET /api/mnoe/v2/apps ($mode, $n apps)" "$c" \
 		    "$API/api/mnoe/v2/apps" -H "$AUTH"
+	done
+	for c in 8 64; do
+		measure "  same, cold cache (every request a miss)" "$c" \
+		    "$API/api/mnoe/v2/apps" -H "$AUTH" \
+		    -s "$AGORA_TOP/tests/bench/cold.lua"
+	done
+	etag=$(C -D - -o /dev/null -u "$cred" "https://localhost:$PORT/api/mnoe/v2/apps" |
+	    sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
+	for c in 8 64; do
+		measure "  same, If-None-Match matches (304)" "$c" \
+		    "$API/api/mnoe/v2/apps" -H "$AUTH" -H "If-None-Match: $etag"
 	done
 done

@@ -10,6 +10,8 @@
 #	BUILD		build directory holding src/agora-fcgi, src/agoractl
 #	WORKERS		FastCGI workers (default 4)
 #	REG_RATE, REG_BURST, LOGIN_RATE, LOGIN_BURST	nginx limit_req
+#	AGORA_CA_KEY	key of a new CA: p256 (default), rsa3072, rsa4096
+#	CACHE_BYTES	each worker's answer cache (default 4 MiB)
 
 : "${WORKERS:=4}"
 : "${REG_RATE:=10r/s}"
@@ -131,9 +133,19 @@ stack_init() {
 stack_ca() {
 	local ca="$PREFIX/ca"
 	if [ ! -f "$ca/ca.key" ]; then
-		(umask 077 && openssl genpkey -algorithm RSA \
-		    -pkeyopt rsa_keygen_bits:3072 -out "$ca/ca.key.new" 2>/dev/null) ||
-		    die "CA key"
+		# A new CA signs with P-256 (fast: registrations sign a
+		# certificate each); AGORA_CA_KEY=rsa3072 or rsa4096 for an
+		# operator who needs RSA. An existing CA is never replaced.
+		local kopt
+		case "${AGORA_CA_KEY:-p256}" in
+		p256)	 kopt="-algorithm EC -pkeyopt ec_paramgen_curve:P-256" ;;
+		rsa3072) kopt="-algorithm RSA -pkeyopt rsa_keygen_bits:3072" ;;
+		rsa4096) kopt="-algorithm RSA -pkeyopt rsa_keygen_bits:4096" ;;
+		*)	 die "AGORA_CA_KEY must be p256, rsa3072 or rsa4096" ;;
+		esac
+		# shellcheck disable=SC2086
+		(umask 077 && openssl genpkey $kopt -out "$ca/ca.key.new" \
+		    2>/dev/null) || die "CA key"
 		openssl req -x509 -new -key "$ca/ca.key.new" -sha256 -days 3650 \
 		    -subj "/O=agora/CN=agora platform CA $(randhex 4)" \
 		    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
