@@ -205,6 +205,61 @@ cert_fp_pem(const char *pem, int sha256)
 }
 
 /*
+ * Put the public key of request q into certificate x as it is sent: its
+ * algorithm, parameters and key bits are copied, not decoded and encoded
+ * again as X509_set_pubkey does (OpenSSL 3 runs its decoders and
+ * encoders for that, most of the cost of issuing). csr_parse has
+ * checked the key. 0, or -1 (OpenSSL's error queue says why).
+ */
+static int
+pubkey_copy(X509 *x, X509_REQ *q)
+{
+	X509_PUBKEY		*src, *dst;
+	X509_ALGOR		*alg;
+	const ASN1_OBJECT	*aobj;
+	ASN1_OBJECT		*obj, *o = NULL;
+	const unsigned char	*bits;
+	unsigned char		*enc = NULL;
+	const void		*pval;
+	void			*val = NULL;
+	int			 len, ptype;
+
+	if ((src = X509_REQ_get_X509_PUBKEY(q)) == NULL ||
+	    (dst = X509_get_X509_PUBKEY(x)) == NULL ||
+	    X509_PUBKEY_get0_param(&obj, &bits, &len, &alg, src) != 1 ||
+	    len <= 0)
+		return -1;
+	X509_ALGOR_get0(&aobj, &ptype, &pval, alg);
+	switch (ptype) {
+	case V_ASN1_UNDEF:
+	case V_ASN1_NULL:
+		break;
+	case V_ASN1_OBJECT:
+		if ((val = OBJ_dup(pval)) == NULL)
+			return -1;
+		break;
+	case V_ASN1_SEQUENCE:
+		if ((val = ASN1_STRING_dup(pval)) == NULL)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	if ((o = OBJ_dup(aobj)) == NULL ||
+	    (enc = OPENSSL_memdup(bits, (size_t)len)) == NULL ||
+	    X509_PUBKEY_set0_param(dst, o, ptype, val, enc, len) != 1) {
+		ASN1_OBJECT_free(o);
+		OPENSSL_free(enc);
+		if (ptype == V_ASN1_OBJECT)
+			ASN1_OBJECT_free(val);
+		else if (ptype == V_ASN1_SEQUENCE)
+			ASN1_STRING_free(val);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Parse a PEM CSR: exactly one request and nothing but white space
  * around it, signature verified, key RSA 2048..8192 bits or EC P-256 or
  * P-384. Returns the request (free with X509_REQ_free) with *kt set to
@@ -449,7 +504,9 @@ cert_issue(const struct conf *c, const char *host, const char *csr,
 	    X509_set_issuer_name(x, X509_get_subject_name(a->cert)) != 1 ||
 	    X509_gmtime_adj(X509_getm_notBefore(x), 0) == NULL ||
 	    X509_time_adj_ex(X509_getm_notAfter(x), (int)days, 0,
-	    NULL) == NULL || X509_set_pubkey(x, pub) != 1)
+	    NULL) == NULL)
+		goto ossl;
+	if (q != NULL ? pubkey_copy(x, q) == -1 : X509_set_pubkey(x, pub) != 1)
 		goto ossl;
 	/*
 	 * A CN holds at most 64 characters (RFC 5280 ub-common-name); a
