@@ -361,6 +361,7 @@ int	 req_read(struct req *);
 void	 req_free(struct req *);
 const char *req_qs(const struct req *, const char *);
 int	 req_header(struct req *, const char *, const char *);
+void	 req_header_del(struct req *, const char *);
 int	 req_fail(struct req *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 req_field(struct req *, const char *, const char *, ...)

@@ -303,6 +303,23 @@ req_header(struct req *r, const char *name, const char *value)
 	return 0;
 }
 
+/* Drop the queued response headers called name (any case). */
+void
+req_header_del(struct req *r, const char *name)
+{
+	size_t	 i, j, n = strlen(name);
+
+	for (i = j = 0; i < r->resphsz; i++) {
+		if (strncasecmp(r->resph[i], name, n) == 0 &&
+		    r->resph[i][n] == ':') {
+			free(r->resph[i]);
+			continue;
+		}
+		r->resph[j++] = r->resph[i];
+	}
+	r->resphsz = j;
+}
+
 /* Set the error's detail; returns status so handlers can return it. */
 int
 req_fail(struct req *r, int status, const char *fmt, ...)

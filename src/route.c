@@ -382,7 +382,11 @@ route_dispatch(struct req *r)
 			req_fail(r, 503, "the database is unavailable; "
 			    "retry shortly");
 	}
-	if (st >= 400)
+	if (st >= 400) {
+		/* The ETag of a cached route names its 200 only. */
+		if (r->cache_state != NULL)
+			req_header_del(r, "ETag");
 		return reply_error(r, st);
+	}
 	return reply_empty(r, st);
 }

@@ -180,6 +180,10 @@ jqok ".meta.record_count == 1 and .data[0].id == \"$A1\"" \
     "a tenant of the other marketplace gets its own catalog, not theirs"
 get "$T3" $CAT/$A2
 status 404 "nor an app of theirs by id"
+is "$(header ETag)" "" "a 404 carries no ETag"
+get "$T3" "$CAT?filter[nope]=1"
+status 400 "a bad query is a 400 on a cached route too"
+is "$(header ETag)" "" "without an ETag"
 get "$T3" /api/mnoe/v2/tenant
 jqok '.data.attributes.name == "Cache Three"' "each tenant gets its own tenant"
 get "$T1" $CAT -u "${T1%%:*}:wrong-key"
