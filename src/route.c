@@ -276,7 +276,8 @@ route_find(struct req *r, int *status)
 }
 
 /*
- * The digest of what selects a cached answer: the route row, the
+ * The digest of what selects a cached answer: the route row (by method
+ * and pattern, so every build and host with the row agrees), the
  * principal, the path and the query pairs (in their canonical order,
  * see req_read), each length-prefixed so no two requests run together.
  */
@@ -287,8 +288,8 @@ cache_key_of(const struct req *r, const struct route *rt,
 	struct buf	 b = { 0 };
 	size_t		 i;
 
-	buf_printf(&b, "%zu\n%d\n%lld\n%zu:%s\n", (size_t)(rt - routes),
-	    (int)r->pr.kind, r->pr.id, strlen(r->path), r->path);
+	buf_printf(&b, "%s %s\n%d\n%lld\n%zu:%s\n", method_name(rt->method),
+	    rt->pattern, (int)r->pr.kind, r->pr.id, strlen(r->path), r->path);
 	for (i = 0; i < r->qsz; i++)
 		buf_printf(&b, "%zu:%s=%zu:%s&", strlen(r->qs[i].key),
 		    r->qs[i].key, strlen(r->qs[i].val), r->qs[i].val);
