@@ -508,7 +508,7 @@ enum stmt {
 extern const char *const db_sql[STMT__MAX];
 
 #define DB_MULTI	0x01	/* allow multi-statement scripts (agoractl) */
-#define DB_TRIES	3	/* runs of a request the database failed */
+#define DB_TRIES	5	/* runs of a request the database failed */
 
 struct db	*db_open(const struct conf *, int);
 int	 db_connected(struct db *);
