@@ -222,7 +222,9 @@ stack_db_setup() {
 	EOF
 	AGORA_CONF="$PREFIX/agora.conf" "$BUILD/src/agoractl" migrate >&2 ||
 	    die "agoractl migrate failed"
-	for t in $(mysql_root -N -B -e "SELECT table_name FROM information_schema.tables WHERE table_schema = 'agora'"); do
+	# On Galera (DB_CAUSAL set) the migrations may have run through
+	# another node: wait until this one has applied them.
+	for t in $(mysql_root -N -B -e "${DB_CAUSAL:+SET SESSION wsrep_sync_wait = 15;} SELECT table_name FROM information_schema.tables WHERE table_schema = 'agora'"); do
 		case "$t" in
 		audit|schema_version)
 			mysql_root -e "GRANT SELECT, INSERT ON agora.\`$t\` TO 'agora'@'$h'" ;;
