@@ -176,8 +176,7 @@ db_node_fit(struct db *db, const char *name)
 		log_warnx("%s: node %s, cluster %s: trying the next", name,
 		    row[1] ? row[1] : "-", row[2] ? row[2] : "-");
 		rc = 0;
-	} else if (mysql_query(db->my, "SET SESSION wsrep_sync_wait = 1")
-	    != 0) {
+	} else if (mysql_query(db->my, db_sql[STMT_NODE_SYNC_WAIT]) != 0) {
 		db->err = mysql_errno(db->my);
 		log_warnx("%s: %s", name, mysql_error(db->my));
 	} else

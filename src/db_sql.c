@@ -584,6 +584,9 @@ const char *const db_sql[STMT__MAX] = {
 	    "WHERE VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT'), "
 	    "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
 	    "WHERE VARIABLE_NAME = 'WSREP_CLUSTER_STATUS')",
+	/* On a Galera node: reads see what any node committed before. */
+	[STMT_NODE_SYNC_WAIT] =
+	    "SET SESSION wsrep_sync_wait = 1",
 	/*
 	 * The CRL every host serves: one row. A revocation bumps revision;
 	 * whoever builds the CRL takes the next number and records the

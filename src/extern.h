@@ -498,6 +498,7 @@ enum stmt {
 	STMT_CON_LIVE_APPS,
 	/* cluster: node state, the CRL kept in the database */
 	STMT_NODE_STATE,
+	STMT_NODE_SYNC_WAIT,
 	STMT_CRL_GET,
 	STMT_CRL_LOCK,
 	STMT_CRL_SET,
