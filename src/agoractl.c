@@ -46,6 +46,7 @@ static int	cmd_status(struct ctl *, int, char *[]);
 static int	cmd_routes(struct ctl *, int, char *[]);
 static int	cmd_marketplace(struct ctl *, int, char *[]);
 static int	cmd_crl(struct ctl *, int, char *[]);
+static int	cmd_crl_sync(struct ctl *, int, char *[]);
 static int	cmd_certificate(struct ctl *, int, char *[]);
 static int	cmd_rotate_secret(struct ctl *, int, char *[]);
 static int	cmd_audit(struct ctl *, int, char *[]);
@@ -68,6 +69,8 @@ static const struct cmd cmds[] = {
 	    "revoke id", cmd_regtoken, 0 },
 	{ "marketplace", "marketplace list", cmd_marketplace, 0 },
 	{ "crl", "crl (write the CRL from the database)", cmd_crl, 0 },
+	{ "crl-sync", "crl-sync (make the CRL file the database's; prints "
+	    "its number)", cmd_crl_sync, 0 },
 	{ "certificate", "certificate revoke nid [-r reason] [-s serial]",
 	    cmd_certificate, 0 },
 	{ "rotate-secret", "rotate-secret nid (prints the new secret once)",
@@ -739,6 +742,27 @@ cmd_crl(struct ctl *c, int argc, char *argv[])
 		return 1;
 	}
 	printf("CRL written to %s\n", c->conf.ca_crl);
+	return 0;
+}
+
+/*
+ * crl-sync: make the CRL file the database's CRL (building that first if
+ * a revocation is not in it yet or it nears its nextUpdate) and print
+ * its number. A host's supervisor runs it every second or so and reloads
+ * nginx when the number changes: every host serves the same CRL.
+ */
+static int
+cmd_crl_sync(struct ctl *c, int argc, char *argv[])
+{
+	long long	 n;
+
+	if (argc != 1)
+		usage();
+	if (db_crl_sync(&c->r, 0, NULL, &n) == -1) {
+		fprintf(stderr, "agoractl: the CRL could not be synced\n");
+		return 1;
+	}
+	printf("%lld\n", n);
 	return 0;
 }
 

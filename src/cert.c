@@ -597,12 +597,13 @@ cert_reason_code(const char *name)
 }
 
 /*
- * A CRL signed by the CA listing the n entries, valid conf->crl_days.
+ * A CRL signed by the CA listing the n entries, valid conf->crl_days,
+ * with CRL number number (the database's sequence: every host agrees).
  * Returns 0 with owned PEM in *pem, or -1 (logged).
  */
 int
 cert_crl_build(const struct conf *c, const struct crl_entry *ents, size_t n,
-    char **pem)
+    long long number, char **pem)
 {
 	const struct ca	*a;
 	X509_CRL	*crl = NULL;
@@ -653,17 +654,10 @@ cert_crl_build(const struct conf *c, const struct crl_entry *ents, size_t n,
 			goto ossl;
 		rv = NULL;
 	}
-	/* A CRL number that grows: milliseconds since the epoch. */
-	{
-		struct timespec	 ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		if ((num = ASN1_INTEGER_new()) == NULL ||
-		    ASN1_INTEGER_set_int64(num, (int64_t)ts.tv_sec * 1000 +
-		    ts.tv_nsec / 1000000) != 1 ||
-		    X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) != 1)
-			goto ossl;
-	}
+	if ((num = ASN1_INTEGER_new()) == NULL ||
+	    ASN1_INTEGER_set_int64(num, (int64_t)number) != 1 ||
+	    X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) != 1)
+		goto ossl;
 	X509V3_set_ctx(&ctx, a->cert, NULL, NULL, crl, 0);
 	if ((e = X509V3_EXT_conf_nid(NULL, &ctx,
 	    NID_authority_key_identifier, "keyid:always")) != NULL) {

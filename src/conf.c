@@ -41,6 +41,7 @@ static const struct ckey ckeys[] = {
 	{ "db_socket",	   CK_STR,  O(db_socket), 0, 0, 0 },
 	{ "db_host",	   CK_STR,  O(db_host), 0, 0, 0 },
 	{ "db_port",	   CK_NUM,  O(db_port), 1, 65535, 0 },
+	{ "db_hosts",	   CK_STR,  O(db_hosts), 0, 0, 0 },
 	{ "db_user",	   CK_STR,  O(db_user), 0, 0, 1 },
 	{ "db_password",   CK_STR,  O(db_password), 0, 0, 0 },
 	{ "db_admin_user", CK_STR,  O(db_admin_user), 0, 0, 0 },
@@ -228,8 +229,9 @@ conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 			    ckeys[i].name);
 			goto out;
 		}
-	if (c->db_socket == NULL && c->db_host == NULL) {
-		conf_err(err, errsz, "one of db_socket or db_host is needed");
+	if (c->db_socket == NULL && c->db_host == NULL && c->db_hosts == NULL) {
+		conf_err(err, errsz, "one of db_socket, db_host or db_hosts "
+		    "is needed");
 		goto out;
 	}
 	rc = 0;
@@ -246,6 +248,7 @@ conf_free(struct conf *c)
 {
 	free(c->db_socket);
 	free(c->db_host);
+	free(c->db_hosts);
 	free(c->db_user);
 	if (c->db_password != NULL)
 		explicit_bzero(c->db_password, strlen(c->db_password));

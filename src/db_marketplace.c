@@ -416,6 +416,9 @@ db_mkt_revoke(struct req *r, long long id, const char *serial,
 		rc = 2;
 		goto fail;
 	}
+	/* The CRL in the database is stale from this commit on. */
+	if (db_exec(r->db, STMT_CRL_BUMP, NULL, 0, NULL, NULL) != 1)
+		goto fail;
 	after = json_object_new_object();
 	jadd_str(after, "serial", dbres_str(rs, 0, 1));
 	jadd_str(after, "reason", reason);
@@ -434,27 +437,27 @@ fail:
 }
 
 /*
- * Write the CRL from the database (under the CRL lock, so the last
- * writer has seen every committed revocation). With force 0 a current
- * file (signed by us, not near nextUpdate) is kept. Returns 0, or -1
- * (logged). When pem is not NULL, *pem is the CRL (owned) whenever one
- * could be built, even if writing the file failed.
+ * Build the next CRL from the database's revocations and store it, with
+ * the next number of the one sequence, in one transaction. Returns 0
+ * with the owned PEM in *pem, or -1 (logged; a Galera conflict with
+ * another host building at once leaves that host's CRL in place).
  */
-int
-db_crl_refresh(struct req *r, int force, char **pem)
+static int
+db_crl_build(struct req *r, char **pem)
 {
 	struct crl_entry	*ents = NULL;
-	struct dbres		*rs = NULL;
-	char			*text = NULL;
+	struct dbres		*lk = NULL, *rs = NULL;
+	struct dbp		 p[4];
 	size_t			 i;
-	int			 fd, rc = -1;
+	int			 rc = -1;
 
-	if (pem != NULL)
-		*pem = NULL;
-	if ((fd = cert_crl_lock(r->conf)) == -1)
+	*pem = NULL;
+	if (db_tx_begin(r->db) == -1)
 		return -1;
-	if (!force && (text = cert_crl_current(r->conf)) != NULL) {
-		rc = 0;
+	if (db_query(r->db, STMT_CRL_LOCK, NULL, 0, &lk) == -1)
+		goto out;
+	if (lk->nrow == 0) {
+		log_warnx("the crl table has no row: run agoractl migrate");
 		goto out;
 	}
 	if (db_query(r->db, STMT_CERT_REVOKED, NULL, 0, &rs) == -1)
@@ -465,21 +468,96 @@ db_crl_refresh(struct req *r, int force, char **pem)
 		ents[i].revoked_at = dbres_int(rs, i, 1);
 		ents[i].reason = dbres_str(rs, i, 2);
 	}
-	if (cert_crl_build(r->conf, ents, rs->nrow, &text) == -1)
+	if (cert_crl_build(r->conf, ents, rs->nrow, dbres_int(lk, 0, 0),
+	    pem) == -1)
 		goto out;
-	if (cert_crl_write(r->conf, text) == -1)
+	p[0] = dbp_int(dbres_int(lk, 0, 0));
+	p[1] = dbp_int(dbres_int(lk, 0, 1));
+	p[2] = dbp_str(*pem);
+	p[3] = dbp_int(r->conf->crl_days);
+	if (db_exec(r->db, STMT_CRL_SET, p, 4, NULL, NULL) != 1 ||
+	    db_tx_commit(r->db) == -1)
 		goto out;
-	log_info("CRL written with %zu entries", rs->nrow);
+	log_info("CRL %lld built with %zu entries", dbres_int(lk, 0, 0),
+	    rs->nrow);
 	rc = 0;
 out:
-	cert_crl_unlock(fd);
+	if (rc == -1) {
+		db_tx_rollback(r->db);
+		free(*pem);
+		*pem = NULL;
+	}
 	free(ents);
+	dbres_free(lk);
 	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * Make the CRL file (conf ca_crl) the database's CRL, under the CRL lock.
+ * The database's CRL is built first when force is set or it is stale (a
+ * revocation not in it yet, or near its nextUpdate); with force 0 and a
+ * current file that is the database's, nothing is written. Every host
+ * runs this (after its own revocations, and `agoractl crl-sync` every
+ * second or so), so all hosts serve the same CRL. Returns 0, or -1
+ * (logged). When pem is not NULL, *pem is the CRL (owned) whenever one
+ * is known, even if writing the file failed. When number is not NULL it
+ * is the CRL's number.
+ */
+int
+db_crl_sync(struct req *r, int force, char **pem, long long *number)
+{
+	struct dbres	*rs = NULL;
+	char		*text = NULL, *cur = NULL;
+	int		 fd, rc = -1;
+
+	if (pem != NULL)
+		*pem = NULL;
+	if (number != NULL)
+		*number = 0;
+	if ((fd = cert_crl_lock(r->conf)) == -1)
+		return -1;
+	if (db_query(r->db, STMT_CRL_GET, NULL, 0, &rs) == -1)
+		goto out;
+	if (rs->nrow == 0) {
+		log_warnx("the crl table has no row: run agoractl migrate");
+		goto out;
+	}
+	if (force || dbres_int(rs, 0, 2) != 0) {
+		dbres_free(rs);
+		rs = NULL;
+		if (db_crl_build(r, &text) == -1 ||
+		    db_query(r->db, STMT_CRL_GET, NULL, 0, &rs) == -1 ||
+		    rs->nrow == 0 || dbres_null(rs, 0, 1))
+			goto out;
+		free(text);
+	}
+	text = xstrdup(dbres_str(rs, 0, 1));
+	if (number != NULL)
+		*number = dbres_int(rs, 0, 0);
+	cur = cert_crl_current(r->conf);
+	if (cur != NULL && strcmp(cur, text) == 0)
+		rc = 0;
+	else if (cert_crl_write(r->conf, text) == 0) {
+		log_info("CRL %lld written", dbres_int(rs, 0, 0));
+		rc = 0;
+	}
+out:
+	cert_crl_unlock(fd);
+	dbres_free(rs);
+	free(cur);
 	if (pem != NULL)
 		*pem = text;
 	else
 		free(text);
 	return rc;
+}
+
+/* The CRL file from the database's CRL: db_crl_sync without the number. */
+int
+db_crl_refresh(struct req *r, int force, char **pem)
+{
+	return db_crl_sync(r, force, pem, NULL);
 }
 
 /*

@@ -597,4 +597,34 @@ const char *const db_sql[STMT__MAX] = {
 #undef CON_TENANT_WHERE
 #undef CON_APP_WHERE
 #undef CON_PROVIDER_WHERE
+	/*
+	 * cluster. A node may serve when Galera is off or it is Synced in
+	 * the primary component.
+	 */
+	[STMT_NODE_STATE] =
+	    "SELECT @@wsrep_on, (SELECT VARIABLE_VALUE "
+	    "FROM information_schema.GLOBAL_STATUS "
+	    "WHERE VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT'), "
+	    "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+	    "WHERE VARIABLE_NAME = 'WSREP_CLUSTER_STATUS')",
+	/* On a Galera node: reads see what any node committed before. */
+	[STMT_NODE_SYNC_WAIT] =
+	    "SET SESSION wsrep_sync_wait = 1",
+	/*
+	 * The CRL every host serves: one row. A revocation bumps revision;
+	 * whoever builds the CRL takes the next number and records the
+	 * revision it saw; stale (last column) means a revocation is not
+	 * in it yet, or it nears its nextUpdate.
+	 */
+	[STMT_CRL_GET] =
+	    "SELECT number, pem, pem IS NULL OR built < revision "
+	    "OR next_update < NOW() + INTERVAL 1 HOUR FROM crl WHERE id = 1",
+	[STMT_CRL_LOCK] =
+	    "SELECT number + 1, revision FROM crl WHERE id = 1 FOR UPDATE",
+	[STMT_CRL_SET] =
+	    "UPDATE crl SET number = ?, built = ?, pem = ?, "
+	    "next_update = NOW() + INTERVAL ? DAY, updated_at = NOW(6) "
+	    "WHERE id = 1",
+	[STMT_CRL_BUMP] =
+	    "UPDATE crl SET revision = revision + 1 WHERE id = 1",
 };

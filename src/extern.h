@@ -11,7 +11,7 @@
 
 struct json_object;
 
-#define AGORA_SCHEMA_VERSION	2	/* highest migration the binary knows */
+#define AGORA_SCHEMA_VERSION	4	/* highest migration the binary knows */
 
 /* util.c */
 
@@ -83,6 +83,7 @@ struct conf {
 	char		*db_socket;
 	char		*db_host;
 	long long	 db_port;
+	char		*db_hosts;	/* Galera: "host:port, ...", or NULL */
 	char		*db_user;
 	char		*db_password;
 	char		*db_admin_user;	/* agoractl migrate and seed */
@@ -562,18 +563,29 @@ enum stmt {
 	STMT_CON_PROVIDER_LIST,
 	STMT_CON_TAPP_LIST,
 	STMT_CON_LIVE_APPS,
+	/* cluster: node state, the CRL kept in the database */
+	STMT_NODE_STATE,
+	STMT_NODE_SYNC_WAIT,
+	STMT_CRL_GET,
+	STMT_CRL_LOCK,
+	STMT_CRL_SET,
+	STMT_CRL_BUMP,
 	STMT__MAX
 };
 
 extern const char *const db_sql[STMT__MAX];
 
 #define DB_MULTI	0x01	/* allow multi-statement scripts (agoractl) */
+#define DB_TRIES	5	/* runs of a request the database failed */
 
 struct db	*db_open(const struct conf *, int);
 int	 db_connected(struct db *);
 int	 db_errno(const struct db *);
 void	 db_close(struct db *);
 int	 db_lost(const struct db *);
+void	 db_attempt(struct db *);
+int	 db_retryable(const struct db *);
+int	 db_node_ready(struct db *, char *, size_t);
 int	 db_query(struct db *, enum stmt, const struct dbp *, size_t,
 	    struct dbres **);
 int	 db_exec(struct db *, enum stmt, const struct dbp *, size_t,
@@ -654,7 +666,7 @@ int	 cert_issue(const struct conf *, const char *, const char *,
 void	 cert_issued_free(struct issued *);
 int	 cert_reason_code(const char *);
 int	 cert_crl_build(const struct conf *, const struct crl_entry *, size_t,
-	    char **);
+	    long long, char **);
 int	 cert_crl_lock(const struct conf *);
 void	 cert_crl_unlock(int);
 int	 cert_crl_write(const struct conf *, const char *);
@@ -737,6 +749,7 @@ int	 db_mkt_certs(struct req *, long long, struct dbres **);
 int	 db_mkt_revoke(struct req *, long long, const char *, const char *,
 	    char **);
 int	 db_crl_refresh(struct req *, int, char **);
+int	 db_crl_sync(struct req *, int, char **, long long *);
 int	 db_regtoken_list(struct req *, const char *, long long, long long,
 	    struct dbres **, long long *);
 int	 db_regtoken_get(struct req *, long long, struct dbres **);

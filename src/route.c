@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "extern.h"
 
@@ -344,37 +345,94 @@ route_cached(struct req *r, const struct route *rt)
 }
 
 /*
- * Serve r: find the row, authenticate and authorise as the row says, run
- * the handler and write the uniform error body for an error status the
- * handler did not answer itself. Returns the status sent.
+ * Forget what a failed run of the request left in r (headers, error,
+ * principal) before it runs again; the first nhdr headers were set
+ * before the first run.
  */
-int
-route_dispatch(struct req *r)
+static void
+route_reset(struct req *r, size_t nhdr)
 {
-	const struct route	*rt;
-	int			 st;
+	size_t	 i;
 
-	if ((rt = route_find(r, &st)) == NULL)
-		return reply_error(r, st);
+	for (i = nhdr; i < r->resphsz; i++) {
+		free(r->resph[i]);
+		r->resph[i] = NULL;
+	}
+	r->resphsz = nhdr;
+	free(r->err_title);
+	free(r->err_detail);
+	r->err_title = r->err_detail = NULL;
+	for (i = 0; i < r->ferrsz; i++) {
+		free(r->ferr[i].field);
+		free(r->ferr[i].msg);
+	}
+	r->ferrsz = 0;
+	memset(&r->pr, 0, sizeof(r->pr));
+	r->retry_after = 0;
+	r->cache_keep = 0;
+	r->cache_state = NULL;
+}
+
+/*
+ * One run of the row for r: authenticate, authorise, run the handler.
+ * Returns the status (sent if r->replied).
+ */
+static int
+route_run(struct req *r, const struct route *rt)
+{
+	int	 st;
+
 	if ((st = auth_principal(r, rt->roles)) != 0) {
 		if (st == 401 && (rt->roles & (ROLE_MKT | ROLE_PROVIDER |
 		    ROLE_ENV | ROLE_TENANT)) && rt->errstyle != ES_HTML)
 			req_header(r, "WWW-Authenticate",
 			    "Basic realm=\"agora\", charset=\"UTF-8\"");
-		if (st == 500 && db_lost(r->db))
-			st = 503;
-		return r->replied ? st : reply_error(r, st);
+		return st;
 	}
-	if ((st = auth_mtls(r)) != 0) {
-		if (st == 500 && db_lost(r->db))
-			st = 503;
-		return reply_error(r, st);
-	}
+	if ((st = auth_mtls(r)) != 0)
+		return st;
 	if ((rt->roles & ROLE_FRESH) && r->pr.retiring)
-		return reply_error(r, auth_retiring(r));
+		return auth_retiring(r);
 	if ((rt->roles & ROLE_CACHED) && (st = route_cached(r, rt)) != 0)
 		return st;
-	st = rt->fn(r);
+	return rt->fn(r);
+}
+
+/*
+ * Serve r: find the row, authenticate and authorise as the row says, run
+ * the handler and write the uniform error body for an error status the
+ * handler did not answer itself. Returns the status sent.
+ *
+ * A request that failed on the database being unavailable (a lost node,
+ * a transaction Galera aborted at certification) before committing
+ * anything runs again whole, up to DB_TRIES times, on a new connection
+ * if the node was lost; never a part of it. The pauses double from 50 ms,
+ * with jitter, so writers that collide on one row across nodes do not
+ * collide again in step. What still fails ends in 503 with Retry-After.
+ */
+int
+route_dispatch(struct req *r)
+{
+	const struct route	*rt;
+	size_t			 nhdr;
+	int			 st, try;
+
+	if ((rt = route_find(r, &st)) == NULL)
+		return reply_error(r, st);
+	nhdr = r->resphsz;
+	for (try = 1; ; try++) {
+		db_attempt(r->db);
+		st = route_run(r, rt);
+		if (r->replied || st < 500 || try == DB_TRIES ||
+		    !db_retryable(r->db))
+			break;
+		log_info("database unavailable (error %d): running the "
+		    "request again (%d of %d)", db_errno(r->db), try + 1,
+		    DB_TRIES);
+		route_reset(r, nhdr);
+		usleep((useconds_t)((50000 << (try - 1)) +
+		    arc4random_uniform(50000)));
+	}
 	if (r->replied)
 		return r->status;
 	if (st >= 500 && db_lost(r->db)) {

@@ -22,6 +22,8 @@
 
 RUNTIME_PKGS="mariadb-server mariadb-client nginx spawn-fcgi multiwatch
 	openssl curl jq iproute2 procps"
+# scripts/cluster (and its test): Galera, SST by mariabackup, the front.
+CLUSTER_PKGS="galera-4 mariadb-backup socat rsync haproxy"
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev libfcgi-dev
 	libfcgi-bin libjson-c-dev libmariadb-dev libssl-dev"
 
@@ -178,7 +180,10 @@ stack_ca() {
 
 conf_get() { sed -n "s/^$1 *= *//p" "$PREFIX/agora.conf"; }
 
-mysql_root() { mariadb --no-defaults -uroot --socket="$PREFIX/mysql/mysql.sock" "$@"; }
+mysql_root() {
+	mariadb --no-defaults -uroot \
+	    --socket="${STACK_DB_SOCKET:-$PREFIX/mysql/mysql.sock}" "$@"
+}
 
 stack_db_init() {
 	if [ ! -d "$PREFIX/mysql/data/mysql" ]; then
@@ -216,28 +221,31 @@ stack_db_start() {
 
 # Database, two accounts, migrations, and the runtime account's grants:
 # the workers may read and write data but never change the schema, and
-# the audit table is append-only for them.
+# the audit table is append-only for them. The accounts are for
+# DB_ACCOUNT_HOST (localhost: the socket; scripts/cluster: 127.0.0.1).
 stack_db_setup() {
-	local pw apw t
+	local pw apw t h=${DB_ACCOUNT_HOST:-localhost}
 	pw=$(conf_get db_password)
 	apw=$(conf_get db_admin_password)
 	mysql_root <<-EOF || die "database setup failed"
 	CREATE DATABASE IF NOT EXISTS agora CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
-	CREATE USER IF NOT EXISTS 'agora'@'localhost' IDENTIFIED BY '$pw';
-	CREATE USER IF NOT EXISTS 'agora_admin'@'localhost' IDENTIFIED BY '$apw';
-	GRANT ALL ON agora.* TO 'agora_admin'@'localhost';
+	CREATE USER IF NOT EXISTS 'agora'@'$h' IDENTIFIED BY '$pw';
+	CREATE USER IF NOT EXISTS 'agora_admin'@'$h' IDENTIFIED BY '$apw';
+	GRANT ALL ON agora.* TO 'agora_admin'@'$h';
 	EOF
 	AGORA_CONF="$PREFIX/agora.conf" "$BUILD/src/agoractl" migrate >&2 ||
 	    die "agoractl migrate failed"
-	for t in $(mysql_root -N -B -e "SELECT table_name FROM information_schema.tables WHERE table_schema = 'agora'"); do
+	# On Galera (DB_CAUSAL set) the migrations may have run through
+	# another node: wait until this one has applied them.
+	for t in $(mysql_root -N -B -e "${DB_CAUSAL:+SET SESSION wsrep_sync_wait = 15;} SELECT table_name FROM information_schema.tables WHERE table_schema = 'agora'"); do
 		case "$t" in
 		gen)
 			# Written by triggers only, as their definer.
 			mysql_root -e "GRANT SELECT ON agora.\`$t\` TO 'agora'@'localhost'" ;;
 		audit|schema_version)
-			mysql_root -e "GRANT SELECT, INSERT ON agora.\`$t\` TO 'agora'@'localhost'" ;;
+			mysql_root -e "GRANT SELECT, INSERT ON agora.\`$t\` TO 'agora'@'$h'" ;;
 		*)
-			mysql_root -e "GRANT SELECT, INSERT, UPDATE, DELETE ON agora.\`$t\` TO 'agora'@'localhost'" ;;
+			mysql_root -e "GRANT SELECT, INSERT, UPDATE, DELETE ON agora.\`$t\` TO 'agora'@'$h'" ;;
 		esac
 	done
 }

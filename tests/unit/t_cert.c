@@ -133,6 +133,8 @@ main(void)
 	struct stat	 sb;
 	X509		*x, *cax;
 	X509_CRL	*crl;
+	ASN1_INTEGER	*crlnum;
+	int64_t		 crlnum64 = 0;
 	BIO		*b;
 	EVP_PKEY	*pk;
 	BASIC_CONSTRAINTS *bc;
@@ -326,12 +328,18 @@ main(void)
 	ce.serial = ser[0].serial;
 	ce.revoked_at = (long long)time(NULL);
 	ce.reason = "keyCompromise";
-	ok(cert_crl_build(&c, &ce, 1, &crlpem) == 0, "build a CRL");
+	ok(cert_crl_build(&c, &ce, 1, 1764000000123LL, &crlpem) == 0,
+	    "build a CRL");
 	b = BIO_new_mem_buf(crlpem, -1);
 	crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
 	BIO_free(b);
 	ok(crl != NULL && X509_CRL_verify(crl, X509_get0_pubkey(cax)) == 1,
 	    "the CRL is signed by the CA");
+	crlnum = crl == NULL ? NULL :
+	    X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL, NULL);
+	ok(crlnum != NULL && ASN1_INTEGER_get_int64(&crlnum64, crlnum) == 1 &&
+	    crlnum64 == 1764000000123LL, "the CRL carries the number given");
+	ASN1_INTEGER_free(crlnum);
 	ok(crl != NULL && sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)) == 1,
 	    "one entry");
 	X509_CRL_free(crl);
