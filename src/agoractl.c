@@ -70,14 +70,15 @@ static const struct cmd cmds[] = {
 	{ "crl", "crl (write the CRL from the database)", cmd_crl, 0 },
 	{ "certificate", "certificate revoke nid [-r reason] [-s serial]",
 	    cmd_certificate, 0 },
-	{ "rotate-secret", "rotate-secret nid (prints the new secret once)",
-	    cmd_rotate_secret, 0 },
+	{ "rotate-secret", "rotate-secret nid [-n] (prints the new secret "
+	    "once; -n revokes the old one now)", cmd_rotate_secret, 0 },
 	{ "status", "status", cmd_status, 0 },
 	{ "routes", "routes", cmd_routes, -1 },
 	{ "audit", "audit export [--actor A] [--target KIND[:ID]] "
 	    "[--since T] [--until T]", cmd_audit, 0 },
 	{ "provider", "provider create nid name email | provider list | "
-	    "provider rotate nid (prints the new secret once)",
+	    "provider rotate nid [-n] (prints the new secret once; -n revokes "
+	    "the old one now)",
 	    cmd_provider, 0 },
 };
 
@@ -531,32 +532,53 @@ cmd_regtoken(struct ctl *c, int argc, char *argv[])
 }
 
 /*
+ * The grace period of a rotation from its arguments after argv[first]:
+ * none, or "-n" (revoke the old secret now). 0, or -1 (usage).
+ */
+static int
+rotate_args(struct ctl *c, int argc, char *argv[], int first,
+    long long *grace)
+{
+	*grace = c->conf.secret_grace;
+	if (argc == first)
+		return 0;
+	if (argc == first + 1 && strcmp(argv[first], "-n") == 0) {
+		*grace = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/*
  * A new secret (prefix + 64 hex) for the owner id of kind credentials
- * with key: printed once on stdout, the grace period on stderr. The
- * exit status.
+ * with key, the old ones living grace seconds more: printed once on
+ * stdout, the grace period on stderr. The exit status.
  */
 static int
 rotate_print(struct ctl *c, const char *kind, const char *prefix,
-    const char *nid, long long id, const char *key)
+    const char *nid, long long id, const char *key, long long grace)
 {
 	char	*secret;
 	int	 rc;
 
 	secret = crypto_token(prefix);
-	rc = db_cred_rotate(&c->r, kind, id, key, secret, NULL, NULL);
+	rc = db_cred_rotate(&c->r, kind, id, key, secret, grace, NULL, NULL);
 	if (rc == 1) {
 		printf("%s\n", secret);
-		fprintf(stderr, "new secret for %s (key %s); the old one "
-		    "works %lld seconds more\n", nid, key,
-		    c->conf.secret_grace);
+		if (grace == 0)
+			fprintf(stderr, "new secret for %s (key %s); the old "
+			    "one is revoked\n", nid, key);
+		else
+			fprintf(stderr, "new secret for %s (key %s); the old "
+			    "one works %lld seconds more\n", nid, key, grace);
 	}
 	secret_free(secret);
 	return rc == 1 ? 0 : 1;
 }
 
-/* provider rotate NID: a new secret for the provider. */
+/* provider rotate NID [-n]: a new secret for the provider. */
 static int
-provider_rotate(struct ctl *c, const char *nid)
+provider_rotate(struct ctl *c, const char *nid, long long grace)
 {
 	struct dbres	*rs;
 	int		 rc;
@@ -567,7 +589,7 @@ provider_rotate(struct ctl *c, const char *nid)
 		return 1;
 	}
 	rc = rotate_print(c, "provider", "", nid, dbres_int(rs, 0, 0),
-	    dbres_str(rs, 0, 4));
+	    dbres_str(rs, 0, 4), grace);
 	dbres_free(rs);
 	return rc;
 }
@@ -582,7 +604,7 @@ cmd_provider(struct ctl *c, int argc, char *argv[])
 {
 	struct dbres	*rs;
 	char		*key, *secret;
-	long long	 id, off = 0, total;
+	long long	 id, off = 0, total, grace;
 	size_t		 i;
 	int		 rc;
 
@@ -602,8 +624,11 @@ cmd_provider(struct ctl *c, int argc, char *argv[])
 		} while (i > 0 && off < total);
 		return 0;
 	}
-	if (argc == 3 && strcmp(argv[1], "rotate") == 0)
-		return provider_rotate(c, argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "rotate") == 0) {
+		if (rotate_args(c, argc, argv, 3, &grace) == -1)
+			usage();
+		return provider_rotate(c, argv[2], grace);
+	}
 	if (argc != 5 || strcmp(argv[1], "create") != 0)
 		usage();
 	if (!valid_nid(argv[2])) {
@@ -799,15 +824,15 @@ cmd_certificate(struct ctl *c, int argc, char *argv[])
 	return 0;
 }
 
-/* rotate-secret NID: a new marketplace secret, printed once. */
+/* rotate-secret NID [-n]: a new marketplace secret, printed once. */
 static int
 cmd_rotate_secret(struct ctl *c, int argc, char *argv[])
 {
 	struct dbres	*rs;
-	long long	 id;
+	long long	 id, grace;
 	int		 rc;
 
-	if (argc != 2)
+	if (argc < 2 || rotate_args(c, argc, argv, 2, &grace) == -1)
 		usage();
 	if (!valid_nid(argv[1]) || (rc = db_mkt_by_nid(&c->r, argv[1],
 	    &id)) == 0 || (rc == 1 && (rc = db_mkt_get(&c->r, id, &rs)) == 0)) {
@@ -817,7 +842,7 @@ cmd_rotate_secret(struct ctl *c, int argc, char *argv[])
 	if (rc == -1)
 		return 1;
 	rc = rotate_print(c, "marketplace", "mks_", argv[1], id,
-	    dbres_str(rs, 0, MC_API_KEY));
+	    dbres_str(rs, 0, MC_API_KEY), grace);
 	dbres_free(rs);
 	return rc;
 }

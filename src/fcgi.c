@@ -610,7 +610,10 @@ paging_qs(const struct req *r, struct buf *b)
 
 /*
  * X-Total-Count and an RFC 8288 Link header (first, prev, next, last) for
- * a page of a list of total items. Other query parameters are kept.
+ * a page of a list of total items. Other query parameters are kept; when
+ * echoing them four times would pass LINK_MAX bytes, the Link header is
+ * left out (nginx refuses a response header block over its buffer: a
+ * 502 for a long query string), X-Total-Count stays.
  */
 void
 reply_paging(struct req *r, long long total, long long limit,
@@ -635,7 +638,8 @@ reply_paging(struct req *r, long long total, long long limit,
 		    r->path, limit, offset + limit, q.p ? q.p : "");
 	buf_printf(&b, ", <%s?limit=%lld&offset=%lld%s>; rel=\"last\"",
 	    r->path, limit, last, q.p ? q.p : "");
-	req_header(r, "Link", b.p);
+	if (b.len <= LINK_MAX)
+		req_header(r, "Link", b.p);
 	buf_free(&b);
 	buf_free(&q);
 }

@@ -120,6 +120,7 @@ stack_init() {
 	fi
 	chmod 600 "$PREFIX/agora.conf"
 	chown "$APP_USER:$APP_GROUP" "$PREFIX/agora.conf" 2>/dev/null || true
+	stack_conf_crl_hook
 
 	stack_ca
 	stack_db_init
@@ -312,11 +313,45 @@ stack_crl() {
 }
 
 stack_start() {
+	stack_log_modes
 	stack_db_start
 	stack_db_setup
 	stack_crl
 	stack_workers_start
 	stack_nginx_start
+	stack_crl_watch_start
+}
+
+# --- hardening: the CRL reaches nginx within seconds; logs are 0640 ------
+
+# The crl_hook that reloads this prefix's nginx (scripts/lib/crl-hook),
+# set in a config that has none.
+stack_conf_crl_hook() {
+	grep -q '^crl_hook *=' "$PREFIX/agora.conf" ||
+	    printf 'crl_hook = %s\n' "$AGORA_TOP/scripts/lib/crl-hook" \
+	    >> "$PREFIX/agora.conf"
+}
+
+# scripts/lib/crl-watch beside nginx: reloads it when a worker rewrote
+# the CRL (a worker may not signal nginx's master), and rewrites a CRL
+# older than a day so it never reaches its nextUpdate.
+stack_crl_watch_start() {
+	pid_alive "$PREFIX/run/crl-watch.pid" && return 0
+	nohup "$AGORA_TOP/scripts/lib/crl-watch" "$PREFIX/run/crl-watch.pid" \
+	    "$PREFIX" "$BUILD/src/agoractl" </dev/null \
+	    >>"$PREFIX/log/crl-watch.log" 2>&1 &
+}
+
+# Logs are 0640: created so before the daemons open them (they keep the
+# mode of an existing file), and made so on every start.
+stack_log_modes() {
+	local f
+	mkdir -p "$PREFIX/log"
+	for f in agora.log nginx-access.log nginx-error.log mariadb.log \
+	    crl-watch.log; do
+		touch "$PREFIX/log/$f"
+		chmod 640 "$PREFIX/log/$f"
+	done
 }
 
 # Stop by PID what this prefix started, and wait for it to go.
@@ -334,6 +369,7 @@ stop_pidfile() {
 }
 
 stack_stop() {
+	stop_pidfile "$PREFIX/run/crl-watch.pid"
 	stop_pidfile "$PREFIX/run/nginx.pid"
 	stop_pidfile "$PREFIX/run/supervise.pid"
 	stop_pidfile "$PREFIX/mysql/mysql.pid"
