@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -93,6 +95,51 @@ usage(void)
 	for (i = 0; i < CMDSZ; i++)
 		fprintf(stderr, "       agoractl %s\n", cmds[i].usage);
 	exit(2);
+}
+
+/*
+ * As root, agoractl runs the config's crl_hook (scripts/run, the daily
+ * cron): a config or hook that root does not own, or that its group or
+ * others may write, would let the workers' user (or anyone) run commands
+ * as root. The directory holding each is held to the same rule, since a
+ * writable one lets the file be replaced. Returns 0, or -1 with the
+ * reason on stderr.
+ */
+static int
+root_trusts(const char *what, const char *path)
+{
+	struct stat	 sb;
+	const char	*p[2];
+	char		*dir, *slash;
+	size_t		 i;
+	int		 rc = 0;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		dir = xstrdup(".");
+	} else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	p[0] = path;
+	p[1] = dir;
+	for (i = 0; i < 2 && rc == 0; i++) {
+		if (stat(p[i], &sb) == -1) {
+			fprintf(stderr, "agoractl: %s %s: %s\n", what, p[i],
+			    strerror(errno));
+			rc = -1;
+		} else if (sb.st_uid != 0 ||
+		    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+			fprintf(stderr, "agoractl: refusing to run as root: "
+			    "%s %s%s is %s\n", what, i ? "directory " : "",
+			    p[i], sb.st_uid != 0 ? "not owned by root" :
+			    "writable by its group or others");
+			rc = -1;
+		}
+	}
+	free(dir);
+	return rc;
 }
 
 /* Read a whole file of at most max bytes; owned, NUL-terminated, or NULL. */
@@ -912,6 +959,12 @@ main(int argc, char *argv[])
 	memset(&c, 0, sizeof(c));
 	if (conf_load(path, &c.conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "agoractl: %s: %s\n", path, err);
+		return 1;
+	}
+	if (geteuid() == 0 && (root_trusts("config", path) == -1 ||
+	    (c.conf.crl_hook != NULL && c.conf.crl_hook[0] != '\0' &&
+	    root_trusts("crl_hook", c.conf.crl_hook) == -1))) {
+		conf_free(&c.conf);
 		return 1;
 	}
 	/* Schema changes use the admin account when one is configured. */

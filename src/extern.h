@@ -299,6 +299,7 @@ struct req {
 
 void	 req_init(struct req *, void *, const struct conf *, struct db *);
 int	 req_read(struct req *);
+int	 req_parse_qs(struct req *);
 void	 req_free(struct req *);
 const char *req_qs(const struct req *, const char *);
 int	 req_header(struct req *, const char *, const char *);

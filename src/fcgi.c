@@ -90,8 +90,11 @@ req_init(struct req *r, void *fcgi, const struct conf *c, struct db *db)
 	r->errstyle = ES_PROBLEM;
 }
 
-/* Split and decode the query string; 0 or -1 on a bad escape. */
-static int
+/*
+ * Split and decode r->query into r->qs; 0 or -1 on a bad escape or too
+ * many pairs (what is parsed so far stays for req_free).
+ */
+int
 req_parse_qs(struct req *r)
 {
 	const char	*p = r->query, *amp, *eq;
