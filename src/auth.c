@@ -302,14 +302,15 @@ auth_mtls(struct req *r)
 }
 
 /*
- * The 403 for a secret in its grace period on a route that changes
- * credentials, certificates or endpoints (ROLE_FRESH, and a
- * re-registration that changes something).
+ * The 403 for a secret in its grace period on a route that creates,
+ * rotates or returns a credential, or changes certificates or endpoints
+ * (ROLE_FRESH, and a re-registration that changes something).
  */
 int
 auth_retiring(struct req *r)
 {
 	return req_fail(r, 403, "this secret was replaced by a rotation and "
 	    "only authenticates until its grace period ends; use the new "
-	    "secret to change the registration, rotate or renew");
+	    "secret to create, rotate or read credentials, renew or change "
+	    "the registration");
 }

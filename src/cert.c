@@ -48,6 +48,22 @@ struct ca {
 /* The CA of this process, loaded on first use. */
 static struct ca	 ca;
 
+/*
+ * The pass-phrase callback of every PEM read: there is never a pass
+ * phrase. An encrypted block ("Proc-Type: 4,ENCRYPTED") then fails to
+ * decode instead of reaching OpenSSL's default callback, which prompts
+ * on the terminal (or reads the worker's stdin, the FastCGI socket).
+ */
+int
+cert_nopass(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
 /* Drop the loaded CA (tests, or a changed path). */
 static void
 ca_reset(void)
@@ -103,7 +119,8 @@ ca_get(const struct conf *c)
 	if ((ca.pem = file_text(c->ca_cert, 65536)) == NULL)
 		goto fail;
 	if ((b = BIO_new_mem_buf(ca.pem, -1)) == NULL ||
-	    (ca.cert = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL) {
+	    (ca.cert = PEM_read_bio_X509(b, NULL, cert_nopass,
+	    NULL)) == NULL) {
 		log_openssl(__func__);
 		log_warnx("%s: not a PEM certificate", c->ca_cert);
 		goto fail;
@@ -112,7 +129,7 @@ ca_get(const struct conf *c)
 		log_warn("CA key %s", c->ca_key);
 		goto fail;
 	}
-	ca.key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	ca.key = PEM_read_PrivateKey(f, NULL, cert_nopass, NULL);
 	fclose(f);
 	if (ca.key == NULL) {
 		log_openssl(__func__);
@@ -196,7 +213,7 @@ cert_fp_pem(const char *pem, int sha256)
 	char	*o = NULL;
 
 	if ((b = BIO_new_mem_buf(pem, -1)) != NULL &&
-	    (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
+	    (x = PEM_read_bio_X509(b, NULL, cert_nopass, NULL)) != NULL)
 		o = fp_of(x, sha256 ? EVP_sha256() : EVP_sha1());
 	X509_free(x);
 	BIO_free(b);
@@ -260,9 +277,29 @@ pubkey_copy(X509 *x, X509_REQ *q)
 }
 
 /*
+ * Whether an EC SubjectPublicKeyInfo names its curve by OID (RFC 5480
+ * namedCurve) rather than spelling out the parameters. 1 or 0.
+ */
+static int
+spki_named_curve(X509_PUBKEY *pk)
+{
+	X509_ALGOR		*alg;
+	const ASN1_OBJECT	*obj;
+	const void		*pval;
+	int			 ptype;
+
+	if (pk == NULL ||
+	    X509_PUBKEY_get0_param(NULL, NULL, NULL, &alg, pk) != 1 ||
+	    alg == NULL)
+		return 0;
+	X509_ALGOR_get0(&obj, &ptype, &pval, alg);
+	return ptype == V_ASN1_OBJECT && pval != NULL;
+}
+
+/*
  * Parse a PEM CSR: exactly one request and nothing but white space
- * around it, signature verified, key RSA 2048..8192 bits or EC P-256 or
- * P-384. Returns the request (free with X509_REQ_free) with *kt set to
+ * around it, no pass phrase, signature verified, key RSA 2048..8192 bits
+ * or EC P-256 or P-384 named by OID. Returns the request (free with X509_REQ_free) with *kt set to
  * its key type name, or NULL with a message in err.
  */
 static X509_REQ *
@@ -299,7 +336,8 @@ csr_parse(const char *pem, const char **kt, char *err, size_t errsz)
 	}
 	if ((b = BIO_new_mem_buf(p, (int)(len - (size_t)(p - pem)))) == NULL)
 		fatalx("BIO_new_mem_buf");
-	if ((q = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL)) == NULL) {
+	if ((q = PEM_read_bio_X509_REQ(b, NULL, cert_nopass, NULL)) ==
+	    NULL) {
 		snprintf(err, errsz, "is not a parsable PEM certificate "
 		    "request");
 		goto fail;
@@ -324,6 +362,13 @@ csr_parse(const char *pem, const char **kt, char *err, size_t errsz)
 		    bits == 4096 ? "rsa4096" : "rsa";
 		break;
 	case EVP_PKEY_EC:
+		/* RFC 5480: namedCurve only, never explicit parameters. */
+		if (!spki_named_curve(X509_REQ_get_X509_PUBKEY(q))) {
+			snprintf(err, errsz, "EC key must name its curve "
+			    "(RFC 5480); explicit curve parameters are "
+			    "refused");
+			goto fail;
+		}
 		if (EVP_PKEY_get_utf8_string_param(k, "group", grp,
 		    sizeof(grp), NULL) != 1) {
 			snprintf(err, errsz, "EC key has no named curve");
@@ -825,7 +870,8 @@ cert_crl_current(const struct conf *c)
 	    (p = file_text(c->ca_crl, 16 * 1024 * 1024)) == NULL)
 		return NULL;
 	if ((b = BIO_new_mem_buf(p, -1)) == NULL ||
-	    (crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) == NULL ||
+	    (crl = PEM_read_bio_X509_CRL(b, NULL, cert_nopass, NULL)) ==
+	    NULL ||
 	    (pk = X509_get0_pubkey(a->cert)) == NULL ||
 	    X509_CRL_verify(crl, pk) != 1 ||
 	    (nu = X509_CRL_get0_nextUpdate(crl)) == NULL ||
@@ -838,4 +884,34 @@ cert_crl_current(const struct conf *c)
 	X509_CRL_free(crl);
 	BIO_free(b);
 	return p;
+}
+
+/*
+ * The nextUpdate of the CRL file nginx reads (conf->ca_crl), as Unix
+ * time, without checking its signature (what matters here is when nginx
+ * starts refusing every client certificate). 0 with *nu, or -1 when the
+ * file is missing or unparsable.
+ */
+int
+cert_crl_next_update(const struct conf *c, long long *nu)
+{
+	X509_CRL	*crl = NULL;
+	BIO		*b = NULL;
+	const ASN1_TIME	*t;
+	char		*p;
+	int		 rc = -1;
+
+	*nu = 0;
+	if ((p = file_text(c->ca_crl, 16 * 1024 * 1024)) == NULL)
+		return -1;
+	if ((b = BIO_new_mem_buf(p, -1)) != NULL &&
+	    (crl = PEM_read_bio_X509_CRL(b, NULL, cert_nopass, NULL)) !=
+	    NULL && (t = X509_CRL_get0_nextUpdate(crl)) != NULL &&
+	    (*nu = asn1_unix(t)) > 0)
+		rc = 0;
+	ERR_clear_error();
+	X509_CRL_free(crl);
+	BIO_free(b);
+	free(p);
+	return rc;
 }

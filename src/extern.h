@@ -274,8 +274,9 @@ enum pkind {
 /*
  * Not a role: the route refuses (403) a secret in its grace period, the
  * one a rotation replaced. It still authenticates elsewhere, so nodes
- * not yet given the new secret keep working, but it cannot change
- * credentials, certificates or endpoints: a leaked secret must not
+ * not yet given the new secret keep working, but it cannot create,
+ * rotate or read a credential (tenant keys, environment secrets, hub
+ * keys) nor change certificates or endpoints: a leaked secret must not
  * outlive the rotation that retired it.
  */
 #define ROLE_FRESH	0x80
@@ -306,6 +307,7 @@ struct ferr {
 };
 
 #define FERR_MAX	32
+#define LINK_MAX	2048	/* bytes of a Link header (reply_paging) */
 #define PATHV_MAX	4
 #define RESPH_MAX	16
 
@@ -359,6 +361,7 @@ struct req {
 
 void	 req_init(struct req *, void *, const struct conf *, struct db *);
 int	 req_read(struct req *);
+int	 req_parse_qs(struct req *);
 void	 req_free(struct req *);
 const char *req_qs(const struct req *, const char *);
 int	 req_header(struct req *, const char *, const char *);
@@ -406,6 +409,10 @@ int	 auth_basic_parse(const char *, char **, char **);
 char	*auth_cookie(const struct req *, const char *);
 int	 auth_mtls(struct req *);
 int	 auth_retiring(struct req *);
+
+/* rotate.c: options every rotation takes */
+
+int	 rotate_grace(struct req *, long long *);
 
 /* idem.c: Idempotency-Key on creates */
 
@@ -488,6 +495,10 @@ enum stmt {
 	STMT_REGTOKEN_COUNT,
 	STMT_REGTOKEN_GET,
 	STMT_REGTOKEN_REVOKE,
+	STMT_MKT_HUB_TAKEN,
+	STMT_MKT_HUB_LOCK,
+	STMT_MKT_HUB_APPLY,
+	STMT_MKT_HUB_DROP,
 	/* providers, apps, environments, listings, autoconfigure */
 	STMT_PROVIDER_ADD,
 	STMT_PROVIDER_GET,
@@ -518,6 +529,7 @@ enum stmt {
 	STMT_LISTING_HISTORY,
 	STMT_LISTING_MKT_ID,
 	STMT_CONFIG_MARKETPLACES,
+	STMT_LISTING_SELFPUB,
 	/* tenants, tenant apps, MnoHub v2 */
 	STMT_TENANT_GET,
 	STMT_TENANT_LIST,
@@ -544,7 +556,6 @@ enum stmt {
 	STMT_CON_SESSION_ADD,
 	STMT_CON_SESSION_DEL,
 	STMT_CON_SESSION_PURGE,
-	STMT_CON_LOGIN_FAIL,
 	STMT_CON_LOGIN_OK,
 	STMT_CON_COUNTS,
 	STMT_CON_AUDIT_COUNT,
@@ -570,6 +581,9 @@ enum stmt {
 	STMT_CRL_LOCK,
 	STMT_CRL_SET,
 	STMT_CRL_BUMP,
+	STMT_CON_LOCK_GET,
+	STMT_CON_LOCK_FAIL,
+	STMT_CON_LOCK_CLEAR,
 	STMT__MAX
 };
 
@@ -657,6 +671,7 @@ struct crl_entry {
 	const char	*reason;	/* RFC 5280 name, or NULL */
 };
 
+int	 cert_nopass(char *, int, int, void *);
 const char *cert_ca_pem(const struct conf *);
 int	 cert_url_host(const char *, char *, size_t);
 char	*cert_fp_pem(const char *, int);
@@ -671,6 +686,7 @@ int	 cert_crl_lock(const struct conf *);
 void	 cert_crl_unlock(int);
 int	 cert_crl_write(const struct conf *, const char *);
 char	*cert_crl_current(const struct conf *);
+int	 cert_crl_next_update(const struct conf *, long long *);
 
 /* db_marketplace.c: marketplaces, certificates, registration tokens */
 
@@ -698,6 +714,7 @@ enum mktcol {
 	MC_NB,
 	MC_NA,
 	MC_REVOKED,
+	MC_HUB_PENDING,		/* a hub URL awaiting an admin, or NULL */
 	MC__MAX
 };
 
@@ -724,6 +741,7 @@ struct mkt_in {
 	const char	*impac;		/* NULL: none */
 	const char	*connec;
 	const char	*nex;
+	const char	*hub_pending;	/* another host, awaiting an admin */
 };
 
 #define MKTR_ERR		(-1)	/* database error */
@@ -742,7 +760,8 @@ int	 db_mkt_list(struct req *, const char *, const char *, long long,
 int	 db_mkt_update(struct req *, long long, long long,
 	    const struct mkt_in *);
 int	 db_cred_rotate(struct req *, const char *, long long, const char *,
-	    const char *, int (*)(struct req *, long long, void *), void *);
+	    const char *, long long,
+	    int (*)(struct req *, long long, void *), void *);
 int	 db_mkt_renew(struct req *, long long, const struct issued *,
 	    int (*)(struct req *, long long, void *), void *);
 int	 db_mkt_certs(struct req *, long long, struct dbres **);
@@ -754,6 +773,8 @@ int	 db_regtoken_list(struct req *, const char *, long long, long long,
 	    struct dbres **, long long *);
 int	 db_regtoken_get(struct req *, long long, struct dbres **);
 int	 db_regtoken_revoke(struct req *, long long);
+int	 db_mkt_hub_taken(struct req *, const char *, long long);
+int	 db_mkt_hub_decide(struct req *, long long, int, char **);
 
 /* handlers: h_app.c (providers, apps, environments, listings) */
 
@@ -810,6 +831,7 @@ enum appf {
 	APPF_SSO_ENABLED,
 	APPF_MULTI_INSTANTIABLE,
 	APPF_ACTIVE,
+	APPF_SELF_PUBLISH,	/* JSON array of marketplace nids, or "*" */
 	APPF__MAX
 };
 
@@ -909,7 +931,7 @@ int	 db_env_create(struct req *, struct env *, struct json_object *,
 	    char **, int (*)(struct req *, long long, void *), void *);
 int	 db_env_update(struct req *, const struct env *, struct json_object *,
 	    struct json_object *);
-int	 db_env_rotate(struct req *, const struct env *, char **);
+int	 db_env_rotate(struct req *, const struct env *, long long, char **);
 int	 db_listing_get(struct req *, long long, const struct scope *,
 	    struct dbres **);
 int	 db_listing_list(struct req *, const struct scope *,
@@ -963,6 +985,11 @@ enum tnrc {
 };
 
 #define TENANT_META_MAX		16384	/* bytes of metadata JSON text */
+/*
+ * The one answer for a uid a marketplace may not have: malformed, or
+ * taken (in any marketplace: that one exists is not its business).
+ */
+#define TENANT_UID_BAD	"must be 1 to 64 of [A-Za-z0-9._-] and not in use"
 #define TENANT_FECONF_MAX	65535	/* bytes of frontend_config text */
 
 /* A tenant as stored. Strings are owned by the struct (tenant_free). */
@@ -1042,6 +1069,8 @@ struct tenant_app_in {
 int	 tenant_in_check(struct req *, struct tenant_in *, int);
 void	 tenant_in_free(struct tenant_in *);
 int	 tenant_meta_check(struct req *, const char *, struct json_object *);
+struct json_object *tenant_meta_self(struct req *, const char *,
+	    struct json_object *);
 int	 tenant_app_in_check(struct req *, struct tenant_app_in *, int);
 
 /* Lookups: 1 found (*out owned), 0 none (or out of scope), -1 error. */
@@ -1054,8 +1083,8 @@ void	 tenant_list_free(struct tenant **, size_t);
 /*
  * Actions, returning enum tnrc. create: *id, and *key (owned, the
  * tenant key in clear, shown once). update/delete: expected version 0
- * skips the check. rotate: a new key, the old one expires after
- * conf->secret_grace seconds. fin (may be NULL) runs inside the
+ * skips the check. rotate: a new key, the old one expires after the
+ * given grace seconds (0: now). fin (may be NULL) runs inside the
  * transaction after the change with the row id; a return other than 1
  * rolls back (TNRC_REFUSED, or TNRC_ERR when it returns -1).
  */
@@ -1065,7 +1094,8 @@ int	 db_tenant_create(struct req *, const struct tenant_in *,
 int	 db_tenant_update(struct req *, long long, long long, long long,
 	    const struct tenant_in *);
 int	 db_tenant_delete(struct req *, long long, long long, long long);
-int	 db_tenant_rotate_key(struct req *, long long, long long, char **);
+int	 db_tenant_rotate_key(struct req *, long long, long long, long long,
+	    char **);
 
 /* Relations of tenant tid (scoped by mkt as above). */
 int	 db_tenant_app_list(struct req *, long long, long long,
@@ -1236,10 +1266,11 @@ struct afilter {
 };
 
 struct cadmin {
-	long long	 id;
-	long long	 failed;
-	int		 locked;
+	long long	 id;		/* 0: no such admin */
+	long long	 failed;	/* of this e-mail from this address */
+	int		 locked;	/* this e-mail from this address */
 	char		 pw_hash[256];
+	char		 email[256];
 };
 
 int	 console_time_parse(const char *, char[20]);
@@ -1251,6 +1282,7 @@ int	 db_audit_csv(struct req *, const struct afilter *,
 	    int (*)(void *, const char *, size_t), void *);
 int	 db_console_admin(struct req *, const char *, struct cadmin *);
 int	 db_console_login_fail(struct req *, const struct cadmin *);
+#define LOGIN_LOCK_MAX	86400	/* seconds: the back-off's ceiling */
 int	 db_console_login(struct req *, const struct cadmin *, long long,
 	    char **, char[65]);
 int	 db_console_logout(struct req *);
@@ -1313,5 +1345,7 @@ int	 h_con_tenant_new(struct req *);
 int	 h_con_tenant_create(struct req *);
 int	 h_con_tenant_rotate_ask(struct req *);
 int	 h_con_tenant_rotate(struct req *);
+int	 h_con_mkt_hub_approve(struct req *);
+int	 h_con_mkt_hub_refuse(struct req *);
 
 #endif /* EXTERN_H */

@@ -111,10 +111,11 @@ qs_sort(struct qsp *qs, size_t n)
 }
 
 /*
- * Split and decode the query string into its canonical order; 0 or -1
- * on a bad escape or too many pairs.
+ * Split and decode r->query into r->qs, in their canonical order; 0 or
+ * -1 on a bad escape or too many pairs (what is parsed so far stays for
+ * req_free).
  */
-static int
+int
 req_parse_qs(struct req *r)
 {
 	const char	*p = r->query, *amp, *eq;
@@ -707,7 +708,10 @@ paging_qs(const struct req *r, struct buf *b)
 
 /*
  * X-Total-Count and an RFC 8288 Link header (first, prev, next, last) for
- * a page of a list of total items. Other query parameters are kept.
+ * a page of a list of total items. Other query parameters are kept; when
+ * echoing them four times would pass LINK_MAX bytes, the Link header is
+ * left out (nginx refuses a response header block over its buffer: a
+ * 502 for a long query string), X-Total-Count stays.
  */
 void
 reply_paging(struct req *r, long long total, long long limit,
@@ -732,7 +736,8 @@ reply_paging(struct req *r, long long total, long long limit,
 		    r->path, limit, offset + limit, q.p ? q.p : "");
 	buf_printf(&b, ", <%s?limit=%lld&offset=%lld%s>; rel=\"last\"",
 	    r->path, limit, last, q.p ? q.p : "");
-	req_header(r, "Link", b.p);
+	if (b.len <= LINK_MAX)
+		req_header(r, "Link", b.p);
 	buf_free(&b);
 	buf_free(&q);
 }

@@ -187,6 +187,63 @@ con_confirm(struct req *r, const char *title, const char *question,
 	return html_reply(&h, 200);
 }
 
+/*
+ * A rotation's confirmation page: con_confirm's, with a "revoke now"
+ * box for a secret that leaked (con_grace reads it).
+ */
+static int
+con_confirm_rotate(struct req *r, const char *title, const char *question,
+    const char *action, const char *back)
+{
+	struct html	 h;
+
+	con_page(r, &h, title, "");
+	html_elem(&h, "h1", NULL, title);
+	html_elem(&h, "p", "confirm", question);
+	html_form(&h, action, "confirm");
+	html_checkbox(&h, "revoke_now", "Revoke the current one now, "
+	    "without a grace period (it leaked)", 0);
+	html_submit(&h, "Rotate", "danger");
+	html_t(&h, " ");
+	html_a(&h, back, "Cancel");
+	html_form_end(&h);
+	return html_reply(&h, 200);
+}
+
+/*
+ * The grace period a rotation form asks for: 0 when "revoke_now" is
+ * ticked, else the configured one. -1 (field error set) for a value a
+ * checkbox never sends.
+ */
+static int
+con_grace(struct req *r, const struct form *f, long long *grace)
+{
+	const char	*v;
+
+	*grace = r->conf->secret_grace;
+	if ((v = form_get(f, "revoke_now")) == NULL)
+		return 0;
+	if (strcmp(v, "1") != 0)
+		return req_field(r, "revoke_now", "must be 1 or absent");
+	*grace = 0;
+	return 0;
+}
+
+/* What became of the secret a rotation replaced (grace seconds). */
+static void
+con_grace_note(struct html *h, long long grace)
+{
+	if (grace == 0)
+		html_elem(h, "p", "flash ok", "The previous one was revoked "
+		    "now: it no longer authenticates.");
+	else {
+		html_open(h, "p", NULL);
+		html_tf(h, "The previous one keeps working for %lld "
+		    "seconds.", grace);
+		html_close(h, "p");
+	}
+}
+
 /* GET /active_admin: the original console's address. */
 int
 h_con_active_admin(struct req *r)
@@ -321,8 +378,7 @@ h_con_login(struct req *r)
 	explicit_bzero(a.pw_hash, sizeof(a.pw_hash));
 	snprintf(r->pr.label, sizeof(r->pr.label), "admin:%s", email);
 	if (!good || a.locked) {
-		if (found && !a.locked &&
-		    db_console_login_fail(r, &a) == -1) {
+		if (!a.locked && db_console_login_fail(r, &a) == -1) {
 			st = 500;
 			goto out;
 		}
@@ -785,6 +841,10 @@ h_con_marketplaces(struct req *r)
 	return html_reply(&h, 200);
 }
 
+static void	con_hub_pending(struct html *, long long, const char *,
+		    const char *);
+static long long con_pv_id(struct req *, size_t, const char *);
+
 /* GET /admin/marketplaces/{id}: registration, endpoints, certificate. */
 int
 h_con_marketplace(struct req *r)
@@ -835,8 +895,87 @@ h_con_marketplace(struct req *r)
 	for (i = 1; i < sizeof(labels) / sizeof(labels[0]); i++)
 		con_dl(&h, labels[i], dbres_str(rs, 0, i));
 	html_lit(&h, "</dl>");
+	con_hub_pending(&h, id, dbres_str(rs, 0, 4), dbres_str(rs, 0, 17));
 	dbres_free(rs);
 	return html_reply(&h, 200);
+}
+
+/*
+ * A hub change the marketplace asked for (pending, or NULL), with the
+ * admin's two answers.
+ */
+static void
+con_hub_pending(struct html *h, long long id, const char *hub,
+    const char *pending)
+{
+	char	*u;
+
+	if (pending == NULL)
+		return;
+	html_lit(h, "<section class=\"hub-change\">");
+	html_elem(h, "h2", NULL, "Hub change requested");
+	html_open(h, "p", NULL);
+	html_tf(h, "The marketplace asks to move its hub from %s to %s, "
+	    "another host. Its certificates name the hub's host: until an "
+	    "admin approves, the hub and every certificate renewed keep "
+	    "the current host.", hub, pending);
+	html_close(h, "p");
+	u = xasprintf("/admin/marketplaces/%lld/hub/approve", id);
+	html_form(h, u, "inline");
+	html_submit(h, "Approve the new hub", "primary");
+	html_form_end(h);
+	free(u);
+	u = xasprintf("/admin/marketplaces/%lld/hub/refuse", id);
+	html_form(h, u, "inline");
+	html_submit(h, "Refuse", "danger");
+	html_form_end(h);
+	free(u);
+	html_lit(h, "</section>");
+}
+
+/* POST /admin/marketplaces/{id}/hub/approve or refuse. */
+static int
+con_hub_decide(struct req *r, int approve)
+{
+	struct form	 f;
+	char		*hub = NULL, *u;
+	long long	 id;
+	int		 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((id = con_pv_id(r, 0, "marketplace")) == 0) {
+		st = 404;
+		goto out;
+	}
+	if ((rc = db_mkt_hub_decide(r, id, approve, &hub)) != 1) {
+		st = rc == 0 ? req_fail(r, 404, "no hub change is pending "
+		    "for this marketplace") : rc == 2 ? req_fail(r, 409,
+		    "that host became another marketplace's hub meanwhile; "
+		    "refuse the request") : 500;
+		goto out;
+	}
+	u = xasprintf("/admin/marketplaces/%lld", id);
+	st = con_done(r, u, approve ? "hub-approved" : "hub-refused");
+	free(u);
+out:
+	free(hub);
+	form_free(&f);
+	return st;
+}
+
+/* POST /admin/marketplaces/{id}/hub/approve: the new hub applies. */
+int
+h_con_mkt_hub_approve(struct req *r)
+{
+	return con_hub_decide(r, 1);
+}
+
+/* POST /admin/marketplaces/{id}/hub/refuse: the request is dropped. */
+int
+h_con_mkt_hub_refuse(struct req *r)
+{
+	return con_hub_decide(r, 0);
 }
 
 /* Marketplace choices for a filter: "" (all) then every nid. */
@@ -1910,6 +2049,7 @@ h_con_app(struct req *r)
 		[APPF_APPINFO] = "App info", [APPF_SSO_ENABLED] = "SSO",
 		[APPF_MULTI_INSTANTIABLE] = "Multi-instantiable",
 		[APPF_ACTIVE] = "Active",
+		[APPF_SELF_PUBLISH] = "Self-publishing on (marketplaces)",
 	};
 	struct html	 h;
 	struct scope	 sc = { 0, 0 };
@@ -2258,7 +2398,7 @@ h_con_mkt_rotate_ask(struct req *r)
 	a = xasprintf("/admin/marketplaces/%s/rotate", dbres_str(rs, 0,
 	    MC_ID));
 	b = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0, MC_ID));
-	st = con_confirm(r, "Rotate the API secret", q, a, "Rotate", b);
+	st = con_confirm_rotate(r, "Rotate the API secret", q, a, b);
 	free(q);
 	free(a);
 	free(b);
@@ -2267,8 +2407,9 @@ h_con_mkt_rotate_ask(struct req *r)
 }
 
 /*
- * POST /admin/marketplaces/{id}/rotate: a new secret through
- * db_cred_rotate (as the marketplace's own rotation), shown once.
+ * POST /admin/marketplaces/{id}/rotate [revoke_now=1]: a new secret
+ * through db_cred_rotate (as the marketplace's own rotation), shown
+ * once; the old one lives secret_grace seconds, or is revoked now.
  */
 int
 h_con_mkt_rotate(struct req *r)
@@ -2277,17 +2418,21 @@ h_con_mkt_rotate(struct req *r)
 	struct html	 h;
 	struct dbres	*rs = NULL;
 	char		*secret = NULL, *u;
-	long long	 id;
+	long long	 id, grace;
 	int		 st, rc;
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
+	if (con_grace(r, &f, &grace) == -1) {
+		st = req_fail(r, 400, "the form is invalid");
+		goto out;
+	}
 	if ((st = con_mkt_of(r, &rs)) != 0)
 		goto out;
 	id = dbres_int(rs, 0, MC_ID);
 	secret = crypto_token("mks_");
 	if ((rc = db_cred_rotate(r, "marketplace", id,
-	    dbres_str(rs, 0, MC_API_KEY), secret, NULL, NULL)) != 1) {
+	    dbres_str(rs, 0, MC_API_KEY), secret, grace, NULL, NULL)) != 1) {
 		st = rc == 0 ? req_fail(r, 409, "the rotation was refused; "
 		    "retry") : 500;
 		goto out;
@@ -2304,7 +2449,9 @@ h_con_mkt_rotate(struct req *r)
 	html_open(&h, "dd", NULL);
 	html_elem(&h, "code", "token", secret);
 	html_close(&h, "dd");
-	html_lit(&h, "</dl></div><p>");
+	html_lit(&h, "</dl></div>");
+	con_grace_note(&h, grace);
+	html_lit(&h, "<p>");
 	u = xasprintf("/admin/marketplaces/%lld", id);
 	html_a(&h, u, "Back to the marketplace");
 	free(u);
@@ -2463,7 +2610,7 @@ out:
 /* A page showing a tenant's id and key once (after create or rotate). */
 static int
 con_tenant_key_page(struct req *r, long long id, const char *title,
-    const char *uid, const char *key)
+    const char *uid, const char *key, long long grace)
 {
 	struct html	 h;
 	char		*u;
@@ -2479,7 +2626,10 @@ con_tenant_key_page(struct req *r, long long id, const char *title,
 	html_open(&h, "dd", NULL);
 	html_elem(&h, "code", "token", key);
 	html_close(&h, "dd");
-	html_lit(&h, "</dl></div><p>");
+	html_lit(&h, "</dl></div>");
+	if (grace >= 0)
+		con_grace_note(&h, grace);
+	html_lit(&h, "<p>");
 	u = xasprintf("/admin/tenants/%lld", id);
 	html_a(&h, u, "Go to the tenant");
 	free(u);
@@ -2576,7 +2726,7 @@ h_con_tenant_create(struct req *r)
 			goto out;
 		}
 		st = con_tenant_key_page(r, id, "Tenant created", t->uid,
-		    key);
+		    key, -1);
 		goto out;
 	}
 	st = tnrc_status(r, rc);
@@ -2608,7 +2758,7 @@ h_con_tenant_rotate_ask(struct req *r)
 	    r->conf->secret_grace);
 	a = xasprintf("/admin/tenants/%lld/rotate-key", t->id);
 	b = xasprintf("/admin/tenants/%lld", t->id);
-	st = con_confirm(r, "Rotate the tenant key", q, a, "Rotate", b);
+	st = con_confirm_rotate(r, "Rotate the tenant key", q, a, b);
 	free(q);
 	free(a);
 	free(b);
@@ -2616,24 +2766,34 @@ h_con_tenant_rotate_ask(struct req *r)
 	return st;
 }
 
-/* POST /admin/tenants/{id}/rotate-key: the new key, shown once. */
+/*
+ * POST /admin/tenants/{id}/rotate-key [revoke_now=1]: the new key, shown
+ * once; the old one lives secret_grace seconds, or is revoked now.
+ */
 int
 h_con_tenant_rotate(struct req *r)
 {
 	struct form	 f;
 	struct tenant	*t = NULL;
 	char		*key = NULL;
+	long long	 grace;
 	int		 st, rc;
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
+	if (con_grace(r, &f, &grace) == -1) {
+		st = req_fail(r, 400, "the form is invalid");
+		goto out;
+	}
 	if ((st = con_tenant_of(r, &t)) != 0)
 		goto out;
-	if ((rc = db_tenant_rotate_key(r, t->id, 0, &key)) != TNRC_OK) {
+	if ((rc = db_tenant_rotate_key(r, t->id, 0, grace, &key)) !=
+	    TNRC_OK) {
 		st = tnrc_status(r, rc);
 		goto out;
 	}
-	st = con_tenant_key_page(r, t->id, "New tenant key", t->uid, key);
+	st = con_tenant_key_page(r, t->id, "New tenant key", t->uid, key,
+	    grace);
 out:
 	if (key != NULL)
 		explicit_bzero(key, strlen(key));

@@ -281,12 +281,14 @@ static const struct jfield hub_tenant_attrs[] = {
  * "attributes":{name, domain, frontend_config, metadata}}}: 200 with
  * the tenant; 400 (field errors as source.parameter); 404 when data.id
  * names another tenant (the same answer as a tenant that does not
- * exist); 409 when data.type is not "tenants".
+ * exist); 403 when metadata adds or changes a key the platform admin
+ * owns (tenant_meta_self: app_management, billing, ...); 409 when
+ * data.type is not "tenants".
  */
 int
 h_hub_tenant_update(struct req *r)
 {
-	struct json_object	*o = NULL, *d, *a, *v;
+	struct json_object	*o = NULL, *d, *a, *v, *m = NULL;
 	struct tenant_in	 in;
 	struct tenant		*t = NULL;
 	const char		*s;
@@ -333,8 +335,18 @@ h_hub_tenant_update(struct req *r)
 		goto out;
 	json_get_str(a, "name", &in.name);
 	json_get_str(a, "domain", &in.domain);
-	if ((v = json_get(a, "metadata")) != NULL)
-		in.metadata = json_text(v);
+	if ((v = json_get(a, "metadata")) != NULL) {
+		/* Bad values are 400; app_management and billing, 403. */
+		if (tenant_meta_check(r, "metadata", v) == -1)
+			goto out;
+		if ((m = tenant_meta_self(r, t->metadata, v)) == NULL) {
+			st = req_fail(r, 403, "the express may change only "
+			    "its frontend configuration, domain, name and "
+			    "password policy");
+			goto out;
+		}
+		in.metadata = json_text(m);
+	}
 	if ((v = json_get(a, "frontend_config")) != NULL)
 		in.frontend_config = json_text(v);
 	if (tenant_in_check(r, &in, 0) == -1)
@@ -357,6 +369,7 @@ out:
 	if (chk)
 		tenant_in_free(&in);
 	tenant_free(t);
+	json_object_put(m);
 	json_object_put(o);
 	return st;
 }

@@ -15,6 +15,7 @@
 #define A	ROLE_ADMIN
 #define S	ROLE_SESSION
 #define MF	(ROLE_MKT | ROLE_FRESH)
+#define PF	(ROLE_PROVIDER | ROLE_FRESH)
 
 const struct route routes[] = {
 	/* health */
@@ -44,22 +45,22 @@ const struct route routes[] = {
 	{ M_GET,    "/api/v1/apps/{id}",		ROLE_PROVIDER | A, ES_PROBLEM, h_app_get },
 	{ M_PATCH,  "/api/v1/apps/{id}",		ROLE_PROVIDER, ES_PROBLEM, h_app_update },
 	{ M_POST,   "/api/v1/apps/{id}/deactivate",	ROLE_PROVIDER, ES_PROBLEM, h_app_deactivate },
-	{ M_POST,   "/api/v1/apps/{id}/environments",	ROLE_PROVIDER, ES_PROBLEM, h_env_create },
+	{ M_POST,   "/api/v1/apps/{id}/environments",	PF, ES_PROBLEM, h_env_create },
 	{ M_GET,    "/api/v1/apps/{id}/environments",	ROLE_PROVIDER | A, ES_PROBLEM, h_env_list },
 	{ M_GET,    "/api/v1/apps/{id}/environments/{eid}", ROLE_PROVIDER | A, ES_PROBLEM, h_env_get },
 	{ M_PATCH,  "/api/v1/apps/{id}/environments/{eid}", ROLE_PROVIDER, ES_PROBLEM, h_env_update },
-	{ M_POST,   "/api/v1/apps/{id}/environments/{eid}/rotate", ROLE_PROVIDER, ES_PROBLEM, h_env_rotate },
+	{ M_POST,   "/api/v1/apps/{id}/environments/{eid}/rotate", PF, ES_PROBLEM, h_env_rotate },
 	{ M_POST,   "/api/v1/apps/{id}/listings",	ROLE_PROVIDER, ES_PROBLEM, h_listing_request },
 	{ M_GET,    "/api/v1/listings",			ROLE_PROVIDER, ES_PROBLEM, h_listing_list },
-	{ M_GET,    "/api/v1/listings/{id}",		ROLE_PROVIDER | ROLE_MKT | A, ES_PROBLEM, h_listing_get },
+	{ M_GET,    "/api/v1/listings/{id}",		ROLE_PROVIDER | MF | A, ES_PROBLEM, h_listing_get },
 	{ M_GET,    "/api/v1/listings/{id}/history",	ROLE_PROVIDER | ROLE_MKT | A, ES_PROBLEM, h_listing_history },
 	{ M_GET,    "/api/v1/admin/listings",		A, ES_PROBLEM, h_listing_list },
 	{ M_POST,   "/api/v1/admin/listings/{id}/approve", A, ES_PROBLEM, h_listing_approve },
 	{ M_POST,   "/api/v1/admin/listings/{id}/reject", A, ES_PROBLEM, h_listing_reject },
 	{ M_POST,   "/api/v1/admin/listings/{id}/unpublish", A, ES_PROBLEM, h_listing_unpublish },
-	{ M_GET,    "/api/v1/marketplace/listings",	ROLE_MKT, ES_PROBLEM, h_listing_list },
-	{ M_POST,   "/api/v1/marketplace/listings",	ROLE_MKT, ES_PROBLEM, h_listing_publish },
-	{ M_GET,    "/api/v1/marketplace/listings/{id}", ROLE_MKT, ES_PROBLEM, h_listing_get },
+	{ M_GET,    "/api/v1/marketplace/listings",	MF, ES_PROBLEM, h_listing_list },
+	{ M_POST,   "/api/v1/marketplace/listings",	MF, ES_PROBLEM, h_listing_publish },
+	{ M_GET,    "/api/v1/marketplace/listings/{id}", MF, ES_PROBLEM, h_listing_get },
 	{ M_POST,   "/api/v1/marketplace/listings/{id}/unpublish", ROLE_MKT, ES_PROBLEM, h_listing_unpublish },
 	/* SDK autoconfigure */
 	{ M_GET,    "/api/config/v1/marketplaces",	ROLE_ENV | ROLE_CACHED, ES_SIMPLE, h_config_marketplaces },
@@ -77,12 +78,12 @@ const struct route routes[] = {
 	{ M_GET,    "/api/v1/admin/tenants/{tid}/apps/{taid}", A, ES_PROBLEM, h_tapp_show },
 	{ M_PATCH,  "/api/v1/admin/tenants/{tid}/apps/{taid}", A, ES_PROBLEM, h_tapp_update },
 	{ M_DELETE, "/api/v1/admin/tenants/{tid}/apps/{taid}", A, ES_PROBLEM, h_tapp_delete },
-	{ M_POST,   "/api/v1/marketplace/tenants", ROLE_MKT, ES_PROBLEM, h_tenant_create },
+	{ M_POST,   "/api/v1/marketplace/tenants", MF, ES_PROBLEM, h_tenant_create },
 	{ M_GET,    "/api/v1/marketplace/tenants", ROLE_MKT, ES_PROBLEM, h_tenant_list },
 	{ M_GET,    "/api/v1/marketplace/tenants/{tid}", ROLE_MKT, ES_PROBLEM, h_tenant_show },
 	{ M_PATCH,  "/api/v1/marketplace/tenants/{tid}", ROLE_MKT, ES_PROBLEM, h_tenant_update },
 	{ M_DELETE, "/api/v1/marketplace/tenants/{tid}", ROLE_MKT, ES_PROBLEM, h_tenant_delete },
-	{ M_POST,   "/api/v1/marketplace/tenants/{tid}/rotate-key", ROLE_MKT, ES_PROBLEM, h_tenant_rotate },
+	{ M_POST,   "/api/v1/marketplace/tenants/{tid}/rotate-key", MF, ES_PROBLEM, h_tenant_rotate },
 	{ M_GET,    "/api/v1/marketplace/tenants/{tid}/apps", ROLE_MKT, ES_PROBLEM, h_tapp_list },
 	{ M_POST,   "/api/v1/marketplace/tenants/{tid}/apps", ROLE_MKT, ES_PROBLEM, h_tapp_create },
 	{ M_POST,   "/api/v1/marketplace/tenants/{tid}/apps/bulk", ROLE_MKT, ES_PROBLEM, h_tapp_bulk },
@@ -140,6 +141,8 @@ const struct route routes[] = {
 	{ M_GET,    "/admin/listings/{id}",		S, ES_HTML, h_con_listing },
 	{ M_POST,   "/admin/listings/{id}/approve",	S, ES_HTML, h_con_listing_approve },
 	{ M_POST,   "/admin/listings/{id}/reject",	S, ES_HTML, h_con_listing_reject },
+	{ M_POST,   "/admin/marketplaces/{id}/hub/approve", S, ES_HTML, h_con_mkt_hub_approve },
+	{ M_POST,   "/admin/marketplaces/{id}/hub/refuse", S, ES_HTML, h_con_mkt_hub_refuse },
 };
 
 const size_t routesz = sizeof(routes) / sizeof(routes[0]);

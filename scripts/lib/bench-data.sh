@@ -27,7 +27,8 @@ PB="$(printf '%s' "$prov" | jq -r .api_key):$(printf '%s' "$prov" | jq -r .api_s
 app_new() {	# app_new NID RANK -> app id
 	C -u "$PB" -X POST -H "$J" -d "{\"nid\":\"$1\",\"name\":\"App $1\",
 	    \"description\":\"Benchmark app $1\",\"tiny_description\":\"$1\",
-	    \"categories\":[\"Accounting\"],\"stack\":\"cloud\",\"rank\":$2}" \
+	    \"categories\":[\"Accounting\"],\"stack\":\"cloud\",\"rank\":$2,
+	    \"self_publish\":[\"*\"]}" \
 	    "https://localhost:$PORT/api/v1/apps" | jq -r .id
 }
 app=$(app_new bench-app 1)

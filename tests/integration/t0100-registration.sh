@@ -201,7 +201,7 @@ jqok '(has("private_key") | not) and .private_key_withheld == true' "the replay 
 req GET /api/v1/ca.pem
 status 200 "GET /api/v1/ca.pem"
 is "$(header Content-Type)" "application/x-pem-file" "CA content type"
-ok "ca.pem is the platform CA" cmp -s "$BODY" "$CACERT"
+ok "ca.pem is the platform CA" cmp -s "$BODY" "$PREFIX/ca/ca.pem"
 req GET /api/v1/crl.pem
 status 200 "GET /api/v1/crl.pem"
 is "$(header Content-Type)" "application/pkix-crl" "CRL content type"

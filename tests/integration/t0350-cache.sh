@@ -13,11 +13,11 @@
 S=$(rnd)
 provider_new "cachep-$S"
 P=$P_CRED
-app_new "$P" "ca-$S" '"rank":1'
+app_new "$P" "ca-$S" '"rank":1,"self_publish":["*"]'
 A1=$APP_ID
-app_new "$P" "cb-$S" '"rank":2'
+app_new "$P" "cb-$S" '"rank":2,"self_publish":["*"]'
 A2=$APP_ID
-app_new "$P" "cc-$S" '"rank":3'
+app_new "$P" "cc-$S" '"rank":3,"self_publish":["*"]'
 A3=$APP_ID
 env_new "$P" "$A1" production
 E=$ENV_CRED
