@@ -139,6 +139,8 @@ const struct route routes[] = {
 	{ M_GET,    "/admin/listings/{id}",		S, ES_HTML, h_con_listing },
 	{ M_POST,   "/admin/listings/{id}/approve",	S, ES_HTML, h_con_listing_approve },
 	{ M_POST,   "/admin/listings/{id}/reject",	S, ES_HTML, h_con_listing_reject },
+	/* operations */
+	{ M_GET,    "/metrics",				ROLE_PUBLIC, ES_PROBLEM, h_metrics },
 };
 
 const size_t routesz = sizeof(routes) / sizeof(routes[0]);
@@ -253,6 +255,7 @@ route_find(struct req *r, int *status)
 				r->pv[j] = pv[j];
 			r->pvsz = pvsz;
 			r->errstyle = rt->errstyle;
+			r->rt = rt;
 			buf_free(&allow);
 			return rt;
 		}
