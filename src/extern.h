@@ -104,6 +104,8 @@ struct conf {
 	char		*public_url;	/* https://host:port, no slash */
 	enum loglevel	 log_level;
 	char		*crl_hook;	/* run after writing the CRL, or NULL */
+	char		*metrics_file;	/* shared counters (metrics.c), or NULL */
+	char		*metrics_allow;	/* addresses scraping without a token */
 };
 
 int	 conf_load(const char *, struct conf *, char *, size_t);
@@ -293,6 +295,7 @@ struct req {
 	struct ferr		 ferr[FERR_MAX];
 	size_t			 ferrsz;
 	int			 retry_after;
+	const struct route	*rt;		/* matched row (metrics), or NULL */
 };
 
 void	 req_init(struct req *, void *, const struct conf *, struct db *);
@@ -495,6 +498,17 @@ enum stmt {
 	STMT_CON_PROVIDER_LIST,
 	STMT_CON_TAPP_LIST,
 	STMT_CON_LIVE_APPS,
+	/* operations: agoractl status and db-init (db_ops.c) */
+	STMT_OPS_COUNTS,
+	STMT_OPS_WSREP,
+	STMT_OPS_INIT_VARS,
+	STMT_OPS_INIT_DB,
+	STMT_OPS_INIT_USER,
+	STMT_OPS_INIT_PASSWORD,
+	STMT_OPS_INIT_GRANT_ALL,
+	STMT_OPS_INIT_TABLES,
+	STMT_OPS_INIT_GRANT_RW,
+	STMT_OPS_INIT_GRANT_APPEND,
 	STMT__MAX
 };
 
@@ -514,7 +528,9 @@ int	 db_exec(struct db *, enum stmt, const struct dbp *, size_t,
 int	 db_tx_begin(struct db *);
 int	 db_tx_commit(struct db *);
 int	 db_tx_rollback(struct db *);
-int	 db_run_script(struct db *, const char *, size_t);
+struct progress;
+int	 db_run_script(struct db *, const char *, size_t,
+	    struct progress *);
 void	 dbres_free(struct dbres *);
 const char *dbres_str(const struct dbres *, size_t, size_t);
 long long dbres_int(const struct dbres *, size_t, size_t);
@@ -592,6 +608,7 @@ int	 cert_crl_lock(const struct conf *);
 void	 cert_crl_unlock(int);
 int	 cert_crl_write(const struct conf *, const char *);
 char	*cert_crl_current(const struct conf *);
+int	 cert_file_until(const char *, int, long long *);
 
 /* db_marketplace.c: marketplaces, certificates, registration tokens */
 
@@ -838,7 +855,8 @@ int	 db_listing_history(struct req *, long long, struct dbres **);
 int	 db_listing_move(struct req *, long long, long long, long long,
 	    const struct scope *, enum lact, const char *, long long *,
 	    const char **, int (*)(struct req *, long long, void *), void *);
-int	 db_listing_keys(struct req *, long long *);
+struct progress;
+int	 db_listing_keys(struct req *, struct progress *, long long *);
 struct json_object *listing_key_json(const struct conf *,
 	    const struct dbcell *);
 int	 db_listing_mkt_id(struct req *, const char *, long long *);
@@ -1230,5 +1248,75 @@ int	 h_con_tenant_new(struct req *);
 int	 h_con_tenant_create(struct req *);
 int	 h_con_tenant_rotate_ask(struct req *);
 int	 h_con_tenant_rotate(struct req *);
+
+/* db_ops.c: agoractl status and db-init */
+
+struct ops_counts {
+	long long	 marketplaces;
+	long long	 apps;
+	long long	 tenants;
+	long long	 live_listings;
+};
+
+/* The accounts db-init makes (names from the configuration). */
+struct ops_accounts {
+	const char	*db;		/* database name */
+	const char	*host;		/* account host, e.g. localhost */
+	const char	*user;		/* the workers' account */
+	const char	*password;
+	const char	*admin;		/* migrations and seeds */
+	const char	*admin_password;
+};
+
+int	 db_ops_counts(struct db *, struct ops_counts *);
+int	 db_ops_cluster(struct db *, char *, size_t);
+int	 db_ops_create(struct db *, const struct ops_accounts *);
+int	 db_ops_grant(struct db *, const struct ops_accounts *, long long *);
+
+/* metrics.c: counters shared by the worker pool (one mapped file) */
+
+enum metric {
+	MX_DB_STATEMENTS,
+	MX_DB_ERRORS,
+	MX_DB_RECONNECTS,
+	MX_CACHE_HITS,
+	MX_CACHE_MISSES,
+	MX_REGISTRATIONS,
+	MX_CERTS_ISSUED,
+	MX_CERTS_REVOKED,
+	MX_WORKER_STARTS,
+	MX__MAX
+};
+
+/* Who may scrape without a token when metrics_allow is not set. */
+#define METRICS_ALLOW	"127.0.0.1 ::1"
+
+int	 metrics_open(const char *, int);
+void	 metrics_close(void);
+void	 metrics_inc(enum metric);
+void	 metrics_cache(int);
+void	 metrics_request(const struct req *, int, double);
+int	 metrics_render(struct buf *);
+int	 metrics_allowed(const char *, const char *);
+
+/* handlers: h_metrics.c */
+
+int	 h_metrics(struct req *);
+
+/* progress.c: progress of long agoractl work, on a terminal only */
+
+struct progress {
+	const char	*what;
+	long long	 total;		/* 0: unknown */
+	long long	 done;
+	int		 on;		/* stderr is a terminal */
+	int		 shown;
+	double		 t0;
+	double		 last;
+};
+
+void	 progress_init(struct progress *, const char *, long long);
+void	 progress_step(struct progress *, long long);
+void	 progress_done(struct progress *);
 
 #endif /* EXTERN_H */
