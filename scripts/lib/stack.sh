@@ -105,10 +105,15 @@ reachable() {
 # stack_prefix: the state directory of scripts/run. var/ in the checkout
 # when the service users can reach it; otherwise (a checkout under a
 # 0700 home) /var/lib/agora-dev/NAME-HASH, with var/ a symbolic link to
-# it, so var/... still names everything from the checkout.
+# it, so var/... still names everything from the checkout. The services
+# are given the real path, never one through the checkout.
 stack_prefix() {
 	local top=$1 dir
-	if [ -L "$top/var" ] || reachable "$top"; then
+	if [ -L "$top/var" ]; then
+		readlink -f "$top/var"
+		return 0
+	fi
+	if reachable "$top"; then
 		echo "$top/var"
 		return 0
 	fi
@@ -122,7 +127,7 @@ stack_prefix() {
 	fi
 	mkdir -p "$dir" && chmod 755 /var/lib/agora-dev "$dir" &&
 	    ln -s "$dir" "$top/var" || die "cannot make $dir"
-	echo "$top/var"
+	echo "$dir"
 }
 
 # Create the prefix: directories, config, CA, TLS certificate, database.
@@ -273,7 +278,7 @@ stack_install_bin() {
 # fcgi_probe: 0 when a worker answers GET /healthz on the socket.
 fcgi_probe() {
 	REQUEST_METHOD=GET REQUEST_URI=/healthz SCRIPT_FILENAME=/ \
-	    timeout 2 cgi-fcgi -bind -connect "$PREFIX/run/agora.sock" \
+	    timeout 1 cgi-fcgi -bind -connect "$PREFIX/run/agora.sock" \
 	    2>/dev/null | grep -q '^Status: 200'
 }
 
@@ -304,8 +309,8 @@ stack_workers_start() {
 	# Up means a worker answers, not only that the socket exists:
 	# multiwatch restarts a worker that cannot run for ever, so give
 	# up after 10 s, stop the pool and say why.
-	local i
-	for i in $(seq 1 100); do
+	local end=$((SECONDS + 10))
+	while [ "$SECONDS" -lt "$end" ]; do
 		[ -S "$PREFIX/run/agora.sock" ] && fcgi_probe && return 0
 		sleep 0.1
 	done

@@ -52,7 +52,7 @@ ok "scripts/run fails when no worker can start (exit $rc, ${el} s)" test "$rc" -
 ok "and says so" grep -q 'the worker pool did not start' "$T_TMP/bad.log"
 sleep 1
 ok "no multiwatch is left spinning" sh -c \
-    "! pgrep -f '^/usr/bin/multiwatch .*$TOP/var/agora.conf' >/dev/null"
+    "! pgrep -f '^/usr/bin/multiwatch .*$(readlink -f "$TOP/var")/agora.conf' >/dev/null"
 chmod 755 "$TOP/var/bin/agora-fcgi"
 "$TOP/scripts/run" stop > /dev/null 2>&1
 ok "scripts/run stop" test ! -e "$TOP/var/run/nginx.pid"
