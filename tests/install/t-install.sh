@@ -1,5 +1,5 @@
 #!/bin/bash
-# Install and package: the Debian package built from a copy of the
+# Install and package: make distcheck, then the Debian package built from a copy of the
 # checkout (dpkg-buildpackage -b: configure --prefix=/usr
 # --sysconfdir=/etc --localstatedir=/var, make, make install
 # DESTDIR=debian/agora), the installed tree (paths, modes, compiled-in
@@ -27,6 +27,18 @@ mkdir -p "$SRC"
 (cd "$AGORA_TOP" && git ls-files -z -co --exclude-standard |
     grep -zv '^tests/browser/node_modules' | tar --null -T - -cf -) |
     (cd "$SRC" && tar xf -)
+# make distcheck (out of tree; its unit tests run there).
+t0=$(date +%s)
+(cd "$SRC" && autoreconf -fi && mkdir -p "$W/dist" && cd "$W/dist" &&
+    "$SRC/configure" -q && make -j2 distcheck) > "$W/distcheck.log" 2>&1
+rc=$?
+diag "make distcheck took $(( $(date +%s) - t0 )) s"
+is "$rc" 0 "make distcheck passes"
+[ "$rc" -eq 0 ] || tail -20 "$W/distcheck.log" | sed 's/^/# /'
+ok "the tarball carries debian/ and the units, no node_modules" sh -c \
+    "tar tzf '$W/dist/agora-$VERSION.tar.gz' > '$W/tarball' && grep -q 'debian/rules$' '$W/tarball' && grep -q 'systemd/agora.service.in$' '$W/tarball' && ! grep -q node_modules '$W/tarball'"
+rm -rf "$W/dist/_build" "$W/dist/src" "$W/dist/tests"
+
 t0=$(date +%s)
 (cd "$SRC" && DEB_BUILD_OPTIONS="nocheck parallel=2" \
     dpkg-buildpackage -us -uc -b > "$W/build.log" 2>&1)

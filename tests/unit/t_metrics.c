@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../src/extern.h"
 #include "../tap.h"
+
+#define N_TIMED	1000000L
 
 /* The value of the sample line starting with name (with labels). */
 static long long
@@ -43,6 +46,9 @@ int
 main(void)
 {
 	struct req	 r;
+	struct timespec	 t0, t1;
+	double		 ns;
+	long		 i;
 	char		 path[] = "/tmp/t_metrics.XXXXXX";
 	char		*t;
 	size_t		 hz = routesz;
@@ -134,6 +140,23 @@ main(void)
 	ok(metrics_open(path, 1) == 0, "a worker resets it");
 	t = render();
 	is_int(sample(t, "agora_registrations_total"), 0, "reset to zero");
+	free(t);
+
+	/* The cost on the request path: no lock, no system call. */
+	r.rt = &routes[hz];
+	r.method = M_GET;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < N_TIMED; i++)
+		metrics_request(&r, 200, 1.5);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 +
+	    (double)(t1.tv_nsec - t0.tv_nsec)) / N_TIMED;
+	printf("# metrics_request: %.1f ns per request\n", ns);
+	ok(ns < 1000.0, "counting a request costs well under a microsecond "
+	    "(%.0f ns)", ns);
+	t = render();
+	is_int(sample(t, "agora_http_request_duration_seconds_count{route="
+	    "\"/healthz\",method=\"GET\"}"), N_TIMED, "every timed call counted");
 	free(t);
 	metrics_close();
 	unlink(path);
