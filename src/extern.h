@@ -1276,11 +1276,13 @@ int	 db_ops_grant(struct db *, const struct ops_accounts *, long long *);
 /* metrics.c: counters shared by the worker pool (one mapped file) */
 
 enum metric {
+	/* the workers' own (metrics_inc ignores these in agoractl) */
 	MX_DB_STATEMENTS,
 	MX_DB_ERRORS,
 	MX_DB_RECONNECTS,
 	MX_CACHE_HITS,
 	MX_CACHE_MISSES,
+	/* the platform's events, wherever they happen */
 	MX_REGISTRATIONS,
 	MX_CERTS_ISSUED,
 	MX_CERTS_REVOKED,

@@ -77,6 +77,7 @@ static const struct {
 };
 
 static struct mx_head	*mx;		/* NULL: metrics off */
+static int		 mx_worker;	/* mapped by a worker (create) */
 static struct mx_slot	*mx_slot;
 static size_t		 mx_size;
 
@@ -170,6 +171,7 @@ metrics_open(const char *path, int create)
 		return -1;
 	}
 	mx = p;
+	mx_worker = create;
 	mx_slot = (struct mx_slot *)(void *)((char *)p +
 	    sizeof(struct mx_head));
 	mx_size = size;
@@ -198,12 +200,17 @@ mx_get(const uint64_t *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-/* Count one global event. */
+/*
+ * Count one global event. agoractl (attached, not a worker) counts the
+ * platform's events only, from MX_REGISTRATIONS on: its database work
+ * is not the pool's.
+ */
 void
 metrics_inc(enum metric m)
 {
-	if (mx != NULL && m < MX__MAX)
-		mx_add(&mx->counter[m], 1);
+	if (mx == NULL || m >= MX__MAX || (!mx_worker && m < MX_REGISTRATIONS))
+		return;
+	mx_add(&mx->counter[m], 1);
 }
 
 /* A cache lookup: hit 1, miss 0. */

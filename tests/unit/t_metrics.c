@@ -126,9 +126,12 @@ main(void)
 	metrics_close();
 	ok(metrics_open(path, 0) == 0, "attach to a valid file");
 	metrics_inc(MX_REGISTRATIONS);
+	metrics_inc(MX_DB_STATEMENTS);
 	t = render();
 	is_int(sample(t, "agora_registrations_total"), 2,
 	    "counts survive the process that made them");
+	is_int(sample(t, "agora_db_statements_total"), 0,
+	    "an attached agoractl does not count its database work");
 	free(t);
 	metrics_close();
 
