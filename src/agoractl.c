@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "extern.h"
@@ -21,21 +22,35 @@
 #ifndef AGORA_SQLDIR
 #define AGORA_SQLDIR	"sql"
 #endif
+#ifndef AGORA_CONF_DEFAULT
+#define AGORA_CONF_DEFAULT	"agora.conf"
+#endif
 
 #define MIGRATION_MAX	256
 #define SCRIPT_MAX	(4 * 1024 * 1024)
 
 struct ctl {
+	const char	*path;	/* the configuration file */
 	struct conf	 conf;
 	struct db	*db;
 	struct req	 r;	/* carries conf, db and the audit actor */
 };
 
+/* What a command needs from the database. */
+enum ctldb {
+	CTL_DB,		/* the workers' account; fail when unreachable */
+	CTL_DB_ADMIN,	/* the admin account, multi-statement scripts */
+	CTL_DB_OPT,	/* the workers' account if reachable (status) */
+	CTL_NODB,	/* no configuration, no database */
+	CTL_CONF	/* the configuration only (db-init connects itself) */
+};
+
 struct cmd {
 	const char	*name;
-	const char	*usage;
+	const char	*usage;		/* arguments after the name */
+	const char	*help;		/* what it does */
 	int		(*fn)(struct ctl *, int, char *[]);
-	int		 multi;	/* 1: DB_MULTI connection, -1: no database */
+	enum ctldb	 db;
 };
 
 static int	cmd_migrate(struct ctl *, int, char *[]);
@@ -54,49 +69,116 @@ static int	cmd_rotate_secret(struct ctl *, int, char *[]);
 static int	cmd_audit(struct ctl *, int, char *[]);
 static int	cmd_provider(struct ctl *, int, char *[]);
 static int	cmd_hub_keys(struct ctl *, int, char *[]);
+static int	cmd_db_init(struct ctl *, int, char *[]);
+static int	cmd_help(struct ctl *, int, char *[]);
 
 static const struct cmd cmds[] = {
-	{ "migrate", "migrate [-d dir]", cmd_migrate, 1 },
-	{ "seed", "seed file.sql (then hub-keys)", cmd_seed, 1 },
-	{ "hub-keys", "hub-keys (seal a hub key for each live listing "
-	    "written by SQL)", cmd_hub_keys, 0 },
-	{ "create-admin", "create-admin email (password on stdin)",
-	    cmd_create_admin, 0 },
-	{ "set-password", "set-password email (password on stdin)",
-	    cmd_set_password, 0 },
-	{ "admin-token", "admin-token create email [-l label]",
-	    cmd_admin_token, 0 },
-	{ "registration-token", "registration-token create [-u uses] "
-	    "[-e expires (e.g. 3600, 30m, 24h, 7d)] [-l label] | list | "
-	    "revoke id", cmd_regtoken, 0 },
-	{ "marketplace", "marketplace list", cmd_marketplace, 0 },
-	{ "crl", "crl (write the CRL from the database)", cmd_crl, 0 },
-	{ "crl-sync", "crl-sync (make the CRL file the database's; prints "
-	    "its number)", cmd_crl_sync, 0 },
-	{ "certificate", "certificate revoke nid [-r reason] [-s serial]",
-	    cmd_certificate, 0 },
-	{ "rotate-secret", "rotate-secret nid [-n] (prints the new secret "
-	    "once; -n revokes the old one now)", cmd_rotate_secret, 0 },
-	{ "status", "status", cmd_status, 0 },
-	{ "routes", "routes", cmd_routes, -1 },
-	{ "audit", "audit export [--actor A] [--target KIND[:ID]] "
-	    "[--since T] [--until T]", cmd_audit, 0 },
-	{ "provider", "provider create nid name email | provider list | "
-	    "provider rotate nid [-n] (prints the new secret once; -n revokes "
-	    "the old one now)",
-	    cmd_provider, 0 },
+	{ "status", "",
+	    "Show the configuration file, whether the database answers (and "
+	    "the Galera state of a cluster node), the schema version, when "
+	    "the CA certificate expires and when the CRL must be rewritten, "
+	    "and the counts of marketplaces, apps, tenants and live "
+	    "listings. Exits 1 when something needs attention.",
+	    cmd_status, CTL_DB_OPT },
+	{ "db-init", "[-u root-user] [-H account-host]",
+	    "From a root connection to MariaDB (the configured socket or "
+	    "host; user root, password in $AGORA_DB_ROOT_PASSWORD if it "
+	    "needs one): create the database and the two accounts of the "
+	    "configuration with their passwords, apply the migrations as "
+	    "the admin account, and grant the workers' account row access "
+	    "only (append-only on the audit trail). Run it again after "
+	    "every upgrade: it is idempotent.",
+	    cmd_db_init, CTL_CONF },
+	{ "migrate", "[-d dir]",
+	    "Apply the migrations of dir (default: the installed sql/"
+	    "migrations) once each, recording their checksums; a changed "
+	    "applied migration is refused.",
+	    cmd_migrate, CTL_DB_ADMIN },
+	{ "seed", "file.sql",
+	    "Run an idempotent SQL seed script as the admin account, then "
+	    "seal hub keys (hub-keys). Shows progress on a terminal.",
+	    cmd_seed, CTL_DB_ADMIN },
+	{ "hub-keys", "",
+	    "Seal a hub key for each live listing written by SQL (which "
+	    "cannot seal under the data key). Shows progress on a terminal.",
+	    cmd_hub_keys, CTL_DB },
+	{ "create-admin", "email",
+	    "Create a console admin; the password is read from the first "
+	    "line of standard input.",
+	    cmd_create_admin, CTL_DB },
+	{ "set-password", "email",
+	    "Set a console admin's password (first line of standard input) "
+	    "and end its sessions.",
+	    cmd_set_password, CTL_DB },
+	{ "admin-token", "create email [-l label]",
+	    "Print a new admin API token (Bearer) for an admin, once.",
+	    cmd_admin_token, CTL_DB },
+	{ "registration-token", "create [-u uses] [-e expires] [-l label] | "
+	    "list | revoke id",
+	    "Registration tokens for marketplaces: create prints one once "
+	    "(expires as 3600, 30m, 24h or 7d), list shows them without "
+	    "the token, revoke ends one.",
+	    cmd_regtoken, CTL_DB },
+	{ "marketplace", "list",
+	    "List marketplaces with their current certificate.",
+	    cmd_marketplace, CTL_DB },
+	{ "crl", "",
+	    "Write the CRL (ca_crl) from the database, even when empty; "
+	    "reload nginx afterwards (the agora-crl timer does both daily).",
+	    cmd_crl, CTL_DB },
+	{ "crl-sync", "",
+	    "Make the CRL file the database's current CRL (building the "
+	    "next one first if it is stale) and print its number; each "
+	    "host of a cluster runs it in a loop (scripts/lib/crl-loop).",
+	    cmd_crl_sync, CTL_DB },
+	{ "certificate", "revoke nid [-r reason] [-s serial]",
+	    "Revoke a marketplace's current certificate (or the one with "
+	    "serial), then write the CRL.",
+	    cmd_certificate, CTL_DB },
+	{ "rotate-secret", "nid [-n]",
+	    "Give a marketplace a new secret, printed once; the old one "
+	    "works for secret_grace seconds more, or not at all with -n "
+	    "(revoke now, for a secret that leaked).",
+	    cmd_rotate_secret, CTL_DB },
+	{ "provider", "create nid name email | list | rotate nid [-n]",
+	    "App providers: create prints the key and secret (once), list "
+	    "shows them, rotate prints a new secret once (-n: the old one "
+	    "stops working now).",
+	    cmd_provider, CTL_DB },
+	{ "audit", "export [--actor A] [--target KIND[:ID]] [--since T] "
+	    "[--until T]",
+	    "Write the audit rows matching the filters as CSV on standard "
+	    "output, oldest first. Shows progress on a terminal.",
+	    cmd_audit, CTL_DB },
+	{ "routes", "",
+	    "Print the route table, one METHOD PATTERN a line.",
+	    cmd_routes, CTL_NODB },
+	{ "help", "[command]",
+	    "Describe every command, or one.",
+	    cmd_help, CTL_NODB },
 };
 
 #define CMDSZ	(sizeof(cmds) / sizeof(cmds[0]))
 
+/* The synopsis of every command on f. */
 static void
-usage(void)
+synopsis(FILE *f)
 {
 	size_t	 i;
 
-	fprintf(stderr, "usage: agoractl [-c conf] command ...\n");
+	fprintf(f, "usage: agoractl [-c conf] command [argument ...]\n"
+	    "       agoractl --help | --version | help command\n"
+	    "commands:\n");
 	for (i = 0; i < CMDSZ; i++)
-		fprintf(stderr, "       agoractl %s\n", cmds[i].usage);
+		fprintf(f, "  %s%s%s\n", cmds[i].name,
+		    *cmds[i].usage ? " " : "", cmds[i].usage);
+}
+
+/* Wrong use of a command or of agoractl: the synopsis, exit 2. */
+static void
+usage(void)
+{
+	synopsis(stderr);
 	exit(2);
 }
 
@@ -143,6 +225,43 @@ root_trusts(const char *what, const char *path)
 	}
 	free(dir);
 	return rc;
+}
+
+static const struct cmd *
+cmd_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < CMDSZ; i++)
+		if (strcmp(name, cmds[i].name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+/* help [COMMAND]: one command's usage and description, or all. */
+static int
+cmd_help(struct ctl *c, int argc, char *argv[])
+{
+	const struct cmd	*cm;
+
+	(void)c;
+	if (argc == 1) {
+		synopsis(stdout);
+		printf("\nconfiguration: -c FILE, else $AGORA_CONF, else %s\n"
+		    "agoractl help COMMAND describes one command; "
+		    "see also agoractl(8).\n", AGORA_CONF_DEFAULT);
+		return 0;
+	}
+	if (argc != 2)
+		usage();
+	if ((cm = cmd_find(argv[1])) == NULL) {
+		fprintf(stderr, "agoractl: unknown command \"%s\" (agoractl "
+		    "--help lists them)\n", argv[1]);
+		return 2;
+	}
+	printf("usage: agoractl %s%s%s\n\n%s\n", cm->name,
+	    *cm->usage ? " " : "", cm->usage, cm->help);
+	return 0;
 }
 
 /* Read a whole file of at most max bytes; owned, NUL-terminated, or NULL. */
@@ -212,7 +331,7 @@ cmd_migrate(struct ctl *c, int argc, char *argv[])
 		default:
 			usage();
 		}
-	if (db_run_script(c->db, boot, sizeof(boot) - 1) == -1)
+	if (db_run_script(c->db, boot, sizeof(boot) - 1, NULL) == -1)
 		return 1;
 	if ((n = scandir(dir, &ents, mig_filter, alphasort)) == -1) {
 		fprintf(stderr, "agoractl: %s: %s\n", dir, strerror(errno));
@@ -255,7 +374,7 @@ cmd_migrate(struct ctl *c, int argc, char *argv[])
 			free(sum);
 			continue;
 		}
-		if (db_run_script(c->db, sql, sz) == -1) {
+		if (db_run_script(c->db, sql, sz, NULL) == -1) {
 			fprintf(stderr, "agoractl: %s failed\n",
 			    ents[i]->d_name);
 			free(sql);
@@ -287,19 +406,22 @@ out:
 	return rc;
 }
 
-/* seed: run an idempotent SQL seed script. */
+/* seed: run an idempotent SQL seed script (progress: statements). */
 static int
 cmd_seed(struct ctl *c, int argc, char *argv[])
 {
-	char	*sql;
-	size_t	 sz;
-	int	 rc;
+	struct progress	 pg;
+	char		*sql;
+	size_t		 sz;
+	int		 rc;
 
 	if (argc != 2)
 		usage();
 	if ((sql = slurp(argv[1], SCRIPT_MAX, &sz)) == NULL)
 		return 1;
-	rc = db_run_script(c->db, sql, sz) == -1 ? 1 : 0;
+	progress_init(&pg, "seed: statements", 0);
+	rc = db_run_script(c->db, sql, sz, &pg) == -1 ? 1 : 0;
+	progress_done(&pg);
 	free(sql);
 	if (rc != 0)
 		return rc;
@@ -314,12 +436,13 @@ cmd_seed(struct ctl *c, int argc, char *argv[])
 static int
 cmd_hub_keys(struct ctl *c, int argc, char *argv[])
 {
+	struct progress	 pg;
 	long long	 n;
 
 	(void)argv;
 	if (argc != 1)
 		usage();
-	if (db_listing_keys(&c->r, &n) == -1)
+	if (db_listing_keys(&c->r, &pg, &n) == -1)
 		return 1;
 	if (n > 0)
 		printf("sealed a hub key for %lld live listing%s\n", n,
@@ -709,11 +832,17 @@ cmd_provider(struct ctl *c, int argc, char *argv[])
 	return 0;
 }
 
-/* Write a chunk of CSV to stdout; -1 on a write error. */
+/* Write a chunk of CSV to stdout, counting rows; -1 on a write error. */
 static int
 audit_emit(void *arg, const char *p, size_t sz)
 {
-	(void)arg;
+	struct progress	*pg = arg;
+	const char	*e = p + sz, *q;
+	long long	 n = 0;
+
+	for (q = p; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
+		n++;
+	progress_step(pg, n);
 	return fwrite(p, 1, sz, stdout) == sz ? 0 : -1;
 }
 
@@ -732,9 +861,10 @@ cmd_audit(struct ctl *c, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct afilter	 f;
+	struct progress	 pg;
 	const char	*actor = NULL, *target = NULL, *since = NULL;
 	const char	*until = NULL, *bad;
-	int		 ch;
+	int		 ch, rc;
 
 	if (argc < 2 || strcmp(argv[1], "export") != 0)
 		usage();
@@ -766,8 +896,11 @@ cmd_audit(struct ctl *c, int argc, char *argv[])
 		    "2026-01-31T13:45:00");
 		return 1;
 	}
-	if (db_audit_csv(&c->r, &f, audit_emit, NULL) == -1 ||
-	    fflush(stdout) == EOF) {
+	/* The count includes the header line. */
+	progress_init(&pg, "audit export: lines", 0);
+	rc = db_audit_csv(&c->r, &f, audit_emit, &pg);
+	progress_done(&pg);
+	if (rc == -1 || fflush(stdout) == EOF) {
 		fprintf(stderr, "agoractl: the export failed\n");
 		return 1;
 	}
@@ -933,35 +1066,217 @@ cmd_routes(struct ctl *c, int argc, char *argv[])
 	return 0;
 }
 
+/* "in N days" / "N days ago" for a time relative to now. */
+static void
+print_until(const char *what, const char *path, long long when, int rc,
+    int *bad)
+{
+	char		 ts[32];
+	long long	 d;
+
+	if (rc == 0) {
+		printf("%-14s %s: missing\n", what, path);
+		*bad = 1;
+		return;
+	}
+	if (rc == -1) {
+		printf("%-14s %s: unreadable or not PEM\n", what, path);
+		*bad = 1;
+		return;
+	}
+	time_iso8601((time_t)when, ts, sizeof(ts));
+	d = (when - (long long)time(NULL)) / 86400;
+	if (when < (long long)time(NULL)) {
+		printf("%-14s %s (%s, PAST: %lld days ago)\n", what, ts, path,
+		    -d);
+		*bad = 1;
+	} else
+		printf("%-14s %s (%s, in %lld days)\n", what, ts, path, d);
+}
+
+/*
+ * status: what an operator checks first. Exit 0 when the database
+ * answers at this build's schema and neither the CA nor the CRL is past
+ * its date; 1 otherwise.
+ */
 static int
 cmd_status(struct ctl *c, int argc, char *argv[])
 {
-	struct dbres	*rs;
+	struct ops_counts	 n;
+	struct dbres		*rs;
+	char			 state[64];
+	long long		 v, when;
+	int			 bad = 0, rc;
 
-	(void)argc;
 	(void)argv;
-	if (db_query(c->db, STMT_SCHEMA_VERSION, NULL, 0, &rs) == -1)
+	if (argc != 1)
+		usage();
+	printf("%-14s %s\n", "config", c->path);
+	if (!db_connected(c->db)) {
+		printf("%-14s unreachable (%s%s)\n", "database",
+		    c->conf.db_socket ? "socket " : "host ",
+		    c->conf.db_socket ? c->conf.db_socket : c->conf.db_host);
+		bad = 1;
+	} else {
+		printf("%-14s reachable (%s as %s)\n", "database",
+		    c->conf.db_name, c->conf.db_user);
+		if ((rc = db_ops_cluster(c->db, state, sizeof(state))) == 1)
+			printf("%-14s %s\n", "cluster node", state);
+		if (db_query(c->db, STMT_SCHEMA_VERSION, NULL, 0, &rs) == -1) {
+			printf("%-14s unknown (run agoractl db-init)\n",
+			    "schema");
+			bad = 1;
+		} else {
+			v = dbres_int(rs, 0, 0);
+			dbres_free(rs);
+			printf("%-14s version %lld (this build expects %d)%s\n",
+			    "schema", v, AGORA_SCHEMA_VERSION,
+			    v == AGORA_SCHEMA_VERSION ? "" :
+			    ": run agoractl migrate");
+			if (v != AGORA_SCHEMA_VERSION)
+				bad = 1;
+		}
+		if (db_ops_counts(c->db, &n) == 0) {
+			printf("%-14s %lld\n", "marketplaces", n.marketplaces);
+			printf("%-14s %lld\n", "apps", n.apps);
+			printf("%-14s %lld\n", "tenants", n.tenants);
+			printf("%-14s %lld\n", "live listings",
+			    n.live_listings);
+		} else
+			bad = 1;
+	}
+	rc = cert_file_until(c->conf.ca_cert, 0, &when);
+	print_until("CA expires", c->conf.ca_cert, when, rc, &bad);
+	rc = cert_file_until(c->conf.ca_crl, 1, &when);
+	print_until("CRL next", c->conf.ca_crl, when, rc, &bad);
+	return bad;
+}
+
+/* A copy of conf connecting as user/password to no database. */
+static void
+conf_as(struct conf *dst, const struct conf *src, const char *user,
+    const char *password, const char *db)
+{
+	*dst = *src;
+	dst->db_user = (char *)(uintptr_t)user;
+	dst->db_password = (char *)(uintptr_t)password;
+	dst->db_name = (char *)(uintptr_t)db;
+}
+
+/*
+ * db-init [-u root-user] [-H account-host]: database, accounts,
+ * migrations, grants (see the command's help). 0 or 1.
+ */
+static int
+cmd_db_init(struct ctl *c, int argc, char *argv[])
+{
+	struct ops_accounts	 a;
+	struct conf		 root, admin;
+	struct db		*rdb = NULL;
+	const char		*user = "root";
+	char			*margv[] = { "migrate", NULL };
+	long long		 n;
+	int			 ch, rc = 1;
+
+	memset(&a, 0, sizeof(a));
+	a.host = "localhost";
+	optind = 1;
+	while ((ch = getopt(argc, argv, "u:H:")) != -1)
+		switch (ch) {
+		case 'u':
+			user = optarg;
+			break;
+		case 'H':
+			a.host = optarg;
+			break;
+		default:
+			usage();
+		}
+	if (optind != argc)
+		usage();
+	a.db = c->conf.db_name;
+	a.user = c->conf.db_user;
+	a.password = c->conf.db_password;
+	a.admin = c->conf.db_admin_user;
+	a.admin_password = c->conf.db_admin_password;
+	if (a.admin == NULL || a.password == NULL || a.admin_password == NULL) {
+		fprintf(stderr, "agoractl: db-init needs db_password, "
+		    "db_admin_user and db_admin_password in %s\n", c->path);
 		return 1;
-	printf("schema version %lld (binary expects %d)\n",
-	    dbres_int(rs, 0, 0), AGORA_SCHEMA_VERSION);
-	dbres_free(rs);
-	return 0;
+	}
+	if (strcmp(a.admin, a.user) == 0) {
+		fprintf(stderr, "agoractl: db_user and db_admin_user must be "
+		    "two accounts\n");
+		return 1;
+	}
+
+	/* 1. As root: the database, the accounts, the admin's grant. */
+	conf_as(&root, &c->conf, user, getenv("AGORA_DB_ROOT_PASSWORD"),
+	    NULL);
+	rdb = db_open(&root, 0);
+	if (!db_connected(rdb)) {
+		fprintf(stderr, "agoractl: cannot connect to MariaDB as %s "
+		    "(%s); run as root, or set AGORA_DB_ROOT_PASSWORD\n", user,
+		    root.db_socket ? root.db_socket : root.db_host);
+		goto out;
+	}
+	if (db_ops_create(rdb, &a) == -1) {
+		fprintf(stderr, "agoractl: creating the database or the "
+		    "accounts failed (see the log above)\n");
+		goto out;
+	}
+	printf("database %s, accounts %s and %s@%s ready\n", a.db, a.admin,
+	    a.user, a.host);
+
+	/* 2. As the admin account: the migrations. */
+	conf_as(&admin, &c->conf, a.admin, a.admin_password, a.db);
+	c->db = db_open(&admin, DB_MULTI);
+	if (!db_connected(c->db)) {
+		fprintf(stderr, "agoractl: cannot connect as %s\n", a.admin);
+		goto out;
+	}
+	if (cmd_migrate(c, 1, margv) != 0)
+		goto out;
+
+	/* 3. As root: row access for the workers' account. */
+	if (db_ops_grant(rdb, &a, &n) == -1) {
+		fprintf(stderr, "agoractl: granting %s failed\n", a.user);
+		goto out;
+	}
+	printf("%s may read and write rows of %lld tables\n", a.user, n);
+	rc = 0;
+out:
+	db_close(c->db);
+	c->db = NULL;
+	db_close(rdb);
+	return rc;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct ctl	 c;
-	const char	*path = NULL, *user;
-	char		 err[256];
-	size_t		 i;
-	int		 ch, rc;
+	static const struct option lopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd	*cm;
+	struct ctl		 c;
+	const char		*path = NULL, *user;
+	char			 err[256];
+	int			 ch, rc;
 
-	while ((ch = getopt(argc, argv, "+c:")) != -1)
+	while ((ch = getopt_long(argc, argv, "+c:hV", lopts, NULL)) != -1)
 		switch (ch) {
 		case 'c':
 			path = optarg;
 			break;
+		case 'h':
+			return cmd_help(NULL, 1, argv);
+		case 'V':
+			printf("agoractl %s (schema %d)\n", PACKAGE_VERSION,
+			    AGORA_SCHEMA_VERSION);
+			return 0;
 		default:
 			usage();
 		}
@@ -969,18 +1284,26 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc < 1)
 		usage();
-	for (i = 0; i < CMDSZ; i++)
-		if (strcmp(argv[0], cmds[i].name) == 0)
-			break;
-	if (i == CMDSZ)
-		usage();
+	if ((cm = cmd_find(argv[0])) == NULL) {
+		fprintf(stderr, "agoractl: unknown command \"%s\" (agoractl "
+		    "--help lists them)\n", argv[0]);
+		return 2;
+	}
+	/* "agoractl COMMAND --help" is help COMMAND. */
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		char	*hargv[] = { "help", argv[0], NULL };
+
+		return cmd_help(NULL, 2, hargv);
+	}
 
 	log_init("agoractl", LOGL_WARN);
-	if (cmds[i].multi == -1)
-		return cmds[i].fn(NULL, argc, argv);
+	if (cm->db == CTL_NODB)
+		return cm->fn(NULL, argc, argv);
 	if (path == NULL)
 		path = conf_path();
 	memset(&c, 0, sizeof(c));
+	c.path = path;
 	if (conf_load(path, &c.conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "agoractl: %s: %s\n", path, err);
 		return 1;
@@ -991,27 +1314,34 @@ main(int argc, char *argv[])
 		conf_free(&c.conf);
 		return 1;
 	}
+	/* Revocations made here count in the workers' metrics too. */
+	(void)metrics_open(c.conf.metrics_file, 0);
+	c.r.conf = &c.conf;
+	if ((user = getenv("USER")) == NULL || !valid_uid(user))
+		user = "operator";
+	snprintf(c.r.pr.label, sizeof(c.r.pr.label), "agoractl:%s", user);
+	if (cm->db == CTL_CONF) {
+		rc = cm->fn(&c, argc, argv);
+		c.r.db = NULL;
+		goto out;
+	}
 	/* Schema changes use the admin account when one is configured. */
-	if (cmds[i].multi == 1 && c.conf.db_admin_user != NULL) {
+	if (cm->db == CTL_DB_ADMIN && c.conf.db_admin_user != NULL) {
 		free(c.conf.db_user);
 		free(c.conf.db_password);
 		c.conf.db_user = xstrdup(c.conf.db_admin_user);
 		c.conf.db_password = c.conf.db_admin_password ?
 		    xstrdup(c.conf.db_admin_password) : NULL;
 	}
-	c.db = db_open(&c.conf, cmds[i].multi == 1 ? DB_MULTI : 0);
-	if (!db_connected(c.db)) {
+	c.db = db_open(&c.conf, cm->db == CTL_DB_ADMIN ? DB_MULTI : 0);
+	if (cm->db != CTL_DB_OPT && !db_connected(c.db)) {
 		fprintf(stderr, "agoractl: cannot reach the database "
-		    "(is the stack running? scripts/run)\n");
+		    "(is it running? agoractl status)\n");
 		rc = 1;
 		goto out;
 	}
-	c.r.conf = &c.conf;
 	c.r.db = c.db;
-	if ((user = getenv("USER")) == NULL || !valid_uid(user))
-		user = "operator";
-	snprintf(c.r.pr.label, sizeof(c.r.pr.label), "agoractl:%s", user);
-	rc = cmds[i].fn(&c, argc, argv);
+	rc = cm->fn(&c, argc, argv);
 out:
 	db_close(c.db);
 	conf_free(&c.conf);

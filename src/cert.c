@@ -915,3 +915,34 @@ cert_crl_next_update(const struct conf *c, long long *nu)
 	free(p);
 	return rc;
 }
+
+/*
+ * The end of validity of a PEM file: a certificate's notAfter (crl 0)
+ * or a CRL's nextUpdate (crl 1), for agoractl status. Returns 1 with
+ * *when set, 0 if the file is missing, -1 if it does not parse.
+ */
+int
+cert_file_until(const char *path, int crl, long long *when)
+{
+	FILE		*f;
+	X509		*x = NULL;
+	X509_CRL	*c = NULL;
+	const ASN1_TIME	*t = NULL;
+	int		 rc = -1;
+
+	*when = 0;
+	if ((f = fopen(path, "r")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	if (crl) {
+		if ((c = PEM_read_X509_CRL(f, NULL, NULL, NULL)) != NULL)
+			t = X509_CRL_get0_nextUpdate(c);
+	} else if ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL)
+		t = X509_get0_notAfter(x);
+	if (t != NULL && (*when = asn1_unix(t)) != 0)
+		rc = 1;
+	ERR_clear_error();
+	X509_free(x);
+	X509_CRL_free(c);
+	fclose(f);
+	return rc;
+}

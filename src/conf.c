@@ -65,6 +65,8 @@ static const struct ckey ckeys[] = {
 	{ "log_level",	   CK_LEVEL, O(log_level), 0, 0, 0 },
 	{ "crl_hook",	   CK_STR,  O(crl_hook), 0, 0, 0 },
 	{ "cache_bytes",   CK_NUM,  O(cache_bytes), 0, 256 * 1024 * 1024, 0 },
+	{ "metrics_file",  CK_STR,  O(metrics_file), 0, 0, 0 },
+	{ "metrics_allow", CK_STR,  O(metrics_allow), 0, 0, 0 },
 };
 
 #define CKEYSZ	(sizeof(ckeys) / sizeof(ckeys[0]))
@@ -264,6 +266,8 @@ conf_free(struct conf *c)
 	free(c->ca_crl);
 	free(c->public_url);
 	free(c->crl_hook);
+	free(c->metrics_file);
+	free(c->metrics_allow);
 	explicit_bzero(c->data_key, sizeof(c->data_key));
 	memset(c, 0, sizeof(*c));
 }

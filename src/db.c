@@ -233,6 +233,8 @@ db_connect(struct db *db)
 {
 	size_t	 k;
 
+	if (db->my != NULL || db->lost)
+		metrics_inc(MX_DB_RECONNECTS);
 	db_drop(db);
 	for (k = 0; k < db->nnode; k++) {
 		if (db_connect_node(db, db->cur) == 0) {
@@ -454,8 +456,11 @@ db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 		log_warnx("bind %d: %s", (int)s, mysql_stmt_error(st));
 		return -1;
 	}
+	metrics_inc(MX_DB_STATEMENTS);
 	if (mysql_stmt_execute(st) != 0) {
 		db->err = mysql_stmt_errno(st);
+		if (db->err != ER_DUP_ENTRY)
+			metrics_inc(MX_DB_ERRORS);
 		if (is_gone(db->err))
 			*gone = 2;
 		if (db->err != ER_DUP_ENTRY)
@@ -658,8 +663,10 @@ db_simple(struct db *db, const char *sql)
 {
 	if (db->my == NULL && (db->in_tx || db_connect(db) == -1))
 		return -1;
+	metrics_inc(MX_DB_STATEMENTS);
 	if (mysql_query(db->my, sql) != 0) {
 		db->err = mysql_errno(db->my);
+		metrics_inc(MX_DB_ERRORS);
 		log_warnx("%s: %s", sql, mysql_error(db->my));
 		if (is_gone(db->err))
 			db_node_failed(db);
@@ -720,11 +727,13 @@ db_tx_rollback(struct db *db)
 }
 
 /*
- * Run a multi-statement script (migrations; DB_MULTI handles only).
- * 0 or -1 (logged with the failing statement's error).
+ * Run a multi-statement script (migrations; DB_MULTI handles only),
+ * counting each statement done on pg (may be NULL). 0 or -1 (logged
+ * with the failing statement's error).
  */
 int
-db_run_script(struct db *db, const char *sql, size_t sz)
+db_run_script(struct db *db, const char *sql, size_t sz,
+    struct progress *pg)
 {
 	MYSQL_RES	*r;
 	int		 st;
@@ -742,6 +751,8 @@ db_run_script(struct db *db, const char *sql, size_t sz)
 			log_warnx("script: %s", mysql_error(db->my));
 			return -1;
 		}
+		if (pg != NULL)
+			progress_step(pg, 1);
 		if ((st = mysql_next_result(db->my)) > 0) {
 			log_warnx("script: %s", mysql_error(db->my));
 			return -1;

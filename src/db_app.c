@@ -771,10 +771,11 @@ listing_key_json(const struct conf *c, const struct dbcell *k)
 /*
  * Give every live listing without a hub key one (listings a seed script
  * inserted: SQL cannot seal under the data key), each in a transaction
- * with its audit row. *n is how many got one. 0 or -1.
+ * with its audit row, counted on pg (may be NULL; started here). *n is
+ * how many got one. 0 or -1.
  */
 int
-db_listing_keys(struct req *r, long long *n)
+db_listing_keys(struct req *r, struct progress *pg, long long *n)
 {
 	struct dbres	*rs;
 	struct json_object *after;
@@ -785,6 +786,8 @@ db_listing_keys(struct req *r, long long *n)
 	*n = 0;
 	if (db_query(r->db, STMT_LISTING_NOKEY, NULL, 0, &rs) == -1)
 		return -1;
+	if (pg != NULL)
+		progress_init(pg, "hub-keys", (long long)rs->nrow);
 	for (i = 0; i < rs->nrow && rc == 0; i++) {
 		id = dbres_int(rs, i, 0);
 		if (db_tx_begin(r->db) == -1) {
@@ -801,7 +804,11 @@ db_listing_keys(struct req *r, long long *n)
 		} else
 			(*n)++;
 		json_object_put(after);
+		if (pg != NULL)
+			progress_step(pg, 1);
 	}
+	if (pg != NULL)
+		progress_done(pg);
 	dbres_free(rs);
 	return rc;
 }

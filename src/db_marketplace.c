@@ -146,6 +146,8 @@ db_mkt_register(struct req *r, const struct mkt_in *in,
 	}
 	if (db_tx_commit(r->db) == -1)
 		goto fail;
+	metrics_inc(MX_REGISTRATIONS);
+	metrics_inc(MX_CERTS_ISSUED);
 	json_object_put(after);
 	*id = (long long)lid;
 	return MKTR_OK;
@@ -362,6 +364,7 @@ db_mkt_renew(struct req *r, long long id, const struct issued *is,
 	}
 	if (db_tx_commit(r->db) == -1)
 		goto fail;
+	metrics_inc(MX_CERTS_ISSUED);
 	return 1;
 fail:
 	db_tx_rollback(r->db);
@@ -433,6 +436,7 @@ db_mkt_revoke(struct req *r, long long id, const char *serial,
 	json_object_put(after);
 	if (x == -1 || db_tx_commit(r->db) == -1)
 		goto fail;
+	metrics_inc(MX_CERTS_REVOKED);
 	*serial_out = xstrdup(dbres_str(rs, 0, 1));
 	dbres_free(rs);
 	return 1;

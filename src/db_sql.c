@@ -626,6 +626,60 @@ const char *const db_sql[STMT__MAX] = {
 	    "FROM listing l JOIN app a ON a.id = l.app_id "
 	    "WHERE l.marketplace_id = ? AND l.state = 'approved' "
 	    "ORDER BY a.name, a.id",
+	/*
+	 * Operations. db-init names databases and accounts from the
+	 * configuration: STMT_OPS_INIT_VARS binds them (placeholders) to
+	 * session variables, and the fixed statements after it have the
+	 * server quote them (QUOTE, doubled backquotes) into the DDL that
+	 * EXECUTE IMMEDIATE runs; nothing is pasted together here. MariaDB
+	 * does not prepare EXECUTE IMMEDIATE, so db_ops.c sends those
+	 * texts as they are (db_run_script).
+	 */
+	[STMT_OPS_COUNTS] =
+	    "SELECT (SELECT COUNT(*) FROM marketplace), "
+	    "(SELECT COUNT(*) FROM app), "
+	    "(SELECT COUNT(*) FROM tenant), "
+	    "(SELECT COUNT(*) FROM listing WHERE state = 'approved')",
+	[STMT_OPS_WSREP] =
+	    "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+	    "WHERE VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT'",
+	[STMT_OPS_INIT_VARS] =
+	    "SET @agora_db = ?, @agora_host = ?, @agora_user = ?, "
+	    "@agora_pw = ?, @agora_table = ?",
+	[STMT_OPS_INIT_DB] =
+	    "EXECUTE IMMEDIATE CONCAT('CREATE DATABASE IF NOT EXISTS `', "
+	    "REPLACE(@agora_db, '`', '``'), "
+	    "'` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin')",
+	[STMT_OPS_INIT_USER] =
+	    "EXECUTE IMMEDIATE CONCAT('CREATE USER IF NOT EXISTS ', "
+	    "QUOTE(@agora_user), '@', QUOTE(@agora_host), ' IDENTIFIED BY ', "
+	    "QUOTE(@agora_pw))",
+	[STMT_OPS_INIT_PASSWORD] =
+	    "EXECUTE IMMEDIATE CONCAT('ALTER USER ', QUOTE(@agora_user), '@', "
+	    "QUOTE(@agora_host), ' IDENTIFIED BY ', QUOTE(@agora_pw))",
+	[STMT_OPS_INIT_GRANT_ALL] =
+	    "EXECUTE IMMEDIATE CONCAT('GRANT ALL ON `', "
+	    "REPLACE(@agora_db, '`', '``'), '`.* TO ', QUOTE(@agora_user), "
+	    "'@', QUOTE(@agora_host))",
+	[STMT_OPS_INIT_TABLES] =
+	    "SELECT table_name FROM information_schema.tables "
+	    "WHERE table_schema = ? AND table_type = 'BASE TABLE' "
+	    "ORDER BY table_name",
+	[STMT_OPS_INIT_GRANT_RW] =
+	    "EXECUTE IMMEDIATE CONCAT('GRANT SELECT, INSERT, UPDATE, DELETE "
+	    "ON `', REPLACE(@agora_db, '`', '``'), '`.`', "
+	    "REPLACE(@agora_table, '`', '``'), '` TO ', QUOTE(@agora_user), "
+	    "'@', QUOTE(@agora_host))",
+	[STMT_OPS_INIT_GRANT_READ] =
+	    "EXECUTE IMMEDIATE CONCAT('GRANT SELECT "
+	    "ON `', REPLACE(@agora_db, '`', '``'), '`.`', "
+	    "REPLACE(@agora_table, '`', '``'), '` TO ', QUOTE(@agora_user), "
+	    "'@', QUOTE(@agora_host))",
+	[STMT_OPS_INIT_GRANT_APPEND] =
+	    "EXECUTE IMMEDIATE CONCAT('GRANT SELECT, INSERT "
+	    "ON `', REPLACE(@agora_db, '`', '``'), '`.`', "
+	    "REPLACE(@agora_table, '`', '``'), '` TO ', QUOTE(@agora_user), "
+	    "'@', QUOTE(@agora_host))",
 #undef CON_TIME
 #undef CON_AUDIT_WHERE
 #undef CON_AUDIT_COLS

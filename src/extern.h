@@ -107,6 +107,8 @@ struct conf {
 	enum loglevel	 log_level;
 	char		*crl_hook;	/* run after writing the CRL, or NULL */
 	long long	 cache_bytes;	/* per-worker answer cache; 0 off */
+	char		*metrics_file;	/* shared counters (metrics.c), or NULL */
+	char		*metrics_allow;	/* addresses scraping without a token */
 };
 
 int	 conf_load(const char *, struct conf *, char *, size_t);
@@ -357,6 +359,7 @@ struct req {
 	int			 cache_keep;	/* keep a 200 under cache_key */
 	unsigned char		 cache_key[32];
 	const char		*cache_state;	/* "hit", "miss" or NULL */
+	const struct route	*rt;		/* matched row (metrics), or NULL */
 };
 
 void	 req_init(struct req *, void *, const struct conf *, struct db *);
@@ -584,6 +587,18 @@ enum stmt {
 	STMT_CON_LOCK_GET,
 	STMT_CON_LOCK_FAIL,
 	STMT_CON_LOCK_CLEAR,
+	/* operations: agoractl status and db-init (db_ops.c) */
+	STMT_OPS_COUNTS,
+	STMT_OPS_WSREP,
+	STMT_OPS_INIT_VARS,
+	STMT_OPS_INIT_DB,
+	STMT_OPS_INIT_USER,
+	STMT_OPS_INIT_PASSWORD,
+	STMT_OPS_INIT_GRANT_ALL,
+	STMT_OPS_INIT_TABLES,
+	STMT_OPS_INIT_GRANT_RW,
+	STMT_OPS_INIT_GRANT_APPEND,
+	STMT_OPS_INIT_GRANT_READ,
 	STMT__MAX
 };
 
@@ -607,7 +622,9 @@ int	 db_exec(struct db *, enum stmt, const struct dbp *, size_t,
 int	 db_tx_begin(struct db *);
 int	 db_tx_commit(struct db *);
 int	 db_tx_rollback(struct db *);
-int	 db_run_script(struct db *, const char *, size_t);
+struct progress;
+int	 db_run_script(struct db *, const char *, size_t,
+	    struct progress *);
 void	 dbres_free(struct dbres *);
 const char *dbres_str(const struct dbres *, size_t, size_t);
 long long dbres_int(const struct dbres *, size_t, size_t);
@@ -687,6 +704,7 @@ void	 cert_crl_unlock(int);
 int	 cert_crl_write(const struct conf *, const char *);
 char	*cert_crl_current(const struct conf *);
 int	 cert_crl_next_update(const struct conf *, long long *);
+int	 cert_file_until(const char *, int, long long *);
 
 /* db_marketplace.c: marketplaces, certificates, registration tokens */
 
@@ -940,7 +958,8 @@ int	 db_listing_history(struct req *, long long, struct dbres **);
 int	 db_listing_move(struct req *, long long, long long, long long,
 	    const struct scope *, enum lact, const char *, long long *,
 	    const char **, int (*)(struct req *, long long, void *), void *);
-int	 db_listing_keys(struct req *, long long *);
+struct progress;
+int	 db_listing_keys(struct req *, struct progress *, long long *);
 int	 listing_key_open(const struct conf *, const struct dbcell *,
 	    unsigned char **, size_t *);
 struct json_object *listing_key_json(const struct conf *,
@@ -1347,5 +1366,77 @@ int	 h_con_tenant_rotate_ask(struct req *);
 int	 h_con_tenant_rotate(struct req *);
 int	 h_con_mkt_hub_approve(struct req *);
 int	 h_con_mkt_hub_refuse(struct req *);
+
+/* db_ops.c: agoractl status and db-init */
+
+struct ops_counts {
+	long long	 marketplaces;
+	long long	 apps;
+	long long	 tenants;
+	long long	 live_listings;
+};
+
+/* The accounts db-init makes (names from the configuration). */
+struct ops_accounts {
+	const char	*db;		/* database name */
+	const char	*host;		/* account host, e.g. localhost */
+	const char	*user;		/* the workers' account */
+	const char	*password;
+	const char	*admin;		/* migrations and seeds */
+	const char	*admin_password;
+};
+
+int	 db_ops_counts(struct db *, struct ops_counts *);
+int	 db_ops_cluster(struct db *, char *, size_t);
+int	 db_ops_create(struct db *, const struct ops_accounts *);
+int	 db_ops_grant(struct db *, const struct ops_accounts *, long long *);
+
+/* metrics.c: counters shared by the worker pool (one mapped file) */
+
+enum metric {
+	/* the workers' own (metrics_inc ignores these in agoractl) */
+	MX_DB_STATEMENTS,
+	MX_DB_ERRORS,
+	MX_DB_RECONNECTS,
+	MX_CACHE_HITS,
+	MX_CACHE_MISSES,
+	/* the platform's events, wherever they happen */
+	MX_REGISTRATIONS,
+	MX_CERTS_ISSUED,
+	MX_CERTS_REVOKED,
+	MX_WORKER_STARTS,
+	MX__MAX
+};
+
+/* Who may scrape without a token when metrics_allow is not set. */
+#define METRICS_ALLOW	"127.0.0.1 ::1"
+
+int	 metrics_open(const char *, int);
+void	 metrics_close(void);
+void	 metrics_inc(enum metric);
+void	 metrics_cache(int);
+void	 metrics_request(const struct req *, int, double);
+int	 metrics_render(struct buf *);
+int	 metrics_allowed(const char *, const char *);
+
+/* handlers: h_metrics.c */
+
+int	 h_metrics(struct req *);
+
+/* progress.c: progress of long agoractl work, on a terminal only */
+
+struct progress {
+	const char	*what;
+	long long	 total;		/* 0: unknown */
+	long long	 done;
+	int		 on;		/* stderr is a terminal */
+	int		 shown;
+	double		 t0;
+	double		 last;
+};
+
+void	 progress_init(struct progress *, const char *, long long);
+void	 progress_step(struct progress *, long long);
+void	 progress_done(struct progress *);
 
 #endif /* EXTERN_H */

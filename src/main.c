@@ -47,7 +47,7 @@ main(int argc, char *argv[])
 	struct req		 r;
 	FCGX_Request		 fr;
 	char			 err[256];
-	double			 t0;
+	double			 t0, ms;
 	int			 st, ch;
 	const char		*path = NULL;
 
@@ -91,6 +91,8 @@ main(int argc, char *argv[])
 		log_warn("prctl");
 
 	cache_init((size_t)conf.cache_bytes);
+	if (metrics_open(conf.metrics_file, 1) == 0)
+		metrics_inc(MX_WORKER_STARTS);
 	db = db_open(&conf, 0);
 	log_info("worker ready");
 
@@ -102,9 +104,10 @@ main(int argc, char *argv[])
 			st = reply_error(&r, st);
 		else
 			st = route_dispatch(&r);
+		ms = now_ms() - t0;
 		log_access(method_name(r.method), r.path ? r.path : "-", st,
-		    now_ms() - t0, r.pr.label[0] ? r.pr.label : "-",
-		    r.cache_state);
+		    ms, r.pr.label[0] ? r.pr.label : "-", r.cache_state);
+		metrics_request(&r, st, ms);
 		req_free(&r);
 		FCGX_Finish_r(&fr);
 		busy = 0;

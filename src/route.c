@@ -143,6 +143,8 @@ const struct route routes[] = {
 	{ M_POST,   "/admin/listings/{id}/reject",	S, ES_HTML, h_con_listing_reject },
 	{ M_POST,   "/admin/marketplaces/{id}/hub/approve", S, ES_HTML, h_con_mkt_hub_approve },
 	{ M_POST,   "/admin/marketplaces/{id}/hub/refuse", S, ES_HTML, h_con_mkt_hub_refuse },
+	/* operations */
+	{ M_GET,    "/metrics",				ROLE_PUBLIC, ES_PROBLEM, h_metrics },
 };
 
 const size_t routesz = sizeof(routes) / sizeof(routes[0]);
@@ -257,6 +259,7 @@ route_find(struct req *r, int *status)
 				r->pv[j] = pv[j];
 			r->pvsz = pvsz;
 			r->errstyle = rt->errstyle;
+			r->rt = rt;
 			buf_free(&allow);
 			return rt;
 		}

@@ -21,7 +21,7 @@
 : "${BODY_MAX:=65536}"
 
 RUNTIME_PKGS="mariadb-server mariadb-client nginx spawn-fcgi multiwatch
-	openssl curl jq iproute2 procps"
+	openssl curl jq iproute2 procps util-linux libfcgi-bin"
 # scripts/cluster (and its test): Galera, SST by mariabackup, the front.
 CLUSTER_PKGS="galera-4 mariadb-backup socat rsync haproxy"
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev libfcgi-dev
@@ -58,8 +58,11 @@ stack_packages() {
 }
 
 # Configure (once) and build into $BUILD with extra configure flags.
+# agoractl reads the migrations of this checkout, and var/agora.conf of
+# it when neither -c nor $AGORA_CONF says otherwise (the same flags for
+# every build of a checkout, so no build is configured twice).
 stack_build() {
-	local flags="$*"
+	local flags="$* --with-config=$AGORA_TOP/var/agora.conf --with-sqldir=$AGORA_TOP/sql"
 	(cd "$AGORA_TOP" && { [ -x configure ] && [ configure -nt configure.ac ] &&
 	    [ Makefile.in -nt Makefile.am ] || autoreconf -fi >&2; }) ||
 	    die "autoreconf failed"
@@ -67,6 +70,8 @@ stack_build() {
 	if [ ! -f "$BUILD/Makefile" ] || [ "$(cat "$BUILD/.flags" 2>/dev/null)" != "$flags" ]; then
 		(cd "$BUILD" && CC=${CC:-gcc} "$AGORA_TOP/configure" -q $flags >&2) ||
 		    die "configure failed"
+		# Objects built with other flags are not rebuilt by make.
+		make -C "$BUILD" -s clean >/dev/null 2>&1
 		echo "$flags" > "$BUILD/.flags"
 	fi
 	make -C "$BUILD" -j"$(nproc)" -s >&2 || die "build failed"
@@ -90,6 +95,48 @@ stack_users() {
 
 # Random hex of $1 bytes.
 randhex() { openssl rand -hex "$1"; }
+
+# reachable DIR: 0 when the users the services run as (MariaDB's, the
+# workers' and nginx's) can all reach DIR, that is search every
+# directory above it. A checkout under /root (0700) is not.
+reachable() {
+	local u
+	[ "$(id -u)" -eq 0 ] || return 0
+	for u in mysql www-data; do
+		id "$u" >/dev/null 2>&1 || continue
+		setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups \
+		    test -x "$1" 2>/dev/null || return 1
+	done
+	return 0
+}
+
+# stack_prefix: the state directory of scripts/run. var/ in the checkout
+# when the service users can reach it; otherwise (a checkout under a
+# 0700 home) /var/lib/agora-dev/NAME-HASH, with var/ a symbolic link to
+# it, so var/... still names everything from the checkout. The services
+# are given the real path, never one through the checkout.
+stack_prefix() {
+	local top=$1 dir
+	if [ -L "$top/var" ]; then
+		readlink -f "$top/var"
+		return 0
+	fi
+	if reachable "$top"; then
+		echo "$top/var"
+		return 0
+	fi
+	dir=/var/lib/agora-dev/$(basename "$top")-$(printf '%s' "$top" |
+	    sha256sum | cut -c1-8)
+	if [ -d "$top/var" ]; then
+		# A first run that failed before this fix left only logs.
+		[ -d "$top/var/mysql/data/mysql" ] &&
+		    die "$top/var holds a database the mysql user cannot reach; move it away"
+		rm -rf "$top/var"
+	fi
+	mkdir -p "$dir" && chmod 755 /var/lib/agora-dev "$dir" &&
+	    ln -s "$dir" "$top/var" || die "cannot make $dir"
+	echo "$dir"
+}
 
 # Create the prefix: directories, config, CA, TLS certificate, database.
 # Existing pieces are kept, so running it again loses nothing.
@@ -123,8 +170,13 @@ stack_init() {
 		data_key = $(randhex 32)
 		public_url = https://localhost:$PORT
 		log_level = info
+		metrics_file = $PREFIX/run/metrics
+		metrics_allow = ${METRICS_ALLOW:-127.0.0.1 ::1}
 		EOF
 	fi
+	# Keys added since the file was made.
+	grep -q '^metrics_file' "$PREFIX/agora.conf" ||
+	    echo "metrics_file = $PREFIX/run/metrics" >> "$PREFIX/agora.conf"
 	stack_conf_modes
 	stack_conf_crl_hook
 
@@ -205,41 +257,45 @@ stack_db_start() {
 	die "MariaDB did not start (see $PREFIX/log/mariadb.log)"
 }
 
-# Database, two accounts, migrations, and the runtime account's grants:
-# the workers may read and write data but never change the schema, and
-# the audit table is append-only for them. The accounts are for
-# DB_ACCOUNT_HOST (localhost: the socket; scripts/cluster: 127.0.0.1).
+# Database, two accounts, migrations, and the runtime account's grants
+# (the workers may read and write data but never change the schema, and
+# the audit table is append-only for them): agoractl db-init, as a host
+# install does it, over the private server's socket as root. The accounts
+# are for DB_ACCOUNT_HOST (localhost: the socket; scripts/cluster:
+# 127.0.0.1).
 stack_db_setup() {
-	local pw apw t h=${DB_ACCOUNT_HOST:-localhost}
-	pw=$(conf_get db_password)
-	apw=$(conf_get db_admin_password)
-	mysql_root <<-EOF || die "database setup failed"
-	CREATE DATABASE IF NOT EXISTS agora CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
-	CREATE USER IF NOT EXISTS 'agora'@'$h' IDENTIFIED BY '$pw';
-	CREATE USER IF NOT EXISTS 'agora_admin'@'$h' IDENTIFIED BY '$apw';
-	GRANT ALL ON agora.* TO 'agora_admin'@'$h';
-	EOF
-	AGORA_CONF="$PREFIX/agora.conf" "$BUILD/src/agoractl" migrate >&2 ||
-	    die "agoractl migrate failed"
-	# On Galera (DB_CAUSAL set) the migrations may have run through
-	# another node: wait until this one has applied them.
-	for t in $(mysql_root -N -B -e "${DB_CAUSAL:+SET SESSION wsrep_sync_wait = 15;} SELECT table_name FROM information_schema.tables WHERE table_schema = 'agora'"); do
-		case "$t" in
-		gen)
-			# Written by triggers only, as their definer.
-			mysql_root -e "GRANT SELECT ON agora.\`$t\` TO 'agora'@'localhost'" ;;
-		audit|schema_version)
-			mysql_root -e "GRANT SELECT, INSERT ON agora.\`$t\` TO 'agora'@'$h'" ;;
-		*)
-			mysql_root -e "GRANT SELECT, INSERT, UPDATE, DELETE ON agora.\`$t\` TO 'agora'@'$h'" ;;
-		esac
-	done
+	AGORA_CONF="$PREFIX/agora.conf" "$BUILD/src/agoractl" db-init \
+	    ${DB_ACCOUNT_HOST:+-H "$DB_ACCOUNT_HOST"} >&2 ||
+	    die "agoractl db-init failed"
+}
+
+# The worker binary and the console's assets, copied under the prefix:
+# the workers (www-data) and nginx run them from there, wherever the
+# checkout is.
+stack_install_bin() {
+	WORKER_BIN=$PREFIX/bin/agora-fcgi
+	mkdir -p "$PREFIX/bin" "$PREFIX/assets"
+	chmod 755 "$PREFIX/bin" "$PREFIX/assets"
+	if [ ! -f "$WORKER_BIN" ] || ! cmp -s "$BUILD/src/agora-fcgi" "$WORKER_BIN"; then
+		install -m 0755 "$BUILD/src/agora-fcgi" "$WORKER_BIN.new" &&
+		    mv -f "$WORKER_BIN.new" "$WORKER_BIN" || die "cannot copy the worker"
+	fi
+	cp -f "$AGORA_TOP"/admin-assets/* "$PREFIX/assets/" &&
+	    chmod 644 "$PREFIX"/assets/* || die "cannot copy the console assets"
+}
+
+# fcgi_probe: 0 when a worker answers GET /healthz on the socket.
+fcgi_probe() {
+	REQUEST_METHOD=GET REQUEST_URI=/healthz SCRIPT_FILENAME=/ \
+	    timeout 1 cgi-fcgi -bind -connect "$PREFIX/run/agora.sock" \
+	    2>/dev/null | grep -q '^Status: 200'
 }
 
 stack_workers_start() {
+	stack_install_bin
 	# A rebuilt worker replaces the running pool; otherwise keep it.
 	if pid_alive "$PREFIX/run/supervise.pid"; then
-		[ "$BUILD/src/agora-fcgi" -nt "$PREFIX/run/supervise.pid" ] ||
+		[ "$WORKER_BIN" -nt "$PREFIX/run/supervise.pid" ] ||
 		    return 0
 		say "restarting the worker pool on the new build"
 		stop_pidfile "$PREFIX/run/supervise.pid"
@@ -250,18 +306,27 @@ stack_workers_start() {
 	fi
 	rm -f "$PREFIX/run/agora.sock"
 	touch "$PREFIX/log/agora.log"
+	# The shared counters: made here, so workers need not write run/.
+	[ -f "$PREFIX/run/metrics" ] || install -m 0600 /dev/null "$PREFIX/run/metrics"
+	chown "$APP_USER:$APP_GROUP" "$PREFIX/run/metrics" 2>/dev/null || true
 	# shellcheck disable=SC2086
 	nohup "$AGORA_TOP/scripts/lib/supervise" "$PREFIX/run/supervise.pid" \
 	    spawn-fcgi -n -s "$PREFIX/run/agora.sock" -M 0660 $sockopts -- \
 	    /usr/bin/multiwatch -f "$WORKERS" -r 1000000 -t 1000 -s TERM -- \
-	    ${WORKER_WRAP:-} "$BUILD/src/agora-fcgi" -c "$PREFIX/agora.conf" \
+	    ${WORKER_WRAP:-} "$WORKER_BIN" -c "$PREFIX/agora.conf" \
 	    </dev/null >>"$PREFIX/log/agora.log" 2>&1 &
-	local i
-	for i in $(seq 1 50); do
-		[ -S "$PREFIX/run/agora.sock" ] && return 0
+	# Up means a worker answers, not only that the socket exists:
+	# multiwatch restarts a worker that cannot run for ever, so give
+	# up after 10 s, stop the pool and say why.
+	local end=$((SECONDS + 10))
+	while [ "$SECONDS" -lt "$end" ]; do
+		[ -S "$PREFIX/run/agora.sock" ] && fcgi_probe && return 0
 		sleep 0.1
 	done
-	die "the worker pool did not start (see $PREFIX/log/agora.log)"
+	stop_pidfile "$PREFIX/run/supervise.pid"
+	say "the last lines of $PREFIX/log/agora.log:"
+	tail -n 5 "$PREFIX/log/agora.log" | sed 's/^/    /' >&2
+	die "the worker pool did not start: no worker answered on $PREFIX/run/agora.sock within 10 s (can $APP_USER run $WORKER_BIN and read $PREFIX/agora.conf?)"
 }
 
 stack_nginx_conf() {
@@ -277,7 +342,7 @@ stack_nginx_conf() {
 	    -e "s|@TLS_CERT@|$PREFIX/tls/server.pem|g" \
 	    -e "s|@TLS_KEY@|$PREFIX/tls/server.key|g" \
 	    -e "s|@CA_CERT@|$PREFIX/ca/ca.pem|g" -e "s|@SSL_CRL@|$crl|g" \
-	    -e "s|@BODY_MAX@|$BODY_MAX|g" -e "s|@ASSETS@|$AGORA_TOP/admin-assets|g" \
+	    -e "s|@BODY_MAX@|$BODY_MAX|g" -e "s|@ASSETS@|$PREFIX/assets|g" \
 	    -e "s|@REG_RATE@|$REG_RATE|g" -e "s|@REG_BURST@|$REG_BURST|g" \
 	    -e "s|@LOGIN_RATE@|$LOGIN_RATE|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
 	    "$AGORA_TOP/nginx/agora.conf.in" > "$PREFIX/nginx/agora.conf"

@@ -34,7 +34,7 @@ start)
 	export AGORA_TOP=$AGORA_TOP BUILD=$BUILD PREFIX=$PREFIX PORT=$PORT
 	export BASE=https://localhost:$PORT CACERT=$PREFIX/ca.pem
 	export AGORA_CONF=$PREFIX/agora.conf AGORACTL=$BUILD/src/agoractl
-	export AGORA_FCGI=$BUILD/src/agora-fcgi
+	export AGORA_FCGI=$PREFIX/bin/agora-fcgi
 	export ADMIN_EMAIL=admin@agora.test ADMIN_PASSWORD=$pw ADMIN_TOKEN=$tok
 	E
 	echo "$PREFIX"

@@ -16,7 +16,9 @@ LOGIN_BURST=${LOGIN_BURST:-400}
 SECRET_GRACE=${SECRET_GRACE:-5}
 # A small answer cache, so the tests run it full and evicting.
 CACHE_BYTES=${CACHE_BYTES:-262144}
-export REG_RATE REG_BURST LOGIN_RATE LOGIN_BURST SECRET_GRACE CACHE_BYTES
+# /metrics without a token from 127.0.0.2 only (t0500 checks both doors).
+METRICS_ALLOW=${METRICS_ALLOW:-127.0.0.2}
+export REG_RATE REG_BURST LOGIN_RATE LOGIN_BURST SECRET_GRACE CACHE_BYTES METRICS_ALLOW
 . "$AGORA_TOP/scripts/lib/stack.sh"
 
 PREFIX=$(mktemp -d /tmp/agora-it.XXXXXX)
@@ -48,7 +50,7 @@ export BASE="https://localhost:$PORT"
 export CACERT="$PREFIX/ca.pem"
 export AGORA_CONF="$PREFIX/agora.conf"
 export AGORACTL="$BUILD/src/agoractl"
-export AGORA_FCGI="$BUILD/src/agora-fcgi"
+export AGORA_FCGI="$PREFIX/bin/agora-fcgi"
 export ADMIN_EMAIL=admin@agora.test
 export ADMIN_PASSWORD=$(randhex 12)
 echo "$ADMIN_PASSWORD" | "$AGORACTL" create-admin "$ADMIN_EMAIL" >/dev/null
