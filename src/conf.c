@@ -63,6 +63,15 @@ static const struct ckey ckeys[] = {
 	{ "public_url",	   CK_STR,  O(public_url), 0, 0, 1 },
 	{ "log_level",	   CK_LEVEL, O(log_level), 0, 0, 0 },
 	{ "crl_hook",	   CK_STR,  O(crl_hook), 0, 0, 0 },
+	{ "notify_concurrency", CK_NUM, O(notify_concurrency), 1, 256, 0 },
+	{ "notify_timeout", CK_NUM, O(notify_timeout), 1, 120, 0 },
+	{ "notify_retry_base_ms", CK_NUM, O(notify_retry_base_ms), 10,
+	    3600 * 1000, 0 },
+	{ "notify_retry_max", CK_NUM, O(notify_retry_max), 1, 86400, 0 },
+	{ "notify_max_age", CK_NUM, O(notify_max_age), 5, 30 * 86400, 0 },
+	{ "notify_poll_ms", CK_NUM, O(notify_poll_ms), 10, 60000, 0 },
+	{ "notify_ca",	   CK_STR,  O(notify_ca), 0, 0, 0 },
+	{ "notify_resolve", CK_STR, O(notify_resolve), 0, 0, 0 },
 };
 
 #define CKEYSZ	(sizeof(ckeys) / sizeof(ckeys[0]))
@@ -179,6 +188,12 @@ conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	c->login_max_fail = 5;
 	c->login_lock = 900;
 	c->log_level = LOGL_INFO;
+	c->notify_concurrency = 16;
+	c->notify_timeout = 10;
+	c->notify_retry_base_ms = 10000;
+	c->notify_retry_max = 3600;
+	c->notify_max_age = 25 * 3600;
+	c->notify_poll_ms = 250;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return conf_err(err, errsz, "%s: %s", path, strerror(errno));
@@ -259,6 +274,8 @@ conf_free(struct conf *c)
 	free(c->ca_crl);
 	free(c->public_url);
 	free(c->crl_hook);
+	free(c->notify_ca);
+	free(c->notify_resolve);
 	explicit_bzero(c->data_key, sizeof(c->data_key));
 	memset(c, 0, sizeof(*c));
 }

@@ -423,6 +423,11 @@ db_tx_begin(struct db *db)
 			return -1;
 	}
 	db->in_tx = 1;
+	/* Label it: the tenant_app triggers write one event per label. */
+	if (db_exec(db, STMT_EVENT_TXKEY, NULL, 0, NULL, NULL) != 1) {
+		db_tx_rollback(db);
+		return -1;
+	}
 	return 0;
 }
 

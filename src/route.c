@@ -14,6 +14,7 @@
 #define A	ROLE_ADMIN
 #define S	ROLE_SESSION
 #define MF	(ROLE_MKT | ROLE_FRESH)
+#define PF	(ROLE_PROVIDER | ROLE_FRESH)
 
 const struct route routes[] = {
 	/* health */
@@ -96,6 +97,31 @@ const struct route routes[] = {
 	{ M_GET,    "/api/mnoe/v2/apps/{id}", ROLE_TENANT, ES_JSONAPI, h_hub_app },
 	{ M_PATCH,  "/api/mnoe/v2/apps/{id}/enable", ROLE_TENANT, ES_JSONAPI, h_hub_app_enable },
 	{ M_PATCH,  "/api/mnoe/v2/apps/{id}/disable", ROLE_TENANT, ES_JSONAPI, h_hub_app_disable },
+	/* webhooks: marketplace, provider and admin faces */
+	{ M_GET,    "/api/v1/marketplace/webhooks", ROLE_MKT, ES_PROBLEM, h_sub_list },
+	{ M_POST,   "/api/v1/marketplace/webhooks", MF, ES_PROBLEM, h_sub_create },
+	{ M_GET,    "/api/v1/marketplace/webhooks/{id}", ROLE_MKT, ES_PROBLEM, h_sub_get },
+	{ M_PATCH,  "/api/v1/marketplace/webhooks/{id}", MF, ES_PROBLEM, h_sub_update },
+	{ M_DELETE, "/api/v1/marketplace/webhooks/{id}", MF, ES_PROBLEM, h_sub_delete },
+	{ M_POST,   "/api/v1/marketplace/webhooks/{id}/rotate-secret", MF, ES_PROBLEM, h_sub_rotate },
+	{ M_POST,   "/api/v1/marketplace/webhooks/{id}/test", ROLE_MKT, ES_PROBLEM, h_sub_test },
+	{ M_GET,    "/api/v1/marketplace/webhooks/{id}/deliveries", ROLE_MKT, ES_PROBLEM, h_sub_deliveries },
+	{ M_GET,    "/api/v1/provider/webhooks", ROLE_PROVIDER, ES_PROBLEM, h_sub_list },
+	{ M_POST,   "/api/v1/provider/webhooks", PF, ES_PROBLEM, h_sub_create },
+	{ M_GET,    "/api/v1/provider/webhooks/{id}", ROLE_PROVIDER, ES_PROBLEM, h_sub_get },
+	{ M_PATCH,  "/api/v1/provider/webhooks/{id}", PF, ES_PROBLEM, h_sub_update },
+	{ M_DELETE, "/api/v1/provider/webhooks/{id}", PF, ES_PROBLEM, h_sub_delete },
+	{ M_POST,   "/api/v1/provider/webhooks/{id}/rotate-secret", PF, ES_PROBLEM, h_sub_rotate },
+	{ M_POST,   "/api/v1/provider/webhooks/{id}/test", ROLE_PROVIDER, ES_PROBLEM, h_sub_test },
+	{ M_GET,    "/api/v1/provider/webhooks/{id}/deliveries", ROLE_PROVIDER, ES_PROBLEM, h_sub_deliveries },
+	{ M_GET,    "/api/v1/admin/webhooks", A, ES_PROBLEM, h_sub_list },
+	{ M_POST,   "/api/v1/admin/webhooks", A, ES_PROBLEM, h_sub_create },
+	{ M_GET,    "/api/v1/admin/webhooks/{id}", A, ES_PROBLEM, h_sub_get },
+	{ M_PATCH,  "/api/v1/admin/webhooks/{id}", A, ES_PROBLEM, h_sub_update },
+	{ M_DELETE, "/api/v1/admin/webhooks/{id}", A, ES_PROBLEM, h_sub_delete },
+	{ M_POST,   "/api/v1/admin/webhooks/{id}/rotate-secret", A, ES_PROBLEM, h_sub_rotate },
+	{ M_POST,   "/api/v1/admin/webhooks/{id}/test", A, ES_PROBLEM, h_sub_test },
+	{ M_GET,    "/api/v1/admin/webhooks/{id}/deliveries", A, ES_PROBLEM, h_sub_deliveries },
 	/* admin console */
 	{ M_GET,    "/active_admin",			ROLE_PUBLIC, ES_HTML, h_con_active_admin },
 	{ M_GET,    "/admin/login",			ROLE_PUBLIC, ES_HTML, h_con_login_form },
@@ -139,6 +165,17 @@ const struct route routes[] = {
 	{ M_GET,    "/admin/listings/{id}",		S, ES_HTML, h_con_listing },
 	{ M_POST,   "/admin/listings/{id}/approve",	S, ES_HTML, h_con_listing_approve },
 	{ M_POST,   "/admin/listings/{id}/reject",	S, ES_HTML, h_con_listing_reject },
+	{ M_GET,    "/admin/webhooks",			S, ES_HTML, h_con_webhooks },
+	{ M_POST,   "/admin/webhooks",			S, ES_HTML, h_con_webhook_create },
+	{ M_GET,    "/admin/webhooks/new",		S, ES_HTML, h_con_webhook_new },
+	{ M_GET,    "/admin/webhooks/{id}",		S, ES_HTML, h_con_webhook },
+	{ M_POST,   "/admin/webhooks/{id}",		S, ES_HTML, h_con_webhook_update },
+	{ M_POST,   "/admin/webhooks/{id}/test",	S, ES_HTML, h_con_webhook_test },
+	{ M_POST,   "/admin/webhooks/{id}/rotate",	S, ES_HTML, h_con_webhook_rotate },
+	{ M_POST,   "/admin/webhooks/{id}/delete",	S, ES_HTML, h_con_webhook_delete },
+	{ M_GET,    "/admin/deliveries",		S, ES_HTML, h_con_deliveries },
+	{ M_GET,    "/admin/deliveries/{id}",		S, ES_HTML, h_con_delivery },
+	{ M_POST,   "/admin/deliveries/{id}/resend",	S, ES_HTML, h_con_delivery_resend },
 };
 
 const size_t routesz = sizeof(routes) / sizeof(routes[0]);

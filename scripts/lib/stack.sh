@@ -10,6 +10,7 @@
 #	BUILD		build directory holding src/agora-fcgi, src/agoractl
 #	WORKERS		FastCGI workers (default 4)
 #	REG_RATE, REG_BURST, LOGIN_RATE, LOGIN_BURST	nginx limit_req
+#	NOTIFY_CONF	extra agora.conf lines for agora-notify (tests)
 
 : "${WORKERS:=4}"
 : "${REG_RATE:=10r/s}"
@@ -21,7 +22,7 @@
 RUNTIME_PKGS="mariadb-server mariadb-client nginx spawn-fcgi multiwatch
 	openssl curl jq iproute2 procps"
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev libfcgi-dev
-	libfcgi-bin libjson-c-dev libmariadb-dev libssl-dev"
+	libfcgi-bin libjson-c-dev libmariadb-dev libssl-dev libcurl4-openssl-dev"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -117,6 +118,9 @@ stack_init() {
 		public_url = https://localhost:$PORT
 		log_level = info
 		EOF
+		if [ -n "${NOTIFY_CONF:-}" ]; then
+			printf '%b\n' "$NOTIFY_CONF" >> "$PREFIX/agora.conf"
+		fi
 	fi
 	chmod 600 "$PREFIX/agora.conf"
 	chown "$APP_USER:$APP_GROUP" "$PREFIX/agora.conf" 2>/dev/null || true
@@ -254,6 +258,35 @@ stack_workers_start() {
 	die "the worker pool did not start (see $PREFIX/log/agora.log)"
 }
 
+# agora-notify, the webhook notifier, under the same supervisor as the
+# workers (restarted 0.5 s after it dies; a new build replaces it).
+stack_notify_start() {
+	if pid_alive "$PREFIX/run/notify.pid"; then
+		[ "$BUILD/src/agora-notify" -nt "$PREFIX/run/notify.pid" ] ||
+		    return 0
+		say "restarting agora-notify on the new build"
+		stop_pidfile "$PREFIX/run/notify.pid"
+	fi
+	touch "$PREFIX/log/notify.log"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown "$APP_USER:$APP_GROUP" "$PREFIX/log/notify.log"
+		nohup "$AGORA_TOP/scripts/lib/supervise" "$PREFIX/run/notify.pid" \
+		    setpriv --reuid="$APP_USER" --regid="$APP_GROUP" --init-groups -- \
+		    ${WORKER_WRAP:-} "$BUILD/src/agora-notify" -c "$PREFIX/agora.conf" \
+		    </dev/null >>"$PREFIX/log/notify.log" 2>&1 &
+	else
+		nohup "$AGORA_TOP/scripts/lib/supervise" "$PREFIX/run/notify.pid" \
+		    ${WORKER_WRAP:-} "$BUILD/src/agora-notify" -c "$PREFIX/agora.conf" \
+		    </dev/null >>"$PREFIX/log/notify.log" 2>&1 &
+	fi
+	local i
+	for i in $(seq 1 50); do
+		[ -f "$PREFIX/run/notify.pid" ] && return 0
+		sleep 0.1
+	done
+	die "agora-notify did not start (see $PREFIX/log/notify.log)"
+}
+
 stack_nginx_conf() {
 	local crl="" user="" sock="$PREFIX/run/agora.sock"
 	[ -s "$PREFIX/ca/crl.pem" ] && crl="ssl_crl $PREFIX/ca/crl.pem;"
@@ -316,6 +349,7 @@ stack_start() {
 	stack_db_setup
 	stack_crl
 	stack_workers_start
+	stack_notify_start
 	stack_nginx_start
 }
 
@@ -336,6 +370,7 @@ stop_pidfile() {
 stack_stop() {
 	stop_pidfile "$PREFIX/run/nginx.pid"
 	stop_pidfile "$PREFIX/run/supervise.pid"
+	stop_pidfile "$PREFIX/run/notify.pid"
 	stop_pidfile "$PREFIX/mysql/mysql.pid"
 	rm -f "$PREFIX/run/agora.sock"
 }
