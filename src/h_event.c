@@ -117,7 +117,7 @@ v_desc(struct req *r, const char *name, struct json_object *v)
 
 static const struct jfield sub_fields[] = {
 	{ "url", JT_STR, 1, 512, 0, 0, v_url },
-	{ "events", JT_ARR, 0, 0, 0, 0, v_events },
+	{ "events", JT_ARR, 1, SUB_EVENTS_MAX, 0, 0, v_events },
 	{ "description", JT_STR, 0, 255, 0, 0, v_desc },
 	{ "active", JT_BOOL, 0, 0, 0, 0, NULL },
 	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
@@ -126,7 +126,7 @@ static const struct jfield sub_fields[] = {
 /* An admin may also name the owner and allow a private target. */
 static const struct jfield sub_fields_admin[] = {
 	{ "url", JT_STR, 1, 512, 0, 0, v_url },
-	{ "events", JT_ARR, 0, 0, 0, 0, v_events },
+	{ "events", JT_ARR, 1, SUB_EVENTS_MAX, 0, 0, v_events },
 	{ "description", JT_STR, 0, 255, 0, 0, v_desc },
 	{ "active", JT_BOOL, 0, 0, 0, 0, NULL },
 	{ "allow_private", JT_BOOL, 0, 0, 0, 0, NULL },
