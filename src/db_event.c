@@ -151,14 +151,12 @@ sub_audit_json(const struct sub_in *in)
 }
 
 /*
- * Create a subscription from in, with its audit row and fin (may be
- * NULL; run inside the transaction with the new id, *secret already
- * set, 1 to go on) in one transaction. Returns 1 with *id and *secret
- * (owned, shown once), or -1 (error, or fin refused; *secret NULL).
+ * Insert subscription in with its audit row, inside the caller's
+ * transaction. 1 with *id and *secret (owned, shown once), or -1.
  */
-int
-db_sub_create(struct req *r, const struct sub_in *in, long long *id,
-    char **secret, int (*fin)(struct req *, long long, void *), void *arg)
+static int
+sub_insert(struct req *r, const struct sub_in *in, long long *id,
+    char **secret)
 {
 	struct json_object	*ja = NULL;
 	struct dbp		 p[8];
@@ -171,8 +169,6 @@ db_sub_create(struct req *r, const struct sub_in *in, long long *id,
 	*secret = NULL;
 	if (secret_new(r, &s, &sealed, &sealedsz) == -1)
 		return -1;
-	if (db_tx_begin(r->db) == -1)
-		goto out;
 	p[0] = dbp_str(in->owner_kind);
 	p[1] = in->owner_id ? dbp_int(in->owner_id) : dbp_null();
 	p[2] = dbp_str(in->url);
@@ -182,31 +178,102 @@ db_sub_create(struct req *r, const struct sub_in *in, long long *id,
 	p[6] = dbp_int(in->allow_private);
 	p[7] = dbp_int(in->active);
 	if (db_exec(r->db, STMT_SUB_ADD, p, 8, NULL, &lid) != 1)
-		goto fail;
+		goto out;
 	*id = (long long)lid;
 	ja = sub_audit_json(in);
 	jadd_str(ja, "owner", in->owner_kind);
 	if (db_audit(r, "subscription.create", "subscription", *id, NULL,
 	    ja) == -1)
-		goto fail;
-	/* fin may show it (the answer kept for Idempotency-Key). */
+		goto out;
 	*secret = s;
 	s = NULL;
-	if (fin != NULL && fin(r, *id, arg) != 1)
-		goto fail;
-	if (db_tx_commit(r->db) == -1)
-		goto fail;
 	rc = 1;
-	goto out;
-fail:
-	db_tx_rollback(r->db);
-	secret_free(*secret);
-	*secret = NULL;
 out:
 	json_object_put(ja);
 	free(sealed);
 	secret_free(s);
 	return rc;
+}
+
+/*
+ * Create a subscription from in, with its audit row and fin (may be
+ * NULL; run inside the transaction with the new id, *secret already
+ * set, 1 to go on) in one transaction. Returns 1 with *id and *secret
+ * (owned, shown once), or -1 (error, or fin refused; *secret NULL).
+ */
+int
+db_sub_create(struct req *r, const struct sub_in *in, long long *id,
+    char **secret, int (*fin)(struct req *, long long, void *), void *arg)
+{
+	*secret = NULL;
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	if (sub_insert(r, in, id, secret) != 1)
+		goto fail;
+	if (fin != NULL && fin(r, *id, arg) != 1)
+		goto fail;
+	if (db_tx_commit(r->db) == -1)
+		goto fail;
+	return 1;
+fail:
+	db_tx_rollback(r->db);
+	secret_free(*secret);
+	*secret = NULL;
+	return -1;
+}
+
+/*
+ * The webhooks of a marketplace's registration call: each of in[0..n)
+ * (owner fields ignored) whose URL marketplace mkt has no subscription
+ * to yet is added; the others are left as they are. Inside the
+ * caller's transaction when intx, else in one of its own. 0 with
+ * ids[i] (0 when it existed) and secrets[i] (owned, shown once; NULL
+ * when it existed), or -1 (nothing added).
+ */
+int
+db_sub_register(struct req *r, long long mkt, const struct sub_in *in,
+    size_t n, int intx, long long *ids, char **secrets)
+{
+	struct sub_in	 one;
+	struct dbres	*rs;
+	struct dbp	 p[2];
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		ids[i] = 0;
+		secrets[i] = NULL;
+	}
+	if (!intx && db_tx_begin(r->db) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		p[0] = dbp_int(mkt);
+		p[1] = dbp_str(in[i].url);
+		if (db_query(r->db, STMT_SUB_BY_URL, p, 2, &rs) == -1)
+			goto fail;
+		if (rs->nrow > 0) {
+			dbres_free(rs);
+			continue;
+		}
+		dbres_free(rs);
+		one = in[i];
+		one.owner_kind = "marketplace";
+		one.owner_id = mkt;
+		one.allow_private = 0;
+		if (sub_insert(r, &one, &ids[i], &secrets[i]) != 1)
+			goto fail;
+	}
+	if (!intx && db_tx_commit(r->db) == -1)
+		goto fail;
+	return 0;
+fail:
+	if (!intx)
+		db_tx_rollback(r->db);
+	for (i = 0; i < n; i++) {
+		secret_free(secrets[i]);
+		secrets[i] = NULL;
+		ids[i] = 0;
+	}
+	return -1;
 }
 
 /*

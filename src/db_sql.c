@@ -704,6 +704,9 @@ const char *const db_sql[STMT__MAX] = {
 	    "UPDATE subscription SET url = ?, types = ?, description = ?, "
 	    "active = ?, allow_private = ?, version = version + 1, "
 	    "updated_at = NOW(6) WHERE id = ?",
+	[STMT_SUB_BY_URL] =
+	    "SELECT id FROM subscription WHERE owner_kind = 'marketplace' "
+	    "AND owner_id = ? AND url = ? FOR UPDATE",
 	[STMT_SUB_DEL] =
 	    "DELETE FROM subscription WHERE id = ?",
 	[STMT_SUB_ROTATE] =

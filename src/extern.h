@@ -528,6 +528,7 @@ enum stmt {
 	STMT_SUB_COUNT,
 	STMT_SUB_LOCK,
 	STMT_SUB_UPDATE,
+	STMT_SUB_BY_URL,
 	STMT_SUB_DEL,
 	STMT_SUB_ROTATE,
 	STMT__MAX
@@ -1367,6 +1368,8 @@ int	 db_delivery_get(struct req *, long long, struct dbres **,
 	    struct dbres **);
 int	 db_delivery_resend(struct req *, long long);
 int	 db_sub_owner(struct req *, const char *, const char *, long long *);
+int	 db_sub_register(struct req *, long long, const struct sub_in *,
+	    size_t, int, long long *, char **);
 int	 db_event_fanout(struct db *, long long, long long *);
 int	 db_delivery_claim(struct db *, const char *, long long, long long,
 	    long long, struct dbres **);
@@ -1388,6 +1391,21 @@ int	 h_sub_deliveries(struct req *);
 int	 sub_events_parse(struct req *, const char *, struct json_object *,
 	    char **);
 struct json_object *sub_json(const struct sub *);
+
+/* A registration's "webhooks" (h_event.c), checked and held for db. */
+#define SUB_REG_MAX	8
+
+struct sub_reg {
+	struct sub_in	 in[SUB_REG_MAX];
+	char		*types[SUB_REG_MAX];	/* owned */
+	size_t		 n;
+};
+
+int	 sub_reg_check(struct req *, const char *, struct json_object *);
+void	 sub_reg_get(struct json_object *, struct sub_reg *);
+void	 sub_reg_free(struct sub_reg *);
+int	 sub_reg_apply(struct req *, long long, const struct sub_reg *, int,
+	    struct json_object *);
 
 /* handlers: h_console_events.c (console: webhooks and deliveries) */
 

@@ -573,3 +573,137 @@ h_sub_deliveries(struct req *r)
 	reply_paging(r, total, limit, offset);
 	return reply_json(r, 200, o);
 }
+
+/* The members of one webhook of a registration call. */
+static const struct jfield reg_hook_fields[] = {
+	{ "url", JT_STR, 1, 512, 1, 0, v_url },
+	{ "events", JT_ARR, 1, SUB_EVENTS_MAX, 0, 0, v_events },
+	{ "description", JT_STR, 0, 255, 0, 0, v_desc },
+	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+};
+
+/*
+ * A registration's "webhooks" (a field validator): up to SUB_REG_MAX
+ * objects {url, events, description}, distinct https URLs on the public
+ * internet (a marketplace cannot allow a private target). 0 or -1 with
+ * field errors.
+ */
+int
+sub_reg_check(struct req *r, const char *name, struct json_object *v)
+{
+	struct json_object	*it;
+	char			 pfx[64];
+	const char		*u, *w;
+	size_t			 i, j, n;
+
+	n = json_object_array_length(v);
+	if (n > SUB_REG_MAX)
+		return req_field(r, name, "at most %d webhooks", SUB_REG_MAX);
+	for (i = 0; i < n; i++) {
+		it = json_object_array_get_idx(v, i);
+		snprintf(pfx, sizeof(pfx), "%s[%zu].", name, i);
+		if (!json_object_is_type(it, json_type_object))
+			return req_field(r, name, "item %zu must be an object "
+			    "{url, events}", i);
+		if (json_check(r, it, reg_hook_fields, pfx) == -1)
+			return -1;
+		json_get_str(it, "url", &u);
+		if (!webhook_url_ok(u)) {
+			snprintf(pfx, sizeof(pfx), "%s[%zu].url", name, i);
+			return req_field(r, pfx, "names a private, loopback "
+			    "or link-local address");
+		}
+		for (j = 0; j < i; j++) {
+			json_get_str(json_object_array_get_idx(v, j), "url",
+			    &w);
+			if (strcmp(u, w) == 0)
+				return req_field(r, name, "item %zu repeats "
+				    "the URL of item %zu", i, j);
+		}
+	}
+	return 0;
+}
+
+/* A checked "webhooks" array v into reg (strings borrowed from v). */
+void
+sub_reg_get(struct json_object *v, struct sub_reg *reg)
+{
+	struct json_object	*it, *ev;
+	struct req		 scratch;
+	size_t			 i;
+
+	memset(reg, 0, sizeof(*reg));
+	if (v == NULL || !json_object_is_type(v, json_type_array))
+		return;
+	memset(&scratch, 0, sizeof(scratch));
+	for (i = 0; i < json_object_array_length(v) && i < SUB_REG_MAX; i++) {
+		it = json_object_array_get_idx(v, i);
+		json_get_str(it, "url", &reg->in[i].url);
+		reg->in[i].description = "";
+		json_get_str(it, "description", &reg->in[i].description);
+		if (reg->in[i].description == NULL)
+			reg->in[i].description = "";
+		reg->in[i].active = 1;
+		reg->in[i].types = "[\"*\"]";
+		if ((ev = json_get(it, "events")) != NULL &&
+		    sub_events_parse(&scratch, "events", ev,
+		    &reg->types[i]) == 0)
+			reg->in[i].types = reg->types[i];
+		reg->n++;
+	}
+	for (i = 0; i < scratch.ferrsz; i++) {
+		free(scratch.ferr[i].field);
+		free(scratch.ferr[i].msg);
+	}
+}
+
+void
+sub_reg_free(struct sub_reg *reg)
+{
+	size_t	 i;
+
+	for (i = 0; i < SUB_REG_MAX; i++)
+		free(reg->types[i]);
+	memset(reg, 0, sizeof(*reg));
+}
+
+/*
+ * Subscribe marketplace mkt to reg's webhooks it does not have yet
+ * (inside the caller's transaction when intx) and add to answer a
+ * "webhooks" array of those added, each with its secret (shown once).
+ * 0 or -1.
+ */
+int
+sub_reg_apply(struct req *r, long long mkt, const struct sub_reg *reg,
+    int intx, struct json_object *answer)
+{
+	struct json_object	*a, *o;
+	struct sub		*s;
+	long long		 ids[SUB_REG_MAX];
+	char			*secrets[SUB_REG_MAX];
+	size_t			 i;
+	int			 rc = 0;
+
+	if (reg->n == 0)
+		return 0;
+	if (db_sub_register(r, mkt, reg->in, reg->n, intx, ids,
+	    secrets) == -1)
+		return -1;
+	a = json_object_new_array();
+	for (i = 0; i < reg->n; i++) {
+		if (ids[i] == 0)
+			continue;
+		if (db_sub_get(r, ids[i], NULL, &s) != 1) {
+			rc = -1;
+			continue;
+		}
+		o = sub_json(s);
+		sub_free(s);
+		jadd_str(o, "secret", secrets[i]);
+		jappend(a, o);
+	}
+	for (i = 0; i < reg->n; i++)
+		secret_free(secrets[i]);
+	jadd(answer, "webhooks", a);
+	return rc;
+}

@@ -81,6 +81,29 @@ jqok '[.webhooks[].id] == ['$HM']' "the marketplace sees the one made for it"
 admin PATCH /api/v1/admin/webhooks/$HT -H 'If-Match: "0"' $(json '{"description":"tenants"}')
 status 412 "If-Match with another version is 412"
 
+# The registration call subscribes too: new URLs are added (secret shown
+# once), a re-registration naming them again adds nothing.
+tok=$(regtoken)
+body=$(jq -cn --arg nid "evreg-$S" '{nid: $nid, name: "Reg", environment: "production",
+    endpoints: {hub: "https://hub.\($nid).example.com"},
+    webhooks: [{url: "https://hooks.\($nid).example.com/a", events: ["listing.approved"]},
+    {url: "https://hooks.\($nid).example.com/b"}]}')
+req POST /api/v1/marketplaces -H "Authorization: Bearer $tok" $(json "$body")
+status 201 "a marketplace registers with two webhooks"
+jqok '(.webhooks | length) == 2 and all(.webhooks[]; .secret | test("^whsec_"))' "both are created, each with its secret"
+jqok '.webhooks[0].events == ["listing.approved"] and .webhooks[1].events == ["*"]' "with their events"
+RC="$(jqv .api_key):$(jqv .api_secret)"
+req POST /api/v1/marketplaces -u "$RC" $(json "$(echo "$body" | jq -c '.webhooks += [{url: "https://hooks.example.org/c"}]')")
+status 200 "it registers again with one more"
+jqok '(.webhooks | length) == 1 and .webhooks[0].url == "https://hooks.example.org/c"' "only the new one is added"
+as "$RC" GET /api/v1/marketplace/webhooks
+jqok '(.webhooks | length) == 3' "the marketplace has three"
+tok=$(regtoken)
+req POST /api/v1/marketplaces -H "Authorization: Bearer $tok" $(json "$(echo "$body" | jq -c '.nid = "evreg2-'$S'" | .webhooks = [{url: "https://127.0.0.1/x"}]')")
+status 400 "a registration naming a loopback webhook is refused"
+jqok '.errors[0].field == "webhooks[0].url"' "the error names it"
+is "$(sql "SELECT COUNT(*) FROM marketplace WHERE nid = 'evreg2-$S'")" "0" "and nothing is registered"
+
 # --- events: one per change, written with the change ------------------------
 ev() { sql "SELECT COUNT(*) FROM event WHERE marketplace_id = $MID AND type = '$1'"; }
 asj "$P" POST /api/v1/apps/$AID/listings "{\"marketplace\":\"$MNID\"}"
