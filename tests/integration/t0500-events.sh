@@ -104,6 +104,18 @@ status 400 "a registration naming a loopback webhook is refused"
 jqok '.errors[0].field == "webhooks[0].url"' "the error names it"
 is "$(sql "SELECT COUNT(*) FROM marketplace WHERE nid = 'evreg2-$S'")" "0" "and nothing is registered"
 
+# scripts/register-marketplace passes WEBHOOK_URLS and keeps the secrets.
+tok=$(regtoken)
+DEV_PLATFORM_ENDPOINT=$BASE AGORA_CA=$CACERT AGORA_REGISTRATION_TOKEN=$tok \
+    MARKETPLACE_NID="evscr-$S" MNOHUB_ENDPOINT="https://hub.evscr-$S.example.com" \
+    WEBHOOK_URLS="https://hooks.evscr-$S.example.com/a https://hooks.evscr-$S.example.com/b" \
+    WEBHOOK_EVENTS="listing.approved,tenant.created" \
+    "$AGORA_TOP/scripts/register-marketplace" "$T_TMP/evscr" >/dev/null 2>&1
+is "$(wc -l < "$T_TMP/evscr/webhook-secrets" 2>/dev/null)" "2" "the start-up script keeps both webhook secrets"
+ok "mode 0600" test "$(stat -c %a "$T_TMP/evscr/webhook-secrets" 2>/dev/null)" = 600
+ok "registration.json holds no secret" test -z "$(grep -o whsec_ "$T_TMP/evscr/registration.json")"
+is "$(sql "SELECT COUNT(*) FROM subscription s JOIN marketplace m ON m.id = s.owner_id AND s.owner_kind = 'marketplace' WHERE m.nid = 'evscr-$S' AND s.types = '[\"listing.approved\",\"tenant.created\"]'")" "2" "both are subscribed with their events"
+
 # --- events: one per change, written with the change ------------------------
 ev() { sql "SELECT COUNT(*) FROM event WHERE marketplace_id = $MID AND type = '$1'"; }
 asj "$P" POST /api/v1/apps/$AID/listings "{\"marketplace\":\"$MNID\"}"

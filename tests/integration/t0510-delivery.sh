@@ -108,6 +108,22 @@ is "$(got /dbr | wc -l)" "300" "all 300 events arrived"
 is "$(got /dbr | tr '\n' ' ')" "$(ids "$HD" | tr '\n' ' ')" "exactly the burst's event ids"
 is "$(sql "SELECT COUNT(*) FROM delivery WHERE subscription_id = $HD AND state = 'delivered'")" "300" "all delivered in the database"
 
+# --- two notifiers share the work, never the same attempt -----------------
+"$AGORA_NOTIFY" -c "$AGORA_CONF" >>"$PREFIX/log/notify2.log" 2>&1 &
+N2=$!
+hook /two "" '"events":["ping"]'
+H2=$HOOK_ID
+sleep 0.5
+ping 400 "$H2"
+ok "every delivery settles" settled "$H2" 60
+kill "$N2" 2>/dev/null
+wait "$N2" 2>/dev/null
+is "$(got /two | wc -l)" "400" "all 400 events arrived"
+is "$(arrived '.path == "/two" and .status == 200')" "400" "each exactly once: no attempt was sent twice"
+is "$(sql "SELECT COUNT(*) FROM delivery WHERE subscription_id = $H2 AND attempts <> 1")" "0" "one attempt per delivery"
+is "$(sql "SELECT COUNT(DISTINCT a.notifier) FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id WHERE d.subscription_id = $H2")" "2" "both notifiers delivered some"
+diag "attempts per notifier: $(sql "SELECT GROUP_CONCAT(n) FROM (SELECT COUNT(*) n FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id WHERE d.subscription_id = $H2 GROUP BY a.notifier) x")"
+
 # --- a DNS answer that turns private at send time ---------------------------
 mkt_new "evr-$S"
 asj "$MKT_CRED" POST /api/v1/marketplace/webhooks '{"url":"https://rebind.agora.test/hook","events":["ping"]}'
