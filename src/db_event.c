@@ -708,22 +708,21 @@ fail:
 }
 
 /*
- * Record one attempt at delivery id made under claim: delivered when
- * ok, else due again in retry_us microseconds, or failed once max_age
- * seconds have passed since its first_at. status 0 means no HTTP
- * answer. A claim that expired meanwhile (another notifier took the
- * row) changes nothing but the attempt log. 0 or -1.
+ * Record one attempt at delivery id made under claim, inside the
+ * caller's transaction: delivered when ok, else due again in retry_us
+ * microseconds, or failed once max_age seconds have passed since its
+ * first_at. status 0 means no HTTP answer. A claim that expired
+ * meanwhile (another notifier took the row) changes nothing but the
+ * attempt log. 0 or -1.
  */
 int
-db_delivery_result(struct db *db, long long id, const char *claim, int ok,
+db_delivery_record(struct db *db, long long id, const char *claim, int ok,
     int status, long long retry_us, long long max_age, long long ms,
     const char *error, const char *resp, const char *notifier)
 {
 	struct dbp	 p[6];
 	int		 rc;
 
-	if (db_tx_begin(db) == -1)
-		return -1;
 	if (ok) {
 		p[0] = dbp_int(status);
 		p[1] = dbp_int(id);
@@ -738,18 +737,28 @@ db_delivery_result(struct db *db, long long id, const char *claim, int ok,
 		rc = db_exec(db, STMT_DELIVERY_RETRY, p, 5, NULL, NULL);
 	}
 	if (rc != 1)
-		goto fail;
+		return -1;
 	p[0] = dbp_int(id);
 	p[1] = dbp_int(ms);
 	p[2] = status ? dbp_int(status) : dbp_null();
 	p[3] = dbp_str(error);
 	p[4] = dbp_str(resp);
 	p[5] = dbp_str(notifier);
-	if (db_exec(db, STMT_ATTEMPT_ADD, p, 6, NULL, NULL) != 1 ||
-	    db_tx_commit(db) == -1)
-		goto fail;
+	return db_exec(db, STMT_ATTEMPT_ADD, p, 6, NULL, NULL) == 1 ? 0 : -1;
+}
+
+/* db_delivery_record in a transaction of its own. 0 or -1. */
+int
+db_delivery_result(struct db *db, long long id, const char *claim, int ok,
+    int status, long long retry_us, long long max_age, long long ms,
+    const char *error, const char *resp, const char *notifier)
+{
+	if (db_tx_begin(db) == -1)
+		return -1;
+	if (db_delivery_record(db, id, claim, ok, status, retry_us, max_age,
+	    ms, error, resp, notifier) == -1 || db_tx_commit(db) == -1) {
+		db_tx_rollback(db);
+		return -1;
+	}
 	return 0;
-fail:
-	db_tx_rollback(db);
-	return -1;
 }

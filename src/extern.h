@@ -1376,6 +1376,9 @@ int	 db_delivery_claim(struct db *, const char *, long long, long long,
 int	 db_delivery_result(struct db *, long long, const char *, int, int,
 	    long long, long long, long long, const char *, const char *,
 	    const char *);
+int	 db_delivery_record(struct db *, long long, const char *, int, int,
+	    long long, long long, long long, const char *, const char *,
+	    const char *);
 char	*db_sub_secret(const struct conf *, const struct dbcell *);
 
 /* handlers: h_event.c (webhook subscriptions: marketplace, provider, admin) */

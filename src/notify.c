@@ -324,22 +324,25 @@ printable(const struct buf *b)
 	return s;
 }
 
-/* Write j's result; 0, or -1 (the database is away: keep j). */
+/*
+ * Write j's result, inside a transaction when intx (the caller's), else
+ * in one of its own. 0, or -1 (the database is away: keep j).
+ */
 static int
-job_save(struct notifier *n, struct job *j)
+job_save(struct notifier *n, struct job *j, int intx)
 {
 	char	*resp;
 	int	 rc;
 
 	resp = printable(&j->resp);
-	rc = db_delivery_result(n->db, j->id, j->claim, j->ok, j->status,
-	    j->retry_us, n->conf.notify_max_age, j->ms, j->why ? j->why : "",
-	    resp, n->name);
+	rc = (intx ? db_delivery_record : db_delivery_result)(n->db, j->id,
+	    j->claim, j->ok, j->status, j->retry_us, n->conf.notify_max_age,
+	    j->ms, j->why ? j->why : "", resp, n->name);
 	free(resp);
 	return rc;
 }
 
-/* A transfer ended: judge it and record it. */
+/* A transfer ended: judge it and queue its result for the database. */
 static void
 job_done(struct notifier *n, struct job *j, CURLcode cc)
 {
@@ -366,11 +369,6 @@ job_done(struct notifier *n, struct job *j, CURLcode cc)
 		j->retry_us = backoff_us(&n->conf, j->attempt);
 	log_info("delivery %lld attempt %lld: %s in %lld ms", j->id,
 	    j->attempt, j->ok ? "delivered" : j->why, j->ms);
-	if (job_save(n, j) == 0) {
-		job_free(j);
-		return;
-	}
-	/* Keep it for a while: the claim stays ours until the lease ends. */
 	if (n->nunsaved == UNSAVED_MAX) {
 		log_warnx("delivery %lld: result dropped (the lease will "
 		    "send it again)", j->id);
@@ -380,17 +378,36 @@ job_done(struct notifier *n, struct job *j, CURLcode cc)
 	n->unsaved[n->nunsaved++] = j;
 }
 
-/* Try the results the database did not take yet; drop the stale. */
+/*
+ * Write the queued results: all in one transaction (one commit for a
+ * whole turn of the loop); if that fails, one by one, keeping those the
+ * database does not take until their lease ends (the claim is ours
+ * until then; after it another notifier sends the event again).
+ */
 static void
-retry_unsaved(struct notifier *n)
+save_results(struct notifier *n)
 {
 	size_t	 i, k = 0;
 	time_t	 now = time(NULL);
 
+	if (n->nunsaved == 0)
+		return;
+	if (db_tx_begin(n->db) == 0) {
+		for (i = 0; i < n->nunsaved; i++)
+			if (job_save(n, n->unsaved[i], 1) == -1)
+				break;
+		if (i == n->nunsaved && db_tx_commit(n->db) == 0) {
+			for (i = 0; i < n->nunsaved; i++)
+				job_free(n->unsaved[i]);
+			n->nunsaved = 0;
+			return;
+		}
+		db_tx_rollback(n->db);
+	}
 	for (i = 0; i < n->nunsaved; i++) {
 		struct job *j = n->unsaved[i];
 
-		if (job_save(n, j) == 0 || now > j->lease_end) {
+		if (job_save(n, j, 0) == 0 || now > j->lease_end) {
 			if (now > j->lease_end)
 				log_warnx("delivery %lld: result dropped "
 				    "after the lease", j->id);
@@ -528,8 +545,7 @@ main(int argc, char *argv[])
 	 */
 	for (;;) {
 		busy = 0;
-		if (n.nunsaved > 0)
-			retry_unsaved(&n);
+		save_results(&n);
 		if (!quit)
 			busy = feed(&n);
 		if (n.inflight == 0) {
@@ -550,12 +566,13 @@ main(int argc, char *argv[])
 			    (char **)&j);
 			job_done(&n, j, m->data.result);
 		}
+		save_results(&n);
 		if (n.inflight > 0)
 			curl_multi_poll(n.multi, NULL, 0, busy ? 20 : 100,
 			    NULL);
 	}
 	while (n.nunsaved > 0) {
-		retry_unsaved(&n);
+		save_results(&n);
 		if (n.nunsaved > 0)
 			sleep(1);
 	}
