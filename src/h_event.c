@@ -417,6 +417,13 @@ h_sub_update(struct req *r)
 	in.description = s->description;
 	in.active = s->active;
 	in.allow_private = s->allow_private;
+	/*
+	 * An admin's leave for a private target was for the URL the admin
+	 * saw: an owner who moves the subscription loses it.
+	 */
+	if (sc.kind != NULL && json_get(o, "url") != NULL &&
+	    strcmp(json_object_get_string(json_get(o, "url")), s->url) != 0)
+		in.allow_private = 0;
 	if ((st = sub_in_from(r, o, &in, &types)) != 0)
 		goto out;
 	if ((rc = db_sub_update(r, id, &sc, s->version, &in)) != 1) {

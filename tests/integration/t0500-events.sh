@@ -78,6 +78,19 @@ hook /t "" '"events":["tenant.created","tenant.deleted","tenant.apps_changed"]'
 HT=$HOOK_ID
 as "$M" GET /api/v1/marketplace/webhooks
 jqok '[.webhooks[].id] == ['$HM']' "the marketplace sees the one made for it"
+adminj POST /api/v1/admin/webhooks "{\"marketplace\":\"$MNID\",\"url\":\"https://10.9.8.7/in\",\"allow_private\":true,\"events\":[\"ping\"]}"
+status 201 "an admin allows a marketplace an internal target"
+HX=$(jqv .id)
+asj "$M" PATCH /api/v1/marketplace/webhooks/$HX '{"description":"ours"}'
+status 200 "the marketplace may edit it"
+jqok '.allow_private == true' "keeping the admin's leave while the URL stays"
+asj "$M" PATCH /api/v1/marketplace/webhooks/$HX '{"url":"https://169.254.169.254/latest"}'
+status 422 "but moving it to another internal address is refused: the leave was for that URL"
+asj "$M" PATCH /api/v1/marketplace/webhooks/$HX '{"url":"https://hooks.example.com/moved"}'
+status 200 "moving it to a public name is fine"
+jqok '.allow_private == false' "and the leave is gone"
+as "$M" DELETE /api/v1/marketplace/webhooks/$HX
+status 204 "the marketplace deletes it"
 admin PATCH /api/v1/admin/webhooks/$HT -H 'If-Match: "0"' $(json '{"description":"tenants"}')
 status 412 "If-Match with another version is 412"
 
