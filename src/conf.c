@@ -72,6 +72,7 @@ static const struct ckey ckeys[] = {
 	{ "notify_poll_ms", CK_NUM, O(notify_poll_ms), 10, 60000, 0 },
 	{ "notify_ca",	   CK_STR,  O(notify_ca), 0, 0, 0 },
 	{ "notify_resolve", CK_STR, O(notify_resolve), 0, 0, 0 },
+	{ "notify_keep_days", CK_NUM, O(notify_keep_days), 1, 3650, 0 },
 };
 
 #define CKEYSZ	(sizeof(ckeys) / sizeof(ckeys[0]))
@@ -194,6 +195,7 @@ conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	c->notify_retry_max = 3600;
 	c->notify_max_age = 25 * 3600;
 	c->notify_poll_ms = 250;
+	c->notify_keep_days = 30;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return conf_err(err, errsz, "%s: %s", path, strerror(errno));

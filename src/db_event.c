@@ -618,6 +618,26 @@ db_sub_owner(struct req *r, const char *kind, const char *nid,
 }
 
 /*
+ * Delete up to max events older than days, fanned out and with no
+ * delivery pending, with their deliveries and attempts. 0 with *n, or
+ * -1.
+ */
+int
+db_event_purge(struct db *db, long long days, long long max, long long *n)
+{
+	struct dbp		 p[2];
+	unsigned long long	 aff = 0;
+
+	*n = 0;
+	p[0] = dbp_int(days);
+	p[1] = dbp_int(max);
+	if (db_exec(db, STMT_EVENT_PURGE, p, 2, &aff, NULL) != 1)
+		return -1;
+	*n = (long long)aff;
+	return 0;
+}
+
+/*
  * Fan out up to max events not fanned out yet, oldest first, in one
  * transaction: a delivery row per subscription that hears each. Rows
  * locked by another notifier (or by their writer, not committed yet)

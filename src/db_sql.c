@@ -636,6 +636,12 @@ const char *const db_sql[STMT__MAX] = {
 	 * subscriptions that already have ? attempts in flight (claimed,
 	 * lease running): a slow receiver holds a few slots, not all.
 	 */
+	/* Settled events past their keeping time, with their deliveries. */
+	[STMT_EVENT_PURGE] =
+	    "DELETE FROM event WHERE created_at < NOW(6) - INTERVAL ? DAY "
+	    "AND fanned = 1 AND NOT EXISTS (SELECT 1 FROM delivery d "
+	    "WHERE d.event_id = event.id AND d.state = 'pending') "
+	    "ORDER BY id LIMIT ?",
 	[STMT_DELIVERY_PICK] =
 	    "SELECT id, subscription_id FROM delivery "
 	    "WHERE state = 'pending' AND next_at <= NOW(6) "

@@ -113,6 +113,7 @@ struct conf {
 	long long	 notify_poll_ms;	/* idle database poll */
 	char		*notify_ca;	/* CA file for receivers, or NULL */
 	char		*notify_resolve; /* test hook: host:port:addr,... */
+	long long	 notify_keep_days;	/* then settled events go */
 };
 
 int	 conf_load(const char *, struct conf *, char *, size_t);
@@ -511,6 +512,7 @@ enum stmt {
 	STMT_EVENT_FANNED,
 	STMT_EVENT_TEST_ADD,
 	STMT_EVENT_UID,
+	STMT_EVENT_PURGE,
 	STMT_DELIVERY_PICK,
 	STMT_DELIVERY_CLAIM,
 	STMT_DELIVERY_CLAIMED,
@@ -1371,6 +1373,7 @@ int	 db_sub_owner(struct req *, const char *, const char *, long long *);
 int	 db_sub_register(struct req *, long long, const struct sub_in *,
 	    size_t, int, long long *, char **);
 int	 db_event_fanout(struct db *, long long, long long *);
+int	 db_event_purge(struct db *, long long, long long, long long *);
 int	 db_delivery_claim(struct db *, const char *, long long, long long,
 	    long long, struct dbres **);
 int	 db_delivery_result(struct db *, long long, const char *, int, int,

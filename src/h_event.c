@@ -44,6 +44,23 @@ base(const struct req *r)
 	return "/api/v1/admin/webhooks";
 }
 
+/* A checked "events" array as canonical JSON text; owned. */
+static char *
+sub_events_text(struct json_object *v)
+{
+	struct json_object	*a;
+	size_t			 i;
+	char			*out;
+
+	a = json_object_new_array();
+	for (i = 0; i < json_object_array_length(v); i++)
+		jappend(a, json_object_new_string(json_object_get_string(
+		    json_object_array_get_idx(v, i))));
+	out = xstrdup(json_text(a));
+	json_object_put(a);
+	return out;
+}
+
 /*
  * Check the "events" array v (named name) and write its canonical text
  * (owned) to *out: event type names or "*", 1 to SUB_EVENTS_MAX of
@@ -53,7 +70,7 @@ int
 sub_events_parse(struct req *r, const char *name, struct json_object *v,
     char **out)
 {
-	struct json_object	*it, *a;
+	struct json_object	*it;
 	size_t			 i, j, n;
 	const char		*s;
 
@@ -77,12 +94,7 @@ sub_events_parse(struct req *r, const char *name, struct json_object *v,
 				return req_field(r, name, "item %zu repeats "
 				    "\"%s\"", i, s);
 	}
-	a = json_object_new_array();
-	for (i = 0; i < n; i++)
-		jappend(a, json_object_new_string(json_object_get_string(
-		    json_object_array_get_idx(v, i))));
-	*out = xstrdup(json_text(a));
-	json_object_put(a);
+	*out = sub_events_text(v);
 	return 0;
 }
 
@@ -636,31 +648,24 @@ void
 sub_reg_get(struct json_object *v, struct sub_reg *reg)
 {
 	struct json_object	*it, *ev;
-	struct req		 scratch;
 	size_t			 i;
 
 	memset(reg, 0, sizeof(*reg));
 	if (v == NULL || !json_object_is_type(v, json_type_array))
 		return;
-	memset(&scratch, 0, sizeof(scratch));
 	for (i = 0; i < json_object_array_length(v) && i < SUB_REG_MAX; i++) {
 		it = json_object_array_get_idx(v, i);
 		json_get_str(it, "url", &reg->in[i].url);
-		reg->in[i].description = "";
 		json_get_str(it, "description", &reg->in[i].description);
 		if (reg->in[i].description == NULL)
 			reg->in[i].description = "";
 		reg->in[i].active = 1;
 		reg->in[i].types = "[\"*\"]";
-		if ((ev = json_get(it, "events")) != NULL &&
-		    sub_events_parse(&scratch, "events", ev,
-		    &reg->types[i]) == 0)
+		if ((ev = json_get(it, "events")) != NULL) {
+			reg->types[i] = sub_events_text(ev);
 			reg->in[i].types = reg->types[i];
+		}
 		reg->n++;
-	}
-	for (i = 0; i < scratch.ferrsz; i++) {
-		free(scratch.ferr[i].field);
-		free(scratch.ferr[i].msg);
 	}
 }
 

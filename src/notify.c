@@ -43,6 +43,8 @@
 #define LEASE_MARGIN	5	/* seconds past the attempt timeout */
 #define FANOUT_BATCH	500
 #define UNSAVED_MAX	1024
+#define PURGE_EVERY	60	/* seconds between purges of old events */
+#define PURGE_BATCH	1000
 
 static volatile sig_atomic_t	 quit;
 
@@ -79,6 +81,7 @@ struct notifier {
 	struct job		*unsaved[UNSAVED_MAX];
 	size_t			 nunsaved;
 	int			 dbdown;
+	time_t			 purged;	/* last purge */
 };
 
 static void
@@ -467,6 +470,22 @@ down:
 	return 0;
 }
 
+/* Now and then, drop settled events past notify_keep_days. */
+static void
+purge(struct notifier *n)
+{
+	long long	 gone;
+	time_t		 now = time(NULL);
+
+	if (n->dbdown || now - n->purged < PURGE_EVERY)
+		return;
+	n->purged = now;
+	if (db_event_purge(n->db, n->conf.notify_keep_days, PURGE_BATCH,
+	    &gone) == 0 && gone > 0)
+		log_info("purged %lld events older than %lld days", gone,
+		    n->conf.notify_keep_days);
+}
+
 /* "host:port:addr,host:port:addr" into a CURLOPT_RESOLVE list. */
 static struct curl_slist *
 resolve_list(const char *s)
@@ -546,8 +565,10 @@ main(int argc, char *argv[])
 	for (;;) {
 		busy = 0;
 		save_results(&n);
-		if (!quit)
+		if (!quit) {
 			busy = feed(&n);
+			purge(&n);
+		}
 		if (n.inflight == 0) {
 			if (quit)
 				break;

@@ -75,6 +75,10 @@ admin PATCH /api/v1/admin/webhooks/$HS $(json '{"active":false}')
 # --- agora-notify SIGKILLed mid-delivery ------------------------------------
 hook /kill sleep=1500 '"events":["ping"]'
 HK=$HOOK_ID
+# (A settled event past notify_keep_days, for the purge at restart.)
+OLD=$(sql "INSERT INTO event (uid, type, payload, fanned, created_at) VALUES (UUID(), 'ping', '{}', 1, NOW(6) - INTERVAL 40 DAY); SELECT LAST_INSERT_ID()")
+sql "INSERT INTO delivery (event_id, subscription_id, state) VALUES ($OLD, $HS, 'delivered')"
+
 ping 12 "$HK"
 sleep 0.7
 pid=$(notify_pid)
@@ -87,6 +91,12 @@ for i in $(seq 1 50); do
 	sleep 0.1
 done
 ok "the supervisor restarted it" test -n "$npid" -a "$npid" != "$pid"
+for i in $(seq 1 30); do
+	[ "$(sql "SELECT COUNT(*) FROM event WHERE id = $OLD")" = 0 ] && break
+	sleep 0.1
+done
+is "$(sql "SELECT COUNT(*) FROM event WHERE id = $OLD")" "0" "a settled event past notify_keep_days is purged"
+is "$(sql "SELECT COUNT(*) FROM delivery WHERE event_id = $OLD")" "0" "with its delivery"
 ok "every delivery settles" settled "$HK" 40
 is "$(got /kill | tr '\n' ' ')" "$(ids "$HK" | tr '\n' ' ')" "nothing was lost: every event arrived"
 is "$(sql "SELECT COUNT(*) FROM delivery WHERE subscription_id = $HK AND state = 'delivered'")" "12" "all 12 deliveries are delivered"
@@ -115,6 +125,13 @@ hook /two "" '"events":["ping"]'
 H2=$HOOK_ID
 sleep 0.5
 ping 400 "$H2"
+# Hold the stack's notifier a moment (less than a lease) so the other
+# surely takes part; its claims stay its own meanwhile.
+sleep 0.3
+pid=$(notify_pid | grep -vx "$N2")
+kill -STOP $pid
+sleep 1
+kill -CONT $pid
 ok "every delivery settles" settled "$H2" 60
 kill "$N2" 2>/dev/null
 wait "$N2" 2>/dev/null
