@@ -65,8 +65,20 @@ asj "$M" PATCH /api/v1/marketplace/webhooks/$OWN '{"active":false}'
 status 200 "a marketplace pauses its subscription"
 as "$M" DELETE /api/v1/marketplace/webhooks/$OWN
 status 204 "and deletes it"
+asj "$P" POST /api/v1/provider/webhooks '{"url":"https://hooks.provider.example.com/x","events":["listing.approved","listing.rejected"]}'
+status 201 "a provider subscribes"
+PW=$(jqv .id)
+jqok '.owner.kind == "provider" and .owner.nid == "'$PNID'"' "owned by the provider"
+as "$P" POST /api/v1/provider/webhooks/$PW/test
+status 202 "a provider queues a test event"
+is "$(sql "SELECT COUNT(*) FROM event WHERE subscription_id = $PW AND type = 'ping'")" "1" "a ping for that subscription alone"
 as "$P" GET /api/v1/provider/webhooks
 status 200 "a provider lists its subscriptions"
+jqok '[.webhooks[].id] == ['$PW']' "only its own"
+as "$M" DELETE /api/v1/marketplace/webhooks/$PW
+status 404 "a marketplace cannot delete a provider's subscription"
+as "$P" DELETE /api/v1/provider/webhooks/$PW
+status 204 "the provider deletes it"
 
 # The admin subscribes on their behalf, allowing the loopback receiver.
 hook /m "" "\"marketplace\":\"$MNID\""
@@ -149,6 +161,7 @@ is "$(sql "SELECT COUNT(*) FROM event")" "$n" "a refused change writes no event"
 asj "$P" PATCH /api/v1/apps/$AID '{"name":"Renamed App"}'
 status 200 "the provider renames its app"
 is "$(ev app.changed)" "1" "app.changed for its marketplace"
+is "$(sql "SELECT JSON_TYPE(JSON_EXTRACT(payload, '\$.app.active')) FROM event WHERE marketplace_id = $MID AND type = 'app.changed'")" "BOOLEAN" "active is a JSON boolean"
 is "$(sql "SELECT JSON_VALUE(payload, '\$.app.name') FROM event WHERE marketplace_id = $MID AND type = 'app.changed'")" "Renamed App" "the event carries the new name"
 asj "$P" PATCH /api/v1/apps/$AID/environments/$EID '{"host":"https://moved.example.com"}'
 status 200 "the provider moves its environment"
