@@ -758,12 +758,12 @@ db_delivery_record(struct db *db, long long id, const char *claim, int ok,
 	}
 	if (rc != 1)
 		return -1;
-	p[0] = dbp_int(id);
-	p[1] = dbp_int(ms);
-	p[2] = status ? dbp_int(status) : dbp_null();
-	p[3] = dbp_str(error);
-	p[4] = dbp_str(resp);
-	p[5] = dbp_str(notifier);
+	p[0] = dbp_int(ms);
+	p[1] = status ? dbp_int(status) : dbp_null();
+	p[2] = dbp_str(error);
+	p[3] = dbp_str(resp);
+	p[4] = dbp_str(notifier);
+	p[5] = dbp_int(id);
 	return db_exec(db, STMT_ATTEMPT_ADD, p, 6, NULL, NULL) == 1 ? 0 : -1;
 }
 

@@ -685,10 +685,11 @@ const char *const db_sql[STMT__MAX] = {
 	    "UPDATE delivery SET state = 'pending', next_at = NOW(6), "
 	    "first_at = NOW(6), claim = NULL, done_at = NULL "
 	    "WHERE id = ? AND state <> 'pending'",
+	/* Nothing when the delivery went (its subscription was deleted). */
 	[STMT_ATTEMPT_ADD] =
 	    "INSERT INTO delivery_attempt (delivery_id, duration_ms, "
 	    "http_status, error, response, notifier) "
-	    "VALUES (?, ?, ?, ?, ?, ?)",
+	    "SELECT id, ?, ?, ?, ?, ? FROM delivery WHERE id = ?",
 	[STMT_ATTEMPT_LIST] =
 	    "SELECT id, " EV_TIME("at") ", duration_ms, http_status, error, "
 	    "response, notifier FROM delivery_attempt WHERE delivery_id = ? "
