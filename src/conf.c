@@ -67,6 +67,16 @@ static const struct ckey ckeys[] = {
 	{ "cache_bytes",   CK_NUM,  O(cache_bytes), 0, 256 * 1024 * 1024, 0 },
 	{ "metrics_file",  CK_STR,  O(metrics_file), 0, 0, 0 },
 	{ "metrics_allow", CK_STR,  O(metrics_allow), 0, 0, 0 },
+	{ "notify_concurrency", CK_NUM, O(notify_concurrency), 1, 256, 0 },
+	{ "notify_timeout", CK_NUM, O(notify_timeout), 1, 120, 0 },
+	{ "notify_retry_base_ms", CK_NUM, O(notify_retry_base_ms), 10,
+	    3600 * 1000, 0 },
+	{ "notify_retry_max", CK_NUM, O(notify_retry_max), 1, 86400, 0 },
+	{ "notify_max_age", CK_NUM, O(notify_max_age), 5, 30 * 86400, 0 },
+	{ "notify_poll_ms", CK_NUM, O(notify_poll_ms), 10, 60000, 0 },
+	{ "notify_ca",	   CK_STR,  O(notify_ca), 0, 0, 0 },
+	{ "notify_resolve", CK_STR, O(notify_resolve), 0, 0, 0 },
+	{ "notify_keep_days", CK_NUM, O(notify_keep_days), 1, 3650, 0 },
 };
 
 #define CKEYSZ	(sizeof(ckeys) / sizeof(ckeys[0]))
@@ -184,6 +194,13 @@ conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	c->login_lock = 900;
 	c->log_level = LOGL_INFO;
 	c->cache_bytes = 4 * 1024 * 1024;
+	c->notify_concurrency = 16;
+	c->notify_timeout = 10;
+	c->notify_retry_base_ms = 10000;
+	c->notify_retry_max = 3600;
+	c->notify_max_age = 25 * 3600;
+	c->notify_poll_ms = 250;
+	c->notify_keep_days = 30;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return conf_err(err, errsz, "%s: %s", path, strerror(errno));
@@ -268,6 +285,8 @@ conf_free(struct conf *c)
 	free(c->crl_hook);
 	free(c->metrics_file);
 	free(c->metrics_allow);
+	free(c->notify_ca);
+	free(c->notify_resolve);
 	explicit_bzero(c->data_key, sizeof(c->data_key));
 	memset(c, 0, sizeof(*c));
 }

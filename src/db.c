@@ -689,6 +689,11 @@ db_tx_begin(struct db *db)
 	}
 	db->in_tx = 1;
 	db->tx_wrote = 0;
+	/* Label it: the tenant_app triggers write one event per label. */
+	if (db_exec(db, STMT_EVENT_TXKEY, NULL, 0, NULL, NULL) != 1) {
+		db_tx_rollback(db);
+		return -1;
+	}
 	return 0;
 }
 

@@ -716,4 +716,154 @@ const char *const db_sql[STMT__MAX] = {
 	    "WHERE id = 1",
 	[STMT_CRL_BUMP] =
 	    "UPDATE crl SET revision = revision + 1 WHERE id = 1",
+	/* events, subscriptions, deliveries */
+#define EV_TIME(c)	"DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
+#define SUB_COLS \
+	"SELECT s.id, s.owner_kind, s.owner_id, COALESCE(m.nid, p.nid), " \
+	"s.url, s.types, s.description, s.allow_private, s.active, " \
+	EV_TIME("s.created_at") ", " EV_TIME("s.updated_at") ", s.version, " \
+	"IF(s.old_until > NOW(6), " EV_TIME("s.old_until") ", NULL), " \
+	"(SELECT COUNT(*) FROM delivery d WHERE d.subscription_id = s.id " \
+	"AND d.state = 'pending'), " \
+	"(SELECT COUNT(*) FROM delivery d WHERE d.subscription_id = s.id " \
+	"AND d.state = 'failed'), " \
+	"(SELECT COUNT(*) FROM delivery d WHERE d.subscription_id = s.id " \
+	"AND d.state = 'delivered') " \
+	"FROM subscription s LEFT JOIN marketplace m " \
+	"ON s.owner_kind = 'marketplace' AND m.id = s.owner_id " \
+	"LEFT JOIN provider p ON s.owner_kind = 'provider' " \
+	"AND p.id = s.owner_id "
+#define SUB_SCOPE \
+	"(? IS NULL OR (s.owner_kind = ? AND s.owner_id = ?)) "
+#define DLV_COLS \
+	"SELECT d.id, d.subscription_id, s.url, e.uid, e.type, d.state, " \
+	"d.attempts, d.last_status, " EV_TIME("d.created_at") ", " \
+	EV_TIME("d.next_at") ", " EV_TIME("d.done_at") ", e.payload, " \
+	EV_TIME("e.created_at") " " \
+	"FROM delivery d JOIN event e ON e.id = d.event_id " \
+	"JOIN subscription s ON s.id = d.subscription_id "
+	/*
+	 * Labels the transaction db_tx_begin opens, so the tenant_app
+	 * triggers write one event per transaction (0005_events.sql).
+	 */
+	[STMT_EVENT_TXKEY] = "SET @agora_tx = UUID()",
+	[STMT_EVENT_FAN_PICK] =
+	    "SELECT id FROM event WHERE fanned = 0 ORDER BY id LIMIT ? "
+	    "FOR UPDATE SKIP LOCKED",
+	/*
+	 * One delivery per active subscription that hears the event: a
+	 * test event goes to its subscription only; otherwise admins hear
+	 * everything, a marketplace or provider what is about itself, and
+	 * types filters by name ("*" for all).
+	 */
+	[STMT_EVENT_FAN_OUT] =
+	    "INSERT IGNORE INTO delivery (event_id, subscription_id) "
+	    "SELECT e.id, s.id FROM event e JOIN subscription s "
+	    "ON s.active = 1 AND (s.id = e.subscription_id "
+	    "OR (e.subscription_id IS NULL AND (s.owner_kind = 'admin' "
+	    "OR (s.owner_kind = 'marketplace' AND s.owner_id = e.marketplace_id) "
+	    "OR (s.owner_kind = 'provider' AND s.owner_id = e.provider_id)) "
+	    "AND (JSON_CONTAINS(s.types, '\"*\"') "
+	    "OR JSON_CONTAINS(s.types, JSON_QUOTE(e.type))))) "
+	    "WHERE e.id = ?",
+	[STMT_EVENT_FANNED] =
+	    "UPDATE event SET fanned = 1 WHERE id = ?",
+	[STMT_EVENT_TEST_ADD] =
+	    "INSERT INTO event (uid, type, subscription_id, payload) "
+	    "VALUES (UUID(), 'ping', ?, ?)",
+	[STMT_EVENT_UID] =
+	    "SELECT uid FROM event WHERE id = ?",
+	/*
+	 * Due deliveries, skipping rows another notifier holds and the
+	 * subscriptions that already have ? attempts in flight (claimed,
+	 * lease running): a slow receiver holds a few slots, not all.
+	 */
+	/* Settled events past their keeping time, with their deliveries. */
+	[STMT_EVENT_PURGE] =
+	    "DELETE FROM event WHERE created_at < NOW(6) - INTERVAL ? DAY "
+	    "AND fanned = 1 AND NOT EXISTS (SELECT 1 FROM delivery d "
+	    "WHERE d.event_id = event.id AND d.state = 'pending') "
+	    "ORDER BY id LIMIT ?",
+	[STMT_DELIVERY_PICK] =
+	    "SELECT id, subscription_id FROM delivery "
+	    "WHERE state = 'pending' AND next_at <= NOW(6) "
+	    "AND subscription_id NOT IN (SELECT f.subscription_id "
+	    "FROM delivery f WHERE f.state = 'pending' "
+	    "AND f.claim IS NOT NULL AND f.next_at > NOW(6) "
+	    "GROUP BY f.subscription_id HAVING COUNT(*) >= ?) "
+	    "ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
+	[STMT_DELIVERY_CLAIM] =
+	    "UPDATE delivery SET claim = ?, attempts = attempts + 1, "
+	    "next_at = NOW(6) + INTERVAL ? SECOND WHERE id = ?",
+	[STMT_DELIVERY_CLAIMED] =
+	    "SELECT d.id, d.attempts, e.uid, e.type, e.payload, "
+	    EV_TIME("e.created_at") ", s.id, s.url, s.secret_enc, "
+	    "IF(s.old_until > NOW(6), s.old_secret_enc, NULL), "
+	    "s.allow_private FROM delivery d "
+	    "JOIN event e ON e.id = d.event_id "
+	    "JOIN subscription s ON s.id = d.subscription_id "
+	    "WHERE d.claim = ? ORDER BY d.id",
+	[STMT_DELIVERY_DONE] =
+	    "UPDATE delivery SET state = 'delivered', claim = NULL, "
+	    "last_status = ?, done_at = NOW(6) WHERE id = ? AND claim = ?",
+	/* Back off, or give up once the retry window (first_at) is over. */
+	[STMT_DELIVERY_RETRY] =
+	    "UPDATE delivery SET "
+	    "done_at = IF(first_at + INTERVAL ? SECOND <= NOW(6), NOW(6), "
+	    "NULL), state = IF(done_at IS NULL, 'pending', 'failed'), "
+	    "next_at = NOW(6) + INTERVAL ? MICROSECOND, claim = NULL, "
+	    "last_status = ? WHERE id = ? AND claim = ?",
+	[STMT_DELIVERY_LIST] =
+	    DLV_COLS "WHERE (? IS NULL OR d.subscription_id = ?) "
+	    "AND (? IS NULL OR d.state = ?) "
+	    "ORDER BY d.id DESC LIMIT ? OFFSET ?",
+	[STMT_DELIVERY_COUNT] =
+	    "SELECT COUNT(*) FROM delivery d "
+	    "WHERE (? IS NULL OR d.subscription_id = ?) "
+	    "AND (? IS NULL OR d.state = ?)",
+	[STMT_DELIVERY_GET] =
+	    DLV_COLS "WHERE d.id = ?",
+	[STMT_DELIVERY_RESEND] =
+	    "UPDATE delivery SET state = 'pending', next_at = NOW(6), "
+	    "first_at = NOW(6), claim = NULL, done_at = NULL "
+	    "WHERE id = ? AND state <> 'pending'",
+	/* Nothing when the delivery went (its subscription was deleted). */
+	[STMT_ATTEMPT_ADD] =
+	    "INSERT INTO delivery_attempt (delivery_id, duration_ms, "
+	    "http_status, error, response, notifier) "
+	    "SELECT id, ?, ?, ?, ?, ? FROM delivery WHERE id = ?",
+	[STMT_ATTEMPT_LIST] =
+	    "SELECT id, " EV_TIME("at") ", duration_ms, http_status, error, "
+	    "response, notifier FROM delivery_attempt WHERE delivery_id = ? "
+	    "ORDER BY id",
+	[STMT_SUB_ADD] =
+	    "INSERT INTO subscription (owner_kind, owner_id, url, types, "
+	    "description, secret_enc, allow_private, active) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[STMT_SUB_GET] =
+	    SUB_COLS "WHERE s.id = ? AND " SUB_SCOPE,
+	[STMT_SUB_LIST] =
+	    SUB_COLS "WHERE " SUB_SCOPE "ORDER BY s.id LIMIT ? OFFSET ?",
+	[STMT_SUB_COUNT] =
+	    "SELECT COUNT(*) FROM subscription s WHERE " SUB_SCOPE,
+	[STMT_SUB_LOCK] =
+	    "SELECT s.version FROM subscription s WHERE s.id = ? AND "
+	    SUB_SCOPE "FOR UPDATE",
+	[STMT_SUB_UPDATE] =
+	    "UPDATE subscription SET url = ?, types = ?, description = ?, "
+	    "active = ?, allow_private = ?, version = version + 1, "
+	    "updated_at = NOW(6) WHERE id = ?",
+	[STMT_SUB_BY_URL] =
+	    "SELECT id FROM subscription WHERE owner_kind = 'marketplace' "
+	    "AND owner_id = ? AND url = ? FOR UPDATE",
+	[STMT_SUB_DEL] =
+	    "DELETE FROM subscription WHERE id = ?",
+	[STMT_SUB_ROTATE] =
+	    "UPDATE subscription SET old_secret_enc = secret_enc, "
+	    "old_until = NOW(6) + INTERVAL ? SECOND, secret_enc = ?, "
+	    "version = version + 1, updated_at = NOW(6) WHERE id = ?",
+#undef EV_TIME
+#undef SUB_COLS
+#undef SUB_SCOPE
+#undef DLV_COLS
 };

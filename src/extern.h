@@ -11,7 +11,7 @@
 
 struct json_object;
 
-#define AGORA_SCHEMA_VERSION	4	/* highest migration the binary knows */
+#define AGORA_SCHEMA_VERSION	5	/* highest migration the binary knows */
 
 /* util.c */
 
@@ -109,6 +109,16 @@ struct conf {
 	long long	 cache_bytes;	/* per-worker answer cache; 0 off */
 	char		*metrics_file;	/* shared counters (metrics.c), or NULL */
 	char		*metrics_allow;	/* addresses scraping without a token */
+	/* agora-notify */
+	long long	 notify_concurrency;	/* deliveries in flight */
+	long long	 notify_timeout;	/* seconds per attempt */
+	long long	 notify_retry_base_ms;	/* first back-off */
+	long long	 notify_retry_max;	/* seconds, back-off cap */
+	long long	 notify_max_age;	/* seconds of retries, then failed */
+	long long	 notify_poll_ms;	/* idle database poll */
+	char		*notify_ca;	/* CA file for receivers, or NULL */
+	char		*notify_resolve; /* test hook: host:port:addr,... */
+	long long	 notify_keep_days;	/* then settled events go */
 };
 
 int	 conf_load(const char *, struct conf *, char *, size_t);
@@ -599,6 +609,34 @@ enum stmt {
 	STMT_OPS_INIT_GRANT_RW,
 	STMT_OPS_INIT_GRANT_APPEND,
 	STMT_OPS_INIT_GRANT_READ,
+	/* events, subscriptions, deliveries */
+	STMT_EVENT_TXKEY,
+	STMT_EVENT_FAN_PICK,
+	STMT_EVENT_FAN_OUT,
+	STMT_EVENT_FANNED,
+	STMT_EVENT_TEST_ADD,
+	STMT_EVENT_UID,
+	STMT_EVENT_PURGE,
+	STMT_DELIVERY_PICK,
+	STMT_DELIVERY_CLAIM,
+	STMT_DELIVERY_CLAIMED,
+	STMT_DELIVERY_DONE,
+	STMT_DELIVERY_RETRY,
+	STMT_DELIVERY_LIST,
+	STMT_DELIVERY_COUNT,
+	STMT_DELIVERY_GET,
+	STMT_DELIVERY_RESEND,
+	STMT_ATTEMPT_ADD,
+	STMT_ATTEMPT_LIST,
+	STMT_SUB_ADD,
+	STMT_SUB_GET,
+	STMT_SUB_LIST,
+	STMT_SUB_COUNT,
+	STMT_SUB_LOCK,
+	STMT_SUB_UPDATE,
+	STMT_SUB_BY_URL,
+	STMT_SUB_DEL,
+	STMT_SUB_ROTATE,
 	STMT__MAX
 };
 
@@ -1322,6 +1360,10 @@ int	 db_console_live_apps(struct req *, long long, long long,
 
 /* handlers: h_console.c (admin console) */
 
+void	 con_page(struct req *, struct html *, const char *, const char *);
+int	 con_done(struct req *, const char *, const char *);
+int	 con_post(struct req *, struct form *);
+
 int	 h_con_active_admin(struct req *);
 int	 h_con_login_form(struct req *);
 int	 h_con_login(struct req *);
@@ -1438,5 +1480,159 @@ struct progress {
 void	 progress_init(struct progress *, const char *, long long);
 void	 progress_step(struct progress *, long long);
 void	 progress_done(struct progress *);
+
+/* webhook.c: event types, reachable addresses, signatures */
+
+struct sockaddr;
+
+extern const char *const webhook_types[];
+
+int	 webhook_type_ok(const char *);
+int	 webhook_addr_ok(const struct sockaddr *);
+int	 webhook_url_ok(const char *);
+int	 webhook_sign(const char *, const char *, long long, const char *,
+	    size_t, char[65]);
+
+/*
+ * db_event.c: webhook subscriptions, deliveries and their attempts (for
+ * the APIs and the console), and the outbox side agora-notify runs:
+ * fan-out, claims and results.
+ */
+
+/* Whose subscriptions a caller sees: kind NULL for an admin (all). */
+struct sub_scope {
+	const char	*kind;		/* "marketplace", "provider" */
+	long long	 id;
+};
+
+/* A subscription as stored, without its secrets; owned (sub_free). */
+struct sub {
+	long long	 id;
+	char		*owner_kind;	/* admin, marketplace, provider */
+	long long	 owner_id;	/* 0 for admin */
+	char		*owner_nid;	/* NULL for admin */
+	char		*url;
+	char		*types;		/* JSON array text */
+	char		*description;
+	int		 allow_private;
+	int		 active;
+	char		*created_at;
+	char		*updated_at;
+	long long	 version;
+	char		*old_until;	/* old secret signs until; or NULL */
+	long long	 npending;
+	long long	 nfailed;
+	long long	 ndelivered;
+};
+
+/* Validated values of a create or an update (all set on update). */
+struct sub_in {
+	const char	*owner_kind;	/* create only */
+	long long	 owner_id;	/* create only; 0 for admin */
+	const char	*url;
+	const char	*types;		/* canonical JSON array text */
+	const char	*description;
+	int		 active;
+	int		 allow_private;
+};
+
+/* Columns of STMT_DELIVERY_LIST and STMT_DELIVERY_GET. */
+enum dlvcol {
+	DC_ID, DC_SUB, DC_URL, DC_EVENT, DC_TYPE, DC_STATE, DC_ATTEMPTS,
+	DC_STATUS, DC_CREATED, DC_NEXT, DC_DONE, DC_PAYLOAD, DC_EV_CREATED,
+	DC__MAX
+};
+
+/* Columns of STMT_ATTEMPT_LIST. */
+enum attcol {
+	DA_ID, DA_AT, DA_MS, DA_STATUS, DA_ERROR, DA_RESPONSE, DA_NOTIFIER,
+	DA__MAX
+};
+
+/* Columns of STMT_DELIVERY_CLAIMED (agora-notify). */
+enum clmcol {
+	CL_ID, CL_ATTEMPT, CL_EVENT, CL_TYPE, CL_PAYLOAD, CL_CREATED,
+	CL_SUB, CL_URL, CL_SECRET, CL_OLD_SECRET, CL_PRIVATE, CL__MAX
+};
+
+#define SUB_SECRET_PREFIX	"whsec_"
+
+void	 sub_free(struct sub *);
+void	 sub_list_free(struct sub **, size_t);
+int	 db_sub_create(struct req *, const struct sub_in *, long long *,
+	    char **, int (*)(struct req *, long long, void *), void *);
+int	 db_sub_get(struct req *, long long, const struct sub_scope *,
+	    struct sub **);
+int	 db_sub_list(struct req *, const struct sub_scope *, long long,
+	    long long, struct sub ***, size_t *, long long *);
+int	 db_sub_update(struct req *, long long, const struct sub_scope *,
+	    long long, const struct sub_in *);
+int	 db_sub_delete(struct req *, long long, const struct sub_scope *);
+int	 db_sub_rotate(struct req *, long long, const struct sub_scope *,
+	    char **);
+int	 db_sub_test(struct req *, long long, const struct sub_scope *,
+	    char **);
+int	 db_delivery_list(struct req *, long long, const char *, long long,
+	    long long, struct dbres **, long long *);
+int	 db_delivery_get(struct req *, long long, struct dbres **,
+	    struct dbres **);
+int	 db_delivery_resend(struct req *, long long);
+int	 db_sub_owner(struct req *, const char *, const char *, long long *);
+int	 db_sub_register(struct req *, long long, const struct sub_in *,
+	    size_t, int, long long *, char **);
+int	 db_event_fanout(struct db *, long long, long long *);
+int	 db_event_purge(struct db *, long long, long long, long long *);
+int	 db_delivery_claim(struct db *, const char *, long long, long long,
+	    long long, struct dbres **);
+int	 db_delivery_result(struct db *, long long, const char *, int, int,
+	    long long, long long, long long, const char *, const char *,
+	    const char *);
+int	 db_delivery_record(struct db *, long long, const char *, int, int,
+	    long long, long long, long long, const char *, const char *,
+	    const char *);
+char	*db_sub_secret(const struct conf *, const struct dbcell *);
+
+/* handlers: h_event.c (webhook subscriptions: marketplace, provider, admin) */
+
+int	 h_sub_create(struct req *);
+int	 h_sub_list(struct req *);
+int	 h_sub_get(struct req *);
+int	 h_sub_update(struct req *);
+int	 h_sub_delete(struct req *);
+int	 h_sub_rotate(struct req *);
+int	 h_sub_test(struct req *);
+int	 h_sub_deliveries(struct req *);
+int	 sub_events_parse(struct req *, const char *, struct json_object *,
+	    char **);
+struct json_object *sub_json(const struct sub *);
+
+/* A registration's "webhooks" (h_event.c), checked and held for db. */
+#define SUB_REG_MAX	8
+
+struct sub_reg {
+	struct sub_in	 in[SUB_REG_MAX];
+	char		*types[SUB_REG_MAX];	/* owned */
+	size_t		 n;
+};
+
+int	 sub_reg_check(struct req *, const char *, struct json_object *);
+void	 sub_reg_get(struct json_object *, struct sub_reg *);
+void	 sub_reg_free(struct sub_reg *);
+int	 sub_reg_apply(struct req *, long long, const struct sub_reg *, int,
+	    struct json_object *);
+
+/* handlers: h_console_events.c (console: webhooks and deliveries) */
+
+int	 h_con_webhooks(struct req *);
+int	 h_con_webhook_new(struct req *);
+int	 h_con_webhook_create(struct req *);
+int	 h_con_webhook(struct req *);
+int	 h_con_webhook_update(struct req *);
+int	 h_con_webhook_test(struct req *);
+int	 h_con_webhook_rotate(struct req *);
+int	 h_con_webhook_delete(struct req *);
+int	 h_con_deliveries(struct req *);
+int	 h_con_delivery(struct req *);
+int	 h_con_delivery_resend(struct req *);
 
 #endif /* EXTERN_H */

@@ -38,7 +38,7 @@ static const struct hparam con_flashes[] = {
 };
 
 /* Start a page with the layout and any flash message from ?done=. */
-static void
+void
 con_page(struct req *r, struct html *h, const char *title, const char *menu)
 {
 	const char	*d;
@@ -61,7 +61,7 @@ con_redirect(struct req *r, const char *path)
 }
 
 /* 303 to path?done=what. */
-static int
+int
 con_done(struct req *r, const char *path, const char *what)
 {
 	char	*u;
@@ -99,7 +99,7 @@ con_cross_site(const struct req *r)
  * token in constant time. Returns 0 with f filled (free it), or the
  * status to answer (403, 400, 415); nothing has changed then.
  */
-static int
+int
 con_post(struct req *r, struct form *f)
 {
 	const char	*t;

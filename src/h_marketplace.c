@@ -165,6 +165,7 @@ static const struct jfield reg_fields[] = {
 	{ "endpoints", JT_OBJ, 0, 0, 1, 0, v_endpoints },
 	{ "csr", JT_STR, 1, CSR_MAX, 0, 1, v_csr },
 	{ "key_type", JT_STR, 1, 16, 0, 1, v_keytype },
+	{ "webhooks", JT_ARR, 0, SUB_REG_MAX, 0, 0, sub_reg_check },
 	{ .key = NULL }
 };
 
@@ -384,6 +385,7 @@ struct answer {
 	const char		*key_pem;	/* never stored, or NULL */
 	int			 status;
 	struct json_object	*o;		/* the answer, owned */
+	const struct sub_reg	*reg;		/* webhooks to add, or NULL */
 };
 
 /*
@@ -406,6 +408,8 @@ answer_build(struct req *r, long long id, void *arg)
 	dbres_free(rs);
 	if (a->secret != NULL)
 		jadd_str(a->o, "api_secret", a->secret);
+	if (a->reg != NULL && sub_reg_apply(r, id, a->reg, 1, a->o) == -1)
+		return -1;
 	if (a->key_pem != NULL)
 		jadd_bool(a->o, "private_key_withheld", 1);
 	rc = idem_store(r, r->pr.label, a->status, json_text(a->o));
@@ -424,11 +428,13 @@ answer_build(struct req *r, long long id, void *arg)
  * concurrent write.
  */
 static int
-mkt_reregister(struct req *r, struct mkt_in *in)
+mkt_reregister(struct req *r, struct mkt_in *in,
+    const struct sub_reg *reg)
 {
-	struct dbres	*rs = NULL;
-	struct mkt_in	 cur;
-	int		 st, rc;
+	struct json_object	*o;
+	struct dbres		*rs = NULL;
+	struct mkt_in		 cur;
+	int			 st, rc;
 
 	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1)
 		return rc == 0 ? req_fail(r, 401, "invalid credentials") : 500;
@@ -470,7 +476,18 @@ mkt_reregister(struct req *r, struct mkt_in *in)
 			goto out;
 		}
 	}
-	st = reply_json(r, 200, mkt_json(r, rs, 0, 1));
+	/* Webhooks it does not have yet are added; the others stay. */
+	if (reg->n > 0 && r->pr.retiring) {
+		st = auth_retiring(r);
+		goto out;
+	}
+	o = mkt_json(r, rs, 0, 1);
+	if (sub_reg_apply(r, r->pr.id, reg, 0, o) == -1) {
+		json_object_put(o);
+		st = 500;
+		goto out;
+	}
+	st = reply_json(r, 200, o);
 out:
 	dbres_free(rs);
 	return st;
@@ -490,6 +507,7 @@ h_mkt_register(struct req *r)
 	struct mkt_in		 in;
 	struct issued		 is;
 	struct answer		 a;
+	struct sub_reg		 reg;
 	const char		*csr = NULL, *kt = NULL;
 	char			 host[256], err[160];
 	char			*api_key = NULL, *secret = NULL;
@@ -501,6 +519,8 @@ h_mkt_register(struct req *r)
 	if ((st = body_get(r, reg_fields, owned_reg, 0, &o)) != 0)
 		return st;
 	mkt_in_get(o, &in);
+	sub_reg_get(json_get(o, "webhooks"), &reg);
+	a.reg = &reg;
 	json_get_str(o, "csr", &csr);
 	json_get_str(o, "key_type", &kt);
 	if (csr != NULL && kt != NULL) {
@@ -509,7 +529,7 @@ h_mkt_register(struct req *r)
 		goto out;
 	}
 	if (r->pr.kind == PK_MKT) {
-		st = mkt_reregister(r, &in);
+		st = mkt_reregister(r, &in, &reg);
 		goto out;
 	}
 
@@ -592,6 +612,7 @@ h_mkt_register(struct req *r)
 		break;
 	}
 out:
+	sub_reg_free(&reg);
 	json_object_put(a.o);
 	if (secret != NULL)
 		explicit_bzero(secret, strlen(secret));

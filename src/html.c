@@ -516,6 +516,7 @@ static const struct {
 	{ "/admin/listings", "Listings", "listings", NULL },
 	{ "/admin/registration-tokens", "Registration tokens", "regtokens",
 	    NULL },
+	{ "/admin/webhooks", "Webhooks", "webhooks", NULL },
 	{ "/admin/audit", "Audit log", "audit", NULL },
 };
 

@@ -12,6 +12,7 @@
 #	REG_RATE, REG_BURST, LOGIN_RATE, LOGIN_BURST	nginx limit_req
 #	AGORA_CA_KEY	key of a new CA: p256 (default), rsa3072, rsa4096
 #	CACHE_BYTES	each worker's answer cache (default 4 MiB)
+#	NOTIFY_CONF	extra agora.conf lines for agora-notify (tests)
 
 : "${WORKERS:=4}"
 : "${REG_RATE:=10r/s}"
@@ -25,7 +26,7 @@ RUNTIME_PKGS="mariadb-server mariadb-client nginx spawn-fcgi multiwatch
 # scripts/cluster (and its test): Galera, SST by mariabackup, the front.
 CLUSTER_PKGS="galera-4 mariadb-backup socat rsync haproxy"
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev libfcgi-dev
-	libfcgi-bin libjson-c-dev libmariadb-dev libssl-dev"
+	libfcgi-bin libjson-c-dev libmariadb-dev libssl-dev libcurl4-openssl-dev"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -173,6 +174,9 @@ stack_init() {
 		metrics_file = $PREFIX/run/metrics
 		metrics_allow = ${METRICS_ALLOW:-127.0.0.1 ::1}
 		EOF
+		if [ -n "${NOTIFY_CONF:-}" ]; then
+			printf '%b\n' "$NOTIFY_CONF" >> "$PREFIX/agora.conf"
+		fi
 	fi
 	# Keys added since the file was made.
 	grep -q '^metrics_file' "$PREFIX/agora.conf" ||
@@ -269,17 +273,22 @@ stack_db_setup() {
 	    die "agoractl db-init failed"
 }
 
-# The worker binary and the console's assets, copied under the prefix:
-# the workers (www-data) and nginx run them from there, wherever the
-# checkout is.
+# The worker and notifier binaries and the console's assets, copied
+# under the prefix: the workers' user and nginx run them from there,
+# wherever the checkout is.
 stack_install_bin() {
 	WORKER_BIN=$PREFIX/bin/agora-fcgi
 	mkdir -p "$PREFIX/bin" "$PREFIX/assets"
 	chmod 755 "$PREFIX/bin" "$PREFIX/assets"
-	if [ ! -f "$WORKER_BIN" ] || ! cmp -s "$BUILD/src/agora-fcgi" "$WORKER_BIN"; then
-		install -m 0755 "$BUILD/src/agora-fcgi" "$WORKER_BIN.new" &&
-		    mv -f "$WORKER_BIN.new" "$WORKER_BIN" || die "cannot copy the worker"
-	fi
+	local b
+	for b in agora-fcgi agora-notify; do
+		if [ ! -f "$PREFIX/bin/$b" ] ||
+		    ! cmp -s "$BUILD/src/$b" "$PREFIX/bin/$b"; then
+			install -m 0755 "$BUILD/src/$b" "$PREFIX/bin/$b.new" &&
+			    mv -f "$PREFIX/bin/$b.new" "$PREFIX/bin/$b" ||
+			    die "cannot copy $b"
+		fi
+	done
 	cp -f "$AGORA_TOP"/admin-assets/* "$PREFIX/assets/" &&
 	    chmod 644 "$PREFIX"/assets/* || die "cannot copy the console assets"
 }
@@ -327,6 +336,35 @@ stack_workers_start() {
 	say "the last lines of $PREFIX/log/agora.log:"
 	tail -n 5 "$PREFIX/log/agora.log" | sed 's/^/    /' >&2
 	die "the worker pool did not start: no worker answered on $PREFIX/run/agora.sock within 10 s (can $APP_USER run $WORKER_BIN and read $PREFIX/agora.conf?)"
+}
+
+# agora-notify, the webhook notifier, under the same supervisor as the
+# workers (restarted 0.5 s after it dies; a new build replaces it).
+stack_notify_start() {
+	if pid_alive "$PREFIX/run/notify.pid"; then
+		[ "$PREFIX/bin/agora-notify" -nt "$PREFIX/run/notify.pid" ] ||
+		    return 0
+		say "restarting agora-notify on the new build"
+		stop_pidfile "$PREFIX/run/notify.pid"
+	fi
+	touch "$PREFIX/log/notify.log"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown "$APP_USER:$APP_GROUP" "$PREFIX/log/notify.log"
+		nohup "$AGORA_TOP/scripts/lib/supervise" "$PREFIX/run/notify.pid" \
+		    setpriv --reuid="$APP_USER" --regid="$APP_GROUP" --init-groups -- \
+		    ${WORKER_WRAP:-} "$PREFIX/bin/agora-notify" -c "$PREFIX/agora.conf" \
+		    </dev/null >>"$PREFIX/log/notify.log" 2>&1 &
+	else
+		nohup "$AGORA_TOP/scripts/lib/supervise" "$PREFIX/run/notify.pid" \
+		    ${WORKER_WRAP:-} "$PREFIX/bin/agora-notify" -c "$PREFIX/agora.conf" \
+		    </dev/null >>"$PREFIX/log/notify.log" 2>&1 &
+	fi
+	local i
+	for i in $(seq 1 50); do
+		[ -f "$PREFIX/run/notify.pid" ] && return 0
+		sleep 0.1
+	done
+	die "agora-notify did not start (see $PREFIX/log/notify.log)"
 }
 
 stack_nginx_conf() {
@@ -392,6 +430,7 @@ stack_start() {
 	stack_db_setup
 	stack_crl
 	stack_workers_start
+	stack_notify_start
 	stack_nginx_start
 	stack_crl_watch_start
 }
@@ -519,6 +558,7 @@ stack_stop() {
 	stop_pidfile "$PREFIX/run/crl-watch.pid"
 	stop_pidfile "$PREFIX/run/nginx.pid"
 	stop_pidfile "$PREFIX/run/supervise.pid"
+	stop_pidfile "$PREFIX/run/notify.pid"
 	stop_pidfile "$PREFIX/mysql/mysql.pid"
 	rm -f "$PREFIX/run/agora.sock"
 }

@@ -24,6 +24,17 @@ export REG_RATE REG_BURST LOGIN_RATE LOGIN_BURST SECRET_GRACE CACHE_BYTES METRIC
 PREFIX=$(mktemp -d /tmp/agora-it.XXXXXX)
 chmod 755 "$PREFIX"
 PORT=$(free_port $((20000 + RANDOM % 20000)))
+# agora-notify for the tests: receivers on 127.0.0.1 with certificates
+# from the stack's CA, fast retries, a short retry window, and one name
+# whose "DNS answer" (CURLOPT_RESOLVE) is a loopback address.
+NOTIFY_CONF="notify_ca = $PREFIX/ca.pem
+notify_timeout = 3
+notify_retry_base_ms = 200
+notify_retry_max = 2
+notify_max_age = 10
+notify_poll_ms = 100
+notify_resolve = rebind.agora.test:443:127.0.0.1"
+export NOTIFY_CONF
 export ASAN_OPTIONS="log_path=$PREFIX/log/asan:detect_leaks=0:abort_on_error=0"
 export UBSAN_OPTIONS="log_path=$PREFIX/log/ubsan:print_stacktrace=1"
 
@@ -51,6 +62,7 @@ export CACERT="$PREFIX/ca.pem"
 export AGORA_CONF="$PREFIX/agora.conf"
 export AGORACTL="$BUILD/src/agoractl"
 export AGORA_FCGI="$PREFIX/bin/agora-fcgi"
+export AGORA_NOTIFY="$PREFIX/bin/agora-notify"
 export ADMIN_EMAIL=admin@agora.test
 export ADMIN_PASSWORD=$(randhex 12)
 echo "$ADMIN_PASSWORD" | "$AGORACTL" create-admin "$ADMIN_EMAIL" >/dev/null

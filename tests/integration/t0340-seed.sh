@@ -8,11 +8,13 @@ SEED=$AGORA_TOP/sql/seed/demo.sql
 CUR=tnt_demo_curated:demo-curated-key
 OPEN=tnt_demo_open:demo-open-key
 hub() { req "$1" "/api/mnoe/v2$2" -g -u "$3" "${@:4}"; }
-# Every table the seed touches, and the auto-increment counters.
+# Every table the seed touches, and the auto-increment counters (but the
+# event outbox's, which records the round trip below as it happens).
 seed_sum() {
 	db_checksum
 	sql "SELECT table_name, auto_increment FROM information_schema.tables
-	    WHERE table_schema = 'agora' ORDER BY table_name" | tr '\n' ' '
+	    WHERE table_schema = 'agora' AND table_name NOT IN ('event',
+	    'delivery', 'delivery_attempt') ORDER BY table_name" | tr '\n' ' '
 }
 
 ok "agoractl seed runs demo.sql" "$AGORACTL" seed "$SEED"
