@@ -11,7 +11,7 @@
 
 struct json_object;
 
-#define AGORA_SCHEMA_VERSION	1	/* highest migration the binary knows */
+#define AGORA_SCHEMA_VERSION	6	/* highest migration the binary knows */
 
 /* util.c */
 
@@ -305,6 +305,8 @@ int	 req_fail(struct req *, int, const char *, ...)
 int	 req_field(struct req *, const char *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 reply_raw(struct req *, int, const char *, const void *, size_t);
+int	 reply_stream(struct req *, const char *);
+int	 reply_write(struct req *, const void *, size_t);
 int	 reply_json(struct req *, int, struct json_object *);
 int	 reply_jsonapi(struct req *, int, struct json_object *);
 int	 reply_empty(struct req *, int);
@@ -493,8 +495,25 @@ enum stmt {
 	STMT_CON_APP_LIST,
 	STMT_CON_PROVIDER_COUNT,
 	STMT_CON_PROVIDER_LIST,
+	STMT_CON_LISTING_COUNT,
+	STMT_CON_LISTING_LIST,
+	STMT_CON_ADMIN_COUNT,
+	STMT_CON_ADMIN_LIST,
+	STMT_CON_ADMIN_GET,
+	STMT_CON_ADMIN_ACTIVE,
+	STMT_CON_ADMIN_SETSTATE,
+	STMT_CON_ADMIN_RESETPW,
+	STMT_CON_ADMIN_SESS_END,
+	STMT_CON_ATOKEN_LIST,
+	STMT_CON_ATOKEN_GET,
+	STMT_CON_ATOKEN_REVOKE,
+	STMT_CON_PROVIDER_UPDATE,
+	STMT_CON_PROVIDER_VER,
+	STMT_CON_RECENT,
 	STMT_CON_TAPP_LIST,
 	STMT_CON_LIVE_APPS,
+	STMT_CON_LIVE_COUNT,
+	STMT_CON_LIVE_PAGE,
 	STMT__MAX
 };
 
@@ -509,6 +528,8 @@ void	 db_close(struct db *);
 int	 db_lost(const struct db *);
 int	 db_query(struct db *, enum stmt, const struct dbp *, size_t,
 	    struct dbres **);
+int	 db_query_each(struct db *, enum stmt, const struct dbp *, size_t,
+	    int (*)(void *, const struct dbres *), void *);
 int	 db_exec(struct db *, enum stmt, const struct dbp *, size_t,
 	    unsigned long long *, unsigned long long *);
 int	 db_tx_begin(struct db *);
@@ -533,7 +554,28 @@ int	 db_audit(struct req *, const char *, const char *, long long,
 
 int	 db_admin_create(struct req *, const char *, const char *, long long *);
 int	 db_admin_setpw(struct req *, const char *, const char *);
-int	 db_admin_token_create(struct req *, long long, const char *, char **);
+int	 db_admin_token_create(struct req *, long long, const char *,
+	    long long, char **);
+
+/* Columns of STMT_CON_ADMIN_GET; of STMT_CON_ATOKEN_LIST and _GET. */
+enum admcol {
+	AD_ID, AD_EMAIL, AD_STATE, AD_CREATED, AD_PWCHANGED, AD_DISABLED,
+	AD_LOCKED, AD_FAILED, AD_VERSION, AD__MAX
+};
+enum atokcol {
+	AT_ID, AT_LABEL, AT_CREATED, AT_EXPIRES, AT_REVOKED, AT_STATE,
+	AT__MAX
+};
+
+#define ADM_LAST	2	/* db_admin_set_disabled: the last active one */
+
+int	 db_admin_get(struct req *, long long, struct dbres **);
+int	 db_admin_set_disabled(struct req *, long long, long long, int);
+int	 db_admin_reset_pw(struct req *, long long, long long, char **);
+int	 db_admin_tokens(struct req *, long long, struct dbres **);
+int	 db_admin_token_get(struct req *, long long, long long,
+	    struct dbres **);
+int	 db_admin_token_revoke(struct req *, long long, long long);
 int	 db_regtoken_create(struct req *, const char *, long long, long long,
 	    char **, long long *);
 
@@ -674,9 +716,11 @@ int	 db_regtoken_list(struct req *, const char *, long long, long long,
 	    struct dbres **, long long *);
 int	 db_regtoken_get(struct req *, long long, struct dbres **);
 int	 db_regtoken_revoke(struct req *, long long);
+int	 mkt_patch_check(struct req *, struct json_object *);
 
 /* handlers: h_app.c (providers, apps, environments, listings) */
 
+int	 provider_check(struct req *, struct json_object *);
 int	 h_provider_create(struct req *);
 int	 h_provider_list(struct req *);
 int	 h_provider_get(struct req *);
@@ -811,6 +855,9 @@ int	 db_provider_create(struct req *, const char *, const char *,
 void	 secret_free(char *);
 int	 db_provider_get(struct req *, long long, struct dbres **);
 int	 db_provider_by_nid(struct req *, const char *, struct dbres **);
+int	 db_provider_ver(struct req *, long long, char[32]);
+int	 db_provider_update(struct req *, long long, const char *,
+	    const char *, const char *);
 int	 db_provider_list(struct req *, long long, long long,
 	    struct dbres **, long long *);
 void	 db_app_free(struct app *);
@@ -1135,6 +1182,8 @@ void	 html_td(struct html *, const char *);
 void	 html_td_a(struct html *, const char *, const char *);
 void	 html_pager(struct html *, const char *, const struct hparam *,
 	    size_t, long long, long long, long long);
+void	 html_time(struct html *, const char *);
+void	 html_crumbs(struct html *, ...) __attribute__((sentinel));
 void	 html_begin(struct html *, const char *, const char *);
 int	 html_reply(struct html *, int);
 void	 html_free(struct html *);
@@ -1150,6 +1199,8 @@ struct afilter {
 	long long	 target_id;
 	char		 since[20];	/* "YYYY-MM-DD HH:MM:SS" or "" */
 	char		 until[20];
+	char		 action[65];	/* exact, or "" */
+	long long	 tenant;	/* a tenant's rows and its apps', or 0 */
 };
 
 struct cadmin {
@@ -1159,11 +1210,39 @@ struct cadmin {
 	char		 pw_hash[256];
 };
 
+/* The console lists of db_console_list (columns: see db_sql.c). */
+enum clist {
+	CL_TENANTS,	/* marketplace id, search, app_management */
+	CL_MARKETPLACES, /* environment, search, certificate state */
+	CL_PROVIDERS,	/* search */
+	CL_APPS,	/* provider id, search, stack, active, live on mkt id */
+	CL_LISTINGS,	/* state, marketplace nid, search, provider id */
+	CL_ADMINS,	/* search, state */
+	CL__MAX
+};
+
+#define CLQ_MAX	6
+
+/* A list query: filter values in the list's order (NULL or "": none). */
+struct clq {
+	const char	*f[CLQ_MAX];
+	const char	*sort;		/* an allow-listed key, "-key" desc */
+	long long	 limit;
+	long long	 offset;
+};
+
+/* Columns of STMT_CON_RECENT. */
+enum recentcol {
+	RC_ID, RC_AT, RC_ACTOR, RC_ACTION, RC_KIND, RC_TARGET, RC_BEFORE,
+	RC_AFTER, RC_REQUEST, RC_NAME, RC_TENANT, RC_APP, RC__MAX
+};
+
 int	 console_time_parse(const char *, char[20]);
 int	 audit_filter_parse(struct afilter *, const char *, const char *,
 	    const char *, const char *, const char **);
 int	 db_audit_list(struct req *, const struct afilter *, int, long long,
 	    long long, struct dbres **, long long *);
+void	 csv_field(struct buf *, const char *, int);
 int	 db_audit_csv(struct req *, const struct afilter *,
 	    int (*)(void *, const char *, size_t), void *);
 int	 db_console_admin(struct req *, const char *, struct cadmin *);
@@ -1172,21 +1251,32 @@ int	 db_console_login(struct req *, const struct cadmin *, long long,
 	    char **, char[65]);
 int	 db_console_logout(struct req *);
 int	 db_console_counts(struct req *, struct dbres **);
-int	 db_console_tenants(struct req *, long long, const char *,
-	    const char *, long long, long long, struct dbres **, long long *);
+int	 db_console_list(struct req *, enum clist, const struct clq *,
+	    struct dbres **, long long *);
+int	 db_console_list_each(struct req *, enum clist, const struct clq *,
+	    int (*)(void *, const struct dbres *), void *);
 int	 db_console_mkt_names(struct req *, struct dbres **);
-int	 db_console_marketplaces(struct req *, const char *, long long,
-	    long long, struct dbres **, long long *);
 int	 db_console_marketplace(struct req *, long long, struct dbres **);
 int	 db_console_tenant_apps(struct req *, long long, struct dbres **);
-int	 db_console_apps(struct req *, long long, const char *, const char *,
-	    long long, long long, struct dbres **, long long *);
-int	 db_console_providers(struct req *, const char *, const char *,
-	    long long, long long, struct dbres **, long long *);
 int	 db_console_live_apps(struct req *, long long, long long,
 	    struct dbres **);
+int	 db_console_live_page(struct req *, long long, long long,
+	    const char *, long long, long long, struct dbres **, long long *);
+int	 db_console_recent(struct req *, long long, struct dbres **);
 
 /* handlers: h_console.c (admin console) */
+
+/* Shared with h_console_list.c and h_console_act.c. */
+void	 con_page(struct req *, struct html *, const char *, const char *);
+int	 con_redirect(struct req *, const char *);
+int	 con_done(struct req *, const char *, const char *);
+int	 con_post(struct req *, struct form *);
+void	 con_dl(struct html *, const char *, const char *);
+int	 con_confirm(struct req *, const char *, const char *, const char *,
+	    const char *, const char *);
+char	*con_json_pretty(const char *);
+long long con_pv_id(struct req *, size_t, const char *);
+struct hparam *con_mkt_opts(struct req *, struct dbres **, size_t *);
 
 int	 h_con_active_admin(struct req *);
 int	 h_con_login_form(struct req *);
@@ -1230,5 +1320,45 @@ int	 h_con_tenant_new(struct req *);
 int	 h_con_tenant_create(struct req *);
 int	 h_con_tenant_rotate_ask(struct req *);
 int	 h_con_tenant_rotate(struct req *);
+int	 h_con_listing_unpublish(struct req *);
+
+/* handlers: h_console_list.c (list pages, CSV exports) */
+
+int	 h_con_tenants_csv(struct req *);
+int	 h_con_marketplaces_csv(struct req *);
+int	 h_con_providers_csv(struct req *);
+int	 h_con_apps_csv(struct req *);
+int	 h_con_listings_csv(struct req *);
+int	 h_con_admins(struct req *);
+int	 h_con_admins_csv(struct req *);
+int	 con_provider_apps(struct req *, struct html *, long long);
+
+/* handlers: h_console_act.c (tenants, providers, marketplaces) */
+
+int	 h_con_tenant_delete_ask(struct req *);
+int	 h_con_tenant_delete(struct req *);
+int	 h_con_provider_new(struct req *);
+int	 h_con_provider_create(struct req *);
+int	 h_con_provider_edit(struct req *);
+int	 h_con_provider_update(struct req *);
+int	 h_con_provider_rotate_ask(struct req *);
+int	 h_con_provider_rotate(struct req *);
+int	 h_con_mkt_edit(struct req *);
+int	 h_con_mkt_update(struct req *);
+
+/* handlers: h_console_admin.c (dashboard, audit log, admins) */
+
+int	 h_con_admin_new(struct req *);
+int	 h_con_admin_create(struct req *);
+int	 h_con_admin(struct req *);
+int	 h_con_admin_disable_ask(struct req *);
+int	 h_con_admin_disable(struct req *);
+int	 h_con_admin_enable_ask(struct req *);
+int	 h_con_admin_enable(struct req *);
+int	 h_con_admin_password_ask(struct req *);
+int	 h_con_admin_password(struct req *);
+int	 h_con_admin_token_create(struct req *);
+int	 h_con_admin_token_revoke_ask(struct req *);
+int	 h_con_admin_token_revoke(struct req *);
 
 #endif /* EXTERN_H */

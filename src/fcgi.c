@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,17 +325,15 @@ has_header(const struct req *r, const char *name)
 }
 
 /*
- * Write a complete response. Returns status. HEAD and 304 carry no body.
+ * The status line and headers of a reply; a body of sz bytes follows,
+ * or (sz -1) a body of unknown length that nginx sends chunked.
  */
-int
-reply_raw(struct req *r, int status, const char *ctype, const void *body,
-    size_t sz)
+static void
+reply_head(struct req *r, int status, const char *ctype, long long sz)
 {
 	FCGX_Stream	*out = ((FCGX_Request *)r->fcgi)->out;
 	size_t		 i;
 
-	if (r->replied)
-		return status;
 	r->replied = 1;
 	r->status = status;
 	FCGX_FPrintF(out, "Status: %d %s\r\n", status, status_text(status));
@@ -346,13 +345,52 @@ reply_raw(struct req *r, int status, const char *ctype, const void *body,
 		FCGX_FPrintF(out, "Cache-Control: no-store\r\n");
 	for (i = 0; i < r->resphsz; i++)
 		FCGX_FPrintF(out, "%s\r\n", r->resph[i]);
-	if (status != 304 && status != 204)
+	if (status != 304 && status != 204 && sz >= 0)
 		FCGX_FPrintF(out, "Content-Length: %lu\r\n",
 		    (unsigned long)(r->method == M_HEAD ? 0 : sz));
 	FCGX_PutS("\r\n", out);
+}
+
+/*
+ * Write a complete response. Returns status. HEAD and 304 carry no body.
+ */
+int
+reply_raw(struct req *r, int status, const char *ctype, const void *body,
+    size_t sz)
+{
+	FCGX_Stream	*out = ((FCGX_Request *)r->fcgi)->out;
+
+	if (r->replied)
+		return status;
+	reply_head(r, status, ctype, (long long)sz);
 	if (r->method != M_HEAD && status != 304 && status != 204 && sz > 0)
 		FCGX_PutStr(body, (int)sz, out);
 	return status;
+}
+
+/*
+ * Start a streamed 200 reply of type ctype whose body reply_write
+ * sends piece by piece (an export too big to hold). Returns 200.
+ */
+int
+reply_stream(struct req *r, const char *ctype)
+{
+	if (!r->replied)
+		reply_head(r, 200, ctype, -1);
+	return 200;
+}
+
+/* Send a piece of a streamed body: 0, or -1 if the client is gone. */
+int
+reply_write(struct req *r, const void *p, size_t sz)
+{
+	FCGX_Stream	*out = ((FCGX_Request *)r->fcgi)->out;
+
+	if (r->method == M_HEAD || sz == 0)
+		return 0;
+	if (sz > INT_MAX || FCGX_PutStr(p, (int)sz, out) != (int)sz)
+		return -1;
+	return 0;
 }
 
 /* Serialise o (owned: put here) as application/json. Returns status. */

@@ -1,0 +1,16 @@
+-- agora schema, version 6: what the admin console needs to manage
+-- admins without SQL.
+-- An admin can be disabled (never deleted: the audit log names them);
+-- version guards console edits of an admin against lost updates.
+-- Admin API tokens may expire. The audit log is filtered by action.
+
+ALTER TABLE admin_user
+    ADD COLUMN disabled_at DATETIME(6) NULL,
+    ADD COLUMN version INT UNSIGNED NOT NULL DEFAULT 1;
+
+ALTER TABLE admin_token
+    ADD COLUMN expires_at DATETIME(6) NULL,
+    ADD KEY k_admin_token_admin (admin_id, id);
+
+ALTER TABLE audit
+    ADD KEY k_audit_action (action, at);
