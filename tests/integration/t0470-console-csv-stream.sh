@@ -1,7 +1,8 @@
 #!/bin/bash
 # A console CSV export of 100,000 rows streams: every row arrives (the
-# reply has no Content-Length: nothing was held to count it), and no worker's peak memory grows by anything like the size of
-# the file. The rows are removed afterwards.
+# reply has no Content-Length: nothing was held to count it), and no
+# worker's peak memory grows by anything like the size of the file.
+# The rows are removed afterwards.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console.sh"
 
