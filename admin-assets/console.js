@@ -20,8 +20,8 @@ document.addEventListener("DOMContentLoaded", function () {
 			return;
 		t.setAttribute("title", t.textContent);
 		t.textContent = d.toLocaleString(undefined, {
-			year: "numeric", month: "2-digit", day: "2-digit",
-			hour: "2-digit", minute: "2-digit", second: "2-digit",
+			year: "numeric", month: "short", day: "numeric",
+			hour: "2-digit", minute: "2-digit", hour12: false,
 			timeZoneName: "short" });
 		t.classList.add("local");
 	});
