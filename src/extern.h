@@ -1345,6 +1345,7 @@ int	 h_con_provider_rotate_ask(struct req *);
 int	 h_con_provider_rotate(struct req *);
 int	 h_con_mkt_edit(struct req *);
 int	 h_con_mkt_update(struct req *);
+void	 con_dl_value(struct html *, const char *, const char *, int);
 
 /* handlers: h_console_admin.c (dashboard, audit log, admins) */
 

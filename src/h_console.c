@@ -1320,6 +1320,8 @@ h_con_app(struct req *r)
 		return 500;
 	}
 	con_page(r, &h, a->f[APPF_NAME], "apps");
+	html_crumbs(&h, "Dashboard", "/admin", "Apps", "/admin/apps",
+	    a->f[APPF_NAME], NULL, NULL);
 	html_open(&h, "h1", NULL);
 	html_tf(&h, "App %s", a->f[APPF_NAME]);
 	html_close(&h, "h1");
@@ -1327,10 +1329,16 @@ h_con_app(struct req *r)
 	con_dl(&h, "Uid", a->uid);
 	con_dl(&h, "Provider", a->provider);
 	for (i = 0; i < APPF__MAX; i++)
-		con_dl(&h, labels[i], a->f[i]);
-	con_dl(&h, "Created", a->created_at);
-	con_dl(&h, "Updated", a->updated_at);
-	html_lit(&h, "</dl><h2>Listings</h2><ul>");
+		con_dl_value(&h, labels[i], a->f[i], i == APPF_SSO_ENABLED ||
+		    i == APPF_MULTI_INSTANTIABLE || i == APPF_ACTIVE);
+	html_elem(&h, "dt", NULL, "Created");
+	html_lit(&h, "<dd>");
+	html_time(&h, a->created_at);
+	html_lit(&h, "</dd>");
+	html_elem(&h, "dt", NULL, "Updated");
+	html_lit(&h, "<dd>");
+	html_time(&h, a->updated_at);
+	html_lit(&h, "</dd></dl><h2>Listings</h2><ul>");
 	for (i = 0; i < ls->nrow; i++) {
 		html_lit(&h, "<li>");
 		u = xasprintf("/admin/listings/%s", dbres_str(ls, i, 0));

@@ -785,3 +785,61 @@ out:
 	form_free(&f);
 	return st;
 }
+
+/*
+ * "label: value" in a definition list, the value shown as people read
+ * it: a boolean field ("0"/"1") as no/yes, a JSON array of scalars as a
+ * list, other JSON arrays and objects pretty-printed, text as text.
+ */
+void
+con_dl_value(struct html *h, const char *label, const char *v, int boolean)
+{
+	struct json_object	*o = NULL, *it;
+	char			*js;
+	size_t			 i, n;
+	int			 flat = 1;
+
+	html_elem(h, "dt", NULL, label);
+	html_lit(h, "<dd>");
+	if (v == NULL) {
+		html_t(h, "\xe2\x80\x94");
+		goto out;
+	}
+	if (boolean) {
+		html_t(h, strcmp(v, "0") == 0 ? "no" : "yes");
+		goto out;
+	}
+	if ((v[0] != '[' && v[0] != '{') ||
+	    (o = json_parse_text(v, strlen(v))) == NULL) {
+		html_t(h, v);
+		goto out;
+	}
+	if (json_object_is_type(o, json_type_array)) {
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++) {
+			it = json_object_array_get_idx(o, i);
+			if (it == NULL || json_object_is_type(it,
+			    json_type_object) || json_object_is_type(it,
+			    json_type_array))
+				flat = 0;
+		}
+		if (n == 0) {
+			html_elem(h, "span", "muted", "none");
+			goto out;
+		}
+		if (flat) {
+			html_lit(h, "<ul class=\"values\">");
+			for (i = 0; i < n; i++)
+				html_elem(h, "li", NULL, json_object_get_string(
+				    json_object_array_get_idx(o, i)));
+			html_lit(h, "</ul>");
+			goto out;
+		}
+	}
+	js = con_json_pretty(v);
+	html_elem(h, "pre", "json", js);
+	free(js);
+out:
+	json_object_put(o);
+	html_lit(h, "</dd>");
+}
