@@ -393,6 +393,8 @@ con_regtoken_page(struct req *r, int status, const char *tok,
 	p[0].key = "state";
 	p[0].val = st;
 	con_page(r, &h, "Registration tokens", "regtokens");
+	html_crumbs(&h, "Dashboard", "/admin", "Registration tokens", NULL,
+	    NULL);
 	html_elem(&h, "h1", NULL, "Registration tokens");
 	if (tok != NULL) {
 		html_lit(&h, "<div class=\"secret\"><p>The new token is shown "
@@ -426,11 +428,17 @@ con_regtoken_page(struct req *r, int status, const char *tok,
 		html_tf(&h, "%s / %s", dbres_str(rs, i, RT_USES),
 		    dbres_str(rs, i, RT_MAX_USES));
 		html_close(&h, "td");
-		html_td(&h, dbres_null(rs, i, RT_EXPIRES) ? "never" :
-		    dbres_str(rs, i, RT_EXPIRES));
+		html_lit(&h, "<td class=\"nowrap\">");
+		if (dbres_null(rs, i, RT_EXPIRES))
+			html_t(&h, "never");
+		else
+			html_time(&h, dbres_str(rs, i, RT_EXPIRES));
+		html_lit(&h, "</td>");
 		html_td(&h, dbres_str(rs, i, RT_STATE));
 		html_td(&h, dbres_str(rs, i, RT_CREATED_BY));
-		html_td(&h, dbres_str(rs, i, RT_CREATED));
+		html_lit(&h, "<td class=\"nowrap\">");
+		html_time(&h, dbres_str(rs, i, RT_CREATED));
+		html_lit(&h, "</td>");
 		html_open(&h, "td", NULL);
 		if (strcmp(dbres_str(rs, i, RT_STATE), "active") == 0) {
 			u = xasprintf("/admin/registration-tokens/%s/revoke",

@@ -32,6 +32,10 @@ req POST /api/v1/apps -u "$PAUTH" -H "Content-Type: application/json" --data-bin
 APP=$(jqv .id)
 is "$(sql "SELECT JSON_VALUE(after_json, '$.id') = target_id AND JSON_VALUE(after_json, '$.version') = 1 AND JSON_VALUE(after_json, '$.created_at') IS NOT NULL FROM audit WHERE action = 'app.create' AND target_id = $APP")" \
     "1" "the app.create audit row records the row as committed (id, version, created_at)"
+req POST "/api/v1/apps/$APP/environments" -u "$PAUTH" -H "Content-Type: application/json" --data-binary '{"nid":"production","host":"https://ledgerly.example.com"}'
+ENV=$(jqv .id)
+is "$(sql "SELECT JSON_VALUE(after_json, '$.id') = target_id AND JSON_VALUE(after_json, '$.version') = 1 AND JSON_VALUE(after_json, '$.created_at') IS NOT NULL FROM audit WHERE action = 'environment.create' AND target_id = $ENV")" \
+    "1" "the environment.create audit row records the row as committed"
 req POST "/api/v1/apps/$APP/listings" -u "$PAUTH" -H 'Content-Type: application/json' --data-binary "{\"marketplace\":\"ac-$S\"}"
 LID=$(jqv .id)
 admin POST "/api/v1/admin/listings/$LID/approve" -H 'Content-Type: application/json' --data-binary '{}'
