@@ -1069,12 +1069,12 @@ provider_snapshot(const struct dbres *rs)
 	struct json_object	*o;
 
 	o = json_object_new_object();
-	jadd_int(o, "id", dbres_int(rs, 0, 0));
-	jadd_str(o, "nid", dbres_str(rs, 0, 1));
-	jadd_str(o, "name", dbres_str(rs, 0, 2));
-	jadd_str(o, "email", dbres_str(rs, 0, 3));
-	jadd_str(o, "api_key", dbres_str(rs, 0, 4));
-	jadd_str(o, "updated_at", dbres_str(rs, 0, 6));
+	jadd_int(o, "id", dbres_int(rs, 0, PR_ID));
+	jadd_str(o, "nid", dbres_str(rs, 0, PR_NID));
+	jadd_str(o, "name", dbres_str(rs, 0, PR_NAME));
+	jadd_str(o, "email", dbres_str(rs, 0, PR_EMAIL));
+	jadd_str(o, "api_key", dbres_str(rs, 0, PR_API_KEY));
+	jadd_str(o, "updated_at", dbres_str(rs, 0, PR_UPDATED));
 	return o;
 }
 

@@ -708,6 +708,12 @@ int	 db_cred_rotate(struct req *, const char *, long long, const char *,
 	    const char *, int (*)(struct req *, long long, void *), void *);
 int	 db_mkt_renew(struct req *, long long, const struct issued *,
 	    int (*)(struct req *, long long, void *), void *);
+/* Columns of db_mkt_certs (STMT_CERT_LIST). */
+enum certcol {
+	CE_ID, CE_SERIAL, CE_CN, CE_FP1, CE_FP256, CE_KEYTYPE, CE_NB, CE_NA,
+	CE_REVOKED, CE_REASON, CE_CURRENT, CE__MAX
+};
+
 int	 db_mkt_certs(struct req *, long long, struct dbres **);
 int	 db_mkt_revoke(struct req *, long long, const char *, const char *,
 	    char **);
@@ -853,6 +859,12 @@ int	 db_provider_create(struct req *, const char *, const char *,
 	    const char *, char **, char **, long long *,
 	    int (*)(struct req *, long long, void *), void *);
 void	 secret_free(char *);
+/* Columns of db_provider_get and db_provider_by_nid. */
+enum prcol {
+	PR_ID, PR_NID, PR_NAME, PR_EMAIL, PR_API_KEY, PR_CREATED, PR_UPDATED,
+	PR__MAX
+};
+
 int	 db_provider_get(struct req *, long long, struct dbres **);
 int	 db_provider_by_nid(struct req *, const char *, struct dbres **);
 int	 db_provider_ver(struct req *, long long, char[32]);
@@ -1231,7 +1243,41 @@ struct clq {
 	long long	 offset;
 };
 
-/* Columns of STMT_CON_RECENT. */
+/* Columns of the console lists' statements (STMT_CON_*_LIST). */
+enum tlcol {
+	TL_ID, TL_UID, TL_NAME, TL_MKT_NID, TL_DOMAIN, TL_UPDATED, TL_APPS,
+	TL_MGMT, TL_MKT_ID, TL_CREATED, TL__MAX
+};
+enum mkcol {
+	MK_ID, MK_NID, MK_NAME, MK_ENV, MK_HUB, MK_FP1, MK_EXPIRES, MK_CERT,
+	MK_UPDATED, MK_TENANTS, MK_LIVE, MK__MAX
+};
+enum pvcol {
+	PV_ID, PV_NID, PV_NAME, PV_EMAIL, PV_API_KEY, PV_CREATED, PV_APPS,
+	PV__MAX
+};
+enum apcol {
+	AP_ID, AP_NAME, AP_NID, AP_PROV_NID, AP_PROV_ID, AP_STACK, AP_RANK,
+	AP_ACTIVE, AP_UPDATED, AP_LIVE, AP__MAX
+};
+enum licol {
+	LI_ID, LI_APP, LI_APP_NID, LI_MKT_NID, LI_STATE, LI_PROV_NID,
+	LI_CREATED, LI_UPDATED, LI_APP_ID, LI_MKT_ID, LI_PROV_ID, LI__MAX
+};
+enum alcol {
+	AL_ID, AL_EMAIL, AL_STATE, AL_CREATED, AL_TOKENS, AL_PWCHANGED,
+	AL__MAX
+};
+
+/* Columns of STMT_CON_MKT_GET (db_console_marketplace). */
+enum cmcol {
+	CM_ID, CM_NID, CM_NAME, CM_ENV, CM_HUB, CM_IMPAC, CM_CONNEC, CM_NEX,
+	CM_API_KEY, CM_SERIAL, CM_FP1, CM_FP256, CM_NB, CM_NA, CM_REVOKED,
+	CM_CREATED, CM_UPDATED, CM_CN, CM_KEYTYPE, CM_REASON, CM_VERSION,
+	CM__MAX
+};
+
+/* Columns of STMT_CON_RECENT (the first nine: every audit list's). */
 enum recentcol {
 	RC_ID, RC_AT, RC_ACTOR, RC_ACTION, RC_KIND, RC_TARGET, RC_BEFORE,
 	RC_AFTER, RC_REQUEST, RC_NAME, RC_TENANT, RC_APP, RC__MAX

@@ -177,13 +177,13 @@ act_provider_form(struct req *r, int status, const struct dbres *rs,
 
 	con_page(r, &h, rs ? "Edit provider" : "New provider", "providers");
 	if (rs != NULL) {
-		u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, 0));
+		u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
 		html_crumbs(&h, "Dashboard", "/admin", "Providers",
-		    "/admin/providers", dbres_str(rs, 0, 1), u, "Edit", NULL,
+		    "/admin/providers", dbres_str(rs, 0, PR_NID), u, "Edit", NULL,
 		    NULL);
 		free(u);
 		html_open(&h, "h1", NULL);
-		html_tf(&h, "Edit provider %s", dbres_str(rs, 0, 1));
+		html_tf(&h, "Edit provider %s", dbres_str(rs, 0, PR_NID));
 		html_close(&h, "h1");
 	} else {
 		html_crumbs(&h, "Dashboard", "/admin", "Providers",
@@ -191,7 +191,7 @@ act_provider_form(struct req *r, int status, const struct dbres *rs,
 		html_elem(&h, "h1", NULL, "New provider");
 	}
 	act_flash(r, &h, status);
-	u = rs ? xasprintf("/admin/providers/%s", dbres_str(rs, 0, 0)) :
+	u = rs ? xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID)) :
 	    xstrdup("/admin/providers");
 	html_form(&h, u, "edit");
 	if (rs == NULL)
@@ -201,9 +201,9 @@ act_provider_form(struct req *r, int status, const struct dbres *rs,
 		html_hidden(&h, "version", in && form_get(in, "version") ?
 		    form_get(in, "version") : ver);
 	html_input(&h, "name", "Name", "text", in ? form_get(in, "name") :
-	    rs ? dbres_str(rs, 0, 2) : NULL, NULL);
+	    rs ? dbres_str(rs, 0, PR_NAME) : NULL, NULL);
 	html_input(&h, "email", "E-mail", "email", in ? form_get(in,
-	    "email") : rs ? dbres_str(rs, 0, 3) : NULL, NULL);
+	    "email") : rs ? dbres_str(rs, 0, PR_EMAIL) : NULL, NULL);
 	html_submit(&h, rs ? "Save" : "Create", "primary");
 	html_t(&h, " ");
 	html_a(&h, u, "Cancel");
@@ -337,30 +337,30 @@ h_con_provider(struct req *r)
 
 	if ((st = act_provider_of(r, &rs)) != 0)
 		return st;
-	con_page(r, &h, dbres_str(rs, 0, 1), "providers");
+	con_page(r, &h, dbres_str(rs, 0, PR_NID), "providers");
 	html_crumbs(&h, "Dashboard", "/admin", "Providers", "/admin/providers",
-	    dbres_str(rs, 0, 1), NULL, NULL);
+	    dbres_str(rs, 0, PR_NID), NULL, NULL);
 	html_lit(&h, "<div class=\"titlebar\">");
 	html_open(&h, "h1", NULL);
-	html_tf(&h, "Provider %s", dbres_str(rs, 0, 1));
+	html_tf(&h, "Provider %s", dbres_str(rs, 0, PR_NID));
 	html_close(&h, "h1");
 	html_lit(&h, "<div class=\"actions\">");
-	u = xasprintf("/admin/providers/%s/rotate", dbres_str(rs, 0, 0));
+	u = xasprintf("/admin/providers/%s/rotate", dbres_str(rs, 0, PR_ID));
 	act_button(&h, u, "Rotate secret", "button");
 	free(u);
-	u = xasprintf("/admin/providers/%s/edit", dbres_str(rs, 0, 0));
+	u = xasprintf("/admin/providers/%s/edit", dbres_str(rs, 0, PR_ID));
 	act_button(&h, u, "Edit", "button primary");
 	free(u);
 	html_lit(&h, "</div></div><dl class=\"show\">");
-	con_dl(&h, "Id", dbres_str(rs, 0, 0));
-	con_dl(&h, "Nid", dbres_str(rs, 0, 1));
-	con_dl(&h, "Name", dbres_str(rs, 0, 2));
-	con_dl(&h, "E-mail", dbres_str(rs, 0, 3));
-	con_dl(&h, "API key", dbres_str(rs, 0, 4));
-	act_dl_time(&h, "Created", dbres_str(rs, 0, 5));
-	act_dl_time(&h, "Updated", dbres_str(rs, 0, 6));
+	con_dl(&h, "Id", dbres_str(rs, 0, PR_ID));
+	con_dl(&h, "Nid", dbres_str(rs, 0, PR_NID));
+	con_dl(&h, "Name", dbres_str(rs, 0, PR_NAME));
+	con_dl(&h, "E-mail", dbres_str(rs, 0, PR_EMAIL));
+	con_dl(&h, "API key", dbres_str(rs, 0, PR_API_KEY));
+	act_dl_time(&h, "Created", dbres_str(rs, 0, PR_CREATED));
+	act_dl_time(&h, "Updated", dbres_str(rs, 0, PR_UPDATED));
 	html_lit(&h, "</dl><h2>Apps</h2>");
-	if (con_provider_apps(r, &h, dbres_int(rs, 0, 0)) == -1) {
+	if (con_provider_apps(r, &h, dbres_int(rs, 0, PR_ID)) == -1) {
 		html_free(&h);
 		dbres_free(rs);
 		return 500;
@@ -379,7 +379,7 @@ h_con_provider_edit(struct req *r)
 
 	if ((st = act_provider_of(r, &rs)) != 0)
 		return st;
-	if ((st = db_provider_ver(r, dbres_int(rs, 0, 0), ver)) != 1)
+	if ((st = db_provider_ver(r, dbres_int(rs, 0, PR_ID), ver)) != 1)
 		st = st == 0 ? req_fail(r, 404, "no such provider") : 500;
 	else
 		st = act_provider_form(r, 200, rs, ver, NULL);
@@ -408,12 +408,12 @@ h_con_provider_update(struct req *r)
 		goto out;
 	if ((ver = form_get(&f, "version")) == NULL || strlen(ver) > 31)
 		req_field(r, "version", "must be the version you edited");
-	if (act_provider_check(r, &f, dbres_str(rs, 0, 1), &o) == -1 ||
+	if (act_provider_check(r, &f, dbres_str(rs, 0, PR_NID), &o) == -1 ||
 	    r->ferrsz > 0) {
 		st = act_provider_form(r, 400, rs, "", &f);
 		goto out;
 	}
-	rc = db_provider_update(r, dbres_int(rs, 0, 0), ver,
+	rc = db_provider_update(r, dbres_int(rs, 0, PR_ID), ver,
 	    form_get(&f, "name"), form_get(&f, "email"));
 	if (rc == -1)
 		st = 500;
@@ -423,7 +423,7 @@ h_con_provider_update(struct req *r)
 		    "see their version.");
 		st = act_provider_form(r, 409, rs, "", &f);
 	} else {
-		u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, 0));
+		u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
 		st = con_done(r, u, "saved");
 		free(u);
 	}
@@ -447,9 +447,9 @@ h_con_provider_rotate_ask(struct req *r)
 	q = xasprintf("Give provider %s a new API secret? The current one "
 	    "keeps working for %lld seconds (the grace period), then only "
 	    "the new one does. The new secret is shown once.",
-	    dbres_str(rs, 0, 1), r->conf->secret_grace);
-	a = xasprintf("/admin/providers/%s/rotate", dbres_str(rs, 0, 0));
-	b = xasprintf("/admin/providers/%s", dbres_str(rs, 0, 0));
+	    dbres_str(rs, 0, PR_NID), r->conf->secret_grace);
+	a = xasprintf("/admin/providers/%s/rotate", dbres_str(rs, 0, PR_ID));
+	b = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
 	st = con_confirm(r, "Rotate the provider's secret", q, a, "Rotate", b);
 	free(q);
 	free(a);
@@ -476,17 +476,17 @@ h_con_provider_rotate(struct req *r)
 	if ((st = act_provider_of(r, &rs)) != 0)
 		goto out;
 	secret = crypto_token("");
-	if ((rc = db_cred_rotate(r, "provider", dbres_int(rs, 0, 0),
-	    dbres_str(rs, 0, 4), secret, NULL, NULL)) != 1) {
+	if ((rc = db_cred_rotate(r, "provider", dbres_int(rs, 0, PR_ID),
+	    dbres_str(rs, 0, PR_API_KEY), secret, NULL, NULL)) != 1) {
 		st = rc == 0 ? req_fail(r, 409, "the rotation was refused; "
 		    "retry") : 500;
 		goto out;
 	}
-	u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, 0));
+	u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
 	note = xasprintf("The previous secret keeps working for %lld "
 	    "seconds.", r->conf->secret_grace);
 	st = act_secret_page(r, "New provider secret", u,
-	    "Back to the provider", dbres_str(rs, 0, 4), secret, note);
+	    "Back to the provider", dbres_str(rs, 0, PR_API_KEY), secret, note);
 	free(note);
 	free(u);
 out:
@@ -497,14 +497,6 @@ out:
 }
 
 /* Marketplaces. */
-
-/* Columns of STMT_CON_MKT_GET. */
-enum cmcol {
-	CM_ID, CM_NID, CM_NAME, CM_ENV, CM_HUB, CM_IMPAC, CM_CONNEC, CM_NEX,
-	CM_API_KEY, CM_SERIAL, CM_FP1, CM_FP256, CM_NB, CM_NA, CM_REVOKED,
-	CM_CREATED, CM_UPDATED, CM_CN, CM_KEYTYPE, CM_REASON, CM_VERSION,
-	CM__MAX
-};
 
 /* The marketplace of path parameter 0 (enum cmcol), or a status. */
 static int
@@ -616,27 +608,27 @@ h_con_marketplace(struct req *r)
 	for (i = 0; i < cs->nrow; i++) {
 		html_lit(&h, "<tr>");
 		html_open(&h, "td", "class", "mono", NULL);
-		html_t(&h, dbres_str(cs, i, 1));
+		html_t(&h, dbres_str(cs, i, CE_SERIAL));
 		html_close(&h, "td");
-		html_td(&h, dbres_str(cs, i, 2));
+		html_td(&h, dbres_str(cs, i, CE_CN));
 		html_open(&h, "td", "class", "mono", NULL);
-		html_t(&h, dbres_str(cs, i, 3));
+		html_t(&h, dbres_str(cs, i, CE_FP1));
 		html_close(&h, "td");
-		html_td(&h, dbres_str(cs, i, 5));
+		html_td(&h, dbres_str(cs, i, CE_KEYTYPE));
 		html_lit(&h, "<td class=\"nowrap\">");
-		html_time(&h, dbres_str(cs, i, 6));
+		html_time(&h, dbres_str(cs, i, CE_NB));
 		html_lit(&h, "</td><td class=\"nowrap\">");
-		html_time(&h, dbres_str(cs, i, 7));
+		html_time(&h, dbres_str(cs, i, CE_NA));
 		html_lit(&h, "</td><td>");
-		if (dbres_null(cs, i, 8))
+		if (dbres_null(cs, i, CE_REVOKED))
 			html_t(&h, "no");
 		else {
-			html_time(&h, dbres_str(cs, i, 8));
-			html_tf(&h, " (%s)", dbres_str(cs, i, 9) ?
-			    dbres_str(cs, i, 9) : "unspecified");
+			html_time(&h, dbres_str(cs, i, CE_REVOKED));
+			html_tf(&h, " (%s)", dbres_str(cs, i, CE_REASON) ?
+			    dbres_str(cs, i, CE_REASON) : "unspecified");
 		}
 		html_lit(&h, "</td>");
-		html_td(&h, dbres_int(cs, i, 10) ? "yes" : "no");
+		html_td(&h, dbres_int(cs, i, CE_CURRENT) ? "yes" : "no");
 		html_lit(&h, "</tr>");
 	}
 	html_tfoot(&h);

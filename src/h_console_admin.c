@@ -315,27 +315,27 @@ h_con_audit(struct req *r)
 	html_thead(&h, "/admin/audit", p, 8, sort, cols, 6);
 	for (i = 0; i < rs->nrow; i++) {
 		html_lit(&h, "<tr><td class=\"nowrap\">");
-		html_time(&h, dbres_str(rs, i, 1));
+		html_time(&h, dbres_str(rs, i, RC_AT));
 		html_lit(&h, "</td>");
 		u = html_qurl("/admin/audit", NULL, 0, "actor",
-		    dbres_str(rs, i, 2));
-		html_td_a(&h, u, dbres_str(rs, i, 2));
+		    dbres_str(rs, i, RC_ACTOR));
+		html_td_a(&h, u, dbres_str(rs, i, RC_ACTOR));
 		free(u);
 		u = html_qurl("/admin/audit", NULL, 0, "action",
-		    dbres_str(rs, i, 3));
-		html_td_a(&h, u, dbres_str(rs, i, 3));
+		    dbres_str(rs, i, RC_ACTION));
+		html_td_a(&h, u, dbres_str(rs, i, RC_ACTION));
 		free(u);
-		tgt = dbres_null(rs, i, 5) ? xstrdup(dbres_str(rs, i, 4)) :
-		    xasprintf("%s:%s", dbres_str(rs, i, 4),
-		    dbres_str(rs, i, 5));
+		tgt = dbres_null(rs, i, RC_TARGET) ? xstrdup(dbres_str(rs, i, RC_KIND)) :
+		    xasprintf("%s:%s", dbres_str(rs, i, RC_KIND),
+		    dbres_str(rs, i, RC_TARGET));
 		u = html_qurl("/admin/audit", NULL, 0, "target", tgt);
 		html_td_a(&h, u, tgt);
 		free(u);
 		free(tgt);
 		html_lit(&h, "<td>");
-		adm_change(&h, rs, i, 6, 7);
+		adm_change(&h, rs, i, RC_BEFORE, RC_AFTER);
 		html_lit(&h, "</td><td class=\"mono\">");
-		html_t(&h, dbres_str(rs, i, 8));
+		html_t(&h, dbres_str(rs, i, RC_REQUEST));
 		html_lit(&h, "</td></tr>");
 	}
 	html_tfoot(&h);

@@ -472,20 +472,30 @@ static const struct hparam tn_mgmt[] = {
 	{ "tenant", "tenant" },
 };
 static const struct lfil tn_fil[] = {
-	{ "marketplace", "Marketplace", LF_MKT_ID, NULL, 0, NULL },
-	{ "q", "Search", LF_SEARCH, NULL, 0, "name, tenant id or domain" },
-	{ "app_management", "App management", LF_SELECT, tn_mgmt, 3, NULL },
+	{ .key = "marketplace", .label = "Marketplace", .type = LF_MKT_ID },
+	{ .key = "q", .label = "Search", .type = LF_SEARCH,
+	    .hint = "name, tenant id or domain" },
+	{ .key = "app_management", .label = "App management",
+	    .type = LF_SELECT, .opts = tn_mgmt, .nopt = 3 },
 };
 static const struct lcol tn_cols[] = {
-	{ "Name", "name", 2, LT_TEXT, "/admin/tenants/%s", 0 },
-	{ "Tenant id", "uid", 1, LT_MONO, NULL, 0 },
-	{ "Marketplace", "marketplace", 3, LT_TEXT, "/admin/marketplaces/%s",
-	    8 },
-	{ "Domain", "domain", 4, LT_TEXT, NULL, 0 },
-	{ "App management", "app_management", 7, LT_TEXT, NULL, 0 },
-	{ "Tenant apps", "apps", 6, LT_NUM, "/admin/tenants/%s/apps", 0 },
-	{ "Created", "created_at", 9, LT_TIME, NULL, 0 },
-	{ "Updated", "updated_at", 5, LT_TIME, NULL, 0 },
+	{ .label = "Name", .sort = "name", .col = TL_NAME, .type = LT_TEXT,
+	    .link = "/admin/tenants/%s", .lcol = TL_ID },
+	{ .label = "Tenant id", .sort = "uid", .col = TL_UID,
+	    .type = LT_MONO },
+	{ .label = "Marketplace", .sort = "marketplace", .col = TL_MKT_NID,
+	    .type = LT_TEXT, .link = "/admin/marketplaces/%s",
+	    .lcol = TL_MKT_ID },
+	{ .label = "Domain", .sort = "domain", .col = TL_DOMAIN,
+	    .type = LT_TEXT },
+	{ .label = "App management", .sort = "app_management",
+	    .col = TL_MGMT, .type = LT_TEXT },
+	{ .label = "Tenant apps", .sort = "apps", .col = TL_APPS,
+	    .type = LT_NUM, .link = "/admin/tenants/%s/apps", .lcol = TL_ID },
+	{ .label = "Created", .sort = "created_at", .col = TL_CREATED,
+	    .type = LT_TIME },
+	{ .label = "Updated", .sort = "updated_at", .col = TL_UPDATED,
+	    .type = LT_TIME },
 };
 
 static void
@@ -493,35 +503,44 @@ tn_rowend(struct html *h, const struct dbres *rs, size_t i)
 {
 	char	*u;
 
-	u = xasprintf("/admin/tenants/%s/edit", dbres_str(rs, i, 0));
+	u = xasprintf("/admin/tenants/%s/edit", dbres_str(rs, i, TL_ID));
 	html_a(h, u, "Edit");
 	free(u);
 	html_t(h, " ");
-	u = xasprintf("/admin/tenants/%s/delete", dbres_str(rs, i, 0));
+	u = xasprintf("/admin/tenants/%s/delete", dbres_str(rs, i, TL_ID));
 	html_a(h, u, "Delete");
 	free(u);
 }
 
 static const struct lpage lp_tenants = {
-	CL_TENANTS, "/admin/tenants", "/admin/tenants.csv", "Tenants",
-	"tenants", "Partners", tn_fil, 3, tn_cols, 8, "name",
-	"/admin/tenants/new", "New tenant", tn_rowend,
+	.list = CL_TENANTS, .path = "/admin/tenants",
+	.csv = "/admin/tenants.csv", .title = "Tenants", .menu = "tenants",
+	.group = "Partners", .fil = tn_fil, .nfil = 3, .cols = tn_cols,
+	.ncol = 8, .defsort = "name", .newhref = "/admin/tenants/new",
+	.newlabel = "New tenant", .rowend = tn_rowend,
 };
 
 /* The tenant apps chooser: the same list, each tenant to its apps. */
 static const struct lcol tp_cols[] = {
-	{ "Tenant", "name", 2, LT_TEXT, "/admin/tenants/%s/apps", 0 },
-	{ "Tenant id", "uid", 1, LT_MONO, NULL, 0 },
-	{ "Marketplace", "marketplace", 3, LT_TEXT, NULL, 0 },
-	{ "App management", "app_management", 7, LT_TEXT, NULL, 0 },
-	{ "Tenant apps", "apps", 6, LT_NUM, NULL, 0 },
-	{ "Updated", "updated_at", 5, LT_TIME, NULL, 0 },
+	{ .label = "Tenant", .sort = "name", .col = TL_NAME, .type = LT_TEXT,
+	    .link = "/admin/tenants/%s/apps", .lcol = TL_ID },
+	{ .label = "Tenant id", .sort = "uid", .col = TL_UID,
+	    .type = LT_MONO },
+	{ .label = "Marketplace", .sort = "marketplace", .col = TL_MKT_NID,
+	    .type = LT_TEXT },
+	{ .label = "App management", .sort = "app_management",
+	    .col = TL_MGMT, .type = LT_TEXT },
+	{ .label = "Tenant apps", .sort = "apps", .col = TL_APPS,
+	    .type = LT_NUM },
+	{ .label = "Updated", .sort = "updated_at", .col = TL_UPDATED,
+	    .type = LT_TIME },
 };
 
 static const struct lpage lp_tpick = {
-	CL_TENANTS, "/admin/tenant-apps", "/admin/tenants.csv",
-	"Tenant apps", "tenant-apps", "Partners", tn_fil, 3, tp_cols, 6,
-	"name", NULL, NULL, NULL,
+	.list = CL_TENANTS, .path = "/admin/tenant-apps",
+	.csv = "/admin/tenants.csv", .title = "Tenant apps",
+	.menu = "tenant-apps", .group = "Partners", .fil = tn_fil,
+	.nfil = 3, .cols = tp_cols, .ncol = 6, .defsort = "name",
 };
 
 /* GET /admin/tenants. */
@@ -569,29 +588,41 @@ static const struct hparam mk_cert[] = {
 	{ "revoked", "revoked" }, { "none", "none" },
 };
 static const struct lfil mk_fil[] = {
-	{ "environment", "Environment", LF_SELECT, mk_env, 3, NULL },
-	{ "q", "Search", LF_SEARCH, NULL, 0, "nid, name or hub URL" },
-	{ "certificate", "Certificate", LF_SELECT, mk_cert, 5, NULL },
+	{ .key = "environment", .label = "Environment", .type = LF_SELECT,
+	    .opts = mk_env, .nopt = 3 },
+	{ .key = "q", .label = "Search", .type = LF_SEARCH,
+	    .hint = "nid, name or hub URL" },
+	{ .key = "certificate", .label = "Certificate", .type = LF_SELECT,
+	    .opts = mk_cert, .nopt = 5 },
 };
 static const struct lcol mk_cols[] = {
-	{ "Nid", "nid", 1, LT_MONO, "/admin/marketplaces/%s", 0 },
-	{ "Name", "name", 2, LT_TEXT, NULL, 0 },
-	{ "Env", "environment", 3, LT_TEXT, NULL, 0 },
-	{ "Hub", "hub", 4, LT_TEXT, NULL, 0 },
-	{ "Certificate", "certificate", 7, LT_TEXT, NULL, 0 },
-	{ "Certificate SHA-1", NULL, 5, LT_MONO, NULL, 0 },
-	{ "Expires", "expires", 6, LT_TIME, NULL, 0 },
-	{ "Tenants", "tenants", 9, LT_NUM, "/admin/tenants?marketplace=%s",
-	    0 },
-	{ "Live apps", "listings", 10, LT_NUM,
-	    "/admin/listings?state=approved&marketplace=%s", 1 },
-	{ "Updated", "updated_at", 8, LT_TIME, NULL, 0 },
+	{ .label = "Nid", .sort = "nid", .col = MK_NID, .type = LT_MONO,
+	    .link = "/admin/marketplaces/%s", .lcol = MK_ID },
+	{ .label = "Name", .sort = "name", .col = MK_NAME, .type = LT_TEXT },
+	{ .label = "Env", .sort = "environment", .col = MK_ENV,
+	    .type = LT_TEXT },
+	{ .label = "Hub", .sort = "hub", .col = MK_HUB, .type = LT_TEXT },
+	{ .label = "Certificate", .sort = "certificate", .col = MK_CERT,
+	    .type = LT_TEXT },
+	{ .label = "Certificate SHA-1", .col = MK_FP1, .type = LT_MONO },
+	{ .label = "Expires", .sort = "expires", .col = MK_EXPIRES,
+	    .type = LT_TIME },
+	{ .label = "Tenants", .sort = "tenants", .col = MK_TENANTS,
+	    .type = LT_NUM, .link = "/admin/tenants?marketplace=%s",
+	    .lcol = MK_ID },
+	{ .label = "Live apps", .sort = "listings", .col = MK_LIVE,
+	    .type = LT_NUM,
+	    .link = "/admin/listings?state=approved&marketplace=%s",
+	    .lcol = MK_NID },
+	{ .label = "Updated", .sort = "updated_at", .col = MK_UPDATED,
+	    .type = LT_TIME },
 };
 
 static const struct lpage lp_mkts = {
-	CL_MARKETPLACES, "/admin/marketplaces", "/admin/marketplaces.csv",
-	"Marketplaces", "marketplaces", "Partners", mk_fil, 3, mk_cols, 10,
-	"nid", NULL, NULL, NULL,
+	.list = CL_MARKETPLACES, .path = "/admin/marketplaces",
+	.csv = "/admin/marketplaces.csv", .title = "Marketplaces",
+	.menu = "marketplaces", .group = "Partners", .fil = mk_fil,
+	.nfil = 3, .cols = mk_cols, .ncol = 10, .defsort = "nid",
 };
 
 /* GET /admin/marketplaces. */
@@ -611,21 +642,29 @@ h_con_marketplaces_csv(struct req *r)
 /* Providers. */
 
 static const struct lfil pv_fil[] = {
-	{ "q", "Search", LF_SEARCH, NULL, 0, "nid, name or e-mail" },
+	{ .key = "q", .label = "Search", .type = LF_SEARCH,
+	    .hint = "nid, name or e-mail" },
 };
 static const struct lcol pv_cols[] = {
-	{ "Nid", "nid", 1, LT_MONO, "/admin/providers/%s", 0 },
-	{ "Name", "name", 2, LT_TEXT, NULL, 0 },
-	{ "E-mail", "email", 3, LT_TEXT, NULL, 0 },
-	{ "API key", "api_key", 4, LT_MONO, NULL, 0 },
-	{ "Created", "created_at", 5, LT_TIME, NULL, 0 },
-	{ "Apps", "apps", 6, LT_NUM, "/admin/apps?provider=%s", 0 },
+	{ .label = "Nid", .sort = "nid", .col = PV_NID, .type = LT_MONO,
+	    .link = "/admin/providers/%s", .lcol = PV_ID },
+	{ .label = "Name", .sort = "name", .col = PV_NAME, .type = LT_TEXT },
+	{ .label = "E-mail", .sort = "email", .col = PV_EMAIL,
+	    .type = LT_TEXT },
+	{ .label = "API key", .sort = "api_key", .col = PV_API_KEY,
+	    .type = LT_MONO },
+	{ .label = "Created", .sort = "created_at", .col = PV_CREATED,
+	    .type = LT_TIME },
+	{ .label = "Apps", .sort = "apps", .col = PV_APPS, .type = LT_NUM,
+	    .link = "/admin/apps?provider=%s", .lcol = PV_ID },
 };
 
 static const struct lpage lp_provs = {
-	CL_PROVIDERS, "/admin/providers", "/admin/providers.csv",
-	"Providers", "providers", NULL, pv_fil, 1, pv_cols, 6, "nid",
-	"/admin/providers/new", "New provider", NULL,
+	.list = CL_PROVIDERS, .path = "/admin/providers",
+	.csv = "/admin/providers.csv", .title = "Providers",
+	.menu = "providers", .fil = pv_fil, .nfil = 1, .cols = pv_cols,
+	.ncol = 6, .defsort = "nid", .newhref = "/admin/providers/new",
+	.newlabel = "New provider",
 };
 
 /* GET /admin/providers. */
@@ -652,26 +691,37 @@ static const struct hparam ap_active[] = {
 	{ "", "Any" }, { "1", "yes" }, { "0", "no" },
 };
 static const struct lfil ap_fil[] = {
-	{ "provider", "Provider", LF_PROVIDER, NULL, 0, NULL },
-	{ "q", "Search", LF_SEARCH, NULL, 0, "name or nid" },
-	{ "stack", "Stack", LF_SELECT, ap_stack, 4, NULL },
-	{ "active", "Active", LF_SELECT, ap_active, 3, NULL },
-	{ "marketplace", "Live on", LF_MKT_ID, NULL, 0, NULL },
+	{ .key = "provider", .label = "Provider", .type = LF_PROVIDER },
+	{ .key = "q", .label = "Search", .type = LF_SEARCH,
+	    .hint = "name or nid" },
+	{ .key = "stack", .label = "Stack", .type = LF_SELECT,
+	    .opts = ap_stack, .nopt = 4 },
+	{ .key = "active", .label = "Active", .type = LF_SELECT,
+	    .opts = ap_active, .nopt = 3 },
+	{ .key = "marketplace", .label = "Live on", .type = LF_MKT_ID },
 };
 static const struct lcol ap_cols[] = {
-	{ "Name", "name", 1, LT_TEXT, "/admin/apps/%s", 0 },
-	{ "Nid", "nid", 2, LT_MONO, NULL, 0 },
-	{ "Provider", "provider", 3, LT_TEXT, "/admin/providers/%s", 4 },
-	{ "Stack", "stack", 5, LT_TEXT, NULL, 0 },
-	{ "Rank", "rank", 6, LT_NUM, NULL, 0 },
-	{ "Active", "active", 7, LT_BOOL, NULL, 0 },
-	{ "Live on (marketplaces)", "live", 9, LT_NUM, NULL, 0 },
-	{ "Updated", "updated_at", 8, LT_TIME, NULL, 0 },
+	{ .label = "Name", .sort = "name", .col = AP_NAME, .type = LT_TEXT,
+	    .link = "/admin/apps/%s", .lcol = AP_ID },
+	{ .label = "Nid", .sort = "nid", .col = AP_NID, .type = LT_MONO },
+	{ .label = "Provider", .sort = "provider", .col = AP_PROV_NID,
+	    .type = LT_TEXT, .link = "/admin/providers/%s",
+	    .lcol = AP_PROV_ID },
+	{ .label = "Stack", .sort = "stack", .col = AP_STACK,
+	    .type = LT_TEXT },
+	{ .label = "Rank", .sort = "rank", .col = AP_RANK, .type = LT_NUM },
+	{ .label = "Active", .sort = "active", .col = AP_ACTIVE,
+	    .type = LT_BOOL },
+	{ .label = "Live on (marketplaces)", .sort = "live", .col = AP_LIVE,
+	    .type = LT_NUM },
+	{ .label = "Updated", .sort = "updated_at", .col = AP_UPDATED,
+	    .type = LT_TIME },
 };
 
 static const struct lpage lp_apps = {
-	CL_APPS, "/admin/apps", "/admin/apps.csv", "Apps", "apps", NULL,
-	ap_fil, 5, ap_cols, 8, "name", NULL, NULL, NULL,
+	.list = CL_APPS, .path = "/admin/apps", .csv = "/admin/apps.csv",
+	.title = "Apps", .menu = "apps", .fil = ap_fil, .nfil = 5,
+	.cols = ap_cols, .ncol = 8, .defsort = "name",
 };
 
 /* GET /admin/apps. */
@@ -696,20 +746,30 @@ static const struct hparam ls_state[] = {
 	{ "unpublished", "Unpublished" },
 };
 static const struct lfil ls_fil[] = {
-	{ "state", "State", LF_SELECT, ls_state, 5, NULL },
-	{ "marketplace", "Marketplace", LF_MKT_NID, NULL, 0, NULL },
-	{ "q", "App", LF_SEARCH, NULL, 0, "name or nid" },
-	{ "provider", "Provider", LF_PROVIDER, NULL, 0, NULL },
+	{ .key = "state", .label = "State", .type = LF_SELECT,
+	    .opts = ls_state, .nopt = 5 },
+	{ .key = "marketplace", .label = "Marketplace", .type = LF_MKT_NID },
+	{ .key = "q", .label = "App", .type = LF_SEARCH,
+	    .hint = "name or nid" },
+	{ .key = "provider", .label = "Provider", .type = LF_PROVIDER },
 };
 static const struct lcol ls_cols[] = {
-	{ "App", "app", 1, LT_TEXT, "/admin/listings/%s", 0 },
-	{ "App nid", "nid", 2, LT_MONO, "/admin/apps/%s", 8 },
-	{ "Marketplace", "marketplace", 3, LT_TEXT, "/admin/marketplaces/%s",
-	    9 },
-	{ "State", "state", 4, LT_TEXT, NULL, 0 },
-	{ "Provider", "provider", 5, LT_TEXT, "/admin/providers/%s", 10 },
-	{ "Requested", "created_at", 6, LT_TIME, NULL, 0 },
-	{ "Updated", "updated_at", 7, LT_TIME, NULL, 0 },
+	{ .label = "App", .sort = "app", .col = LI_APP, .type = LT_TEXT,
+	    .link = "/admin/listings/%s", .lcol = LI_ID },
+	{ .label = "App nid", .sort = "nid", .col = LI_APP_NID,
+	    .type = LT_MONO, .link = "/admin/apps/%s", .lcol = LI_APP_ID },
+	{ .label = "Marketplace", .sort = "marketplace", .col = LI_MKT_NID,
+	    .type = LT_TEXT, .link = "/admin/marketplaces/%s",
+	    .lcol = LI_MKT_ID },
+	{ .label = "State", .sort = "state", .col = LI_STATE,
+	    .type = LT_TEXT },
+	{ .label = "Provider", .sort = "provider", .col = LI_PROV_NID,
+	    .type = LT_TEXT, .link = "/admin/providers/%s",
+	    .lcol = LI_PROV_ID },
+	{ .label = "Requested", .sort = "created_at", .col = LI_CREATED,
+	    .type = LT_TIME },
+	{ .label = "Updated", .sort = "updated_at", .col = LI_UPDATED,
+	    .type = LT_TIME },
 };
 
 static void
@@ -717,16 +777,17 @@ ls_rowend(struct html *h, const struct dbres *rs, size_t i)
 {
 	char	*u;
 
-	u = xasprintf("/admin/listings/%s", dbres_str(rs, i, 0));
-	html_a(h, u, strcmp(dbres_str(rs, i, 4), "submitted") == 0 ?
+	u = xasprintf("/admin/listings/%s", dbres_str(rs, i, LI_ID));
+	html_a(h, u, strcmp(dbres_str(rs, i, LI_STATE), "submitted") == 0 ?
 	    "Review" : "History");
 	free(u);
 }
 
 static const struct lpage lp_listings = {
-	CL_LISTINGS, "/admin/listings", "/admin/listings.csv", "Listings",
-	"listings", NULL, ls_fil, 4, ls_cols, 7, "-created_at", NULL, NULL,
-	ls_rowend,
+	.list = CL_LISTINGS, .path = "/admin/listings",
+	.csv = "/admin/listings.csv", .title = "Listings",
+	.menu = "listings", .fil = ls_fil, .nfil = 4, .cols = ls_cols,
+	.ncol = 7, .defsort = "-created_at", .rowend = ls_rowend,
 };
 
 /* GET /admin/listings: every state unless ?state= narrows it. */
@@ -750,21 +811,30 @@ static const struct hparam ad_state[] = {
 	{ "disabled", "disabled" },
 };
 static const struct lfil ad_fil[] = {
-	{ "q", "Search", LF_SEARCH, NULL, 0, "e-mail" },
-	{ "state", "State", LF_SELECT, ad_state, 4, NULL },
+	{ .key = "q", .label = "Search", .type = LF_SEARCH,
+	    .hint = "e-mail" },
+	{ .key = "state", .label = "State", .type = LF_SELECT,
+	    .opts = ad_state, .nopt = 4 },
 };
 static const struct lcol ad_cols[] = {
-	{ "E-mail", "email", 1, LT_TEXT, "/admin/admins/%s", 0 },
-	{ "State", "state", 2, LT_TEXT, NULL, 0 },
-	{ "API tokens", "tokens", 4, LT_NUM, NULL, 0 },
-	{ "Password changed", "pw_changed_at", 5, LT_TIME, NULL, 0 },
-	{ "Created", "created_at", 3, LT_TIME, NULL, 0 },
+	{ .label = "E-mail", .sort = "email", .col = AL_EMAIL,
+	    .type = LT_TEXT, .link = "/admin/admins/%s", .lcol = AL_ID },
+	{ .label = "State", .sort = "state", .col = AL_STATE,
+	    .type = LT_TEXT },
+	{ .label = "API tokens", .sort = "tokens", .col = AL_TOKENS,
+	    .type = LT_NUM },
+	{ .label = "Password changed", .sort = "pw_changed_at",
+	    .col = AL_PWCHANGED, .type = LT_TIME },
+	{ .label = "Created", .sort = "created_at", .col = AL_CREATED,
+	    .type = LT_TIME },
 };
 
 static const struct lpage lp_admins = {
-	CL_ADMINS, "/admin/admins", "/admin/admins.csv", "Admins", "admins",
-	NULL, ad_fil, 2, ad_cols, 5, "email", "/admin/admins/new",
-	"New admin", NULL,
+	.list = CL_ADMINS, .path = "/admin/admins",
+	.csv = "/admin/admins.csv", .title = "Admins", .menu = "admins",
+	.fil = ad_fil, .nfil = 2, .cols = ad_cols, .ncol = 5,
+	.defsort = "email", .newhref = "/admin/admins/new",
+	.newlabel = "New admin",
 };
 
 /* GET /admin/admins. */
