@@ -1212,7 +1212,7 @@ struct afilter {
 	char		 since[20];	/* "YYYY-MM-DD HH:MM:SS" or "" */
 	char		 until[20];
 	char		 action[65];	/* exact, or "" */
-	long long	 tenant;	/* a tenant's rows and its apps', or 0 */
+	long long	 tenant;	/* its rows and its apps', or 0 */
 };
 
 struct cadmin {

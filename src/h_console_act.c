@@ -179,8 +179,8 @@ act_provider_form(struct req *r, int status, const struct dbres *rs,
 	if (rs != NULL) {
 		u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
 		html_crumbs(&h, "Dashboard", "/admin", "Providers",
-		    "/admin/providers", dbres_str(rs, 0, PR_NID), u, "Edit", NULL,
-		    NULL);
+		    "/admin/providers", dbres_str(rs, 0, PR_NID), u, "Edit",
+		    NULL, NULL);
 		free(u);
 		html_open(&h, "h1", NULL);
 		html_tf(&h, "Edit provider %s", dbres_str(rs, 0, PR_NID));

@@ -325,9 +325,9 @@ h_con_audit(struct req *r)
 		    dbres_str(rs, i, RC_ACTION));
 		html_td_a(&h, u, dbres_str(rs, i, RC_ACTION));
 		free(u);
-		tgt = dbres_null(rs, i, RC_TARGET) ? xstrdup(dbres_str(rs, i, RC_KIND)) :
-		    xasprintf("%s:%s", dbres_str(rs, i, RC_KIND),
-		    dbres_str(rs, i, RC_TARGET));
+		tgt = dbres_null(rs, i, RC_TARGET) ?
+		    xstrdup(dbres_str(rs, i, RC_KIND)) : xasprintf("%s:%s",
+		    dbres_str(rs, i, RC_KIND), dbres_str(rs, i, RC_TARGET));
 		u = html_qurl("/admin/audit", NULL, 0, "target", tgt);
 		html_td_a(&h, u, tgt);
 		free(u);

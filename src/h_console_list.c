@@ -35,8 +35,8 @@ struct lcol {
 	const char	*sort;		/* sort key, or NULL */
 	int		 col;		/* result column */
 	enum lct	 type;
-	const char	*link;		/* "/admin/x/%s" (the id column), or NULL */
-	int		 lcol;		/* the column the link's %s comes from */
+	const char	*link;		/* "/admin/x/%s", or NULL */
+	int		 lcol;		/* the column giving the %s */
 };
 
 /* Where a filter's choices come from. */
@@ -366,8 +366,8 @@ con_list(struct req *r, const struct lpage *lp)
 	    &total) == -1)
 		return 500;
 	con_page(r, &h, lp->title, lp->menu);
-	html_crumbs(&h, "Dashboard", "/admin", lp->group ? lp->group : lp->title,
-	    NULL, lp->group ? lp->title : NULL, NULL, NULL);
+	html_crumbs(&h, "Dashboard", "/admin", lp->group ? lp->group :
+	    lp->title, NULL, lp->group ? lp->title : NULL, NULL, NULL);
 	html_lit(&h, "<div class=\"titlebar\">");
 	html_elem(&h, "h1", NULL, lp->title);
 	html_lit(&h, "<div class=\"actions\">");
