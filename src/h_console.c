@@ -672,6 +672,10 @@ con_tenant_form(struct req *r, int status, const struct tenant *t,
 	}
 	snprintf(ver, sizeof(ver), "%lld", t->version);
 	con_page(r, &h, "Edit tenant", "tenants");
+	u = xasprintf("/admin/tenants/%lld", t->id);
+	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL, "Tenants",
+	    "/admin/tenants", t->name, u, "Edit", NULL, NULL);
+	free(u);
 	html_open(&h, "h1", NULL);
 	html_tf(&h, "Edit tenant %s", t->name);
 	html_close(&h, "h1");
@@ -962,7 +966,7 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	struct dbres	*live;
 	struct hparam	*opts;
 	const char	*sel;
-	char		*u, **lbl, rank[24], appid[24];
+	char		*u, *b, **lbl, rank[24], appid[24];
 	size_t		 i, n = 0;
 
 	if (db_console_live_apps(r, t->mkt_id, t->id, &live) == -1)
@@ -990,6 +994,13 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	sel = in ? form_get(in, "app") : appid;
 	con_page(r, &h, ta ? "Edit tenant app" : "New tenant app",
 	    "tenant-apps");
+	u = xasprintf("/admin/tenants/%lld", t->id);
+	b = xasprintf("/admin/tenants/%lld/apps", t->id);
+	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL, "Tenants",
+	    "/admin/tenants", t->name, u, "Tenant apps", b, ta ?
+	    ta->app_name : "New", NULL, NULL);
+	free(u);
+	free(b);
 	html_open(&h, "h1", NULL);
 	if (ta != NULL)
 		html_tf(&h, "Edit tenant app %s of %s", ta->app_name, t->name);
@@ -1839,6 +1850,8 @@ con_tenant_new_form(struct req *r, int status, const struct form *in)
 		return 500;
 	opts[0].val = "Choose a marketplace";
 	con_page(r, &h, "New tenant", "tenants");
+	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL, "Tenants",
+	    "/admin/tenants", "New", NULL, NULL);
 	html_elem(&h, "h1", NULL, "New tenant");
 	if (status >= 400)
 		html_elem(&h, "p", "flash error", r->err_detail ?
