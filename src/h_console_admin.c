@@ -368,6 +368,8 @@ h_con_audit_csv(struct req *r)
 	req_header(r, "Content-Disposition",
 	    "attachment; filename=\"agora-audit.csv\"");
 	reply_stream(r, "text/csv; charset=utf-8");
+	if (r->method == M_HEAD)
+		return 200;
 	if (db_audit_csv(r, &f, adm_csv_emit, r) == -1) {
 		log_warnx("the console audit export stopped early");
 		csv_field(&b, "# the export stopped early: an error on the "

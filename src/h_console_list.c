@@ -451,6 +451,8 @@ con_list_csv(struct req *r, const struct lpage *lp, const char *file)
 	req_header(r, "Content-Disposition", cd);
 	free(cd);
 	reply_stream(r, "text/csv; charset=utf-8");
+	if (r->method == M_HEAD)
+		return 200;
 	for (j = 0; j < lp->ncol; j++)
 		csv_field(&c.b, lp->cols[j].label, j + 1 == lp->ncol);
 	if (reply_write(r, c.b.p, c.b.len) == 0 &&

@@ -347,6 +347,23 @@ status 400 "a CSV with a bad filter is refused"
 req GET "/admin/admins.csv?q=ops-$S" -b "$CJ"
 is "$(tail -n +2 "$BODY" | cut -d, -f1,2 | tr -d '\r')" "\"ops-$S@agora.test\",\"active\"" "the admins CSV filtered"
 
+# --- Every new POST, without the token and with a foreign Origin. ---
+page "/admin/admins/$OID"
+snap
+for path in /admin/providers "/admin/providers/$NP" "/admin/providers/$NP/rotate" \
+    "/admin/marketplaces/$MID" "/admin/tenants/$(sql "SELECT id FROM tenant WHERE uid = 'ac-$S-1'")/delete" \
+    "/admin/listings/$LID/unpublish" /admin/admins "/admin/admins/$OID/disable" \
+    "/admin/admins/$OID/enable" "/admin/admins/$OID/password" "/admin/admins/$OID/tokens" \
+    "/admin/admins/$OID/tokens/$ATID/revoke"; do
+	req POST "$path" -b "$CJ" --data "version=1&email=z@z.test&nid=zz-$S&name=z"
+	[ "$STATUS" = 403 ] || fail "POST $path without the token: $STATUS"
+	req POST "$path" -b "$CJ" --data-urlencode "csrf=$TOK" --data "version=1&email=z@z.test&nid=zz-$S&name=z" \
+	    -H "Origin: https://attacker.example"
+	[ "$STATUS" = 403 ] || fail "POST $path from another origin: $STATUS"
+done
+pass "every new POST refuses a missing token and a foreign Origin"
+unchanged "the refused POSTs together"
+
 # --- Reading: times, yes/no, breadcrumbs. ---
 page "/admin/apps?q=ac-app-$S"
 ok "booleans read yes or no" grep -q '<td>yes</td>' "$BODY"
