@@ -440,6 +440,9 @@ static const struct cldef {
 	[CL_ADMINS] = { .count = STMT_CON_ADMIN_COUNT,
 	    .list = STMT_CON_ADMIN_LIST, .nf = 2,
 	    .f = { { .like = 1, .n = 2 }, { .n = 2 } }, .nsort = 10 },
+	[CL_RTOKENS] = { .count = STMT_CON_RTOKEN_COUNT,
+	    .list = STMT_CON_RTOKEN_LIST, .nf = 2,
+	    .f = { { .n = 2 }, { .like = 1, .n = 3 } }, .nsort = 14 },
 };
 
 #define CL_PARAMS_MAX	32

@@ -497,6 +497,13 @@ const char *const db_sql[STMT__MAX] = {
 #define CON_ADMIN_WHERE \
 	"WHERE (? IS NULL OR u.email LIKE ?) " \
 	"AND (? IS NULL OR " CON_ADMIN_STATE " = ?) "
+#define CON_RT_STATE \
+	"CASE WHEN revoked_at IS NOT NULL THEN 'revoked' " \
+	"WHEN expires_at IS NOT NULL AND expires_at <= NOW(6) " \
+	"THEN 'expired' WHEN uses >= max_uses THEN 'used' ELSE 'active' END"
+#define CON_RT_WHERE \
+	"WHERE (? IS NULL OR " CON_RT_STATE " = ?) " \
+	"AND (? IS NULL OR label LIKE ? OR created_by LIKE ?) "
 #define CON_ATOKEN_STATE \
 	"CASE WHEN revoked_at IS NOT NULL THEN 'revoked' " \
 	"WHEN expires_at IS NOT NULL AND expires_at <= NOW(6) " \
@@ -632,6 +639,18 @@ const char *const db_sql[STMT__MAX] = {
 	    CON_SORT("created_at", "l.created_at")
 	    CON_SORT("updated_at", "l.updated_at")
 	    "l.id ASC LIMIT ? OFFSET ?",
+	[STMT_CON_RTOKEN_COUNT] =
+	    "SELECT COUNT(*) FROM registration_token " CON_RT_WHERE,
+	[STMT_CON_RTOKEN_LIST] =
+	    "SELECT id, label, max_uses, uses, " CON_TIME("expires_at") ", "
+	    CON_TIME("revoked_at") ", created_by, " CON_TIME("created_at")
+	    ", " CON_RT_STATE " FROM registration_token " CON_RT_WHERE
+	    "ORDER BY " CON_SORT("id", "id") CON_SORT("label", "label")
+	    CON_SORT("uses", "uses") CON_SORT("expires", "expires_at")
+	    CON_SORT("state", CON_RT_STATE)
+	    CON_SORT("created_by", "created_by")
+	    CON_SORT("created_at", "created_at")
+	    "id ASC LIMIT ? OFFSET ?",
 	[STMT_CON_ADMIN_COUNT] =
 	    "SELECT COUNT(*) FROM admin_user u " CON_ADMIN_WHERE,
 	[STMT_CON_ADMIN_LIST] =
@@ -764,4 +783,6 @@ const char *const db_sql[STMT__MAX] = {
 #undef CON_ADMIN_TOKENS
 #undef CON_ADMIN_WHERE
 #undef CON_ATOKEN_STATE
+#undef CON_RT_STATE
+#undef CON_RT_WHERE
 };

@@ -497,6 +497,8 @@ enum stmt {
 	STMT_CON_PROVIDER_LIST,
 	STMT_CON_LISTING_COUNT,
 	STMT_CON_LISTING_LIST,
+	STMT_CON_RTOKEN_COUNT,
+	STMT_CON_RTOKEN_LIST,
 	STMT_CON_ADMIN_COUNT,
 	STMT_CON_ADMIN_LIST,
 	STMT_CON_ADMIN_GET,
@@ -1230,6 +1232,7 @@ enum clist {
 	CL_APPS,	/* provider id, search, stack, active, live on mkt id */
 	CL_LISTINGS,	/* state, marketplace nid, search, provider id */
 	CL_ADMINS,	/* search, state */
+	CL_RTOKENS,	/* state, search (enum rtcol columns) */
 	CL__MAX
 };
 
@@ -1378,6 +1381,8 @@ int	 h_con_listings_csv(struct req *);
 int	 h_con_admins(struct req *);
 int	 h_con_admins_csv(struct req *);
 int	 con_provider_apps(struct req *, struct html *, long long);
+int	 con_regtoken_list(struct req *, struct html *, int *);
+int	 h_con_regtokens_csv(struct req *);
 
 /* handlers: h_console_act.c (tenants, providers, marketplaces) */
 

@@ -20,7 +20,6 @@
 
 #define SESSION_COOKIE	"__Host-agora_session"
 #define LOGIN_COOKIE	"__Host-agora_login"
-#define PER_PAGE	25
 #define LIVE_PER	50	/* live apps a page on a tenant's apps */
 
 /* Messages shown after a redirect, by key: no user text is reflected. */
@@ -122,22 +121,6 @@ con_post(struct req *r, struct form *f)
 		return req_fail(r, 403, "the form's security token is missing "
 		    "or wrong; reload the page and try again");
 	}
-	return 0;
-}
-
-/*
- * The page number from ?page= (1 when absent). Returns 0, or -1 with a
- * field error.
- */
-static int
-con_pageno(struct req *r, long long *page)
-{
-	const char	*v;
-
-	*page = 1;
-	if ((v = req_qs(r, "page")) != NULL && *v != '\0' &&
-	    num_parse(v, 1, 1000000, page) == -1)
-		return req_field(r, "page", "must be a page number");
 	return 0;
 }
 
@@ -358,40 +341,9 @@ static int
 con_regtoken_page(struct req *r, int status, const char *tok,
     const struct form *in)
 {
-	static const struct hcol cols[] = {
-		{ "Id", NULL }, { "Label", NULL }, { "Uses", NULL },
-		{ "Expires", NULL }, { "State", NULL }, { "Created by", NULL },
-		{ "Created", NULL }, { "", NULL },
-	};
 	struct html	 h;
-	struct dbres	*rs = NULL;
-	long long	 page, total;
-	size_t		 i;
-	char		*u;
+	int		 bad;
 
-	static const struct hparam states[] = {
-		{ "", "All" }, { "active", "Active" }, { "used", "Used up" },
-		{ "expired", "Expired" }, { "revoked", "Revoked" },
-	};
-	struct hparam	 p[1];
-	const char	*st;
-
-	if (con_pageno(r, &page) == -1)
-		return req_fail(r, 400, "page must be a page number");
-	st = req_qs(r, "state");
-	if (st != NULL && *st == '\0')
-		st = NULL;
-	for (i = 1; st != NULL && i < 5; i++)
-		if (strcmp(st, states[i].key) == 0)
-			break;
-	if (i == 5)
-		return req_fail(r, 400, "state must be active, used, expired "
-		    "or revoked");
-	if (db_regtoken_list(r, st, PER_PAGE, (page - 1) * PER_PAGE, &rs,
-	    &total) == -1)
-		return 500;
-	p[0].key = "state";
-	p[0].val = st;
 	con_page(r, &h, "Registration tokens", "regtokens");
 	html_crumbs(&h, "Dashboard", "/admin", "Registration tokens", NULL,
 	    NULL);
@@ -413,47 +365,11 @@ con_regtoken_page(struct req *r, int status, const char *tok,
 	    in ? form_get(in, "expires_hours") : "24", "0: never");
 	html_submit(&h, "Create token", "primary");
 	html_form_end(&h);
-
-	html_elem(&h, "h2", NULL, "Tokens");
-	html_form_get(&h, "/admin/registration-tokens", "filters");
-	html_select(&h, "state", "State", states, 5, st);
-	html_submit(&h, "Filter", "primary");
-	html_form_end(&h);
-	html_thead(&h, NULL, NULL, 0, NULL, cols, 8);
-	for (i = 0; i < rs->nrow; i++) {
-		html_lit(&h, "<tr>");
-		html_td(&h, dbres_str(rs, i, RT_ID));
-		html_td(&h, dbres_str(rs, i, RT_LABEL));
-		html_open(&h, "td", NULL);
-		html_tf(&h, "%s / %s", dbres_str(rs, i, RT_USES),
-		    dbres_str(rs, i, RT_MAX_USES));
-		html_close(&h, "td");
-		html_lit(&h, "<td class=\"nowrap\">");
-		if (dbres_null(rs, i, RT_EXPIRES))
-			html_t(&h, "never");
-		else
-			html_time(&h, dbres_str(rs, i, RT_EXPIRES));
-		html_lit(&h, "</td>");
-		html_td(&h, dbres_str(rs, i, RT_STATE));
-		html_td(&h, dbres_str(rs, i, RT_CREATED_BY));
-		html_lit(&h, "<td class=\"nowrap\">");
-		html_time(&h, dbres_str(rs, i, RT_CREATED));
-		html_lit(&h, "</td>");
-		html_open(&h, "td", NULL);
-		if (strcmp(dbres_str(rs, i, RT_STATE), "active") == 0) {
-			u = xasprintf("/admin/registration-tokens/%s/revoke",
-			    dbres_str(rs, i, RT_ID));
-			html_a(&h, u, "Revoke");
-			free(u);
-		}
-		html_close(&h, "td");
-		html_lit(&h, "</tr>");
+	if (con_regtoken_list(r, &h, &bad) == -1) {
+		html_free(&h);
+		return 500;
 	}
-	html_tfoot(&h);
-	html_pager(&h, "/admin/registration-tokens", p, 1, page,
-	    PER_PAGE, total);
-	dbres_free(rs);
-	return html_reply(&h, status);
+	return html_reply(&h, bad && status == 200 ? 400 : status);
 }
 
 /* GET /admin/registration-tokens. */

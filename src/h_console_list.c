@@ -347,6 +347,54 @@ lper(struct html *h, const char *path, const struct lreq *lr)
 }
 
 /*
+ * The sidebar of filters and the rows of list lp as r asks for them,
+ * into page h: the table sorted by any column with a key, the pager and
+ * per-page links. Sets *bad when a parameter was refused (the errors
+ * are shown beside the filters). 0, or -1 on a database error.
+ */
+static int
+con_list_into(struct req *r, struct html *h, const struct lpage *lp,
+    const struct lreq *lr, int bad)
+{
+	struct dbres	*rs = NULL;
+	long long	 total = 0;
+
+	if (!bad && db_console_list(r, lp->list, &lr->q, &rs, &total) == -1)
+		return -1;
+	html_lit(h, "<div class=\"listpage\">");
+	if (lfil_form(r, h, lp, lr) == -1) {
+		dbres_free(rs);
+		return -1;
+	}
+	html_lit(h, "<section class=\"results\">");
+	if (rs != NULL) {
+		ltable(h, lp, lr, lp->path, rs);
+		/* The pager keeps filters, sort and per (not page). */
+		html_pager(h, lp->path, lr->p, lr->np, lr->page, lr->per,
+		    total);
+		lper(h, lp->path, lr);
+	} else
+		html_elem(h, "p", "flash error", "Correct the filters.");
+	html_lit(h, "</section></div>");
+	dbres_free(rs);
+	return 0;
+}
+
+/* The "Export CSV" button of list lp with r's filters and order. */
+static void
+lcsv_button(struct html *h, const struct lpage *lp, const struct lreq *lr)
+{
+	char	*u;
+
+	u = html_qurl(lp->csv, lr->p, lr->np, NULL, NULL);
+	html_open(h, "a", "class", "button", "href", u, "id", "export-csv",
+	    NULL);
+	html_t(h, "Export CSV");
+	html_close(h, "a");
+	free(u);
+}
+
+/*
  * GET a list page: the sidebar of filters, the table sorted by any
  * column with a key, the pager, per-page links, "Export CSV" with the
  * same filters and order. 200, or 400 with the page and the errors.
@@ -356,49 +404,27 @@ con_list(struct req *r, const struct lpage *lp)
 {
 	struct html	 h;
 	struct lreq	 lr;
-	struct dbres	*rs = NULL;
-	char		*u;
-	long long	 total = 0;
 	int		 bad;
 
-	bad = lreq_parse(r, lp, &lr);
-	if (bad == 0 && db_console_list(r, lp->list, &lr.q, &rs,
-	    &total) == -1)
-		return 500;
+	bad = lreq_parse(r, lp, &lr) == -1;
 	con_page(r, &h, lp->title, lp->menu);
 	html_crumbs(&h, "Dashboard", "/admin", lp->group ? lp->group :
 	    lp->title, NULL, lp->group ? lp->title : NULL, NULL, NULL);
 	html_lit(&h, "<div class=\"titlebar\">");
 	html_elem(&h, "h1", NULL, lp->title);
 	html_lit(&h, "<div class=\"actions\">");
-	u = html_qurl(lp->csv, lr.p, lr.np, NULL, NULL);
-	html_open(&h, "a", "class", "button", "href", u, "id", "export-csv",
-	    NULL);
-	html_t(&h, "Export CSV");
-	html_close(&h, "a");
-	free(u);
+	lcsv_button(&h, lp, &lr);
 	if (lp->newhref != NULL) {
 		html_open(&h, "a", "class", "button primary", "href",
 		    lp->newhref, NULL);
 		html_t(&h, lp->newlabel);
 		html_close(&h, "a");
 	}
-	html_lit(&h, "</div></div><div class=\"listpage\">");
-	if (lfil_form(r, &h, lp, &lr) == -1) {
+	html_lit(&h, "</div></div>");
+	if (con_list_into(r, &h, lp, &lr, bad) == -1) {
 		html_free(&h);
-		dbres_free(rs);
 		return 500;
 	}
-	html_lit(&h, "<section class=\"results\">");
-	if (rs != NULL) {
-		ltable(&h, lp, &lr, lp->path, rs);
-		/* The pager keeps filters, sort and per (not page). */
-		html_pager(&h, lp->path, lr.p, lr.np, lr.page, lr.per, total);
-		lper(&h, lp->path, &lr);
-	} else
-		html_elem(&h, "p", "flash error", "Correct the filters.");
-	html_lit(&h, "</section></div>");
-	dbres_free(rs);
 	return html_reply(&h, bad ? 400 : 200);
 }
 
@@ -851,6 +877,80 @@ int
 h_con_admins_csv(struct req *r)
 {
 	return con_list_csv(r, &lp_admins, "admins");
+}
+
+/* Registration tokens (the list part of their page). */
+
+static const struct hparam rt_state[] = {
+	{ "", "Any" }, { "active", "Active" }, { "used", "Used up" },
+	{ "expired", "Expired" }, { "revoked", "Revoked" },
+};
+static const struct lfil rt_fil[] = {
+	{ .key = "state", .label = "State", .type = LF_SELECT,
+	    .opts = rt_state, .nopt = 5 },
+	{ .key = "q", .label = "Search", .type = LF_SEARCH,
+	    .hint = "label or creator" },
+};
+static const struct lcol rt_cols[] = {
+	{ .label = "Id", .sort = "id", .col = RT_ID, .type = LT_TEXT },
+	{ .label = "Label", .sort = "label", .col = RT_LABEL,
+	    .type = LT_TEXT },
+	{ .label = "Uses", .sort = "uses", .col = RT_USES, .type = LT_NUM },
+	{ .label = "Of", .col = RT_MAX_USES, .type = LT_NUM },
+	{ .label = "Expires", .sort = "expires", .col = RT_EXPIRES,
+	    .type = LT_TIME },
+	{ .label = "State", .sort = "state", .col = RT_STATE,
+	    .type = LT_TEXT },
+	{ .label = "Created by", .sort = "created_by", .col = RT_CREATED_BY,
+	    .type = LT_TEXT },
+	{ .label = "Created", .sort = "created_at", .col = RT_CREATED,
+	    .type = LT_TIME },
+};
+
+static void
+rt_rowend(struct html *h, const struct dbres *rs, size_t i)
+{
+	char	*u;
+
+	if (strcmp(dbres_str(rs, i, RT_STATE), "active") != 0)
+		return;
+	u = xasprintf("/admin/registration-tokens/%s/revoke",
+	    dbres_str(rs, i, RT_ID));
+	html_a(h, u, "Revoke");
+	free(u);
+}
+
+static const struct lpage lp_rtokens = {
+	.list = CL_RTOKENS, .path = "/admin/registration-tokens",
+	.csv = "/admin/registration-tokens.csv",
+	.title = "Registration tokens", .menu = "regtokens",
+	.fil = rt_fil, .nfil = 2, .cols = rt_cols, .ncol = 8,
+	.defsort = "-id", .rowend = rt_rowend,
+};
+
+/*
+ * The registration tokens list, into their page h (which also holds
+ * the create form): *bad set when a parameter was refused. 0, or -1 on
+ * a database error.
+ */
+int
+con_regtoken_list(struct req *r, struct html *h, int *bad)
+{
+	struct lreq	 lr;
+
+	*bad = lreq_parse(r, &lp_rtokens, &lr) == -1;
+	html_lit(h, "<div class=\"titlebar\"><h2>Tokens</h2>"
+	    "<div class=\"actions\">");
+	lcsv_button(h, &lp_rtokens, &lr);
+	html_lit(h, "</div></div>");
+	return con_list_into(r, h, &lp_rtokens, &lr, *bad);
+}
+
+/* GET /admin/registration-tokens.csv. */
+int
+h_con_regtokens_csv(struct req *r)
+{
+	return con_list_csv(r, &lp_rtokens, "registration-tokens");
 }
 
 /*

@@ -147,6 +147,7 @@ const struct route routes[] = {
 	{ M_GET,    "/admin/apps.csv",			S, ES_HTML, h_con_apps_csv },
 	{ M_GET,    "/admin/listings.csv",		S, ES_HTML, h_con_listings_csv },
 	{ M_GET,    "/admin/admins.csv",		S, ES_HTML, h_con_admins_csv },
+	{ M_GET,    "/admin/registration-tokens.csv",	S, ES_HTML, h_con_regtokens_csv },
 	{ M_GET,    "/admin/tenants/{id}/delete",	S, ES_HTML, h_con_tenant_delete_ask },
 	{ M_POST,   "/admin/tenants/{id}/delete",	S, ES_HTML, h_con_tenant_delete },
 	{ M_POST,   "/admin/providers",			S, ES_HTML, h_con_provider_create },

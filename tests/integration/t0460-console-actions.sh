@@ -337,11 +337,15 @@ is "$(header Content-Type)" "text/csv; charset=utf-8" "it is CSV"
 is "$(head -1 "$BODY" | tr -d '\r')" '"Name","Tenant id","Marketplace","Domain","App management","Tenant apps","Created","Updated"' "its header is the columns shown"
 is "$(tail -n +2 "$BODY" | wc -l)" "12" "every filtered row, not one page"
 is "$(sed -n 2p "$BODY" | cut -d, -f1)" "\"Pt $S 9\"" "in the chosen order"
-for l in marketplaces providers apps listings admins; do
+for l in marketplaces providers apps listings admins registration-tokens; do
 	req GET "/admin/$l.csv" -b "$CJ"
 	[ "$STATUS" = 200 ] || fail "the $l CSV ($STATUS)"
 done
 pass "every list exports CSV"
+page "/admin/registration-tokens?sort=-label&state=active"
+status 200 "registration tokens sort and filter like every list"
+page "/admin/registration-tokens?sort=token_hash"
+status 400 "but not on what they do not show"
 req GET "/admin/apps.csv?active=maybe" -b "$CJ"
 status 400 "a CSV with a bad filter is refused"
 req GET "/admin/admins.csv?q=ops-$S" -b "$CJ"
