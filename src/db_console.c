@@ -425,7 +425,7 @@ static const struct cldef {
 	[CL_MARKETPLACES] = { .count = STMT_CON_MKT_COUNT,
 	    .list = STMT_CON_MKT_LIST, .nf = 3,
 	    .f = { { .n = 2 }, { .like = 1, .n = 4 }, { .n = 2 } },
-	    .nsort = 18 },
+	    .nsort = 20 },
 	[CL_PROVIDERS] = { .count = STMT_CON_PROVIDER_COUNT,
 	    .list = STMT_CON_PROVIDER_LIST, .nf = 1,
 	    .f = { { .like = 1, .n = 4 } }, .nsort = 12 },

@@ -585,6 +585,7 @@ const char *const db_sql[STMT__MAX] = {
 	    CON_SORT("environment", "m.environment")
 	    CON_SORT("hub", "m.hub_url") CON_SORT("expires", "c.not_after")
 	    CON_SORT("certificate", CON_MKT_CERT)
+	    CON_SORT("fingerprint", "c.fp_sha1")
 	    CON_SORT("tenants", CON_MKT_TENANTS)
 	    CON_SORT("listings", CON_MKT_LIVE)
 	    CON_SORT("updated_at", "m.updated_at")

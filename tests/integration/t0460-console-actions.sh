@@ -313,7 +313,7 @@ for k in name uid marketplace domain app_management apps created_at updated_at; 
 	[ "$STATUS" = 200 ] || fail "tenants sort by -$k ($STATUS)"
 done
 pass "tenants sort on every column"
-for k in nid name environment hub certificate expires tenants listings updated_at; do
+for k in nid name environment hub certificate fingerprint expires tenants listings updated_at; do
 	page "/admin/marketplaces?sort=$k"
 	[ "$STATUS" = 200 ] || fail "marketplaces sort by $k ($STATUS)"
 done
