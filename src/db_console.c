@@ -469,6 +469,7 @@ clist_where(const struct cldef *d, const struct clq *q, struct dbp *p,
 	return n;
 }
 
+/* Free the LIKE patterns of clist_where. */
 static void
 clist_free(char **pats)
 {

@@ -645,12 +645,14 @@ adm_state_ask(struct req *r, int disable)
 	return st;
 }
 
+/* GET /admin/admins/{id}/disable. */
 int
 h_con_admin_disable_ask(struct req *r)
 {
 	return adm_state_ask(r, 1);
 }
 
+/* GET /admin/admins/{id}/enable. */
 int
 h_con_admin_enable_ask(struct req *r)
 {
@@ -708,12 +710,14 @@ out:
 	return st;
 }
 
+/* POST /admin/admins/{id}/disable. */
 int
 h_con_admin_disable(struct req *r)
 {
 	return adm_state(r, 1);
 }
 
+/* POST /admin/admins/{id}/enable. */
 int
 h_con_admin_enable(struct req *r)
 {

@@ -526,6 +526,7 @@ static const struct lcol tn_cols[] = {
 	    .type = LT_TIME },
 };
 
+/* A tenant row's actions: Edit, Delete. */
 static void
 tn_rowend(struct html *h, const struct dbres *rs, size_t i)
 {
@@ -801,6 +802,7 @@ static const struct lcol ls_cols[] = {
 	    .type = LT_TIME },
 };
 
+/* A listing row's action: Review (submitted) or History. */
 static void
 ls_rowend(struct html *h, const struct dbres *rs, size_t i)
 {
@@ -908,6 +910,7 @@ static const struct lcol rt_cols[] = {
 	    .type = LT_TIME },
 };
 
+/* A registration token row's action: Revoke while it is active. */
 static void
 rt_rowend(struct html *h, const struct dbres *rs, size_t i)
 {
