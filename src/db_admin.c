@@ -264,7 +264,14 @@ db_admin_set_disabled(struct req *r, long long id, long long version,
 
 	if (db_tx_begin(r->db) == -1)
 		return -1;
-	/* Every active admin row locked: two disables cannot cross. */
+	/*
+	 * Every disable writes the guard row first, so two cannot cross
+	 * (on one node the second waits; on a cluster one fails
+	 * certification and runs again), then counts the active admins.
+	 */
+	if (disable && db_exec(r->db, STMT_CON_ADMIN_GUARD, NULL, 0, NULL,
+	    NULL) != 1)
+		goto out;
 	if (db_query(r->db, STMT_CON_ADMIN_ACTIVE, NULL, 0, &rs) == -1)
 		goto out;
 	for (i = 0; i < rs->nrow; i++)

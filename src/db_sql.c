@@ -669,6 +669,8 @@ const char *const db_sql[STMT__MAX] = {
 	    CON_TIME("u.created_at") ", " CON_TIME("u.pw_changed_at") ", "
 	    CON_TIME("u.disabled_at") ", " CON_TIME("u.locked_until") ", "
 	    "u.failed, u.version FROM admin_user u WHERE u.id = ?",
+	[STMT_CON_ADMIN_GUARD] =
+	    "UPDATE admin_guard SET disables = disables + 1 WHERE id = 1",
 	[STMT_CON_ADMIN_ACTIVE] =
 	    "SELECT id FROM admin_user WHERE disabled_at IS NULL FOR UPDATE",
 	[STMT_CON_ADMIN_SETSTATE] =

@@ -14,3 +14,14 @@ ALTER TABLE admin_token
 
 ALTER TABLE audit
     ADD KEY k_audit_action (action, at);
+
+-- One row every admin disable updates first: two disables (on any
+-- nodes of a cluster) write the same row, so one waits or fails
+-- certification and runs again, seeing the other; the last active admin
+-- can never be disabled by two at once.
+CREATE TABLE admin_guard (
+	id		TINYINT UNSIGNED NOT NULL PRIMARY KEY,
+	disables	BIGINT UNSIGNED NOT NULL DEFAULT 0
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+INSERT INTO admin_guard (id) VALUES (1);

@@ -281,27 +281,62 @@ is "$STATUS" "303" "enable again"
 admin_as "$ATOK3"
 status 200 "its token works again"
 
-# The last active admin cannot be disabled: disable every other one,
-# try this one, then enable them again.
-others=$(sql "SELECT id FROM admin_user WHERE disabled_at IS NULL AND email <> '$ADMIN_EMAIL'")
+# The last active admin cannot be disabled: disable every other one
+# but the new admin; then two disables cross (each admin disables the
+# other at once): one wins, one is refused, one admin stays active.
+ME=$(sql "SELECT id FROM admin_user WHERE email = '$ADMIN_EMAIL'")
+others=$(sql "SELECT id FROM admin_user WHERE disabled_at IS NULL AND id NOT IN ($ME, $OID)")
 for o in $others; do
 	page "/admin/admins/$o/disable"
 	post "/admin/admins/$o/disable" --data-urlencode "version=$(hidden version)"
 done
-ME=$(sql "SELECT id FROM admin_user WHERE email = '$ADMIN_EMAIL'")
+is "$(sql "SELECT COUNT(*) FROM admin_user WHERE disabled_at IS NULL")" "2" "two active admins are left"
+login "ops-$S@agora.test" "$OPW2" "$OJ"
+req GET /admin -b "$OJ"
+OTOK=$(csrf)
+VME=$(sql "SELECT version FROM admin_user WHERE id = $ME")
+VOID=$(sql "SELECT version FROM admin_user WHERE id = $OID")
+cross() {	# JAR TOKEN TARGET VERSION OUT
+	curl -sS --cacert "$CACERT" -o /dev/null -w '%{http_code}' -b "$1" \
+	    --data-urlencode "csrf=$2" --data-urlencode "version=$4" \
+	    "$BASE/admin/admins/$3/disable" > "$5"
+}
+cross "$CJ" "$TOK" "$OID" "$VOID" "$T_TMP/x1" &
+cross "$OJ" "$OTOK" "$ME" "$VME" "$T_TMP/x2" &
+wait
+is "$(cat "$T_TMP/x1" "$T_TMP/x2" | fold -w3 | sort | tr '\n' ' ')" "303 409 " \
+    "two crossing disables: one wins, the other is refused"
 is "$(sql "SELECT COUNT(*) FROM admin_user WHERE disabled_at IS NULL")" "1" "one active admin is left"
+# Whoever lost its seat is enabled again by the other.
+if [ "$(sql "SELECT disabled_at IS NULL FROM admin_user WHERE id = $ME")" = 1 ]; then
+	page "/admin/admins/$OID/enable"
+	post "/admin/admins/$OID/enable" --data-urlencode "version=$(hidden version)"
+	LAST=$ME
+else
+	req GET "/admin/admins/$ME/enable" -b "$OJ"
+	req POST "/admin/admins/$ME/enable" -b "$OJ" --data-urlencode "csrf=$OTOK" \
+	    --data-urlencode "version=$(hidden version)"
+	login "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
+	page /admin
+	TOK=$(csrf)
+	LAST=$OID
+fi
+is "$(sql "SELECT COUNT(*) FROM admin_user WHERE disabled_at IS NULL")" "2" "the loser is enabled again"
+page "/admin/admins/$OID/disable"
+post "/admin/admins/$OID/disable" --data-urlencode "version=$(hidden version)"
+is "$STATUS" "303" "the new admin is disabled"
 page "/admin/admins/$ME/disable"
 snap
 post "/admin/admins/$ME/disable" --data-urlencode "version=$(hidden version)"
 status 409 "the last active admin cannot be disabled"
 ok "the page says why" grep -q 'last active admin' "$BODY"
 unchanged "disabling the last active admin"
-for o in $others; do
+for o in $others $OID; do
 	page "/admin/admins/$o/enable"
 	post "/admin/admins/$o/enable" --data-urlencode "version=$(hidden version)"
 done
-is "$(sql "SELECT COUNT(*) FROM admin_user WHERE disabled_at IS NULL AND id IN ($(echo $others $ME | tr ' ' ','))")" \
-    "$(echo $others $ME | wc -w)" "the others are enabled again"
+is "$(sql "SELECT COUNT(*) FROM admin_user WHERE disabled_at IS NULL AND id IN ($(echo $others $ME $OID | tr ' ' ','))")" \
+    "$(echo $others $ME $OID | wc -w)" "the others are enabled again"
 
 # --- Lists: pages, per page, sort on every column, filters, CSV. ---
 page "/admin/listings?marketplace=ac-$S&per=10"
