@@ -265,7 +265,7 @@ lcell(struct html *h, const struct dbres *rs, size_t i, const struct lcol *c)
 	char		*u;
 
 	html_open(h, "td", "class", c->type == LT_MONO ? "mono" :
-	    c->type == LT_NUM ? "num" : c->type == LT_TIME ? "nowrap" : NULL,
+	    c->type == LT_NUM ? "num" : c->type == LT_TIME ? "time" : NULL,
 	    NULL);
 	if (c->link != NULL && v != NULL) {
 		/* The id in place of the link's "%s". */
