@@ -588,23 +588,9 @@ db_console_tenant_apps(struct req *r, long long tid, struct dbres **out)
 }
 
 /*
- * Apps live on marketplace mid (the ones a tenant may attach): id, nid,
- * name, attached to tenant tid (0/1). 0 or -1.
- */
-int
-db_console_live_apps(struct req *r, long long mid, long long tid,
-    struct dbres **out)
-{
-	struct dbp	 p[2];
-
-	p[0] = dbp_int(tid);
-	p[1] = dbp_int(mid);
-	return db_query(r->db, STMT_CON_LIVE_APPS, p, 2, out);
-}
-
-/*
  * A page of the apps live on marketplace mid whose name or nid holds q
- * (NULL: all), as db_console_live_apps, and their total. 0 or -1.
+ * (NULL: all): id, nid, name, attached to tenant tid (0/1); and their
+ * total. 0 or -1.
  */
 int
 db_console_live_page(struct req *r, long long mid, long long tid,

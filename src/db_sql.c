@@ -750,12 +750,6 @@ const char *const db_sql[STMT__MAX] = {
 	    "FROM tenant_app ta JOIN app a ON a.id = ta.app_id "
 	    "WHERE ta.tenant_id = ? "
 	    "ORDER BY ta.app_rank IS NULL, ta.app_rank, a.name, ta.id",
-	[STMT_CON_LIVE_APPS] =
-	    "SELECT a.id, a.nid, a.name, EXISTS (SELECT 1 FROM tenant_app ta "
-	    "WHERE ta.tenant_id = ? AND ta.app_id = a.id) "
-	    "FROM listing l JOIN app a ON a.id = l.app_id "
-	    "WHERE l.marketplace_id = ? AND l.state = 'approved' "
-	    "ORDER BY a.name, a.id",
 	[STMT_CON_LIVE_COUNT] =
 	    "SELECT COUNT(*) FROM listing l JOIN app a ON a.id = l.app_id "
 	    "WHERE l.marketplace_id = ? AND l.state = 'approved' "

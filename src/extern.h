@@ -514,7 +514,6 @@ enum stmt {
 	STMT_CON_PROVIDER_VER,
 	STMT_CON_RECENT,
 	STMT_CON_TAPP_LIST,
-	STMT_CON_LIVE_APPS,
 	STMT_CON_LIVE_COUNT,
 	STMT_CON_LIVE_PAGE,
 	STMT__MAX
@@ -1308,8 +1307,6 @@ int	 db_console_list_each(struct req *, enum clist, const struct clq *,
 int	 db_console_mkt_names(struct req *, struct dbres **);
 int	 db_console_marketplace(struct req *, long long, struct dbres **);
 int	 db_console_tenant_apps(struct req *, long long, struct dbres **);
-int	 db_console_live_apps(struct req *, long long, long long,
-	    struct dbres **);
 int	 db_console_live_page(struct req *, long long, long long,
 	    const char *, long long, long long, struct dbres **, long long *);
 int	 db_console_recent(struct req *, long long, struct dbres **);

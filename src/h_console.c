@@ -21,6 +21,7 @@
 #define SESSION_COOKIE	"__Host-agora_session"
 #define LOGIN_COOKIE	"__Host-agora_login"
 #define LIVE_PER	50	/* live apps a page on a tenant's apps */
+#define TAPP_CHOICES	500	/* apps in a tenant app form's choice */
 
 /* Messages shown after a redirect, by key: no user text is reflected. */
 static const struct hparam con_flashes[] = {
@@ -881,11 +882,17 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	struct html	 h;
 	struct dbres	*live;
 	struct hparam	*opts;
-	const char	*sel;
+	const char	*sel, *q;
 	char		*u, *b, **lbl, rank[24], appid[24];
+	long long	 total;
 	size_t		 i, n = 0;
 
-	if (db_console_live_apps(r, t->mkt_id, t->id, &live) == -1)
+	/* A marketplace with many apps: ?q= narrows the choice. */
+	if ((q = req_qs(r, "q")) != NULL && (*q == '\0' ||
+	    !valid_text(q, 1, 255)))
+		q = NULL;
+	if (db_console_live_page(r, t->mkt_id, t->id, q, TAPP_CHOICES, 0,
+	    &live, &total) == -1)
 		return 500;
 	/* Apps attached already say so (creating them again is a 409). */
 	opts = xcalloc(live->nrow + 1, sizeof(*opts));
@@ -927,6 +934,16 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 		html_elem(&h, "p", "flash error", r->err_detail ?
 		    r->err_detail : "Correct the fields marked below; your "
 		    "input is kept.");
+	if (ta == NULL) {
+		u = xasprintf("/admin/tenants/%lld/apps/new", t->id);
+		html_form_get(&h, u, "filters");
+		html_input(&h, "q", "Find an app", "search", q, total >
+		    TAPP_CHOICES ? "the choice below shows the first 500 of "
+		    "the live apps; search to narrow it" : "name or nid");
+		html_submit(&h, "Search", NULL);
+		html_form_end(&h);
+		free(u);
+	}
 	if (ta != NULL)
 		u = xasprintf("/admin/tenants/%lld/apps/%lld", t->id, ta->id);
 	else

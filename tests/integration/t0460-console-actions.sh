@@ -138,7 +138,10 @@ is "$(sql "SELECT COUNT(*) FROM audit WHERE action = 'marketplace.update' AND ta
 # --- Tenants: delete, its tenant apps shown first. ---
 admin POST /api/v1/admin/tenants -H 'Content-Type: application/json' --data-binary "{\"marketplace\":\"ac-$S\",\"name\":\"Doomed $S\",\"metadata\":{\"app_management\":\"tenant\"}}"
 TID=$(jqv .id)
-page "/admin/tenants/$TID/apps/new"
+page "/admin/tenants/$TID/apps/new?q=ac-app-$S"
+ok "the new tenant app form finds the app by a search" grep -q ">Ledgerly $S</option>" "$BODY"
+page "/admin/tenants/$TID/apps/new?q=no-such-app-$S"
+ok "and leaves out what does not match" sh -c "! grep -q '>Ledgerly $S</option>' '$BODY'"
 post "/admin/tenants/$TID/apps" --data-urlencode "app=$APP" --data-urlencode "rank=1"
 is "$STATUS" "303" "a tenant app through the console"
 page /admin
