@@ -559,7 +559,7 @@ cmd_admin_token(struct ctl *c, int argc, char *argv[])
 	}
 	id = dbres_int(rs, 0, 0);
 	dbres_free(rs);
-	if (db_admin_token_create(&c->r, id, label, &tok) == -1)
+	if (db_admin_token_create(&c->r, id, label, 0, &tok) == -1)
 		return 1;
 	printf("%s\n", tok);
 	explicit_bzero(tok, strlen(tok));

@@ -35,6 +35,7 @@ struct db_node {
 	char			*host;	/* NULL: the socket */
 	unsigned int		 port;
 };
+#define DB_CELL_MAX	(16 * 1024 * 1024)
 
 struct db {
 	const struct conf	*conf;
@@ -655,6 +656,118 @@ out:
 	free(len);
 	free(isnull);
 	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * Run a query unbuffered (mysql_use_result style) and hand each row to
+ * fn as it arrives, as a one-row struct dbres that lives only during
+ * the call: the result is never held whole, so an export of any size
+ * runs in constant memory. fn returns 0 to go on, -1 to stop; it must
+ * not run a statement itself (the connection is busy until the last
+ * row). Cells longer than their first buffer are fetched again whole
+ * (at most DB_CELL_MAX bytes). Returns 0, or -1 on a database error,
+ * an oversized cell, or when fn stopped.
+ */
+int
+db_query_each(struct db *db, enum stmt s, const struct dbp *p, size_t np,
+    int (*fn)(void *, const struct dbres *), void *arg)
+{
+	MYSQL_STMT	*st;
+	MYSQL_RES	*meta = NULL;
+	MYSQL_FIELD	*f;
+	MYSQL_BIND	*b = NULL, col;
+	unsigned long	*len = NULL, *cap = NULL;
+	my_bool		*isnull = NULL;
+	struct dbres	 rs;
+	size_t		 i, nc = 0;
+	int		 rc = -1, frc;
+
+	memset(&rs, 0, sizeof(rs));
+	db->err = 0;
+	if (db_run_retry(db, s, p, np, &st) == -1)
+		return -1;
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
+		log_warnx("statement %d returns no result set", (int)s);
+		goto out;
+	}
+	nc = mysql_num_fields(meta);
+	f = mysql_fetch_fields(meta);
+	rs.ncol = nc;
+	rs.nrow = 1;
+	rs.cell = xcalloc(nc + 1, sizeof(struct dbcell));
+	b = xcalloc(nc + 1, sizeof(MYSQL_BIND));
+	len = xcalloc(nc + 1, sizeof(unsigned long));
+	cap = xcalloc(nc + 1, sizeof(unsigned long));
+	isnull = xcalloc(nc + 1, sizeof(my_bool));
+	for (i = 0; i < nc; i++) {
+		/* The schema's size when small, else grown on demand. */
+		cap[i] = f[i].length > 0 && f[i].length < 1024 ?
+		    f[i].length : 1024;
+		b[i].buffer_type = MYSQL_TYPE_STRING;
+		b[i].buffer = xmalloc(cap[i] + 1);
+		b[i].buffer_length = cap[i] + 1;
+		b[i].length = &len[i];
+		b[i].is_null = &isnull[i];
+	}
+	if (mysql_stmt_bind_result(st, b) != 0) {
+		log_warnx("bind result: %s", mysql_stmt_error(st));
+		goto out;
+	}
+	for (;;) {
+		frc = mysql_stmt_fetch(st);
+		if (frc == MYSQL_NO_DATA)
+			break;
+		if (frc == 1) {
+			db->err = mysql_stmt_errno(st);
+			if (is_gone(db->err))
+				db->lost = 1;
+			log_warnx("fetch %d: %s", (int)s, mysql_stmt_error(st));
+			goto out;
+		}
+		for (i = 0; i < nc; i++) {
+			if (isnull[i] || len[i] <= cap[i])
+				continue;
+			/* Truncated: a bigger buffer, this cell again. */
+			if (len[i] > DB_CELL_MAX) {
+				log_warnx("statement %d: a cell of %lu bytes",
+				    (int)s, len[i]);
+				goto out;
+			}
+			free(b[i].buffer);
+			cap[i] = len[i];
+			b[i].buffer = xmalloc(cap[i] + 1);
+			b[i].buffer_length = cap[i] + 1;
+			col = b[i];
+			if (mysql_stmt_fetch_column(st, &col, (unsigned int)i,
+			    0) != 0 || mysql_stmt_bind_result(st, b) != 0) {
+				log_warnx("refetch %d: %s", (int)s,
+				    mysql_stmt_error(st));
+				goto out;
+			}
+		}
+		for (i = 0; i < nc; i++) {
+			rs.cell[i].v = isnull[i] ? NULL : b[i].buffer;
+			rs.cell[i].sz = isnull[i] ? 0 : len[i];
+			if (!isnull[i])
+				rs.cell[i].v[len[i]] = '\0';
+		}
+		if (fn(arg, &rs) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (meta != NULL)
+		mysql_free_result(meta);
+	/* Unread rows are drained here, so the connection is usable. */
+	mysql_stmt_free_result(st);
+	for (i = 0; b != NULL && i < nc; i++)
+		free(b[i].buffer);
+	free(rs.cell);
+	free(b);
+	free(len);
+	free(cap);
+	free(isnull);
 	return rc;
 }
 

@@ -13,6 +13,34 @@
 #include "extern.h"
 
 /*
+ * Admin id as the audit log records it (never its password hash), read
+ * inside the caller's transaction: owned, or NULL on error.
+ */
+static struct json_object *
+admin_snapshot(struct req *r, long long id)
+{
+	struct json_object	*o;
+	struct dbres		*rs;
+	struct dbp		 p = dbp_int(id);
+
+	if (db_query(r->db, STMT_CON_ADMIN_GET, &p, 1, &rs) == -1)
+		return NULL;
+	if (rs->nrow != 1) {
+		dbres_free(rs);
+		return NULL;
+	}
+	o = json_object_new_object();
+	jadd_int(o, "id", id);
+	jadd_str(o, "email", dbres_str(rs, 0, AD_EMAIL));
+	jadd_str(o, "state", dbres_str(rs, 0, AD_STATE));
+	jadd_str(o, "created_at", dbres_str(rs, 0, AD_CREATED));
+	jadd_str(o, "password_changed_at", dbres_str(rs, 0, AD_PWCHANGED));
+	jadd_int(o, "version", dbres_int(rs, 0, AD_VERSION));
+	dbres_free(rs);
+	return o;
+}
+
+/*
  * Create an admin with a password (hashed with scrypt). Returns 1 with
  * *id set, 0 if the e-mail exists, -1 on error.
  */
@@ -38,8 +66,10 @@ db_admin_create(struct req *r, const char *email, const char *pw,
 	free(h);
 	if (rc != 1)
 		goto fail;
-	after = json_object_new_object();
-	jadd_str(after, "email", email);
+	if ((after = admin_snapshot(r, (long long)lid)) == NULL) {
+		rc = -1;
+		goto fail;
+	}
 	rc = db_audit(r, "admin.create", "admin", (long long)lid, NULL,
 	    after) == 0 ? 1 : -1;
 	json_object_put(after);
@@ -95,15 +125,17 @@ out:
 }
 
 /*
- * A new admin API token for admin_id. Returns 0 with the token in *tok
- * (owned; show it once), or -1.
+ * A new admin API token for admin_id, expiring after ttl seconds (0:
+ * never). Returns 0 with the token in *tok (owned; show it once), or
+ * -1.
  */
 int
 db_admin_token_create(struct req *r, long long admin_id, const char *label,
-    char **tok)
+    long long ttl, char **tok)
 {
 	struct json_object	*after;
-	struct dbp		 p[3];
+	struct dbres		*rs;
+	struct dbp		 p[4];
 	unsigned char		 h[32];
 	unsigned long long	 id;
 	char			*t;
@@ -116,11 +148,20 @@ db_admin_token_create(struct req *r, long long admin_id, const char *label,
 	p[0] = dbp_blob(h, sizeof(h));
 	p[1] = dbp_int(admin_id);
 	p[2] = dbp_str(label);
-	if (db_exec(r->db, STMT_ADMIN_TOKEN_ADD, p, 3, NULL, &id) != 1)
+	p[3] = ttl > 0 ? dbp_int(ttl) : dbp_null();
+	if (db_exec(r->db, STMT_ADMIN_TOKEN_ADD, p, 4, NULL, &id) != 1)
+		goto rollback;
+	p[0] = dbp_int((long long)id);
+	p[1] = dbp_int(admin_id);
+	if (db_query(r->db, STMT_CON_ATOKEN_GET, p, 2, &rs) == -1)
 		goto rollback;
 	after = json_object_new_object();
+	jadd_int(after, "id", (long long)id);
 	jadd_int(after, "admin_id", admin_id);
 	jadd_str(after, "label", label);
+	jadd_str(after, "created_at", dbres_str(rs, 0, AT_CREATED));
+	jadd_str(after, "expires_at", dbres_str(rs, 0, AT_EXPIRES));
+	dbres_free(rs);
 	if (db_audit(r, "admin_token.create", "admin_token", (long long)id,
 	    NULL, after) == -1) {
 		json_object_put(after);
@@ -187,4 +228,198 @@ fail:
 	explicit_bzero(t, strlen(t));
 	free(t);
 	return -1;
+}
+
+/* Admin id as a row (enum admcol): 1 with *out (owned), 0 none, -1. */
+int
+db_admin_get(struct req *r, long long id, struct dbres **out)
+{
+	struct dbp	 p = dbp_int(id);
+
+	if (db_query(r->db, STMT_CON_ADMIN_GET, &p, 1, out) == -1)
+		return -1;
+	if ((*out)->nrow == 1)
+		return 1;
+	dbres_free(*out);
+	*out = NULL;
+	return 0;
+}
+
+/*
+ * Disable (disable 1) or enable admin id at version: a disabled admin's
+ * sessions end at once and neither its password nor its tokens are
+ * accepted. The last active admin cannot be disabled. Returns 1, 0 (no
+ * such admin at that version: stale), ADM_LAST, or -1. Audited.
+ */
+int
+db_admin_set_disabled(struct req *r, long long id, long long version,
+    int disable)
+{
+	struct json_object	*before = NULL, *after = NULL;
+	struct dbres		*rs = NULL;
+	struct dbp		 p[3];
+	unsigned long long	 n;
+	size_t			 i;
+	int			 rc = -1, active = 0;
+
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	/*
+	 * Every disable writes the guard row first, so two cannot cross
+	 * (on one node the second waits; on a cluster one fails
+	 * certification and runs again), then counts the active admins.
+	 */
+	if (disable && db_exec(r->db, STMT_CON_ADMIN_GUARD, NULL, 0, NULL,
+	    NULL) != 1)
+		goto out;
+	if (db_query(r->db, STMT_CON_ADMIN_ACTIVE, NULL, 0, &rs) == -1)
+		goto out;
+	for (i = 0; i < rs->nrow; i++)
+		if (dbres_int(rs, i, 0) == id)
+			active = 1;
+	if (disable && active && rs->nrow <= 1) {
+		rc = ADM_LAST;
+		goto out;
+	}
+	if ((before = admin_snapshot(r, id)) == NULL) {
+		rc = 0;
+		goto out;
+	}
+	p[0] = dbp_int(disable != 0);
+	p[1] = dbp_int(id);
+	p[2] = dbp_int(version);
+	if (db_exec(r->db, STMT_CON_ADMIN_SETSTATE, p, 3, &n, NULL) != 1)
+		goto out;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	p[0] = dbp_int(id);
+	if (disable && db_exec(r->db, STMT_CON_ADMIN_SESS_END, p, 1, NULL,
+	    NULL) != 1)
+		goto out;
+	if ((after = admin_snapshot(r, id)) == NULL ||
+	    db_audit(r, disable ? "admin.disable" : "admin.enable", "admin",
+	    id, before, after) == -1 || db_tx_commit(r->db) == -1)
+		goto out;
+	rc = 1;
+out:
+	if (rc != 1)
+		db_tx_rollback(r->db);
+	json_object_put(before);
+	json_object_put(after);
+	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * A new random password for admin id at version, ending its sessions
+ * (the old password stops at once). Returns 1 with *pw (owned; show it
+ * once), 0 (stale or no such admin), or -1. Audited, without the
+ * password.
+ */
+int
+db_admin_reset_pw(struct req *r, long long id, long long version,
+    char **pw)
+{
+	struct json_object	*after = NULL;
+	struct dbp		 p[3];
+	unsigned long long	 n;
+	char			*np, *h;
+	int			 rc = -1;
+
+	*pw = NULL;
+	np = crypto_token("");
+	if ((h = crypto_pw_hash(np)) == NULL) {
+		secret_free(np);
+		return -1;
+	}
+	if (db_tx_begin(r->db) == -1)
+		goto out;
+	p[0] = dbp_str(h);
+	p[1] = dbp_int(id);
+	p[2] = dbp_int(version);
+	if (db_exec(r->db, STMT_CON_ADMIN_RESETPW, p, 3, &n, NULL) != 1)
+		goto out;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	p[0] = dbp_int(id);
+	if (db_exec(r->db, STMT_CON_ADMIN_SESS_END, p, 1, NULL, NULL) != 1 ||
+	    (after = admin_snapshot(r, id)) == NULL ||
+	    db_audit(r, "admin.password_reset", "admin", id, NULL,
+	    after) == -1 || db_tx_commit(r->db) == -1)
+		goto out;
+	rc = 1;
+	*pw = np;
+	np = NULL;
+out:
+	if (rc != 1)
+		db_tx_rollback(r->db);
+	json_object_put(after);
+	free(h);
+	secret_free(np);
+	return rc;
+}
+
+/* Admin admin_id's API tokens (enum atokcol), newest first. 0 or -1. */
+int
+db_admin_tokens(struct req *r, long long admin_id, struct dbres **out)
+{
+	struct dbp	 p = dbp_int(admin_id);
+
+	return db_query(r->db, STMT_CON_ATOKEN_LIST, &p, 1, out);
+}
+
+/* Token id of admin admin_id (enum atokcol): 1 with *out, 0, -1. */
+int
+db_admin_token_get(struct req *r, long long admin_id, long long id,
+    struct dbres **out)
+{
+	struct dbp	 p[2];
+
+	p[0] = dbp_int(id);
+	p[1] = dbp_int(admin_id);
+	if (db_query(r->db, STMT_CON_ATOKEN_GET, p, 2, out) == -1)
+		return -1;
+	if ((*out)->nrow == 1)
+		return 1;
+	dbres_free(*out);
+	*out = NULL;
+	return 0;
+}
+
+/*
+ * Revoke token id of admin admin_id: 1, 0 (none, or revoked already),
+ * -1. Audited.
+ */
+int
+db_admin_token_revoke(struct req *r, long long admin_id, long long id)
+{
+	struct json_object	*after;
+	struct dbp		 p[2];
+	unsigned long long	 n;
+	int			 rc = -1;
+
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	p[0] = dbp_int(id);
+	p[1] = dbp_int(admin_id);
+	if (db_exec(r->db, STMT_CON_ATOKEN_REVOKE, p, 2, &n, NULL) != 1)
+		goto out;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	after = json_object_new_object();
+	jadd_int(after, "admin_id", admin_id);
+	jadd_bool(after, "revoked", 1);
+	rc = db_audit(r, "admin_token.revoke", "admin_token", id, NULL,
+	    after) == 0 && db_tx_commit(r->db) == 0 ? 1 : -1;
+	json_object_put(after);
+out:
+	if (rc != 1)
+		db_tx_rollback(r->db);
+	return rc;
 }

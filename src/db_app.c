@@ -340,6 +340,43 @@ db_app_list(struct req *r, const struct scope *sc, long long limit,
 }
 
 /*
+ * Inside a create's transaction: read the new row id back (statement
+ * st with id and, for an environment, its app id; an app is read in
+ * any scope) and set "id", "version", "created_at" and "updated_at" of
+ * the audit snapshot after from columns cv, cc and cu, so the audit
+ * row records the row as committed. 0 or -1.
+ */
+static int
+row_stamp(struct req *r, enum stmt st, long long id, long long app_id,
+    size_t cv, size_t cc, size_t cu, struct json_object *after)
+{
+	struct dbres	*rs;
+	struct dbp	 p[3];
+	size_t		 np;
+
+	p[0] = dbp_int(id);
+	if (st == STMT_APP_GET) {
+		p[1] = p[2] = dbp_null();
+		np = 3;
+	} else {
+		p[1] = dbp_int(app_id);
+		np = 2;
+	}
+	if (db_query(r->db, st, p, np, &rs) == -1)
+		return -1;
+	if (rs->nrow != 1) {
+		dbres_free(rs);
+		return -1;
+	}
+	jadd_int(after, "id", id);
+	jadd_int(after, "version", dbres_int(rs, 0, cv));
+	jadd_str(after, "created_at", dbres_str(rs, 0, cc));
+	jadd_str(after, "updated_at", dbres_str(rs, 0, cu));
+	dbres_free(rs);
+	return 0;
+}
+
+/*
  * Insert app a (fields validated, provider_id set; uid and id are set
  * here) with its audit row (after: borrowed snapshot). fin runs inside
  * the transaction. 1, 0 (nid taken, or fin refused), -1.
@@ -365,6 +402,10 @@ db_app_create(struct req *r, struct app *a, struct json_object *after,
 	    &lid)) != 1)
 		goto fail;
 	a->id = (long long)lid;
+	if (row_stamp(r, STMT_APP_GET, a->id, 0, 4, 5, 6, after) == -1) {
+		rc = -1;
+		goto fail;
+	}
 	jadd_str(after, "uid", a->uid);
 	if (db_audit(r, "app.create", "app", a->id, NULL, after) == -1) {
 		rc = -1;
@@ -530,6 +571,11 @@ db_env_create(struct req *r, struct env *e, struct json_object *after,
 	e->id = (long long)lid;
 	if ((rc = cred_new(r, "environment", e->id, e->api_key, &s)) != 1)
 		goto fail;
+	if (row_stamp(r, STMT_ENV_GET, e->id, e->app_id, 3, 4, 5,
+	    after) == -1) {
+		rc = -1;
+		goto fail;
+	}
 	jadd_str(after, "api_key", e->api_key);
 	if (db_audit(r, "environment.create", "environment", e->id, NULL,
 	    after) == -1) {
@@ -1067,5 +1113,89 @@ db_app_by_nid(struct req *r, const char *nid, long long *id, int *active)
 		rc = 1;
 	}
 	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * The version of provider id for an edit form (its updated_at to the
+ * microsecond): 1 with ver filled, 0 none, -1.
+ */
+int
+db_provider_ver(struct req *r, long long id, char ver[32])
+{
+	struct dbres	*rs;
+	struct dbp	 p = dbp_int(id);
+	int		 rc;
+
+	if (db_query(r->db, STMT_CON_PROVIDER_VER, &p, 1, &rs) == -1)
+		return -1;
+	if ((rc = rs->nrow == 1))
+		snprintf(ver, 32, "%s", dbres_str(rs, 0, 0));
+	dbres_free(rs);
+	return rc;
+}
+
+/* A provider row (db_provider_get columns) for the audit log; owned. */
+static struct json_object *
+provider_snapshot(const struct dbres *rs)
+{
+	struct json_object	*o;
+
+	o = json_object_new_object();
+	jadd_int(o, "id", dbres_int(rs, 0, PR_ID));
+	jadd_str(o, "nid", dbres_str(rs, 0, PR_NID));
+	jadd_str(o, "name", dbres_str(rs, 0, PR_NAME));
+	jadd_str(o, "email", dbres_str(rs, 0, PR_EMAIL));
+	jadd_str(o, "api_key", dbres_str(rs, 0, PR_API_KEY));
+	jadd_str(o, "updated_at", dbres_str(rs, 0, PR_UPDATED));
+	return o;
+}
+
+/*
+ * Set name and email of provider id if it is still at version ver (see
+ * db_provider_ver). Returns 1, 0 (stale or gone) or -1. Audited with
+ * the rows before and after.
+ */
+int
+db_provider_update(struct req *r, long long id, const char *ver,
+    const char *name, const char *email)
+{
+	struct json_object	*before = NULL, *after = NULL;
+	struct dbres		*rs = NULL;
+	struct dbp		 p[4];
+	unsigned long long	 n;
+	int			 rc = -1;
+
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	if ((rc = db_provider_get(r, id, &rs)) != 1)
+		goto out;
+	rc = -1;
+	before = provider_snapshot(rs);
+	dbres_free(rs);
+	rs = NULL;
+	p[0] = dbp_str(name);
+	p[1] = dbp_str(email);
+	p[2] = dbp_int(id);
+	p[3] = dbp_str(ver);
+	if (db_exec(r->db, STMT_CON_PROVIDER_UPDATE, p, 4, &n, NULL) != 1)
+		goto out;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (db_provider_get(r, id, &rs) != 1)
+		goto out;
+	after = provider_snapshot(rs);
+	if (db_audit(r, "provider.update", "provider", id, before,
+	    after) == -1 || db_tx_commit(r->db) == -1)
+		goto out;
+	rc = 1;
+out:
+	if (rc != 1)
+		db_tx_rollback(r->db);
+	dbres_free(rs);
+	json_object_put(before);
+	json_object_put(after);
 	return rc;
 }

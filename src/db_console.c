@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 
 #include "extern.h"
 
-#define CSV_CHUNK	500
+#define AUDIT_NP	16	/* filter parameters of CON_AUDIT_WHERE */
 
 /*
  * Parse a time for an audit filter: "YYYY-MM-DD", optionally followed by
@@ -115,7 +116,7 @@ audit_filter_parse(struct afilter *f, const char *actor, const char *target,
 	return 0;
 }
 
-/* The eight filter parameters shared by the audit statements. */
+/* The AUDIT_NP filter parameters shared by the audit statements. */
 static void
 audit_params(const struct afilter *f, struct dbp *p)
 {
@@ -124,6 +125,9 @@ audit_params(const struct afilter *f, struct dbp *p)
 	p[4] = p[5] = f->target_id ? dbp_int(f->target_id) : dbp_null();
 	p[6] = p[7] = f->since[0] ? dbp_str(f->since) : dbp_null();
 	p[8] = p[9] = f->until[0] ? dbp_str(f->until) : dbp_null();
+	p[10] = p[11] = f->action[0] ? dbp_str(f->action) : dbp_null();
+	p[12] = p[13] = p[14] = p[15] = f->tenant ? dbp_int(f->tenant) :
+	    dbp_null();
 }
 
 /*
@@ -137,26 +141,26 @@ db_audit_list(struct req *r, const struct afilter *f, int asc,
     long long limit, long long offset, struct dbres **out, long long *total)
 {
 	struct dbres	*rs;
-	struct dbp	 p[12];
+	struct dbp	 p[AUDIT_NP + 2];
 
 	*out = NULL;
 	audit_params(f, p);
-	if (db_query(r->db, STMT_CON_AUDIT_COUNT, p, 10, &rs) == -1)
+	if (db_query(r->db, STMT_CON_AUDIT_COUNT, p, AUDIT_NP, &rs) == -1)
 		return -1;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
-	p[10] = dbp_int(limit);
-	p[11] = dbp_int(offset);
+	p[AUDIT_NP] = dbp_int(limit);
+	p[AUDIT_NP + 1] = dbp_int(offset);
 	return db_query(r->db, asc ? STMT_CON_AUDIT_LIST_ASC :
-	    STMT_CON_AUDIT_LIST, p, 12, out);
+	    STMT_CON_AUDIT_LIST, p, AUDIT_NP + 2, out);
 }
 
 /*
- * Append s to b as one CSV field (RFC 4180 quoting). A value that a
- * spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed
- * with a single quote.
+ * Append s to b as one CSV field (RFC 4180 quoting), then a comma, or
+ * CRLF when last. A value that a spreadsheet would run as a formula
+ * (=, +, -, @, tab, CR first) is prefixed with a single quote.
  */
-static void
+void
 csv_field(struct buf *b, const char *s, int last)
 {
 	if (s == NULL)
@@ -172,48 +176,52 @@ csv_field(struct buf *b, const char *s, int last)
 	buf_puts(b, last ? "\"\r\n" : "\",");
 }
 
+struct audit_csv {
+	struct buf	  b;
+	int		(*emit)(void *, const char *, size_t);
+	void		 *arg;
+};
+
+/* One audit row as a CSV line, handed on at once. 0 or -1. */
+static int
+audit_csv_row(void *arg, const struct dbres *rs)
+{
+	struct audit_csv	*c = arg;
+	size_t			 j;
+
+	c->b.len = 0;
+	for (j = 0; j < rs->ncol; j++)
+		csv_field(&c->b, dbres_str(rs, 0, j), j + 1 == rs->ncol);
+	return c->emit(c->arg, c->b.p, c->b.len);
+}
+
 /*
  * Every audit row matching f as CSV (a header line, then oldest first),
- * handed to emit in chunks. Returns 0, or -1 (database error or emit
- * failed).
+ * handed to emit a line at a time as the rows arrive from the server
+ * (unbuffered: memory stays constant whatever the size). Returns 0, or
+ * -1 (database error or emit failed).
  */
 int
 db_audit_csv(struct req *r, const struct afilter *f,
     int (*emit)(void *, const char *, size_t), void *arg)
 {
-	struct dbres	*rs = NULL;
-	struct dbp	 p[12];
-	struct buf	 b = { 0 };
-	long long	 last = 0;
-	size_t		 i, j;
-	int		 rc = -1;
+	static const char	 head[] = "id,at,actor,action,target_kind,"
+	    "target_id,before,after,request_id\r\n";
+	struct audit_csv	 c;
+	struct dbp		 p[AUDIT_NP + 2];
+	int			 rc;
 
-	buf_puts(&b, "id,at,actor,action,target_kind,target_id,before,"
-	    "after,request_id\r\n");
+	if (emit(arg, head, sizeof(head) - 1) == -1)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	c.emit = emit;
+	c.arg = arg;
 	audit_params(f, p);
-	p[11] = dbp_int(CSV_CHUNK);
-	for (;;) {
-		p[10] = dbp_int(last);
-		if (db_query(r->db, STMT_CON_AUDIT_CSV, p, 12, &rs) == -1)
-			goto out;
-		for (i = 0; i < rs->nrow; i++) {
-			for (j = 0; j < rs->ncol; j++)
-				csv_field(&b, dbres_str(rs, i, j),
-				    j + 1 == rs->ncol);
-			last = dbres_int(rs, i, 0);
-		}
-		if (b.len > 0 && emit(arg, b.p, b.len) == -1)
-			goto out;
-		b.len = 0;
-		if (rs->nrow < CSV_CHUNK)
-			break;
-		dbres_free(rs);
-		rs = NULL;
-	}
-	rc = 0;
-out:
-	dbres_free(rs);
-	buf_free(&b);
+	p[AUDIT_NP] = dbp_int(0);
+	p[AUDIT_NP + 1] = dbp_int(INT64_MAX);
+	rc = db_query_each(r->db, STMT_CON_AUDIT_CSV, p, AUDIT_NP + 2,
+	    audit_csv_row, &c);
+	buf_free(&c.b);
 	return rc;
 }
 
@@ -407,7 +415,7 @@ db_console_counts(struct req *r, struct dbres **out)
 	return db_query(r->db, STMT_CON_COUNTS, NULL, 0, out);
 }
 
-/* Copy s into a LIKE pattern "%s%" with %, _ and \ escaped; owned. */
+/* Copy s into a LIKE pattern "%s%" with %, _ and \\ escaped; owned. */
 static char *
 like_pattern(const char *s)
 {
@@ -424,36 +432,143 @@ like_pattern(const char *s)
 }
 
 /*
- * Tenants for the console list: filter by marketplace id (0: all) and a
- * search in name, uid and domain; sort by an allow-listed key. Columns:
- * id, uid, name, marketplace nid, domain, updated_at, tenant apps,
- * app_management, marketplace id. 0 or -1.
+ * The console lists: statements, and for each filter (in struct clq
+ * order) whether it is a search (its LIKE pattern bound n times) or an
+ * exact value (bound n times), and how many sort placeholders follow.
+ */
+static const struct cldef {
+	enum stmt	 count;
+	enum stmt	 list;
+	size_t		 nf;
+	struct {
+		int	 like;
+		int	 n;
+	}		 f[CLQ_MAX];
+	size_t		 nsort;
+} cldefs[CL__MAX] = {
+	[CL_TENANTS] = { .count = STMT_CON_TENANT_COUNT,
+	    .list = STMT_CON_TENANT_LIST, .nf = 3,
+	    .f = { { .n = 2 }, { .like = 1, .n = 4 }, { .n = 2 } },
+	    .nsort = 16 },
+	[CL_MARKETPLACES] = { .count = STMT_CON_MKT_COUNT,
+	    .list = STMT_CON_MKT_LIST, .nf = 3,
+	    .f = { { .n = 2 }, { .like = 1, .n = 4 }, { .n = 2 } },
+	    .nsort = 20 },
+	[CL_PROVIDERS] = { .count = STMT_CON_PROVIDER_COUNT,
+	    .list = STMT_CON_PROVIDER_LIST, .nf = 1,
+	    .f = { { .like = 1, .n = 4 } }, .nsort = 12 },
+	[CL_APPS] = { .count = STMT_CON_APP_COUNT,
+	    .list = STMT_CON_APP_LIST, .nf = 5,
+	    .f = { { .n = 2 }, { .like = 1, .n = 3 }, { .n = 2 }, { .n = 2 },
+	    { .n = 2 } }, .nsort = 16 },
+	[CL_LISTINGS] = { .count = STMT_CON_LISTING_COUNT,
+	    .list = STMT_CON_LISTING_LIST, .nf = 4,
+	    .f = { { .n = 2 }, { .n = 2 }, { .like = 1, .n = 3 },
+	    { .n = 2 } }, .nsort = 14 },
+	[CL_ADMINS] = { .count = STMT_CON_ADMIN_COUNT,
+	    .list = STMT_CON_ADMIN_LIST, .nf = 2,
+	    .f = { { .like = 1, .n = 2 }, { .n = 2 } }, .nsort = 10 },
+	[CL_RTOKENS] = { .count = STMT_CON_RTOKEN_COUNT,
+	    .list = STMT_CON_RTOKEN_LIST, .nf = 2,
+	    .f = { { .n = 2 }, { .like = 1, .n = 3 } }, .nsort = 14 },
+};
+
+#define CL_PARAMS_MAX	32
+
+/*
+ * Bind q's filters for list d into p (pats gets the LIKE patterns to
+ * free); returns how many parameters the WHERE takes.
+ */
+static size_t
+clist_where(const struct cldef *d, const struct clq *q, struct dbp *p,
+    char **pats)
+{
+	const char	*v;
+	size_t		 i, n = 0;
+	int		 j;
+
+	for (i = 0; i < d->nf; i++) {
+		v = q->f[i] != NULL && q->f[i][0] != '\0' ? q->f[i] : NULL;
+		if (v != NULL && d->f[i].like)
+			v = pats[i] = like_pattern(v);
+		for (j = 0; j < d->f[i].n; j++)
+			p[n++] = v ? dbp_str(v) : dbp_null();
+	}
+	return n;
+}
+
+/* Free the LIKE patterns of clist_where. */
+static void
+clist_free(char **pats)
+{
+	size_t	 i;
+
+	for (i = 0; i < CLQ_MAX; i++)
+		free(pats[i]);
+}
+
+/* The sort key (nsort times), then limit and offset; the new count. */
+static size_t
+clist_order(const struct cldef *d, const struct clq *q, struct dbp *p,
+    size_t n, long long limit, long long offset)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->nsort; i++)
+		p[n++] = dbp_str(q->sort ? q->sort : "");
+	p[n++] = dbp_int(limit);
+	p[n++] = dbp_int(offset);
+	return n;
+}
+
+/*
+ * One page of console list which, filtered and sorted as q says, and
+ * the total of rows matching the filters. The columns are the list's
+ * statement's (see db_sql.c). Returns 0 with an owned *out, or -1.
  */
 int
-db_console_tenants(struct req *r, long long mkt, const char *q,
-    const char *sort, long long limit, long long offset, struct dbres **out,
-    long long *total)
+db_console_list(struct req *r, enum clist which, const struct clq *q,
+    struct dbres **out, long long *total)
 {
-	struct dbres	*rs;
-	struct dbp	 p[12];
-	char		*pat = NULL;
-	int		 rc = -1;
+	const struct cldef	*d = &cldefs[which];
+	struct dbres		*rs;
+	struct dbp		 p[CL_PARAMS_MAX];
+	char			*pats[CLQ_MAX] = { NULL };
+	size_t			 n;
+	int			 rc = -1;
 
 	*out = NULL;
-	if (q != NULL && *q != '\0')
-		pat = like_pattern(q);
-	p[0] = p[1] = mkt > 0 ? dbp_int(mkt) : dbp_null();
-	p[2] = p[3] = p[4] = p[5] = pat ? dbp_str(pat) : dbp_null();
-	if (db_query(r->db, STMT_CON_TENANT_COUNT, p, 6, &rs) == -1)
+	*total = 0;
+	n = clist_where(d, q, p, pats);
+	if (db_query(r->db, d->count, p, n, &rs) == -1)
 		goto out;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
-	p[6] = p[7] = p[8] = p[9] = dbp_str(sort);
-	p[10] = dbp_int(limit);
-	p[11] = dbp_int(offset);
-	rc = db_query(r->db, STMT_CON_TENANT_LIST, p, 12, out);
+	n = clist_order(d, q, p, n, q->limit, q->offset);
+	rc = db_query(r->db, d->list, p, n, out);
 out:
-	free(pat);
+	clist_free(pats);
+	return rc;
+}
+
+/*
+ * Every row of console list which matching q, in q's order, handed to
+ * fn as it arrives (db_query_each: constant memory). 0 or -1.
+ */
+int
+db_console_list_each(struct req *r, enum clist which, const struct clq *q,
+    int (*fn)(void *, const struct dbres *), void *arg)
+{
+	const struct cldef	*d = &cldefs[which];
+	struct dbp		 p[CL_PARAMS_MAX];
+	char			*pats[CLQ_MAX] = { NULL };
+	size_t			 n;
+	int			 rc;
+
+	n = clist_where(d, q, p, pats);
+	n = clist_order(d, q, p, n, INT64_MAX, 0);
+	rc = db_query_each(r->db, d->list, p, n, fn, arg);
+	clist_free(pats);
 	return rc;
 }
 
@@ -465,32 +580,10 @@ db_console_mkt_names(struct req *r, struct dbres **out)
 }
 
 /*
- * Marketplaces for the console list: id, nid, name, environment,
- * hub_url, cert fingerprint SHA-1, cert not_after, revoked_at,
- * updated_at, tenants. 0 or -1.
- */
-int
-db_console_marketplaces(struct req *r, const char *sort, long long limit,
-    long long offset, struct dbres **out, long long *total)
-{
-	struct dbres	*rs;
-	struct dbp	 p[6];
-
-	*out = NULL;
-	if (db_query(r->db, STMT_CON_MKT_COUNT, NULL, 0, &rs) == -1)
-		return -1;
-	*total = dbres_int(rs, 0, 0);
-	dbres_free(rs);
-	p[0] = p[1] = p[2] = p[3] = dbp_str(sort);
-	p[4] = dbp_int(limit);
-	p[5] = dbp_int(offset);
-	return db_query(r->db, STMT_CON_MKT_LIST, p, 6, out);
-}
-
-/*
  * One marketplace with its certificate: id, nid, name, environment,
  * hub, impac, connec, nex, api_key, serial, fp_sha1, fp_sha256,
- * not_before, not_after, revoked_at, created_at, updated_at. 1, 0, -1.
+ * not_before, not_after, revoked_at, created_at, updated_at, subject,
+ * key type, revoke reason, version. 1, 0, -1.
  */
 int
 db_console_marketplace(struct req *r, long long id, struct dbres **out)
@@ -523,81 +616,51 @@ db_console_tenant_apps(struct req *r, long long tid, struct dbres **out)
 }
 
 /*
- * Apps live on marketplace mid (the ones a tenant may attach): id, nid,
- * name, attached to tenant tid (0/1). 0 or -1.
+ * A page of the apps live on marketplace mid whose name or nid holds q
+ * (NULL: all): id, nid, name, attached to tenant tid (0/1); and their
+ * total. 0 or -1.
  */
 int
-db_console_live_apps(struct req *r, long long mid, long long tid,
-    struct dbres **out)
-{
-	struct dbp	 p[2];
-
-	p[0] = dbp_int(tid);
-	p[1] = dbp_int(mid);
-	return db_query(r->db, STMT_CON_LIVE_APPS, p, 2, out);
-}
-
-/*
- * Apps for the console list: filter by provider id (0: all) and a search
- * in name and nid; sort by an allow-listed key. Columns: id, name, nid,
- * provider nid, provider id, stack, rank, active, updated_at, live
- * listings. 0 or -1.
- */
-int
-db_console_apps(struct req *r, long long prov, const char *q,
-    const char *sort, long long limit, long long offset, struct dbres **out,
+db_console_live_page(struct req *r, long long mid, long long tid,
+    const char *q, long long limit, long long offset, struct dbres **out,
     long long *total)
 {
 	struct dbres	*rs;
-	struct dbp	 p[11];
+	struct dbp	 p[7];
 	char		*pat = NULL;
 	int		 rc = -1;
 
 	*out = NULL;
+	*total = 0;
 	if (q != NULL && *q != '\0')
 		pat = like_pattern(q);
-	p[0] = p[1] = prov > 0 ? dbp_int(prov) : dbp_null();
-	p[2] = p[3] = p[4] = pat ? dbp_str(pat) : dbp_null();
-	if (db_query(r->db, STMT_CON_APP_COUNT, p, 5, &rs) == -1)
+	p[0] = dbp_int(mid);
+	p[1] = p[2] = p[3] = pat ? dbp_str(pat) : dbp_null();
+	if (db_query(r->db, STMT_CON_LIVE_COUNT, p, 4, &rs) == -1)
 		goto out;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
-	p[5] = p[6] = p[7] = p[8] = dbp_str(sort);
-	p[9] = dbp_int(limit);
-	p[10] = dbp_int(offset);
-	rc = db_query(r->db, STMT_CON_APP_LIST, p, 11, out);
+	p[0] = dbp_int(tid);
+	p[1] = dbp_int(mid);
+	p[2] = p[3] = p[4] = pat ? dbp_str(pat) : dbp_null();
+	p[5] = dbp_int(limit);
+	p[6] = dbp_int(offset);
+	rc = db_query(r->db, STMT_CON_LIVE_PAGE, p, 7, out);
 out:
 	free(pat);
 	return rc;
 }
 
 /*
- * Providers for the console list: a search in name, nid and e-mail;
- * sort by an allow-listed key. Columns: id, nid, name, email, api_key,
- * created_at, apps. 0 or -1.
+ * The n latest audit rows with names for sentences: the audit columns
+ * (id, at, actor, action, target_kind, target_id, before, after,
+ * request_id), then the target's name, and for a tenant app its
+ * tenant's and app's names (enum recentcol). 0 or -1.
  */
 int
-db_console_providers(struct req *r, const char *q, const char *sort,
-    long long limit, long long offset, struct dbres **out, long long *total)
+db_console_recent(struct req *r, long long n, struct dbres **out)
 {
-	struct dbres	*rs;
-	struct dbp	 p[10];
-	char		*pat = NULL;
-	int		 rc = -1;
+	struct dbp	 p = dbp_int(n);
 
-	*out = NULL;
-	if (q != NULL && *q != '\0')
-		pat = like_pattern(q);
-	p[0] = p[1] = p[2] = p[3] = pat ? dbp_str(pat) : dbp_null();
-	if (db_query(r->db, STMT_CON_PROVIDER_COUNT, p, 4, &rs) == -1)
-		goto out;
-	*total = dbres_int(rs, 0, 0);
-	dbres_free(rs);
-	p[4] = p[5] = p[6] = p[7] = dbp_str(sort);
-	p[8] = dbp_int(limit);
-	p[9] = dbp_int(offset);
-	rc = db_query(r->db, STMT_CON_PROVIDER_LIST, p, 10, out);
-out:
-	free(pat);
-	return rc;
+	return db_query(r->db, STMT_CON_RECENT, &p, 1, out);
 }

@@ -55,14 +55,16 @@ const char *const db_sql[STMT__MAX] = {
 	[STMT_ADMIN_TOKEN_FIND] =
 	    "SELECT t.id, t.admin_id, a.email FROM admin_token t "
 	    "JOIN admin_user a ON a.id = t.admin_id "
-	    "WHERE t.token_hash = ? AND t.revoked_at IS NULL",
+	    "WHERE t.token_hash = ? AND t.revoked_at IS NULL "
+	    "AND (t.expires_at IS NULL OR t.expires_at > NOW(6)) "
+	    "AND a.disabled_at IS NULL",
 	[STMT_SESSION_FIND] =
 	    "SELECT s.id, s.admin_id, a.email, s.csrf FROM admin_session s "
 	    "JOIN admin_user a ON a.id = s.admin_id "
 	    "WHERE s.token_hash = ? "
 	    "AND s.seen_at > NOW(6) - INTERVAL ? SECOND "
 	    "AND s.created_at > NOW(6) - INTERVAL ? SECOND "
-	    "AND s.created_at >= a.pw_changed_at",
+	    "AND s.created_at >= a.pw_changed_at AND a.disabled_at IS NULL",
 	[STMT_SESSION_TOUCH] =
 	    "UPDATE admin_session SET seen_at = NOW(6) WHERE id = ?",
 	[STMT_REGTOKEN_FIND] =
@@ -92,11 +94,12 @@ const char *const db_sql[STMT__MAX] = {
 	    "failed = 0, locked_until = NULL WHERE email = ?",
 	[STMT_ADMIN_BY_EMAIL] =
 	    "SELECT id, pw_hash, failed, "
-	    "COALESCE(locked_until > NOW(6), 0) FROM admin_user "
+	    "COALESCE(locked_until > NOW(6), 0) OR disabled_at IS NOT NULL "
+	    "FROM admin_user "
 	    "WHERE email = ?",
 	[STMT_ADMIN_TOKEN_ADD] =
-	    "INSERT INTO admin_token (token_hash, admin_id, label) "
-	    "VALUES (?, ?, ?)",
+	    "INSERT INTO admin_token (token_hash, admin_id, label, expires_at) "
+	    "VALUES (?, ?, ?, NOW(6) + INTERVAL ? SECOND)",
 	[STMT_REGTOKEN_ADD] =
 	    "INSERT INTO registration_token (token_hash, label, max_uses, "
 	    "expires_at, created_by) "
@@ -479,19 +482,74 @@ const char *const db_sql[STMT__MAX] = {
 #define CON_AUDIT_WHERE \
 	"WHERE (? IS NULL OR actor = ?) AND (? IS NULL OR target_kind = ?) " \
 	"AND (? IS NULL OR target_id = ?) AND (? IS NULL OR at >= ?) " \
-	"AND (? IS NULL OR at < ?) "
+	"AND (? IS NULL OR at < ?) AND (? IS NULL OR action = ?) " \
+	"AND (? IS NULL OR (target_kind = 'tenant' AND target_id = ?) " \
+	"OR (target_kind = 'tenant_app' AND (JSON_VALUE(after_json, " \
+	"'$.tenant_id') = ? OR JSON_VALUE(before_json, '$.tenant_id') = ?))) "
 #define CON_AUDIT_COLS \
 	"SELECT id, " CON_TIME("at") ", actor, action, target_kind, " \
 	"target_id, before_json, after_json, request_id FROM audit "
+#define CON_SORT(k, c) \
+	"CASE WHEN ? = '" k "' THEN " c " END ASC, " \
+	"CASE WHEN ? = '-" k "' THEN " c " END DESC, "
+#define CON_TENANT_MGMT \
+	"COALESCE(JSON_VALUE(t.metadata, '$.app_management'), 'marketplace')"
 #define CON_TENANT_WHERE \
 	"WHERE (? IS NULL OR t.marketplace_id = ?) AND (? IS NULL OR " \
-	"t.name LIKE ? OR t.uid LIKE ? OR t.domain LIKE ?) "
+	"t.name LIKE ? OR t.uid LIKE ? OR t.domain LIKE ?) " \
+	"AND (? IS NULL OR " CON_TENANT_MGMT " = ?) "
+#define CON_MKT_CERT \
+	"CASE WHEN c.id IS NULL THEN 'none' WHEN c.revoked_at IS NOT NULL " \
+	"THEN 'revoked' WHEN c.not_after <= NOW() THEN 'expired' " \
+	"ELSE 'valid' END"
+#define CON_MKT_TENANTS \
+	"(SELECT COUNT(*) FROM tenant t WHERE t.marketplace_id = m.id)"
+#define CON_MKT_LIVE \
+	"(SELECT COUNT(*) FROM listing l WHERE l.marketplace_id = m.id " \
+	"AND l.state = 'approved')"
+#define CON_MKT_WHERE \
+	"WHERE (? IS NULL OR m.environment = ?) AND (? IS NULL OR " \
+	"m.nid LIKE ? OR m.name LIKE ? OR m.hub_url LIKE ?) " \
+	"AND (? IS NULL OR " CON_MKT_CERT " = ?) "
+#define CON_APP_LIVE \
+	"(SELECT COUNT(*) FROM listing l WHERE l.app_id = a.id " \
+	"AND l.state = 'approved')"
 #define CON_APP_WHERE \
 	"WHERE (? IS NULL OR a.provider_id = ?) AND (? IS NULL OR " \
-	"a.name LIKE ? OR a.nid LIKE ?) "
+	"a.name LIKE ? OR a.nid LIKE ?) AND (? IS NULL OR a.stack = ?) " \
+	"AND (? IS NULL OR a.active = ?) AND (? IS NULL OR EXISTS " \
+	"(SELECT 1 FROM listing l WHERE l.app_id = a.id " \
+	"AND l.marketplace_id = ? AND l.state = 'approved')) "
+#define CON_PROVIDER_APPS \
+	"(SELECT COUNT(*) FROM app a WHERE a.provider_id = p.id)"
 #define CON_PROVIDER_WHERE \
 	"WHERE (? IS NULL OR p.name LIKE ? OR p.nid LIKE ? " \
 	"OR p.email LIKE ?) "
+#define CON_LISTING_WHERE \
+	"WHERE (? IS NULL OR l.state = ?) AND (? IS NULL OR m.nid = ?) " \
+	"AND (? IS NULL OR a.name LIKE ? OR a.nid LIKE ?) " \
+	"AND (? IS NULL OR a.provider_id = ?) "
+#define CON_ADMIN_STATE \
+	"CASE WHEN u.disabled_at IS NOT NULL THEN 'disabled' " \
+	"WHEN u.locked_until > NOW(6) THEN 'locked' ELSE 'active' END"
+#define CON_ADMIN_TOKENS \
+	"(SELECT COUNT(*) FROM admin_token k WHERE k.admin_id = u.id " \
+	"AND k.revoked_at IS NULL AND (k.expires_at IS NULL " \
+	"OR k.expires_at > NOW(6)))"
+#define CON_ADMIN_WHERE \
+	"WHERE (? IS NULL OR u.email LIKE ?) " \
+	"AND (? IS NULL OR " CON_ADMIN_STATE " = ?) "
+#define CON_RT_STATE \
+	"CASE WHEN revoked_at IS NOT NULL THEN 'revoked' " \
+	"WHEN expires_at IS NOT NULL AND expires_at <= NOW(6) " \
+	"THEN 'expired' WHEN uses >= max_uses THEN 'used' ELSE 'active' END"
+#define CON_RT_WHERE \
+	"WHERE (? IS NULL OR " CON_RT_STATE " = ?) " \
+	"AND (? IS NULL OR label LIKE ? OR created_by LIKE ?) "
+#define CON_ATOKEN_STATE \
+	"CASE WHEN revoked_at IS NOT NULL THEN 'revoked' " \
+	"WHEN expires_at IS NOT NULL AND expires_at <= NOW(6) " \
+	"THEN 'expired' ELSE 'active' END"
 	[STMT_CON_SESSION_ADD] =
 	    "INSERT INTO admin_session (token_hash, admin_id, csrf) "
 	    "VALUES (?, ?, ?)",
@@ -545,35 +603,49 @@ const char *const db_sql[STMT__MAX] = {
 	[STMT_CON_AUDIT_CSV] =
 	    CON_AUDIT_COLS CON_AUDIT_WHERE
 	    "AND id > ? ORDER BY id ASC LIMIT ?",
+	/*
+	 * Console lists: a COUNT and a LIST per list, sharing the WHERE of
+	 * bound filters ((? IS NULL OR ...), a search repeats its pattern
+	 * per column); the LIST sorts by CASE on the bound sort key, each
+	 * key once ascending and once descending, then by id. The CSV
+	 * export runs the LIST statement unbuffered without a real limit.
+	 */
 	[STMT_CON_TENANT_COUNT] =
 	    "SELECT COUNT(*) FROM tenant t " CON_TENANT_WHERE,
 	[STMT_CON_TENANT_LIST] =
 	    "SELECT t.id, t.uid, t.name, m.nid, t.domain, "
 	    CON_TIME("t.updated_at") ", "
 	    "(SELECT COUNT(*) FROM tenant_app ta WHERE ta.tenant_id = t.id), "
-	    "COALESCE(JSON_VALUE(t.metadata, '$.app_management'), "
-	    "'marketplace'), m.id "
+	    CON_TENANT_MGMT ", m.id, " CON_TIME("t.created_at") " "
 	    "FROM tenant t JOIN marketplace m ON m.id = t.marketplace_id "
-	    CON_TENANT_WHERE
-	    "ORDER BY CASE WHEN ? = 'name' THEN t.name END ASC, "
-	    "CASE WHEN ? = '-name' THEN t.name END DESC, "
-	    "CASE WHEN ? = 'updated_at' THEN t.updated_at END ASC, "
-	    "CASE WHEN ? = '-updated_at' THEN t.updated_at END DESC, "
+	    CON_TENANT_WHERE "ORDER BY "
+	    CON_SORT("name", "t.name") CON_SORT("uid", "t.uid")
+	    CON_SORT("marketplace", "m.nid") CON_SORT("domain", "t.domain")
+	    CON_SORT("app_management", CON_TENANT_MGMT)
+	    CON_SORT("apps", "(SELECT COUNT(*) FROM tenant_app ta "
+	    "WHERE ta.tenant_id = t.id)")
+	    CON_SORT("updated_at", "t.updated_at")
+	    CON_SORT("created_at", "t.created_at")
 	    "t.id ASC LIMIT ? OFFSET ?",
 	[STMT_CON_MKT_NAMES] =
 	    "SELECT id, nid FROM marketplace ORDER BY nid",
 	[STMT_CON_MKT_COUNT] =
-	    "SELECT COUNT(*) FROM marketplace",
+	    "SELECT COUNT(*) FROM marketplace m "
+	    "LEFT JOIN certificate c ON c.id = m.cert_id " CON_MKT_WHERE,
 	[STMT_CON_MKT_LIST] =
 	    "SELECT m.id, m.nid, m.name, m.environment, m.hub_url, c.fp_sha1, "
-	    CON_TIME("c.not_after") ", " CON_TIME("c.revoked_at") ", "
-	    CON_TIME("m.updated_at") ", "
-	    "(SELECT COUNT(*) FROM tenant t WHERE t.marketplace_id = m.id) "
-	    "FROM marketplace m LEFT JOIN certificate c ON c.id = m.cert_id "
-	    "ORDER BY CASE WHEN ? = 'nid' THEN m.nid END ASC, "
-	    "CASE WHEN ? = '-nid' THEN m.nid END DESC, "
-	    "CASE WHEN ? = 'updated_at' THEN m.updated_at END ASC, "
-	    "CASE WHEN ? = '-updated_at' THEN m.updated_at END DESC, "
+	    CON_TIME("c.not_after") ", " CON_MKT_CERT ", "
+	    CON_TIME("m.updated_at") ", " CON_MKT_TENANTS ", "
+	    CON_MKT_LIVE " FROM marketplace m "
+	    "LEFT JOIN certificate c ON c.id = m.cert_id " CON_MKT_WHERE
+	    "ORDER BY " CON_SORT("nid", "m.nid") CON_SORT("name", "m.name")
+	    CON_SORT("environment", "m.environment")
+	    CON_SORT("hub", "m.hub_url") CON_SORT("expires", "c.not_after")
+	    CON_SORT("certificate", CON_MKT_CERT)
+	    CON_SORT("fingerprint", "c.fp_sha1")
+	    CON_SORT("tenants", CON_MKT_TENANTS)
+	    CON_SORT("listings", CON_MKT_LIVE)
+	    CON_SORT("updated_at", "m.updated_at")
 	    "m.id ASC LIMIT ? OFFSET ?",
 	[STMT_CON_MKT_GET] =
 	    "SELECT m.id, m.nid, m.name, m.environment, m.hub_url, "
@@ -581,35 +653,150 @@ const char *const db_sql[STMT__MAX] = {
 	    "c.fp_sha1, c.fp_sha256, " CON_TIME("c.not_before") ", "
 	    CON_TIME("c.not_after") ", " CON_TIME("c.revoked_at") ", "
 	    CON_TIME("m.created_at") ", " CON_TIME("m.updated_at") ", "
-	    "m.hub_pending "
+	    "c.subject_cn, c.key_type, c.revoke_reason, m.version, m.hub_pending "
 	    "FROM marketplace m LEFT JOIN certificate c ON c.id = m.cert_id "
 	    "WHERE m.id = ?",
 	[STMT_CON_APP_COUNT] =
 	    "SELECT COUNT(*) FROM app a " CON_APP_WHERE,
 	[STMT_CON_APP_LIST] =
 	    "SELECT a.id, a.name, a.nid, p.nid, p.id, a.stack, a.app_rank, "
-	    "a.active, " CON_TIME("a.updated_at") ", "
-	    "(SELECT COUNT(*) FROM listing l WHERE l.app_id = a.id "
-	    "AND l.state = 'approved') "
+	    "a.active, " CON_TIME("a.updated_at") ", " CON_APP_LIVE " "
 	    "FROM app a JOIN provider p ON p.id = a.provider_id "
-	    CON_APP_WHERE
-	    "ORDER BY CASE WHEN ? = 'name' THEN a.name END ASC, "
-	    "CASE WHEN ? = '-name' THEN a.name END DESC, "
-	    "CASE WHEN ? = 'updated_at' THEN a.updated_at END ASC, "
-	    "CASE WHEN ? = '-updated_at' THEN a.updated_at END DESC, "
+	    CON_APP_WHERE "ORDER BY "
+	    CON_SORT("name", "a.name") CON_SORT("nid", "a.nid")
+	    CON_SORT("provider", "p.nid") CON_SORT("stack", "a.stack")
+	    CON_SORT("rank", "a.app_rank") CON_SORT("active", "a.active")
+	    CON_SORT("live", CON_APP_LIVE)
+	    CON_SORT("updated_at", "a.updated_at")
 	    "a.id ASC LIMIT ? OFFSET ?",
 	[STMT_CON_PROVIDER_COUNT] =
 	    "SELECT COUNT(*) FROM provider p " CON_PROVIDER_WHERE,
 	[STMT_CON_PROVIDER_LIST] =
 	    "SELECT p.id, p.nid, p.name, p.email, p.api_key, "
-	    CON_TIME("p.created_at") ", "
-	    "(SELECT COUNT(*) FROM app a WHERE a.provider_id = p.id) "
-	    "FROM provider p " CON_PROVIDER_WHERE
-	    "ORDER BY CASE WHEN ? = 'nid' THEN p.nid END ASC, "
-	    "CASE WHEN ? = '-nid' THEN p.nid END DESC, "
-	    "CASE WHEN ? = 'created_at' THEN p.created_at END ASC, "
-	    "CASE WHEN ? = '-created_at' THEN p.created_at END DESC, "
+	    CON_TIME("p.created_at") ", " CON_PROVIDER_APPS " "
+	    "FROM provider p " CON_PROVIDER_WHERE "ORDER BY "
+	    CON_SORT("nid", "p.nid") CON_SORT("name", "p.name")
+	    CON_SORT("email", "p.email") CON_SORT("api_key", "p.api_key")
+	    CON_SORT("created_at", "p.created_at")
+	    CON_SORT("apps", CON_PROVIDER_APPS)
 	    "p.id ASC LIMIT ? OFFSET ?",
+	[STMT_CON_LISTING_COUNT] =
+	    "SELECT COUNT(*) FROM listing l JOIN app a ON a.id = l.app_id "
+	    "JOIN marketplace m ON m.id = l.marketplace_id "
+	    "JOIN provider p ON p.id = a.provider_id " CON_LISTING_WHERE,
+	[STMT_CON_LISTING_LIST] =
+	    "SELECT l.id, a.name, a.nid, m.nid, l.state, p.nid, "
+	    CON_TIME("l.created_at") ", " CON_TIME("l.updated_at") ", "
+	    "a.id, m.id, p.id "
+	    "FROM listing l JOIN app a ON a.id = l.app_id "
+	    "JOIN marketplace m ON m.id = l.marketplace_id "
+	    "JOIN provider p ON p.id = a.provider_id " CON_LISTING_WHERE
+	    "ORDER BY " CON_SORT("app", "a.name") CON_SORT("nid", "a.nid")
+	    CON_SORT("marketplace", "m.nid") CON_SORT("state", "l.state")
+	    CON_SORT("provider", "p.nid")
+	    CON_SORT("created_at", "l.created_at")
+	    CON_SORT("updated_at", "l.updated_at")
+	    "l.id ASC LIMIT ? OFFSET ?",
+	[STMT_CON_RTOKEN_COUNT] =
+	    "SELECT COUNT(*) FROM registration_token " CON_RT_WHERE,
+	[STMT_CON_RTOKEN_LIST] =
+	    "SELECT id, label, max_uses, uses, " CON_TIME("expires_at") ", "
+	    CON_TIME("revoked_at") ", created_by, " CON_TIME("created_at")
+	    ", " CON_RT_STATE " FROM registration_token " CON_RT_WHERE
+	    "ORDER BY " CON_SORT("id", "id") CON_SORT("label", "label")
+	    CON_SORT("uses", "uses") CON_SORT("expires", "expires_at")
+	    CON_SORT("state", CON_RT_STATE)
+	    CON_SORT("created_by", "created_by")
+	    CON_SORT("created_at", "created_at")
+	    "id ASC LIMIT ? OFFSET ?",
+	[STMT_CON_ADMIN_COUNT] =
+	    "SELECT COUNT(*) FROM admin_user u " CON_ADMIN_WHERE,
+	[STMT_CON_ADMIN_LIST] =
+	    "SELECT u.id, u.email, " CON_ADMIN_STATE ", "
+	    CON_TIME("u.created_at") ", " CON_ADMIN_TOKENS ", "
+	    CON_TIME("u.pw_changed_at") " FROM admin_user u " CON_ADMIN_WHERE
+	    "ORDER BY " CON_SORT("email", "u.email")
+	    CON_SORT("state", CON_ADMIN_STATE)
+	    CON_SORT("created_at", "u.created_at")
+	    CON_SORT("tokens", CON_ADMIN_TOKENS)
+	    CON_SORT("pw_changed_at", "u.pw_changed_at")
+	    "u.id ASC LIMIT ? OFFSET ?",
+	[STMT_CON_ADMIN_GET] =
+	    "SELECT u.id, u.email, " CON_ADMIN_STATE ", "
+	    CON_TIME("u.created_at") ", " CON_TIME("u.pw_changed_at") ", "
+	    CON_TIME("u.disabled_at") ", " CON_TIME("u.locked_until") ", "
+	    "u.failed, u.version FROM admin_user u WHERE u.id = ?",
+	[STMT_CON_ADMIN_GUARD] =
+	    "UPDATE admin_guard SET disables = disables + 1 WHERE id = 1",
+	[STMT_CON_ADMIN_ACTIVE] =
+	    "SELECT id FROM admin_user WHERE disabled_at IS NULL FOR UPDATE",
+	[STMT_CON_ADMIN_SETSTATE] =
+	    "UPDATE admin_user SET disabled_at = IF(? = 1, NOW(6), NULL), "
+	    "version = version + 1 WHERE id = ? AND version = ?",
+	[STMT_CON_ADMIN_RESETPW] =
+	    "UPDATE admin_user SET pw_hash = ?, pw_changed_at = NOW(6), "
+	    "failed = 0, locked_until = NULL, version = version + 1 "
+	    "WHERE id = ? AND version = ?",
+	[STMT_CON_ADMIN_SESS_END] =
+	    "DELETE FROM admin_session WHERE admin_id = ?",
+	[STMT_CON_ATOKEN_LIST] =
+	    "SELECT id, label, " CON_TIME("created_at") ", "
+	    CON_TIME("expires_at") ", " CON_TIME("revoked_at") ", "
+	    CON_ATOKEN_STATE " FROM admin_token WHERE admin_id = ? "
+	    "ORDER BY id DESC",
+	[STMT_CON_ATOKEN_GET] =
+	    "SELECT id, label, " CON_TIME("created_at") ", "
+	    CON_TIME("expires_at") ", " CON_TIME("revoked_at") ", "
+	    CON_ATOKEN_STATE " FROM admin_token WHERE id = ? AND admin_id = ?",
+	[STMT_CON_ATOKEN_REVOKE] =
+	    "UPDATE admin_token SET revoked_at = NOW(6) "
+	    "WHERE id = ? AND admin_id = ? AND revoked_at IS NULL",
+	[STMT_CON_PROVIDER_UPDATE] =
+	    "UPDATE provider SET name = ?, email = ?, updated_at = NOW(6) "
+	    "WHERE id = ? AND DATE_FORMAT(updated_at, "
+	    "'%Y-%m-%d %H:%i:%s.%f') = ?",
+	[STMT_CON_PROVIDER_VER] =
+	    "SELECT DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') "
+	    "FROM provider WHERE id = ?",
+	/*
+	 * The latest audit rows with the names a sentence needs: the
+	 * target's (or, once deleted, the name its last snapshot had) and,
+	 * for a tenant app, its tenant's and its app's.
+	 */
+	[STMT_CON_RECENT] =
+	    "SELECT u.id, " CON_TIME("u.at") ", u.actor, u.action, "
+	    "u.target_kind, u.target_id, u.before_json, u.after_json, "
+	    "u.request_id, COALESCE(CASE u.target_kind "
+	    "WHEN 'tenant' THEN t.name WHEN 'marketplace' THEN m.nid "
+	    "WHEN 'provider' THEN p.nid WHEN 'app' THEN ap.name "
+	    "WHEN 'listing' THEN CONCAT(la.name, ' on ', lm.nid) "
+	    "WHEN 'admin' THEN ad.email END, "
+	    "JSON_VALUE(u.before_json, '$.name'), "
+	    "JSON_VALUE(u.after_json, '$.name'), "
+	    "JSON_VALUE(u.before_json, '$.email'), "
+	    "JSON_VALUE(u.after_json, '$.email'), "
+	    "JSON_VALUE(u.after_json, '$.nid')), "
+	    "tt.name, COALESCE(ta.name, JSON_VALUE(COALESCE(u.after_json, "
+	    "u.before_json), '$.app_nid')) "
+	    "FROM (SELECT * FROM audit ORDER BY id DESC LIMIT ?) u "
+	    "LEFT JOIN tenant t ON u.target_kind = 'tenant' "
+	    "AND t.id = u.target_id "
+	    "LEFT JOIN marketplace m ON u.target_kind = 'marketplace' "
+	    "AND m.id = u.target_id "
+	    "LEFT JOIN provider p ON u.target_kind = 'provider' "
+	    "AND p.id = u.target_id "
+	    "LEFT JOIN app ap ON u.target_kind = 'app' AND ap.id = u.target_id "
+	    "LEFT JOIN listing l ON u.target_kind = 'listing' "
+	    "AND l.id = u.target_id "
+	    "LEFT JOIN app la ON la.id = l.app_id "
+	    "LEFT JOIN marketplace lm ON lm.id = l.marketplace_id "
+	    "LEFT JOIN admin_user ad ON u.target_kind = 'admin' "
+	    "AND ad.id = u.target_id "
+	    "LEFT JOIN tenant tt ON u.target_kind = 'tenant_app' AND tt.id = "
+	    "JSON_VALUE(COALESCE(u.after_json, u.before_json), '$.tenant_id') "
+	    "LEFT JOIN app ta ON u.target_kind = 'tenant_app' AND ta.id = "
+	    "JSON_VALUE(COALESCE(u.after_json, u.before_json), '$.app_id') "
+	    "ORDER BY u.id DESC",
 	[STMT_CON_TAPP_LIST] =
 	    "SELECT ta.id, a.id, a.nid, a.name, ta.app_rank, ta.featured, "
 	    CON_TIME("ta.updated_at") ", "
@@ -620,12 +807,17 @@ const char *const db_sql[STMT__MAX] = {
 	    "FROM tenant_app ta JOIN app a ON a.id = ta.app_id "
 	    "WHERE ta.tenant_id = ? "
 	    "ORDER BY ta.app_rank IS NULL, ta.app_rank, a.name, ta.id",
-	[STMT_CON_LIVE_APPS] =
+	[STMT_CON_LIVE_COUNT] =
+	    "SELECT COUNT(*) FROM listing l JOIN app a ON a.id = l.app_id "
+	    "WHERE l.marketplace_id = ? AND l.state = 'approved' "
+	    "AND (? IS NULL OR a.name LIKE ? OR a.nid LIKE ?)",
+	[STMT_CON_LIVE_PAGE] =
 	    "SELECT a.id, a.nid, a.name, EXISTS (SELECT 1 FROM tenant_app ta "
 	    "WHERE ta.tenant_id = ? AND ta.app_id = a.id) "
 	    "FROM listing l JOIN app a ON a.id = l.app_id "
 	    "WHERE l.marketplace_id = ? AND l.state = 'approved' "
-	    "ORDER BY a.name, a.id",
+	    "AND (? IS NULL OR a.name LIKE ? OR a.nid LIKE ?) "
+	    "ORDER BY a.name, a.id LIMIT ? OFFSET ?",
 	/*
 	 * Operations. db-init names databases and accounts from the
 	 * configuration: STMT_OPS_INIT_VARS binds them (placeholders) to
@@ -683,8 +875,16 @@ const char *const db_sql[STMT__MAX] = {
 #undef CON_TIME
 #undef CON_AUDIT_WHERE
 #undef CON_AUDIT_COLS
+#undef CON_SORT
+#undef CON_TENANT_MGMT
 #undef CON_TENANT_WHERE
+#undef CON_MKT_CERT
+#undef CON_MKT_TENANTS
+#undef CON_MKT_LIVE
+#undef CON_MKT_WHERE
+#undef CON_APP_LIVE
 #undef CON_APP_WHERE
+#undef CON_PROVIDER_APPS
 #undef CON_PROVIDER_WHERE
 	/*
 	 * cluster. A node may serve when Galera is off or it is Synced in
@@ -866,4 +1066,11 @@ const char *const db_sql[STMT__MAX] = {
 #undef SUB_COLS
 #undef SUB_SCOPE
 #undef DLV_COLS
+#undef CON_LISTING_WHERE
+#undef CON_ADMIN_STATE
+#undef CON_ADMIN_TOKENS
+#undef CON_ADMIN_WHERE
+#undef CON_ATOKEN_STATE
+#undef CON_RT_STATE
+#undef CON_RT_WHERE
 };

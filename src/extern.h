@@ -11,7 +11,7 @@
 
 struct json_object;
 
-#define AGORA_SCHEMA_VERSION	5	/* highest migration the binary knows */
+#define AGORA_SCHEMA_VERSION	6	/* highest migration the binary knows */
 
 /* util.c */
 
@@ -386,6 +386,8 @@ int	 req_field(struct req *, const char *, const char *, ...)
 int	 reply_raw(struct req *, int, const char *, const void *, size_t);
 int	 reply_cached(struct req *, const char *, const char *, const void *,
 	    size_t);
+int	 reply_stream(struct req *, const char *);
+int	 reply_write(struct req *, const void *, size_t);
 int	 reply_json(struct req *, int, struct json_object *);
 int	 reply_jsonapi(struct req *, int, struct json_object *);
 int	 reply_empty(struct req *, int);
@@ -585,6 +587,24 @@ enum stmt {
 	STMT_CON_APP_LIST,
 	STMT_CON_PROVIDER_COUNT,
 	STMT_CON_PROVIDER_LIST,
+	STMT_CON_LISTING_COUNT,
+	STMT_CON_LISTING_LIST,
+	STMT_CON_RTOKEN_COUNT,
+	STMT_CON_RTOKEN_LIST,
+	STMT_CON_ADMIN_COUNT,
+	STMT_CON_ADMIN_LIST,
+	STMT_CON_ADMIN_GET,
+	STMT_CON_ADMIN_GUARD,
+	STMT_CON_ADMIN_ACTIVE,
+	STMT_CON_ADMIN_SETSTATE,
+	STMT_CON_ADMIN_RESETPW,
+	STMT_CON_ADMIN_SESS_END,
+	STMT_CON_ATOKEN_LIST,
+	STMT_CON_ATOKEN_GET,
+	STMT_CON_ATOKEN_REVOKE,
+	STMT_CON_PROVIDER_UPDATE,
+	STMT_CON_PROVIDER_VER,
+	STMT_CON_RECENT,
 	STMT_CON_TAPP_LIST,
 	STMT_CON_LIVE_APPS,
 	/* cluster: node state, the CRL kept in the database */
@@ -637,6 +657,8 @@ enum stmt {
 	STMT_SUB_BY_URL,
 	STMT_SUB_DEL,
 	STMT_SUB_ROTATE,
+	STMT_CON_LIVE_COUNT,
+	STMT_CON_LIVE_PAGE,
 	STMT__MAX
 };
 
@@ -655,6 +677,8 @@ int	 db_retryable(const struct db *);
 int	 db_node_ready(struct db *, char *, size_t);
 int	 db_query(struct db *, enum stmt, const struct dbp *, size_t,
 	    struct dbres **);
+int	 db_query_each(struct db *, enum stmt, const struct dbp *, size_t,
+	    int (*)(void *, const struct dbres *), void *);
 int	 db_exec(struct db *, enum stmt, const struct dbp *, size_t,
 	    unsigned long long *, unsigned long long *);
 int	 db_tx_begin(struct db *);
@@ -681,7 +705,28 @@ int	 db_audit(struct req *, const char *, const char *, long long,
 
 int	 db_admin_create(struct req *, const char *, const char *, long long *);
 int	 db_admin_setpw(struct req *, const char *, const char *);
-int	 db_admin_token_create(struct req *, long long, const char *, char **);
+int	 db_admin_token_create(struct req *, long long, const char *,
+	    long long, char **);
+
+/* Columns of STMT_CON_ADMIN_GET; of STMT_CON_ATOKEN_LIST and _GET. */
+enum admcol {
+	AD_ID, AD_EMAIL, AD_STATE, AD_CREATED, AD_PWCHANGED, AD_DISABLED,
+	AD_LOCKED, AD_FAILED, AD_VERSION, AD__MAX
+};
+enum atokcol {
+	AT_ID, AT_LABEL, AT_CREATED, AT_EXPIRES, AT_REVOKED, AT_STATE,
+	AT__MAX
+};
+
+#define ADM_LAST	2	/* db_admin_set_disabled: the last active one */
+
+int	 db_admin_get(struct req *, long long, struct dbres **);
+int	 db_admin_set_disabled(struct req *, long long, long long, int);
+int	 db_admin_reset_pw(struct req *, long long, long long, char **);
+int	 db_admin_tokens(struct req *, long long, struct dbres **);
+int	 db_admin_token_get(struct req *, long long, long long,
+	    struct dbres **);
+int	 db_admin_token_revoke(struct req *, long long, long long);
 int	 db_regtoken_create(struct req *, const char *, long long, long long,
 	    char **, long long *);
 
@@ -820,6 +865,12 @@ int	 db_cred_rotate(struct req *, const char *, long long, const char *,
 	    int (*)(struct req *, long long, void *), void *);
 int	 db_mkt_renew(struct req *, long long, const struct issued *,
 	    int (*)(struct req *, long long, void *), void *);
+/* Columns of db_mkt_certs (STMT_CERT_LIST). */
+enum certcol {
+	CE_ID, CE_SERIAL, CE_CN, CE_FP1, CE_FP256, CE_KEYTYPE, CE_NB, CE_NA,
+	CE_REVOKED, CE_REASON, CE_CURRENT, CE__MAX
+};
+
 int	 db_mkt_certs(struct req *, long long, struct dbres **);
 int	 db_mkt_revoke(struct req *, long long, const char *, const char *,
 	    char **);
@@ -831,9 +882,11 @@ int	 db_regtoken_get(struct req *, long long, struct dbres **);
 int	 db_regtoken_revoke(struct req *, long long);
 int	 db_mkt_hub_taken(struct req *, const char *, long long);
 int	 db_mkt_hub_decide(struct req *, long long, int, char **);
+int	 mkt_patch_check(struct req *, struct json_object *);
 
 /* handlers: h_app.c (providers, apps, environments, listings) */
 
+int	 provider_check(struct req *, struct json_object *);
 int	 h_provider_create(struct req *);
 int	 h_provider_list(struct req *);
 int	 h_provider_get(struct req *);
@@ -967,8 +1020,17 @@ int	 db_provider_create(struct req *, const char *, const char *,
 	    const char *, char **, char **, long long *,
 	    int (*)(struct req *, long long, void *), void *);
 void	 secret_free(char *);
+/* Columns of db_provider_get and db_provider_by_nid. */
+enum prcol {
+	PR_ID, PR_NID, PR_NAME, PR_EMAIL, PR_API_KEY, PR_CREATED, PR_UPDATED,
+	PR__MAX
+};
+
 int	 db_provider_get(struct req *, long long, struct dbres **);
 int	 db_provider_by_nid(struct req *, const char *, struct dbres **);
+int	 db_provider_ver(struct req *, long long, char[32]);
+int	 db_provider_update(struct req *, long long, const char *,
+	    const char *, const char *);
 int	 db_provider_list(struct req *, long long, long long,
 	    struct dbres **, long long *);
 void	 db_app_free(struct app *);
@@ -1305,6 +1367,8 @@ void	 html_td(struct html *, const char *);
 void	 html_td_a(struct html *, const char *, const char *);
 void	 html_pager(struct html *, const char *, const struct hparam *,
 	    size_t, long long, long long, long long);
+void	 html_time(struct html *, const char *);
+void	 html_crumbs(struct html *, ...) __attribute__((sentinel));
 void	 html_begin(struct html *, const char *, const char *);
 int	 html_reply(struct html *, int);
 void	 html_free(struct html *);
@@ -1320,6 +1384,8 @@ struct afilter {
 	long long	 target_id;
 	char		 since[20];	/* "YYYY-MM-DD HH:MM:SS" or "" */
 	char		 until[20];
+	char		 action[65];	/* exact, or "" */
+	long long	 tenant;	/* its rows and its apps', or 0 */
 };
 
 struct cadmin {
@@ -1330,11 +1396,74 @@ struct cadmin {
 	char		 email[256];
 };
 
+/* The console lists of db_console_list (columns: see db_sql.c). */
+enum clist {
+	CL_TENANTS,	/* marketplace id, search, app_management */
+	CL_MARKETPLACES, /* environment, search, certificate state */
+	CL_PROVIDERS,	/* search */
+	CL_APPS,	/* provider id, search, stack, active, live on mkt id */
+	CL_LISTINGS,	/* state, marketplace nid, search, provider id */
+	CL_ADMINS,	/* search, state */
+	CL_RTOKENS,	/* state, search (enum rtcol columns) */
+	CL__MAX
+};
+
+#define CLQ_MAX	6
+
+/* A list query: filter values in the list's order (NULL or "": none). */
+struct clq {
+	const char	*f[CLQ_MAX];
+	const char	*sort;		/* an allow-listed key, "-key" desc */
+	long long	 limit;
+	long long	 offset;
+};
+
+/* Columns of the console lists' statements (STMT_CON_*_LIST). */
+enum tlcol {
+	TL_ID, TL_UID, TL_NAME, TL_MKT_NID, TL_DOMAIN, TL_UPDATED, TL_APPS,
+	TL_MGMT, TL_MKT_ID, TL_CREATED, TL__MAX
+};
+enum mkcol {
+	MK_ID, MK_NID, MK_NAME, MK_ENV, MK_HUB, MK_FP1, MK_EXPIRES, MK_CERT,
+	MK_UPDATED, MK_TENANTS, MK_LIVE, MK__MAX
+};
+enum pvcol {
+	PV_ID, PV_NID, PV_NAME, PV_EMAIL, PV_API_KEY, PV_CREATED, PV_APPS,
+	PV__MAX
+};
+enum apcol {
+	AP_ID, AP_NAME, AP_NID, AP_PROV_NID, AP_PROV_ID, AP_STACK, AP_RANK,
+	AP_ACTIVE, AP_UPDATED, AP_LIVE, AP__MAX
+};
+enum licol {
+	LI_ID, LI_APP, LI_APP_NID, LI_MKT_NID, LI_STATE, LI_PROV_NID,
+	LI_CREATED, LI_UPDATED, LI_APP_ID, LI_MKT_ID, LI_PROV_ID, LI__MAX
+};
+enum alcol {
+	AL_ID, AL_EMAIL, AL_STATE, AL_CREATED, AL_TOKENS, AL_PWCHANGED,
+	AL__MAX
+};
+
+/* Columns of STMT_CON_MKT_GET (db_console_marketplace). */
+enum cmcol {
+	CM_ID, CM_NID, CM_NAME, CM_ENV, CM_HUB, CM_IMPAC, CM_CONNEC, CM_NEX,
+	CM_API_KEY, CM_SERIAL, CM_FP1, CM_FP256, CM_NB, CM_NA, CM_REVOKED,
+	CM_CREATED, CM_UPDATED, CM_CN, CM_KEYTYPE, CM_REASON, CM_VERSION,
+	CM_HUB_PENDING, CM__MAX
+};
+
+/* Columns of STMT_CON_RECENT (the first nine: every audit list's). */
+enum recentcol {
+	RC_ID, RC_AT, RC_ACTOR, RC_ACTION, RC_KIND, RC_TARGET, RC_BEFORE,
+	RC_AFTER, RC_REQUEST, RC_NAME, RC_TENANT, RC_APP, RC__MAX
+};
+
 int	 console_time_parse(const char *, char[20]);
 int	 audit_filter_parse(struct afilter *, const char *, const char *,
 	    const char *, const char *, const char **);
 int	 db_audit_list(struct req *, const struct afilter *, int, long long,
 	    long long, struct dbres **, long long *);
+void	 csv_field(struct buf *, const char *, int);
 int	 db_audit_csv(struct req *, const struct afilter *,
 	    int (*)(void *, const char *, size_t), void *);
 int	 db_console_admin(struct req *, const char *, struct cadmin *);
@@ -1344,25 +1473,33 @@ int	 db_console_login(struct req *, const struct cadmin *, long long,
 	    char **, char[65]);
 int	 db_console_logout(struct req *);
 int	 db_console_counts(struct req *, struct dbres **);
-int	 db_console_tenants(struct req *, long long, const char *,
-	    const char *, long long, long long, struct dbres **, long long *);
+int	 db_console_list(struct req *, enum clist, const struct clq *,
+	    struct dbres **, long long *);
+int	 db_console_list_each(struct req *, enum clist, const struct clq *,
+	    int (*)(void *, const struct dbres *), void *);
 int	 db_console_mkt_names(struct req *, struct dbres **);
-int	 db_console_marketplaces(struct req *, const char *, long long,
-	    long long, struct dbres **, long long *);
 int	 db_console_marketplace(struct req *, long long, struct dbres **);
 int	 db_console_tenant_apps(struct req *, long long, struct dbres **);
-int	 db_console_apps(struct req *, long long, const char *, const char *,
-	    long long, long long, struct dbres **, long long *);
-int	 db_console_providers(struct req *, const char *, const char *,
-	    long long, long long, struct dbres **, long long *);
-int	 db_console_live_apps(struct req *, long long, long long,
-	    struct dbres **);
+int	 db_console_live_page(struct req *, long long, long long,
+	    const char *, long long, long long, struct dbres **, long long *);
+int	 db_console_recent(struct req *, long long, struct dbres **);
 
 /* handlers: h_console.c (admin console) */
 
 void	 con_page(struct req *, struct html *, const char *, const char *);
 int	 con_done(struct req *, const char *, const char *);
 int	 con_post(struct req *, struct form *);
+/* Shared with h_console_list.c and h_console_act.c. */
+void	 con_page(struct req *, struct html *, const char *, const char *);
+int	 con_redirect(struct req *, const char *);
+int	 con_done(struct req *, const char *, const char *);
+int	 con_post(struct req *, struct form *);
+void	 con_dl(struct html *, const char *, const char *);
+int	 con_confirm(struct req *, const char *, const char *, const char *,
+	    const char *, const char *);
+char	*con_json_pretty(const char *);
+long long con_pv_id(struct req *, size_t, const char *);
+struct hparam *con_mkt_opts(struct req *, struct dbres **, size_t *);
 
 int	 h_con_active_admin(struct req *);
 int	 h_con_login_form(struct req *);
@@ -1407,6 +1544,12 @@ int	 h_con_tenant_create(struct req *);
 int	 h_con_tenant_rotate_ask(struct req *);
 int	 h_con_tenant_rotate(struct req *);
 int	 h_con_mkt_hub_approve(struct req *);
+struct html;
+void	 con_hub_pending(struct html *, long long, const char *, const char *);
+struct form;
+int	 con_confirm_rotate(struct req *, const char *, const char *,
+	    const char *, const char *);
+int	 con_grace(struct req *, const struct form *, long long *);
 int	 h_con_mkt_hub_refuse(struct req *);
 
 /* db_ops.c: agoractl status and db-init */
@@ -1551,8 +1694,8 @@ enum attcol {
 
 /* Columns of STMT_DELIVERY_CLAIMED (agora-notify). */
 enum clmcol {
-	CL_ID, CL_ATTEMPT, CL_EVENT, CL_TYPE, CL_PAYLOAD, CL_CREATED,
-	CL_SUB, CL_URL, CL_SECRET, CL_OLD_SECRET, CL_PRIVATE, CL__MAX
+	CLM_ID, CLM_ATTEMPT, CLM_EVENT, CLM_TYPE, CLM_PAYLOAD, CLM_CREATED,
+	CLM_SUB, CLM_URL, CLM_SECRET, CLM_OLD_SECRET, CLM_PRIVATE, CLM__MAX
 };
 
 #define SUB_SECRET_PREFIX	"whsec_"
@@ -1634,5 +1777,48 @@ int	 h_con_webhook_delete(struct req *);
 int	 h_con_deliveries(struct req *);
 int	 h_con_delivery(struct req *);
 int	 h_con_delivery_resend(struct req *);
+int	 h_con_listing_unpublish(struct req *);
+
+/* handlers: h_console_list.c (list pages, CSV exports) */
+
+int	 h_con_tenants_csv(struct req *);
+int	 h_con_marketplaces_csv(struct req *);
+int	 h_con_providers_csv(struct req *);
+int	 h_con_apps_csv(struct req *);
+int	 h_con_listings_csv(struct req *);
+int	 h_con_admins(struct req *);
+int	 h_con_admins_csv(struct req *);
+int	 con_provider_apps(struct req *, struct html *, long long);
+int	 con_regtoken_list(struct req *, struct html *, int *);
+int	 h_con_regtokens_csv(struct req *);
+
+/* handlers: h_console_act.c (tenants, providers, marketplaces) */
+
+int	 h_con_tenant_delete_ask(struct req *);
+int	 h_con_tenant_delete(struct req *);
+int	 h_con_provider_new(struct req *);
+int	 h_con_provider_create(struct req *);
+int	 h_con_provider_edit(struct req *);
+int	 h_con_provider_update(struct req *);
+int	 h_con_provider_rotate_ask(struct req *);
+int	 h_con_provider_rotate(struct req *);
+int	 h_con_mkt_edit(struct req *);
+int	 h_con_mkt_update(struct req *);
+void	 con_dl_value(struct html *, const char *, const char *, int);
+
+/* handlers: h_console_admin.c (dashboard, audit log, admins) */
+
+int	 h_con_admin_new(struct req *);
+int	 h_con_admin_create(struct req *);
+int	 h_con_admin(struct req *);
+int	 h_con_admin_disable_ask(struct req *);
+int	 h_con_admin_disable(struct req *);
+int	 h_con_admin_enable_ask(struct req *);
+int	 h_con_admin_enable(struct req *);
+int	 h_con_admin_password_ask(struct req *);
+int	 h_con_admin_password(struct req *);
+int	 h_con_admin_token_create(struct req *);
+int	 h_con_admin_token_revoke_ask(struct req *);
+int	 h_con_admin_token_revoke(struct req *);
 
 #endif /* EXTERN_H */

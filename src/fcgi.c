@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,25 +367,21 @@ has_header(const struct req *r, const char *name)
 }
 
 /*
- * Write a complete response: the status line, our headers, r's extra
- * headers, the stored header lines hdrs ("Name: value\r\n" each, or
- * NULL) and the body, the head in one write to the stream. HEAD, 204
- * and 304 carry no body. Returns status.
+ * The status line and headers of a reply, in one write to the stream:
+ * our headers, r's extra headers and the stored header lines hdrs
+ * ("Name: value\r\n" each, or NULL). A body of sz bytes follows, or
+ * (sz -1) a body of unknown length that nginx sends chunked.
  */
-static int
-reply_write(struct req *r, int status, const char *ctype, const char *hdrs,
-    const void *body, size_t sz)
+static void
+reply_head(struct req *r, int status, const char *ctype, const char *hdrs,
+    long long sz)
 {
 	FCGX_Stream	*out = ((FCGX_Request *)r->fcgi)->out;
 	struct buf	 h = { 0 };
 	size_t		 i;
-	int		 nobody;
 
-	if (r->replied)
-		return status;
 	r->replied = 1;
 	r->status = status;
-	nobody = r->method == M_HEAD || status == 304 || status == 204;
 	buf_printf(&h, "Status: %d %s\r\n", status, status_text(status));
 	if (ctype != NULL && status != 304)
 		buf_printf(&h, "Content-Type: %s\r\n", ctype);
@@ -396,13 +393,25 @@ reply_write(struct req *r, int status, const char *ctype, const char *hdrs,
 		buf_printf(&h, "%s\r\n", r->resph[i]);
 	if (hdrs != NULL)
 		buf_puts(&h, hdrs);
-	if (status != 304 && status != 204)
-		buf_printf(&h, "Content-Length: %zu\r\n",
+	if (status != 304 && status != 204 && sz >= 0)
+		buf_printf(&h, "Content-Length: %lld\r\n",
 		    r->method == M_HEAD ? 0 : sz);
 	buf_puts(&h, "\r\n");
 	FCGX_PutStr(h.p, (int)h.len, out);
 	buf_free(&h);
-	if (!nobody && sz > 0)
+}
+
+/* A whole reply: head and body (none for HEAD, 204 and 304). */
+static int
+reply_whole(struct req *r, int status, const char *ctype, const char *hdrs,
+    const void *body, size_t sz)
+{
+	FCGX_Stream	*out = ((FCGX_Request *)r->fcgi)->out;
+
+	if (r->replied)
+		return status;
+	reply_head(r, status, ctype, hdrs, (long long)sz);
+	if (r->method != M_HEAD && status != 304 && status != 204 && sz > 0)
 		FCGX_PutStr(body, (int)sz, out);
 	return status;
 }
@@ -442,7 +451,7 @@ reply_raw(struct req *r, int status, const char *ctype, const void *body,
 		cache_put(r->cache_key, r->pr.gen, ctype, hdrs, body, sz);
 		free(hdrs);
 	}
-	return reply_write(r, status, ctype, NULL, body, sz);
+	return reply_whole(r, status, ctype, NULL, body, sz);
 }
 
 /* A 200 from the cache: its content type, kept headers and body. */
@@ -450,7 +459,32 @@ int
 reply_cached(struct req *r, const char *ctype, const char *hdrs,
     const void *body, size_t sz)
 {
-	return reply_write(r, 200, ctype, hdrs, body, sz);
+	return reply_whole(r, 200, ctype, hdrs, body, sz);
+}
+
+/*
+ * Start a streamed 200 reply of type ctype whose body reply_write
+ * sends piece by piece (an export too big to hold). Returns 200.
+ */
+int
+reply_stream(struct req *r, const char *ctype)
+{
+	if (!r->replied)
+		reply_head(r, 200, ctype, NULL, -1);
+	return 200;
+}
+
+/* Send a piece of a streamed body: 0, or -1 if the client is gone. */
+int
+reply_write(struct req *r, const void *p, size_t sz)
+{
+	FCGX_Stream	*out = ((FCGX_Request *)r->fcgi)->out;
+
+	if (r->method == M_HEAD || sz == 0)
+		return 0;
+	if (sz > INT_MAX || FCGX_PutStr(p, (int)sz, out) != (int)sz)
+		return -1;
+	return 0;
 }
 
 /* Serialise o (owned: put here) as application/json. Returns status. */

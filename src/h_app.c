@@ -1580,3 +1580,14 @@ out:
 	json_object_put(o);
 	return st;
 }
+
+/*
+ * The console's provider form as a body o (nid, name, email): checked
+ * by the same field table as POST /api/v1/admin/providers. 0, or -1
+ * with field errors on r.
+ */
+int
+provider_check(struct req *r, struct json_object *o)
+{
+	return json_check(r, o, provider_fields, "");
+}

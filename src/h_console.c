@@ -20,8 +20,8 @@
 
 #define SESSION_COOKIE	"__Host-agora_session"
 #define LOGIN_COOKIE	"__Host-agora_login"
-#define PER_PAGE	25
-#define CSV_MAX		(32 * 1024 * 1024)
+#define LIVE_PER	50	/* live apps a page on a tenant's apps */
+#define TAPP_CHOICES	500	/* apps in a tenant app form's choice */
 
 /* Messages shown after a redirect, by key: no user text is reflected. */
 static const struct hparam con_flashes[] = {
@@ -35,6 +35,10 @@ static const struct hparam con_flashes[] = {
 	{ "enabled", "Apps enabled." },
 	{ "disabled", "Apps disabled." },
 	{ "loggedout", "You are logged out." },
+	{ "unpublished", "Unpublished." },
+	{ "republished", "Republished." },
+	{ "admin_disabled", "The admin is disabled." },
+	{ "admin_enabled", "The admin is enabled again." },
 };
 
 /* Start a page with the layout and any flash message from ?done=. */
@@ -54,7 +58,7 @@ con_page(struct req *r, struct html *h, const char *title, const char *menu)
 }
 
 /* A 303 to a local path. */
-static int
+int
 con_redirect(struct req *r, const char *path)
 {
 	return reply_redirect(r, 303, path);
@@ -121,45 +125,8 @@ con_post(struct req *r, struct form *f)
 	return 0;
 }
 
-/*
- * The page number from ?page= (1 when absent). Returns 0, or -1 with a
- * field error.
- */
-static int
-con_pageno(struct req *r, long long *page)
-{
-	const char	*v;
-
-	*page = 1;
-	if ((v = req_qs(r, "page")) != NULL && *v != '\0' &&
-	    num_parse(v, 1, 1000000, page) == -1)
-		return req_field(r, "page", "must be a page number");
-	return 0;
-}
-
-/*
- * ?sort= checked against an allow-list of keys (each also allowed with
- * a leading '-'); def when absent. Returns the (borrowed) key, or NULL
- * with a field error.
- */
-static const char *
-con_sort(struct req *r, const char *const *keys, const char *def)
-{
-	const char	*v;
-	size_t		 i;
-
-	if ((v = req_qs(r, "sort")) == NULL || *v == '\0')
-		return def;
-	for (i = 0; keys[i] != NULL; i++)
-		if (strcmp(v, keys[i]) == 0 || (v[0] == '-' &&
-		    strcmp(v + 1, keys[i]) == 0))
-			return v;
-	req_field(r, "sort", "is not a sort order of this list");
-	return NULL;
-}
-
 /* A "label: value" row of a definition list. */
-static void
+void
 con_dl(struct html *h, const char *label, const char *value)
 {
 	html_elem(h, "dt", NULL, label);
@@ -170,7 +137,7 @@ con_dl(struct html *h, const char *label, const char *value)
  * A confirmation page: the question, and a form POSTing to action with
  * a danger button, plus a way back.
  */
-static int
+int
 con_confirm(struct req *r, const char *title, const char *question,
     const char *action, const char *button, const char *back)
 {
@@ -191,7 +158,7 @@ con_confirm(struct req *r, const char *title, const char *question,
  * A rotation's confirmation page: con_confirm's, with a "revoke now"
  * box for a secret that leaked (con_grace reads it).
  */
-static int
+int
 con_confirm_rotate(struct req *r, const char *title, const char *question,
     const char *action, const char *back)
 {
@@ -215,7 +182,7 @@ con_confirm_rotate(struct req *r, const char *title, const char *question,
  * ticked, else the configured one. -1 (field error set) for a value a
  * checkbox never sends.
  */
-static int
+int
 con_grace(struct req *r, const struct form *f, long long *grace)
 {
 	const char	*v;
@@ -426,256 +393,17 @@ h_con_logout(struct req *r)
 	return con_redirect(r, "/admin/login?done=loggedout");
 }
 
-/* The audit rows of rs as a table (dashboard and audit log). */
-static void
-con_audit_table(struct html *h, const struct dbres *rs, const char *path,
-    const struct hparam *p, size_t np, const char *sort)
-{
-	static const struct hcol cols[] = {
-		{ "At", "at" }, { "Actor", NULL }, { "Action", NULL },
-		{ "Target", NULL }, { "Change", NULL }, { "Request", NULL },
-	};
-	char	*u, *tgt;
-	size_t	 i;
-
-	html_thead(h, path, p, np, sort, cols, 6);
-	for (i = 0; i < rs->nrow; i++) {
-		html_lit(h, "<tr>");
-		html_open(h, "td", "class", "nowrap", NULL);
-		html_t(h, dbres_str(rs, i, 1));
-		html_close(h, "td");
-		u = html_qurl("/admin/audit", NULL, 0, "actor",
-		    dbres_str(rs, i, 2));
-		html_td_a(h, u, dbres_str(rs, i, 2));
-		free(u);
-		html_td(h, dbres_str(rs, i, 3));
-		tgt = dbres_null(rs, i, 5) ? xstrdup(dbres_str(rs, i, 4)) :
-		    xasprintf("%s:%s", dbres_str(rs, i, 4),
-		    dbres_str(rs, i, 5));
-		u = html_qurl("/admin/audit", NULL, 0, "target", tgt);
-		html_td_a(h, u, tgt);
-		free(u);
-		free(tgt);
-		html_open(h, "td", "class", "json", NULL);
-		if (!dbres_null(rs, i, 6)) {
-			html_elem(h, "span", "before", dbres_str(rs, i, 6));
-			html_t(h, " \xe2\x86\x92 ");
-		}
-		html_elem(h, "span", "after", dbres_str(rs, i, 7));
-		html_close(h, "td");
-		html_open(h, "td", "class", "mono", NULL);
-		html_t(h, dbres_str(rs, i, 8));
-		html_close(h, "td");
-		html_lit(h, "</tr>");
-	}
-	html_tfoot(h);
-}
-
-/* GET /admin: counts and recent activity. */
-int
-h_con_dashboard(struct req *r)
-{
-	static const char *const labels[] = {
-		"Marketplaces", "Tenants", "Providers", "Apps",
-		"Live listings", "Listings to review", "Tenant apps",
-		"Usable registration tokens",
-	};
-	static const char *const links[] = {
-		"/admin/marketplaces", "/admin/tenants", "/admin/providers",
-		"/admin/apps", "/admin/listings?state=approved",
-		"/admin/listings?state=submitted", "/admin/tenant-apps",
-		"/admin/registration-tokens",
-	};
-	struct html	 h;
-	struct dbres	*c = NULL, *rs = NULL;
-	struct afilter	 f;
-	long long	 total;
-	size_t		 i;
-
-	memset(&f, 0, sizeof(f));
-	if (db_console_counts(r, &c) == -1 ||
-	    db_audit_list(r, &f, 0, 15, 0, &rs, &total) == -1) {
-		dbres_free(c);
-		return 500;
-	}
-	con_page(r, &h, "Dashboard", "dashboard");
-	html_elem(&h, "h1", NULL, "Dashboard");
-	html_lit(&h, "<ul class=\"counts\">");
-	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
-		html_lit(&h, "<li>");
-		html_open(&h, "a", "href", links[i], NULL);
-		html_elem(&h, "strong", NULL, dbres_str(c, 0, i));
-		html_elem(&h, "span", NULL, labels[i]);
-		html_close(&h, "a");
-		html_lit(&h, "</li>");
-	}
-	html_lit(&h, "</ul>");
-	html_elem(&h, "h2", NULL, "Recent activity");
-	con_audit_table(&h, rs, NULL, NULL, 0, NULL);
-	html_lit(&h, "<p><a href=\"/admin/audit\">The whole audit log</a>"
-	    "</p>");
-	dbres_free(c);
-	dbres_free(rs);
-	return html_reply(&h, 200);
-}
-
-/* The audit filter from the query; 0, or -1 with a field error. */
-static int
-con_audit_filter(struct req *r, struct afilter *f)
-{
-	const char	*bad;
-
-	if (audit_filter_parse(f, req_qs(r, "actor"), req_qs(r, "target"),
-	    req_qs(r, "since"), req_qs(r, "until"), &bad) == 0)
-		return 0;
-	if (strcmp(bad, "target") == 0)
-		return req_field(r, bad, "must be KIND or KIND:ID, e.g. "
-		    "tenant:12");
-	if (strcmp(bad, "actor") == 0)
-		return req_field(r, bad, "must be printable text");
-	return req_field(r, bad, "must be a UTC time like "
-	    "2026-01-31 or 2026-01-31T13:45");
-}
-
-/* GET /admin/audit: the audit log, filtered and paged. */
-int
-h_con_audit(struct req *r)
-{
-	static const char *const sorts[] = { "at", NULL };
-	static const struct hparam orders[] = {
-		{ "-at", "Newest first" }, { "at", "Oldest first" },
-	};
-	struct html	 h;
-	struct afilter	 f;
-	struct dbres	*rs = NULL;
-	struct hparam	 p[5];
-	const char	*sort;
-	char		*u;
-	long long	 page, total = 0;
-	int		 bad, st = 200;
-
-	bad = con_audit_filter(r, &f);
-	bad |= con_pageno(r, &page);
-	if ((sort = con_sort(r, sorts, "-at")) == NULL)
-		bad = -1;
-	if (bad == 0 && db_audit_list(r, &f, strcmp(sort, "at") == 0,
-	    PER_PAGE, (page - 1) * PER_PAGE, &rs, &total) == -1)
-		return 500;
-	if (bad != 0)
-		st = 400;
-	p[0].key = "actor";
-	p[0].val = req_qs(r, "actor");
-	p[1].key = "target";
-	p[1].val = req_qs(r, "target");
-	p[2].key = "since";
-	p[2].val = req_qs(r, "since");
-	p[3].key = "until";
-	p[3].val = req_qs(r, "until");
-	p[4].key = "sort";
-	p[4].val = req_qs(r, "sort");
-
-	con_page(r, &h, "Audit log", "audit");
-	html_lit(&h, "<div class=\"titlebar\"><h1>Audit log</h1>");
-	u = html_qurl("/admin/audit.csv", p, 5, NULL, NULL);
-	html_open(&h, "a", "class", "button", "href", u, NULL);
-	html_t(&h, "Export CSV");
-	html_close(&h, "a");
-	free(u);
-	html_lit(&h, "</div>");
-	html_form_get(&h, "/admin/audit", "filters");
-	html_input(&h, "actor", "Actor", "text", p[0].val,
-	    "exactly, e.g. admin:ops@example.com");
-	html_input(&h, "target", "Target", "text", p[1].val,
-	    "kind or kind:id, e.g. tenant:12");
-	html_input(&h, "since", "Since (UTC)", "text", p[2].val,
-	    "2026-01-31 or 2026-01-31T13:45");
-	html_input(&h, "until", "Until (UTC, exclusive)", "text", p[3].val,
-	    NULL);
-	html_select(&h, "sort", "Order", orders, 2, sort ? sort : "-at");
-	html_submit(&h, "Filter", "primary");
-	html_lit(&h, " <a href=\"/admin/audit\">Clear</a>");
-	html_form_end(&h);
-	if (rs != NULL) {
-		con_audit_table(&h, rs, "/admin/audit", p, 5, sort);
-		html_pager(&h, "/admin/audit", p, 5, page, PER_PAGE, total);
-	} else
-		html_elem(&h, "p", "flash error", "Correct the filters.");
-	dbres_free(rs);
-	return html_reply(&h, st);
-}
-
-/* Append to a buf for db_audit_csv; -1 once the cap is reached. */
-static int
-con_csv_emit(void *arg, const char *p, size_t sz)
-{
-	return buf_add(arg, p, sz);
-}
-
-/* GET /admin/audit.csv: the filtered audit rows as CSV. */
-int
-h_con_audit_csv(struct req *r)
-{
-	struct afilter	 f;
-	struct buf	 b = { 0 };
-	int		 st;
-
-	if (con_audit_filter(r, &f) == -1)
-		return req_fail(r, 400, "%s %s", r->ferr[0].field,
-		    r->ferr[0].msg);
-	b.max = CSV_MAX;
-	if (db_audit_csv(r, &f, con_csv_emit, &b) == -1) {
-		buf_free(&b);
-		return req_fail(r, 500, "the export failed or is larger than "
-		    "%d MB; narrow the filters", CSV_MAX / 1024 / 1024);
-	}
-	req_header(r, "Content-Disposition",
-	    "attachment; filename=\"agora-audit.csv\"");
-	st = reply_raw(r, 200, "text/csv; charset=utf-8", b.p ? b.p : "",
-	    b.len);
-	buf_free(&b);
-	return st;
-}
-
 /* The registration token list and its create form. */
 static int
 con_regtoken_page(struct req *r, int status, const char *tok,
     const struct form *in)
 {
-	static const struct hcol cols[] = {
-		{ "Id", NULL }, { "Label", NULL }, { "Uses", NULL },
-		{ "Expires", NULL }, { "State", NULL }, { "Created by", NULL },
-		{ "Created", NULL }, { "", NULL },
-	};
 	struct html	 h;
-	struct dbres	*rs = NULL;
-	long long	 page, total;
-	size_t		 i;
-	char		*u;
+	int		 bad;
 
-	static const struct hparam states[] = {
-		{ "", "All" }, { "active", "Active" }, { "used", "Used up" },
-		{ "expired", "Expired" }, { "revoked", "Revoked" },
-	};
-	struct hparam	 p[1];
-	const char	*st;
-
-	if (con_pageno(r, &page) == -1)
-		return req_fail(r, 400, "page must be a page number");
-	st = req_qs(r, "state");
-	if (st != NULL && *st == '\0')
-		st = NULL;
-	for (i = 1; st != NULL && i < 5; i++)
-		if (strcmp(st, states[i].key) == 0)
-			break;
-	if (i == 5)
-		return req_fail(r, 400, "state must be active, used, expired "
-		    "or revoked");
-	if (db_regtoken_list(r, st, PER_PAGE, (page - 1) * PER_PAGE, &rs,
-	    &total) == -1)
-		return 500;
-	p[0].key = "state";
-	p[0].val = st;
 	con_page(r, &h, "Registration tokens", "regtokens");
+	html_crumbs(&h, "Dashboard", "/admin", "Registration tokens", NULL,
+	    NULL);
 	html_elem(&h, "h1", NULL, "Registration tokens");
 	if (tok != NULL) {
 		html_lit(&h, "<div class=\"secret\"><p>The new token is shown "
@@ -694,41 +422,11 @@ con_regtoken_page(struct req *r, int status, const char *tok,
 	    in ? form_get(in, "expires_hours") : "24", "0: never");
 	html_submit(&h, "Create token", "primary");
 	html_form_end(&h);
-
-	html_elem(&h, "h2", NULL, "Tokens");
-	html_form_get(&h, "/admin/registration-tokens", "filters");
-	html_select(&h, "state", "State", states, 5, st);
-	html_submit(&h, "Filter", "primary");
-	html_form_end(&h);
-	html_thead(&h, NULL, NULL, 0, NULL, cols, 8);
-	for (i = 0; i < rs->nrow; i++) {
-		html_lit(&h, "<tr>");
-		html_td(&h, dbres_str(rs, i, RT_ID));
-		html_td(&h, dbres_str(rs, i, RT_LABEL));
-		html_open(&h, "td", NULL);
-		html_tf(&h, "%s / %s", dbres_str(rs, i, RT_USES),
-		    dbres_str(rs, i, RT_MAX_USES));
-		html_close(&h, "td");
-		html_td(&h, dbres_null(rs, i, RT_EXPIRES) ? "never" :
-		    dbres_str(rs, i, RT_EXPIRES));
-		html_td(&h, dbres_str(rs, i, RT_STATE));
-		html_td(&h, dbres_str(rs, i, RT_CREATED_BY));
-		html_td(&h, dbres_str(rs, i, RT_CREATED));
-		html_open(&h, "td", NULL);
-		if (strcmp(dbres_str(rs, i, RT_STATE), "active") == 0) {
-			u = xasprintf("/admin/registration-tokens/%s/revoke",
-			    dbres_str(rs, i, RT_ID));
-			html_a(&h, u, "Revoke");
-			free(u);
-		}
-		html_close(&h, "td");
-		html_lit(&h, "</tr>");
+	if (con_regtoken_list(r, &h, &bad) == -1) {
+		html_free(&h);
+		return 500;
 	}
-	html_tfoot(&h);
-	html_pager(&h, "/admin/registration-tokens", p, 1, page,
-	    PER_PAGE, total);
-	dbres_free(rs);
-	return html_reply(&h, status);
+	return html_reply(&h, bad && status == 200 ? 400 : status);
 }
 
 /* GET /admin/registration-tokens. */
@@ -784,127 +482,11 @@ out:
 	return st;
 }
 
-/* GET /admin/marketplaces: registered marketplaces, sorted, paged. */
-int
-h_con_marketplaces(struct req *r)
-{
-	static const char *const sorts[] = { "nid", "updated_at", NULL };
-	static const struct hcol cols[] = {
-		{ "Nid", "nid" }, { "Name", NULL }, { "Env", NULL },
-		{ "Hub", NULL }, { "Certificate SHA-1", NULL },
-		{ "Expires", NULL }, { "Tenants", NULL },
-		{ "Updated", "updated_at" },
-	};
-	struct html	 h;
-	struct dbres	*rs;
-	struct hparam	 p[1];
-	const char	*sort;
-	char		*u;
-	long long	 page, total;
-	size_t		 i;
-
-	if (con_pageno(r, &page) == -1 ||
-	    (sort = con_sort(r, sorts, "nid")) == NULL)
-		return req_fail(r, 400, "%s %s", r->ferr[0].field,
-		    r->ferr[0].msg);
-	if (db_console_marketplaces(r, sort, PER_PAGE, (page - 1) * PER_PAGE,
-	    &rs, &total) == -1)
-		return 500;
-	p[0].key = "sort";
-	p[0].val = req_qs(r, "sort");
-	con_page(r, &h, "Marketplaces", "marketplaces");
-	html_elem(&h, "h1", NULL, "Marketplaces");
-	html_thead(&h, "/admin/marketplaces", p, 1, sort, cols, 8);
-	for (i = 0; i < rs->nrow; i++) {
-		html_lit(&h, "<tr>");
-		u = xasprintf("/admin/marketplaces/%s", dbres_str(rs, i, 0));
-		html_td_a(&h, u, dbres_str(rs, i, 1));
-		free(u);
-		html_td(&h, dbres_str(rs, i, 2));
-		html_td(&h, dbres_str(rs, i, 3));
-		html_td(&h, dbres_str(rs, i, 4));
-		html_open(&h, "td", "class", "mono", NULL);
-		html_t(&h, dbres_str(rs, i, 5));
-		html_close(&h, "td");
-		html_td(&h, dbres_null(rs, i, 7) ? dbres_str(rs, i, 6) :
-		    "revoked");
-		u = xasprintf("/admin/tenants?marketplace=%s",
-		    dbres_str(rs, i, 0));
-		html_td_a(&h, u, dbres_str(rs, i, 9));
-		free(u);
-		html_td(&h, dbres_str(rs, i, 8));
-		html_lit(&h, "</tr>");
-	}
-	html_tfoot(&h);
-	html_pager(&h, "/admin/marketplaces", p, 1, page, PER_PAGE, total);
-	dbres_free(rs);
-	return html_reply(&h, 200);
-}
-
-static void	con_hub_pending(struct html *, long long, const char *,
-		    const char *);
-static long long con_pv_id(struct req *, size_t, const char *);
-
-/* GET /admin/marketplaces/{id}: registration, endpoints, certificate. */
-int
-h_con_marketplace(struct req *r)
-{
-	static const char *const labels[] = {
-		NULL, "Nid", "Name", "Environment", "Hub", "Impac!",
-		"Connec!", "Nex!", "API key", "Certificate serial",
-		"SHA-1 fingerprint", "SHA-256 fingerprint", "Valid from",
-		"Valid until", "Revoked", "Registered", "Updated",
-	};
-	struct html	 h;
-	struct dbres	*rs;
-	char		*u;
-	long long	 id;
-	size_t		 i;
-	int		 rc;
-
-	if (!valid_id(r->pv[0], &id))
-		return req_fail(r, 404, "no such marketplace");
-	if ((rc = db_console_marketplace(r, id, &rs)) == -1)
-		return 500;
-	if (rc == 0)
-		return req_fail(r, 404, "no such marketplace");
-	con_page(r, &h, dbres_str(rs, 0, 1), "marketplaces");
-	html_lit(&h, "<div class=\"titlebar\">");
-	html_open(&h, "h1", NULL);
-	html_tf(&h, "Marketplace %s", dbres_str(rs, 0, 1));
-	html_close(&h, "h1");
-	html_lit(&h, "<div class=\"actions\">");
-	u = xasprintf("/admin/marketplaces/%lld/rotate", id);
-	html_open(&h, "a", "class", "button", "href", u, NULL);
-	html_t(&h, "Rotate secret");
-	html_close(&h, "a");
-	free(u);
-	if (!dbres_null(rs, 0, 9) && dbres_null(rs, 0, 14)) {
-		u = xasprintf("/admin/marketplaces/%lld/revoke", id);
-		html_open(&h, "a", "class", "button", "href", u, NULL);
-		html_t(&h, "Revoke certificate");
-		html_close(&h, "a");
-		free(u);
-	}
-	u = xasprintf("/admin/tenants?marketplace=%lld", id);
-	html_open(&h, "a", "class", "button", "href", u, NULL);
-	html_t(&h, "Tenants");
-	html_close(&h, "a");
-	free(u);
-	html_lit(&h, "</div></div><dl class=\"show\">");
-	for (i = 1; i < sizeof(labels) / sizeof(labels[0]); i++)
-		con_dl(&h, labels[i], dbres_str(rs, 0, i));
-	html_lit(&h, "</dl>");
-	con_hub_pending(&h, id, dbres_str(rs, 0, 4), dbres_str(rs, 0, 17));
-	dbres_free(rs);
-	return html_reply(&h, 200);
-}
-
 /*
  * A hub change the marketplace asked for (pending, or NULL), with the
  * admin's two answers.
  */
-static void
+void
 con_hub_pending(struct html *h, long long id, const char *hub,
     const char *pending)
 {
@@ -979,7 +561,7 @@ h_con_mkt_hub_refuse(struct req *r)
 }
 
 /* Marketplace choices for a filter: "" (all) then every nid. */
-static struct hparam *
+struct hparam *
 con_mkt_opts(struct req *r, struct dbres **rs, size_t *n)
 {
 	struct hparam	*o;
@@ -999,98 +581,8 @@ con_mkt_opts(struct req *r, struct dbres **rs, size_t *n)
 	return o;
 }
 
-/* GET /admin/tenants: filter by marketplace, search, sort, page. */
-int
-h_con_tenants(struct req *r)
-{
-	static const char *const sorts[] = { "name", "updated_at", NULL };
-	static const struct hcol cols[] = {
-		{ "Name", "name" }, { "Tenant id", NULL },
-		{ "Marketplace", NULL }, { "Domain", NULL },
-		{ "App management", NULL }, { "Tenant apps", NULL },
-		{ "Updated", "updated_at" }, { "", NULL },
-	};
-	struct html	 h;
-	struct dbres	*rs = NULL, *mk = NULL;
-	struct hparam	 p[3], *opts;
-	const char	*sort, *q, *mv;
-	char		*u;
-	long long	 page, mkt = 0, total = 0;
-	size_t		 i, nopt;
-	int		 bad = 0;
-
-	q = req_qs(r, "q");
-	mv = req_qs(r, "marketplace");
-	if (mv != NULL && *mv != '\0' && !valid_id(mv, &mkt))
-		bad = req_field(r, "marketplace", "is not a marketplace");
-	if (q != NULL && !valid_text(q, 0, 255))
-		bad = req_field(r, "q", "must be at most 255 characters");
-	bad |= con_pageno(r, &page);
-	if ((sort = con_sort(r, sorts, "name")) == NULL)
-		bad = -1;
-	if (bad == 0 && db_console_tenants(r, mkt, q, sort, PER_PAGE,
-	    (page - 1) * PER_PAGE, &rs, &total) == -1)
-		return 500;
-	if ((opts = con_mkt_opts(r, &mk, &nopt)) == NULL) {
-		dbres_free(rs);
-		return 500;
-	}
-	p[0].key = "marketplace";
-	p[0].val = mv;
-	p[1].key = "q";
-	p[1].val = q;
-	p[2].key = "sort";
-	p[2].val = req_qs(r, "sort");
-
-	con_page(r, &h, "Tenants", "tenants");
-	html_lit(&h, "<div class=\"titlebar\"><h1>Tenants</h1>"
-	    "<div class=\"actions\"><a class=\"button primary\" "
-	    "href=\"/admin/tenants/new\">New tenant</a></div></div>");
-	html_form_get(&h, "/admin/tenants", "filters");
-	html_select(&h, "marketplace", "Marketplace", opts, nopt, mv);
-	html_input(&h, "q", "Search", "search", q, "name, tenant id or "
-	    "domain");
-	if (p[2].val != NULL)
-		html_hidden(&h, "sort", p[2].val);
-	html_submit(&h, "Filter", "primary");
-	html_lit(&h, " <a href=\"/admin/tenants\">Clear</a>");
-	html_form_end(&h);
-	if (rs != NULL) {
-		html_thead(&h, "/admin/tenants", p, 3, sort, cols, 8);
-		for (i = 0; i < rs->nrow; i++) {
-			html_lit(&h, "<tr>");
-			u = xasprintf("/admin/tenants/%s", dbres_str(rs, i, 0));
-			html_td_a(&h, u, dbres_str(rs, i, 2));
-			free(u);
-			html_open(&h, "td", "class", "mono", NULL);
-			html_t(&h, dbres_str(rs, i, 1));
-			html_close(&h, "td");
-			html_td(&h, dbres_str(rs, i, 3));
-			html_td(&h, dbres_str(rs, i, 4));
-			html_td(&h, dbres_str(rs, i, 7));
-			u = xasprintf("/admin/tenants/%s/apps",
-			    dbres_str(rs, i, 0));
-			html_td_a(&h, u, dbres_str(rs, i, 6));
-			free(u);
-			html_td(&h, dbres_str(rs, i, 5));
-			u = xasprintf("/admin/tenants/%s/edit",
-			    dbres_str(rs, i, 0));
-			html_td_a(&h, u, "Edit");
-			free(u);
-			html_lit(&h, "</tr>");
-		}
-		html_tfoot(&h);
-		html_pager(&h, "/admin/tenants", p, 3, page, PER_PAGE, total);
-	} else
-		html_elem(&h, "p", "flash error", "Correct the filters.");
-	free(opts);
-	dbres_free(mk);
-	dbres_free(rs);
-	return html_reply(&h, bad ? 400 : 200);
-}
-
 /* Pretty-print JSON text for display; owned (the text itself if bad). */
-static char *
+char *
 con_json_pretty(const char *s)
 {
 	struct json_object	*o;
@@ -1111,7 +603,7 @@ con_json_pretty(const char *s)
 }
 
 /* The id in path parameter i, or 0 with a 404 detail set. */
-static long long
+long long
 con_pv_id(struct req *r, size_t i, const char *what)
 {
 	long long	 id;
@@ -1140,6 +632,8 @@ h_con_tenant(struct req *r)
 	if (rc == 0)
 		return req_fail(r, 404, "no such tenant");
 	con_page(r, &h, t->name, "tenants");
+	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL, "Tenants",
+	    "/admin/tenants", t->name, NULL, NULL);
 	html_lit(&h, "<div class=\"titlebar\">");
 	html_open(&h, "h1", NULL);
 	html_tf(&h, "Tenant %s", t->name);
@@ -1153,6 +647,11 @@ h_con_tenant(struct req *r)
 	u = xasprintf("/admin/tenants/%lld/rotate-key", t->id);
 	html_open(&h, "a", "class", "button", "href", u, NULL);
 	html_t(&h, "Rotate key");
+	html_close(&h, "a");
+	free(u);
+	u = xasprintf("/admin/tenants/%lld/delete", t->id);
+	html_open(&h, "a", "class", "button", "href", u, NULL);
+	html_t(&h, "Delete");
 	html_close(&h, "a");
 	free(u);
 	u = xasprintf("/admin/tenants/%lld/edit", t->id);
@@ -1171,8 +670,14 @@ h_con_tenant(struct req *r)
 	html_open(&h, "dd", NULL);
 	html_int(&h, t->napps);
 	html_close(&h, "dd");
-	con_dl(&h, "Created", t->created_at);
-	con_dl(&h, "Updated", t->updated_at);
+	html_elem(&h, "dt", NULL, "Created");
+	html_lit(&h, "<dd>");
+	html_time(&h, t->created_at);
+	html_lit(&h, "</dd>");
+	html_elem(&h, "dt", NULL, "Updated");
+	html_lit(&h, "<dd>");
+	html_time(&h, t->updated_at);
+	html_lit(&h, "</dd>");
 	html_elem(&h, "dt", NULL, "Version");
 	html_open(&h, "dd", NULL);
 	html_int(&h, t->version);
@@ -1185,11 +690,11 @@ h_con_tenant(struct req *r)
 	js = con_json_pretty(t->frontend_config);
 	html_elem(&h, "pre", "json", js);
 	free(js);
-	js = xasprintf("tenant:%lld", t->id);
-	u = html_qurl("/admin/audit", NULL, 0, "target", js);
+	js = xasprintf("%lld", t->id);
+	u = html_qurl("/admin/audit", NULL, 0, "tenant", js);
 	free(js);
 	html_lit(&h, "<p>");
-	html_a(&h, u, "Audit trail of this tenant");
+	html_a(&h, u, "Audit trail of this tenant and its tenant apps");
 	html_lit(&h, "</p>");
 	free(u);
 	tenant_free(t);
@@ -1218,6 +723,10 @@ con_tenant_form(struct req *r, int status, const struct tenant *t,
 	}
 	snprintf(ver, sizeof(ver), "%lld", t->version);
 	con_page(r, &h, "Edit tenant", "tenants");
+	u = xasprintf("/admin/tenants/%lld", t->id);
+	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL, "Tenants",
+	    "/admin/tenants", t->name, u, "Edit", NULL, NULL);
+	free(u);
 	html_open(&h, "h1", NULL);
 	html_tf(&h, "Edit tenant %s", t->name);
 	html_close(&h, "h1");
@@ -1346,59 +855,6 @@ con_tenant_of(struct req *r, struct tenant **t)
 }
 
 /*
- * GET /admin/tenant-apps: choose a tenant (?tenant=ID goes straight to
- * its tenant apps).
- */
-int
-h_con_tenant_apps_pick(struct req *r)
-{
-	static const struct hcol cols[] = {
-		{ "Tenant", NULL }, { "Marketplace", NULL },
-		{ "App management", NULL }, { "Tenant apps", NULL },
-	};
-	struct html	 h;
-	struct dbres	*rs;
-	struct hparam	 p[1];
-	const char	*v;
-	char		*u;
-	long long	 id, page, total;
-	size_t		 i;
-	int		 st;
-
-	if ((v = req_qs(r, "tenant")) != NULL && valid_id(v, &id)) {
-		u = xasprintf("/admin/tenants/%lld/apps", id);
-		st = con_redirect(r, u);
-		free(u);
-		return st;
-	}
-	if (con_pageno(r, &page) == -1)
-		return req_fail(r, 400, "page must be a page number");
-	if (db_console_tenants(r, 0, NULL, "name", PER_PAGE,
-	    (page - 1) * PER_PAGE, &rs, &total) == -1)
-		return 500;
-	p[0].key = "page";
-	p[0].val = NULL;
-	con_page(r, &h, "Tenant apps", "tenant-apps");
-	html_elem(&h, "h1", NULL, "Tenant apps");
-	html_elem(&h, "p", "muted", "Choose the tenant whose apps to manage.");
-	html_thead(&h, NULL, NULL, 0, NULL, cols, 4);
-	for (i = 0; i < rs->nrow; i++) {
-		html_lit(&h, "<tr>");
-		u = xasprintf("/admin/tenants/%s/apps", dbres_str(rs, i, 0));
-		html_td_a(&h, u, dbres_str(rs, i, 2));
-		free(u);
-		html_td(&h, dbres_str(rs, i, 3));
-		html_td(&h, dbres_str(rs, i, 7));
-		html_td(&h, dbres_str(rs, i, 6));
-		html_lit(&h, "</tr>");
-	}
-	html_tfoot(&h);
-	html_pager(&h, "/admin/tenant-apps", p, 0, page, PER_PAGE, total);
-	dbres_free(rs);
-	return html_reply(&h, 200);
-}
-
-/*
  * GET /admin/tenants/{id}/apps: the tenant's relations ("New Tenant
  * app" at the top right; edit, delete per row) and every app live on
  * its marketplace with bulk enable/disable.
@@ -1419,19 +875,35 @@ h_con_tenant_apps(struct req *r)
 	struct tenant		*t;
 	struct tenant_app	**ta = NULL;
 	struct dbres		*live = NULL;
+	struct hparam		 p[1];
+	const char		*q, *v;
 	size_t			 nta = 0, i;
-	char			*u;
+	char			*u, *b;
+	long long		 page = 1, total;
 	int			 st;
 
+	/* The live apps part is searched (?q=) and paged (?page=). */
+	if ((q = req_qs(r, "q")) != NULL && *q == '\0')
+		q = NULL;
+	if (q != NULL && !valid_text(q, 1, 255))
+		return req_fail(r, 400, "q must be at most 255 characters");
+	if ((v = req_qs(r, "page")) != NULL && *v != '\0' &&
+	    num_parse(v, 1, 1000000, &page) == -1)
+		return req_fail(r, 400, "page must be a page number");
 	if ((st = con_tenant_of(r, &t)) != 0)
 		return st;
 	if (db_tenant_app_list(r, t->id, 0, &ta, &nta) == -1 ||
-	    db_console_live_apps(r, t->mkt_id, t->id, &live) == -1) {
+	    db_console_live_page(r, t->mkt_id, t->id, q, LIVE_PER,
+	    (page - 1) * LIVE_PER, &live, &total) == -1) {
 		tenant_app_list_free(ta, nta);
 		tenant_free(t);
 		return 500;
 	}
 	con_page(r, &h, "Tenant apps", "tenant-apps");
+	b = xasprintf("/admin/tenants/%lld", t->id);
+	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL, "Tenants",
+	    "/admin/tenants", t->name, b, "Tenant apps", NULL, NULL);
+	free(b);
 	html_lit(&h, "<div class=\"titlebar\">");
 	html_open(&h, "h1", NULL);
 	html_tf(&h, "Tenant apps of %s", t->name);
@@ -1466,7 +938,9 @@ h_con_tenant_apps(struct req *r)
 		html_close(&h, "td");
 		html_td(&h, ta[i]->featured ? "yes" : "no");
 		html_td(&h, ta[i]->live ? "yes" : "no");
-		html_td(&h, ta[i]->updated_at);
+		html_lit(&h, "<td class=\"nowrap\">");
+		html_time(&h, ta[i]->updated_at);
+		html_lit(&h, "</td>");
 		html_open(&h, "td", "class", "row-actions", NULL);
 		u = xasprintf("/admin/tenants/%lld/apps/%lld/edit", t->id,
 		    ta[i]->id);
@@ -1485,6 +959,15 @@ h_con_tenant_apps(struct req *r)
 		html_elem(&h, "p", "muted", "No tenant apps yet.");
 
 	html_elem(&h, "h2", NULL, "Apps live on the marketplace");
+	u = xasprintf("/admin/tenants/%lld/apps", t->id);
+	html_form_get(&h, u, "filters");
+	html_input(&h, "q", "Search the live apps", "search", q,
+	    "name or nid");
+	html_submit(&h, "Search", "primary");
+	html_t(&h, " ");
+	html_a(&h, u, "Clear");
+	html_form_end(&h);
+	free(u);
 	u = xasprintf("/admin/tenants/%lld/apps/bulk", t->id);
 	html_form(&h, u, "bulkform");
 	free(u);
@@ -1510,6 +993,11 @@ h_con_tenant_apps(struct req *r)
 	    "<button type=\"submit\" name=\"action\" value=\"disable\">"
 	    "Disable selected</button></div>");
 	html_form_end(&h);
+	p[0].key = "q";
+	p[0].val = q;
+	u = xasprintf("/admin/tenants/%lld/apps", t->id);
+	html_pager(&h, u, p, 1, page, LIVE_PER, total);
+	free(u);
 	tenant_app_list_free(ta, nta);
 	dbres_free(live);
 	tenant_free(t);
@@ -1528,11 +1016,17 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	struct html	 h;
 	struct dbres	*live;
 	struct hparam	*opts;
-	const char	*sel;
-	char		*u, **lbl, rank[24], appid[24];
+	const char	*sel, *q;
+	char		*u, *b, **lbl, rank[24], appid[24];
+	long long	 total;
 	size_t		 i, n = 0;
 
-	if (db_console_live_apps(r, t->mkt_id, t->id, &live) == -1)
+	/* A marketplace with many apps: ?q= narrows the choice. */
+	if ((q = req_qs(r, "q")) != NULL && (*q == '\0' ||
+	    !valid_text(q, 1, 255)))
+		q = NULL;
+	if (db_console_live_page(r, t->mkt_id, t->id, q, TAPP_CHOICES, 0,
+	    &live, &total) == -1)
 		return 500;
 	/* Apps attached already say so (creating them again is a 409). */
 	opts = xcalloc(live->nrow + 1, sizeof(*opts));
@@ -1557,6 +1051,13 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	sel = in ? form_get(in, "app") : appid;
 	con_page(r, &h, ta ? "Edit tenant app" : "New tenant app",
 	    "tenant-apps");
+	u = xasprintf("/admin/tenants/%lld", t->id);
+	b = xasprintf("/admin/tenants/%lld/apps", t->id);
+	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL, "Tenants",
+	    "/admin/tenants", t->name, u, "Tenant apps", b, ta ?
+	    ta->app_name : "New", NULL, NULL);
+	free(u);
+	free(b);
 	html_open(&h, "h1", NULL);
 	if (ta != NULL)
 		html_tf(&h, "Edit tenant app %s of %s", ta->app_name, t->name);
@@ -1567,6 +1068,16 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 		html_elem(&h, "p", "flash error", r->err_detail ?
 		    r->err_detail : "Correct the fields marked below; your "
 		    "input is kept.");
+	if (ta == NULL) {
+		u = xasprintf("/admin/tenants/%lld/apps/new", t->id);
+		html_form_get(&h, u, "filters");
+		html_input(&h, "q", "Find an app", "search", q, total >
+		    TAPP_CHOICES ? "the choice below shows the first 500 of "
+		    "the live apps; search to narrow it" : "name or nid");
+		html_submit(&h, "Search", NULL);
+		html_form_end(&h);
+		free(u);
+	}
 	if (ta != NULL)
 		u = xasprintf("/admin/tenants/%lld/apps/%lld", t->id, ta->id);
 	else
@@ -1850,185 +1361,6 @@ out:
 	return st;
 }
 
-/* GET /admin/providers: providers, searched, sorted, paged. */
-int
-h_con_providers(struct req *r)
-{
-	static const char *const sorts[] = { "nid", "created_at", NULL };
-	static const struct hcol cols[] = {
-		{ "Nid", "nid" }, { "Name", NULL }, { "E-mail", NULL },
-		{ "API key", NULL }, { "Created", "created_at" },
-		{ "Apps", NULL },
-	};
-	struct html	 h;
-	struct dbres	*rs = NULL;
-	struct hparam	 p[2];
-	const char	*q, *sort;
-	char		*u;
-	long long	 page, total = 0;
-	size_t		 i;
-	int		 bad = 0;
-
-	q = req_qs(r, "q");
-	if (q != NULL && !valid_text(q, 0, 255))
-		bad = req_field(r, "q", "must be at most 255 characters");
-	bad |= con_pageno(r, &page);
-	if ((sort = con_sort(r, sorts, "nid")) == NULL)
-		bad = -1;
-	if (bad == 0 && db_console_providers(r, q, sort, PER_PAGE,
-	    (page - 1) * PER_PAGE, &rs, &total) == -1)
-		return 500;
-	p[0].key = "q";
-	p[0].val = q;
-	p[1].key = "sort";
-	p[1].val = req_qs(r, "sort");
-	con_page(r, &h, "Providers", "providers");
-	html_elem(&h, "h1", NULL, "Providers");
-	html_form_get(&h, "/admin/providers", "filters");
-	html_input(&h, "q", "Search", "search", q, "nid, name or e-mail");
-	if (p[1].val != NULL)
-		html_hidden(&h, "sort", p[1].val);
-	html_submit(&h, "Filter", "primary");
-	html_lit(&h, " <a href=\"/admin/providers\">Clear</a>");
-	html_form_end(&h);
-	if (rs == NULL) {
-		html_elem(&h, "p", "flash error", "Correct the filters.");
-		return html_reply(&h, 400);
-	}
-	html_thead(&h, "/admin/providers", p, 2, sort, cols, 6);
-	for (i = 0; i < rs->nrow; i++) {
-		html_lit(&h, "<tr>");
-		u = xasprintf("/admin/providers/%s", dbres_str(rs, i, 0));
-		html_td_a(&h, u, dbres_str(rs, i, 1));
-		free(u);
-		html_td(&h, dbres_str(rs, i, 2));
-		html_td(&h, dbres_str(rs, i, 3));
-		html_open(&h, "td", "class", "mono", NULL);
-		html_t(&h, dbres_str(rs, i, 4));
-		html_close(&h, "td");
-		html_td(&h, dbres_str(rs, i, 5));
-		u = xasprintf("/admin/apps?provider=%s", dbres_str(rs, i, 0));
-		html_td_a(&h, u, dbres_str(rs, i, 6));
-		free(u);
-		html_lit(&h, "</tr>");
-	}
-	html_tfoot(&h);
-	html_pager(&h, "/admin/providers", p, 2, page, PER_PAGE, total);
-	dbres_free(rs);
-	return html_reply(&h, 200);
-}
-
-/* GET /admin/providers/{id}. */
-int
-h_con_provider(struct req *r)
-{
-	static const char *const labels[] = {
-		"Id", "Nid", "Name", "E-mail", "API key", "Created", "Updated",
-	};
-	struct html	 h;
-	struct dbres	*rs;
-	long long	 id;
-	size_t		 i;
-	int		 rc;
-
-	if ((id = con_pv_id(r, 0, "provider")) == 0)
-		return 404;
-	if ((rc = db_provider_get(r, id, &rs)) == -1)
-		return 500;
-	if (rc == 0)
-		return req_fail(r, 404, "no such provider");
-	con_page(r, &h, dbres_str(rs, 0, 1), "providers");
-	html_open(&h, "h1", NULL);
-	html_tf(&h, "Provider %s", dbres_str(rs, 0, 1));
-	html_close(&h, "h1");
-	html_lit(&h, "<dl class=\"show\">");
-	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		con_dl(&h, labels[i], dbres_str(rs, 0, i));
-	html_lit(&h, "</dl>");
-	dbres_free(rs);
-	return html_reply(&h, 200);
-}
-
-/* GET /admin/apps: apps, filtered by provider, searched, sorted, paged. */
-int
-h_con_apps(struct req *r)
-{
-	static const char *const sorts[] = { "name", "updated_at", NULL };
-	static const struct hcol cols[] = {
-		{ "Name", "name" }, { "Nid", NULL }, { "Provider", NULL },
-		{ "Stack", NULL }, { "Rank", NULL }, { "Active", NULL },
-		{ "Live on", NULL }, { "Updated", "updated_at" },
-	};
-	struct html	 h;
-	struct dbres	*rs = NULL;
-	struct hparam	 p[3];
-	const char	*q, *pv, *sort;
-	char		*u;
-	long long	 page, prov = 0, total = 0;
-	size_t		 i;
-	int		 bad = 0;
-
-	q = req_qs(r, "q");
-	pv = req_qs(r, "provider");
-	if (pv != NULL && *pv != '\0' && !valid_id(pv, &prov))
-		bad = req_field(r, "provider", "is not a provider");
-	if (q != NULL && !valid_text(q, 0, 255))
-		bad = req_field(r, "q", "must be at most 255 characters");
-	bad |= con_pageno(r, &page);
-	if ((sort = con_sort(r, sorts, "name")) == NULL)
-		bad = -1;
-	if (bad == 0 && db_console_apps(r, prov, q, sort, PER_PAGE,
-	    (page - 1) * PER_PAGE, &rs, &total) == -1)
-		return 500;
-	p[0].key = "provider";
-	p[0].val = pv;
-	p[1].key = "q";
-	p[1].val = q;
-	p[2].key = "sort";
-	p[2].val = req_qs(r, "sort");
-	con_page(r, &h, "Apps", "apps");
-	html_elem(&h, "h1", NULL, "Apps");
-	html_form_get(&h, "/admin/apps", "filters");
-	html_input(&h, "q", "Search", "search", q, "name or nid");
-	if (pv != NULL)
-		html_hidden(&h, "provider", pv);
-	if (p[2].val != NULL)
-		html_hidden(&h, "sort", p[2].val);
-	html_submit(&h, "Filter", "primary");
-	html_lit(&h, " <a href=\"/admin/apps\">Clear</a>");
-	html_form_end(&h);
-	if (rs == NULL) {
-		html_elem(&h, "p", "flash error", "Correct the filters.");
-		return html_reply(&h, 400);
-	}
-	html_thead(&h, "/admin/apps", p, 3, sort, cols, 8);
-	for (i = 0; i < rs->nrow; i++) {
-		html_lit(&h, "<tr>");
-		u = xasprintf("/admin/apps/%s", dbres_str(rs, i, 0));
-		html_td_a(&h, u, dbres_str(rs, i, 1));
-		free(u);
-		html_open(&h, "td", "class", "mono", NULL);
-		html_t(&h, dbres_str(rs, i, 2));
-		html_close(&h, "td");
-		u = xasprintf("/admin/providers/%s", dbres_str(rs, i, 4));
-		html_td_a(&h, u, dbres_str(rs, i, 3));
-		free(u);
-		html_td(&h, dbres_str(rs, i, 5));
-		html_td(&h, dbres_str(rs, i, 6));
-		html_td(&h, dbres_int(rs, i, 7) ? "yes" : "no");
-		html_open(&h, "td", NULL);
-		html_tf(&h, "%s marketplace%s", dbres_str(rs, i, 9),
-		    dbres_int(rs, i, 9) == 1 ? "" : "s");
-		html_close(&h, "td");
-		html_td(&h, dbres_str(rs, i, 8));
-		html_lit(&h, "</tr>");
-	}
-	html_tfoot(&h);
-	html_pager(&h, "/admin/apps", p, 3, page, PER_PAGE, total);
-	dbres_free(rs);
-	return html_reply(&h, 200);
-}
-
 /* GET /admin/apps/{id}: an app's fields and its listings. */
 int
 h_con_app(struct req *r)
@@ -2075,6 +1407,8 @@ h_con_app(struct req *r)
 		return 500;
 	}
 	con_page(r, &h, a->f[APPF_NAME], "apps");
+	html_crumbs(&h, "Dashboard", "/admin", "Apps", "/admin/apps",
+	    a->f[APPF_NAME], NULL, NULL);
 	html_open(&h, "h1", NULL);
 	html_tf(&h, "App %s", a->f[APPF_NAME]);
 	html_close(&h, "h1");
@@ -2082,10 +1416,16 @@ h_con_app(struct req *r)
 	con_dl(&h, "Uid", a->uid);
 	con_dl(&h, "Provider", a->provider);
 	for (i = 0; i < APPF__MAX; i++)
-		con_dl(&h, labels[i], a->f[i]);
-	con_dl(&h, "Created", a->created_at);
-	con_dl(&h, "Updated", a->updated_at);
-	html_lit(&h, "</dl><h2>Listings</h2><ul>");
+		con_dl_value(&h, labels[i], a->f[i], i == APPF_SSO_ENABLED ||
+		    i == APPF_MULTI_INSTANTIABLE || i == APPF_ACTIVE);
+	html_elem(&h, "dt", NULL, "Created");
+	html_lit(&h, "<dd>");
+	html_time(&h, a->created_at);
+	html_lit(&h, "</dd>");
+	html_elem(&h, "dt", NULL, "Updated");
+	html_lit(&h, "<dd>");
+	html_time(&h, a->updated_at);
+	html_lit(&h, "</dd></dl><h2>Listings</h2><ul>");
 	for (i = 0; i < ls->nrow; i++) {
 		html_lit(&h, "<li>");
 		u = xasprintf("/admin/listings/%s", dbres_str(ls, i, 0));
@@ -2098,103 +1438,6 @@ h_con_app(struct req *r)
 	dbres_free(ls);
 	db_app_free(a);
 	return html_reply(&h, 200);
-}
-
-/* GET /admin/listings: the review queue (state=submitted by default). */
-int
-h_con_listings(struct req *r)
-{
-	static const struct hcol cols[] = {
-		{ "App", NULL }, { "App nid", NULL }, { "Marketplace", NULL },
-		{ "State", NULL }, { "Requested", NULL }, { "Updated", NULL },
-		{ "", NULL },
-	};
-	static const struct hparam states[] = {
-		{ "submitted", "Waiting for review" }, { "approved", "Live" },
-		{ "rejected", "Rejected" }, { "unpublished", "Unpublished" },
-		{ "all", "All" },
-	};
-	struct html	 h;
-	struct scope	 sc = { 0, 0 };
-	struct lfilter	 lf;
-	struct dbres	*rs = NULL, *mk = NULL;
-	struct hparam	 p[3], *opts;
-	const char	*st, *mv, *av;
-	char		*u;
-	long long	 page, total = 0;
-	size_t		 i, nopt;
-	int		 bad = 0, known = 0;
-
-	if ((st = req_qs(r, "state")) == NULL || *st == '\0')
-		st = "submitted";
-	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-		if (strcmp(st, states[i].key) == 0)
-			known = 1;
-	if (!known)
-		bad = req_field(r, "state", "is not a listing state");
-	mv = req_qs(r, "marketplace");
-	if (mv != NULL && *mv != '\0' && !valid_nid(mv))
-		bad = req_field(r, "marketplace", "must be a marketplace nid");
-	av = req_qs(r, "app");
-	if (av != NULL && *av != '\0' && !valid_nid(av))
-		bad = req_field(r, "app", "must be an app nid");
-	bad |= con_pageno(r, &page);
-	memset(&lf, 0, sizeof(lf));
-	lf.state = strcmp(st, "all") == 0 ? NULL : st;
-	lf.marketplace = mv && *mv ? mv : NULL;
-	lf.app = av && *av ? av : NULL;
-	lf.limit = PER_PAGE;
-	lf.offset = (page - 1) * PER_PAGE;
-	if (bad == 0 && db_listing_list(r, &sc, &lf, &rs, &total) == -1)
-		return 500;
-	if ((opts = con_mkt_opts(r, &mk, &nopt)) == NULL) {
-		dbres_free(rs);
-		return 500;
-	}
-	/* The marketplace filter takes nids: reuse the labels as keys. */
-	for (i = 1; i < nopt; i++)
-		opts[i].key = opts[i].val;
-	p[0].key = "state";
-	p[0].val = st;
-	p[1].key = "marketplace";
-	p[1].val = mv;
-	p[2].key = "app";
-	p[2].val = av;
-	con_page(r, &h, "Listings", "listings");
-	html_elem(&h, "h1", NULL, "Listings");
-	html_form_get(&h, "/admin/listings", "filters");
-	html_select(&h, "state", "State", states, 5, st);
-	html_select(&h, "marketplace", "Marketplace", opts, nopt, mv);
-	html_input(&h, "app", "App nid", "text", av, NULL);
-	html_submit(&h, "Filter", "primary");
-	html_form_end(&h);
-	if (rs != NULL) {
-		html_thead(&h, NULL, NULL, 0, NULL, cols, 7);
-		for (i = 0; i < rs->nrow; i++) {
-			html_lit(&h, "<tr>");
-			u = xasprintf("/admin/apps/%s", dbres_str(rs, i, 3));
-			html_td_a(&h, u, dbres_str(rs, i, 5));
-			free(u);
-			html_td(&h, dbres_str(rs, i, 4));
-			html_td(&h, dbres_str(rs, i, 6));
-			html_td(&h, dbres_str(rs, i, 1));
-			html_td(&h, dbres_str(rs, i, 7));
-			html_td(&h, dbres_str(rs, i, 8));
-			u = xasprintf("/admin/listings/%s",
-			    dbres_str(rs, i, 0));
-			html_td_a(&h, u, strcmp(dbres_str(rs, i, 1),
-			    "submitted") == 0 ? "Review" : "History");
-			free(u);
-			html_lit(&h, "</tr>");
-		}
-		html_tfoot(&h);
-		html_pager(&h, "/admin/listings", p, 3, page, PER_PAGE, total);
-	} else
-		html_elem(&h, "p", "flash error", "Correct the filters.");
-	free(opts);
-	dbres_free(mk);
-	dbres_free(rs);
-	return html_reply(&h, bad ? 400 : 200);
 }
 
 /* The listing page: fields, history, approve and reject forms. */
@@ -2212,7 +1455,7 @@ con_listing_page(struct req *r, int status, long long id,
 	const char	*state;
 	char		*u;
 	size_t		 i;
-	int		 rc;
+	int		 rc, unp;
 
 	if ((rc = db_listing_get(r, id, &sc, &l)) == -1)
 		return 500;
@@ -2224,6 +1467,8 @@ con_listing_page(struct req *r, int status, long long id,
 	}
 	state = dbres_str(l, 0, 1);
 	con_page(r, &h, "Listing", "listings");
+	html_crumbs(&h, "Dashboard", "/admin", "Listings", "/admin/listings",
+	    dbres_str(l, 0, 5), NULL, NULL);
 	html_open(&h, "h1", NULL);
 	html_tf(&h, "Listing of %s on %s", dbres_str(l, 0, 5),
 	    dbres_str(l, 0, 6));
@@ -2237,16 +1482,33 @@ con_listing_page(struct req *r, int status, long long id,
 	con_dl(&h, "App nid", dbres_str(l, 0, 4));
 	con_dl(&h, "Marketplace", dbres_str(l, 0, 6));
 	con_dl(&h, "Hub API id", dbres_str(l, 0, 2));
-	con_dl(&h, "Requested", dbres_str(l, 0, 7));
-	con_dl(&h, "Updated", dbres_str(l, 0, 8));
-	html_lit(&h, "</dl>");
-	if (strcmp(state, "approved") != 0) {
-		html_elem(&h, "h2", NULL, "Approve");
+	html_elem(&h, "dt", NULL, "Requested");
+	html_lit(&h, "<dd>");
+	html_time(&h, dbres_str(l, 0, 7));
+	html_lit(&h, "</dd>");
+	html_elem(&h, "dt", NULL, "Updated");
+	html_lit(&h, "<dd>");
+	html_time(&h, dbres_str(l, 0, 8));
+	html_lit(&h, "</dd></dl>");
+	unp = strcmp(state, "unpublished") == 0;
+	if (strcmp(state, "submitted") == 0 || unp) {
+		html_elem(&h, "h2", NULL, unp ? "Republish" : "Approve");
 		u = xasprintf("/admin/listings/%lld/approve", id);
 		html_form(&h, u, "edit");
 		free(u);
 		html_input(&h, "note", "Note (optional)", "text", NULL, NULL);
-		html_submit(&h, "Approve", "primary");
+		html_submit(&h, unp ? "Republish" : "Approve", "primary");
+		html_form_end(&h);
+	}
+	if (strcmp(state, "approved") == 0) {
+		html_elem(&h, "h2", NULL, "Unpublish");
+		u = xasprintf("/admin/listings/%lld/unpublish", id);
+		html_form(&h, u, "edit");
+		free(u);
+		html_input(&h, "note", "Note (optional)", "text", in ?
+		    form_get(in, "note") : NULL, "the app leaves every "
+		    "catalog of the marketplace at once");
+		html_submit(&h, "Unpublish", "danger");
 		html_form_end(&h);
 	}
 	if (strcmp(state, "submitted") == 0) {
@@ -2262,8 +1524,9 @@ con_listing_page(struct req *r, int status, long long id,
 	html_elem(&h, "h2", NULL, "History");
 	html_thead(&h, NULL, NULL, 0, NULL, cols, 5);
 	for (i = 0; i < hs->nrow; i++) {
-		html_lit(&h, "<tr>");
-		html_td(&h, dbres_str(hs, i, 1));
+		html_lit(&h, "<tr><td class=\"nowrap\">");
+		html_time(&h, dbres_str(hs, i, 1));
+		html_lit(&h, "</td>");
 		html_td(&h, dbres_str(hs, i, 2));
 		html_td(&h, dbres_str(hs, i, 3));
 		html_td(&h, dbres_str(hs, i, 4));
@@ -2296,10 +1559,11 @@ con_listing_act(struct req *r, enum lact act)
 {
 	struct scope	 sc = { 0, 0 };
 	struct form	 f;
+	struct dbres	*cur;
 	const char	*note, *why;
 	char		*u;
 	long long	 id, out;
-	int		 st, rc;
+	int		 st, rc, unp;
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
@@ -2308,6 +1572,12 @@ con_listing_act(struct req *r, enum lact act)
 		goto out;
 	}
 	note = form_get(&f, act == LA_REJECT ? "reason" : "note");
+	if ((st = db_listing_get(r, id, &sc, &cur)) != 1) {
+		st = st == 0 ? req_fail(r, 404, "no such listing") : 500;
+		goto out;
+	}
+	unp = strcmp(dbres_str(cur, 0, 1), "unpublished") == 0;
+	dbres_free(cur);
 	if (note != NULL && *note == '\0' && act != LA_REJECT)
 		note = NULL;
 	if (act == LA_REJECT && (note == NULL || !valid_text(note, 1, 1024)))
@@ -2331,6 +1601,7 @@ con_listing_act(struct req *r, enum lact act)
 	} else {
 		u = xasprintf("/admin/listings/%lld", id);
 		st = con_done(r, u, act == LA_REJECT ? "rejected" :
+		    act == LA_UNPUBLISH ? "unpublished" : unp ? "republished" :
 		    "approved");
 		free(u);
 	}
@@ -2351,6 +1622,13 @@ int
 h_con_listing_reject(struct req *r)
 {
 	return con_listing_act(r, LA_REJECT);
+}
+
+/* POST /admin/listings/{id}/unpublish (note optional). */
+int
+h_con_listing_unpublish(struct req *r)
+{
+	return con_listing_act(r, LA_UNPUBLISH);
 }
 
 /*
@@ -2650,6 +1928,8 @@ con_tenant_new_form(struct req *r, int status, const struct form *in)
 		return 500;
 	opts[0].val = "Choose a marketplace";
 	con_page(r, &h, "New tenant", "tenants");
+	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL, "Tenants",
+	    "/admin/tenants", "New", NULL, NULL);
 	html_elem(&h, "h1", NULL, "New tenant");
 	if (status >= 400)
 		html_elem(&h, "p", "flash error", r->err_detail ?

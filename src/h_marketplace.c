@@ -1117,3 +1117,14 @@ h_crl_pem(struct req *r)
 	free(pem);
 	return st;
 }
+
+/*
+ * The console's marketplace edit form as a PATCH body o: checked by the
+ * same field table as PATCH /api/v1/marketplace. 0, or -1 with field
+ * errors ("name", "endpoints.hub", ...) on r.
+ */
+int
+mkt_patch_check(struct req *r, struct json_object *o)
+{
+	return json_check(r, o, patch_fields, "");
+}

@@ -455,17 +455,34 @@ html_td_a(struct html *h, const char *href, const char *text)
 	html_close(h, "td");
 }
 
+/* One pager link to page n ("first", "prev", ... as rel, or NULL). */
+static void
+html_pager_link(struct html *h, const char *path, const struct hparam *p,
+    size_t np, long long n, const char *rel, const char *label)
+{
+	char	 num[24];
+	char	*u;
+
+	snprintf(num, sizeof(num), "%lld", n);
+	u = html_qurl(path, p, np, "page", num);
+	html_t(h, " ");
+	html_open(h, "a", "href", u, "rel", rel, NULL);
+	html_t(h, label);
+	html_close(h, "a");
+	free(u);
+}
+
 /*
- * "Showing a-b of n" and previous/next links keeping the params; page
+ * "Rows a-b of n (page x of y)", then first, previous, the numbered
+ * pages around this one, next and last, keeping the params; page
  * numbers are 1-based in the "page" parameter.
  */
 void
 html_pager(struct html *h, const char *path, const struct hparam *p,
     size_t np, long long page, long long per, long long total)
 {
-	char		 n[24];
-	char		*u;
-	long long	 last;
+	char		 num[24];
+	long long	 last, i, lo, hi;
 
 	last = total == 0 ? 1 : (total + per - 1) / per;
 	html_open(h, "nav", "class", "pager", "aria-label", "pages", NULL);
@@ -479,25 +496,93 @@ html_pager(struct html *h, const char *path, const struct hparam *p,
 		    (page - 1) * per + 1, page * per < total ? page * per :
 		    total, total, page, last);
 	if (page > 1) {
+		html_pager_link(h, path, p, np, 1, "first",
+		    "\xc2\xab First");
 		/* Past the end, "previous" is the last page. */
-		snprintf(n, sizeof(n), "%lld", page > last ? last : page - 1);
-		u = html_qurl(path, p, np, "page", n);
-		html_t(h, " ");
-		html_open(h, "a", "href", u, "rel", "prev", NULL);
-		html_t(h, "\xe2\x80\xb9 Previous");
-		html_close(h, "a");
-		free(u);
+		html_pager_link(h, path, p, np, page > last ? last :
+		    page - 1, "prev", "\xe2\x80\xb9 Previous");
+	}
+	if (last > 1) {
+		lo = page - 3 < 1 ? 1 : page - 3;
+		hi = page + 3 > last ? last : page + 3;
+		html_lit(h, " <span class=\"pages\">");
+		if (lo > 1)
+			html_t(h, "\xe2\x80\xa6");
+		for (i = lo; i <= hi; i++) {
+			if (i == page) {
+				snprintf(num, sizeof(num), "%lld", i);
+				html_t(h, " ");
+				html_open(h, "span", "aria-current", "page",
+				    NULL);
+				html_t(h, num);
+				html_close(h, "span");
+				continue;
+			}
+			snprintf(num, sizeof(num), "%lld", i);
+			html_pager_link(h, path, p, np, i, NULL, num);
+		}
+		if (hi < last)
+			html_t(h, " \xe2\x80\xa6");
+		html_lit(h, "</span>");
 	}
 	if (page < last) {
-		snprintf(n, sizeof(n), "%lld", page + 1);
-		u = html_qurl(path, p, np, "page", n);
-		html_t(h, " ");
-		html_open(h, "a", "href", u, "rel", "next", NULL);
-		html_t(h, "Next \xe2\x80\xba");
-		html_close(h, "a");
-		free(u);
+		html_pager_link(h, path, p, np, page + 1, "next",
+		    "Next \xe2\x80\xba");
+		html_pager_link(h, path, p, np, last, "last",
+		    "Last \xc2\xbb");
 	}
 	html_close(h, "nav");
+}
+
+/*
+ * A time from the database ("YYYY-MM-DDTHH:MM:SSZ", UTC) as
+ * <time datetime=...> showing UTC; console.js, when it runs, shows it
+ * in the reader's time zone with the UTC value on hover. NULL is a dash.
+ */
+void
+html_time(struct html *h, const char *iso)
+{
+	char	 txt[32], utc[40];
+	size_t	 n;
+
+	if (iso == NULL || *iso == '\0') {
+		html_t(h, "\xe2\x80\x94");
+		return;
+	}
+	snprintf(txt, sizeof(txt), "%s", iso);
+	if ((n = strlen(txt)) > 0 && txt[n - 1] == 'Z')
+		txt[n - 1] = '\0';
+	if (strlen(txt) > 10 && txt[10] == 'T')
+		txt[10] = ' ';
+	snprintf(utc, sizeof(utc), "%s UTC", txt);
+	html_open(h, "time", "datetime", iso, "title", utc, NULL);
+	html_t(h, utc);
+	html_close(h, "time");
+}
+
+/*
+ * Breadcrumbs: label, href pairs ending with NULL; a NULL href is a
+ * crumb without a link (the current page, or a menu group).
+ */
+void
+html_crumbs(struct html *h, ...)
+{
+	va_list		 ap;
+	const char	*l, *u;
+
+	html_lit(h, "<nav class=\"crumbs\" aria-label=\"breadcrumb\"><ol>");
+	va_start(ap, h);
+	while ((l = va_arg(ap, const char *)) != NULL) {
+		u = va_arg(ap, const char *);
+		html_lit(h, "<li>");
+		if (u != NULL)
+			html_a(h, u, l);
+		else
+			html_elem(h, "span", NULL, l);
+		html_lit(h, "</li>");
+	}
+	va_end(ap);
+	html_lit(h, "</ol></nav>");
 }
 
 /* The menu: path, label, section (for the "active" mark). */
@@ -518,6 +603,7 @@ static const struct {
 	    NULL },
 	{ "/admin/webhooks", "Webhooks", "webhooks", NULL },
 	{ "/admin/audit", "Audit log", "audit", NULL },
+	{ "/admin/admins", "Admins", "admins", NULL },
 };
 
 /*

@@ -164,10 +164,10 @@ envelope(const struct dbres *rs, size_t i)
 	char			*s;
 
 	o = json_object_new_object();
-	jadd_str(o, "id", dbres_str(rs, i, CL_EVENT));
-	jadd_str(o, "type", dbres_str(rs, i, CL_TYPE));
-	jadd_str(o, "created_at", dbres_str(rs, i, CL_CREATED));
-	jadd(o, "data", json_raw(dbres_str(rs, i, CL_PAYLOAD)));
+	jadd_str(o, "id", dbres_str(rs, i, CLM_EVENT));
+	jadd_str(o, "type", dbres_str(rs, i, CLM_TYPE));
+	jadd_str(o, "created_at", dbres_str(rs, i, CLM_CREATED));
+	jadd(o, "data", json_raw(dbres_str(rs, i, CLM_PAYLOAD)));
 	s = xstrdup(json_text(o));
 	json_object_put(o);
 	return s;
@@ -198,7 +198,7 @@ signature(struct notifier *n, const struct dbres *rs, size_t i,
 {
 	struct buf	 b = { 0 };
 	char		*sec, sig[65];
-	int		 col[2] = { CL_SECRET, CL_OLD_SECRET }, k;
+	int		 col[2] = { CLM_SECRET, CLM_OLD_SECRET }, k;
 
 	for (k = 0; k < 2; k++) {
 		sec = db_sub_secret(&n->conf, &rs->cell[i * rs->ncol + col[k]]);
@@ -219,13 +219,13 @@ job_start(struct notifier *n, const struct dbres *rs, size_t i,
 	const struct conf	*c = &n->conf;
 	struct job		*j;
 	char			 num[64], *sig;
-	const char		*id = dbres_str(rs, i, CL_EVENT);
+	const char		*id = dbres_str(rs, i, CLM_EVENT);
 	long long		 ts = (long long)time(NULL);
 
 	j = xcalloc(1, sizeof(*j));
-	j->id = dbres_int(rs, i, CL_ID);
-	j->attempt = dbres_int(rs, i, CL_ATTEMPT);
-	j->allow_private = dbres_int(rs, i, CL_PRIVATE) != 0;
+	j->id = dbres_int(rs, i, CLM_ID);
+	j->attempt = dbres_int(rs, i, CLM_ATTEMPT);
+	j->allow_private = dbres_int(rs, i, CLM_PRIVATE) != 0;
 	snprintf(j->claim, sizeof(j->claim), "%s", claim);
 	j->resp.max = RESP_MAX + 1;
 	j->lease_end = time(NULL) + c->notify_timeout + LEASE_MARGIN;
@@ -238,7 +238,7 @@ job_start(struct notifier *n, const struct dbres *rs, size_t i,
 	    "agora-notify/" PACKAGE_VERSION);
 	j->hdrs = hdr_add(j->hdrs, "Agora-Event-Id", id);
 	j->hdrs = hdr_add(j->hdrs, "Agora-Event-Type",
-	    dbres_str(rs, i, CL_TYPE));
+	    dbres_str(rs, i, CLM_TYPE));
 	snprintf(num, sizeof(num), "%lld", ts);
 	j->hdrs = hdr_add(j->hdrs, "Agora-Timestamp", num);
 	snprintf(num, sizeof(num), "%lld.%lld", j->id, j->attempt);
@@ -253,7 +253,7 @@ job_start(struct notifier *n, const struct dbres *rs, size_t i,
 
 	if ((j->easy = curl_easy_init()) == NULL)
 		fatalx("curl_easy_init");
-	curl_easy_setopt(j->easy, CURLOPT_URL, dbres_str(rs, i, CL_URL));
+	curl_easy_setopt(j->easy, CURLOPT_URL, dbres_str(rs, i, CLM_URL));
 	curl_easy_setopt(j->easy, CURLOPT_PROTOCOLS_STR, "https");
 	curl_easy_setopt(j->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(j->easy, CURLOPT_PROXY, "");

@@ -96,7 +96,11 @@ for t in "$AGORA_TOP"/tests/browser/t[0-9]*.mjs; do
 	    ln -s ../node/node_modules "$AGORA_TOP/tests/browser/node_modules"
 	name=$(basename "$t" .mjs)
 	echo "# $name"
-	out=$(cd "$AGORA_TOP/tests/browser" && timeout 300 node "$t" 2>&1)
+	# Screenshots go to the test run's log folder (scripts/test's), or
+	# beside the stack's logs.
+	out=$(cd "$AGORA_TOP/tests/browser" &&
+	    SCREENSHOTS=${SCREENSHOTS:-${AGORA_TEST_LOG:-$PREFIX/log}} \
+	    timeout 300 node "$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | sed "s/^/$name: /"
 	p=$(printf '%s\n' "$out" | grep -c '^ok ')

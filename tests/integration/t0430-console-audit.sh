@@ -47,7 +47,7 @@ status 400 "page 0 is refused"
 req GET "/admin/audit?sort=actor" -b "$CJ"
 status 400 "a sort order outside the allow-list is refused"
 req GET "/admin/audit?sort=at" -b "$CJ"
-first=$(grep -o '<tbody><tr><td class="nowrap">[^<]*' "$BODY" | sed 's/.*>//')
+first=$(grep -o '<tbody><tr><td class="nowrap"><time datetime="[^"]*' "$BODY" | sed 's/.*"//')
 is "$first" "$(sql "SELECT DATE_FORMAT(MIN(at), '%Y-%m-%dT%H:%i:%sZ') FROM audit")" "sort=at lists the oldest first"
 
 # CSV over the web.

@@ -148,6 +148,37 @@ main(void)
 	    NULL, "past the end says so");
 	ok(strstr(h.b.p, "page=1\" rel=\"prev\"") != NULL,
 	    "and points back to the last page");
+	h.b.len = 0;
+	html_pager(&h, "/admin/tenants", NULL, 0, 5, 10, 95);
+	ok(strstr(h.b.p, "href=\"/admin/tenants?page=1\" rel=\"first\"") &&
+	    strstr(h.b.p, "href=\"/admin/tenants?page=10\" rel=\"last\"") &&
+	    strstr(h.b.p, "href=\"/admin/tenants?page=6\" rel=\"next\""),
+	    "first, next and last links");
+	ok(strstr(h.b.p, "<span aria-current=\"page\">5</span>") &&
+	    strstr(h.b.p, "href=\"/admin/tenants?page=2\">2</a>") &&
+	    strstr(h.b.p, "href=\"/admin/tenants?page=8\">8</a>") &&
+	    !strstr(h.b.p, "page=9\">9</a>"),
+	    "numbered pages around the current one");
+
+	/* Times: UTC in <time datetime>, readable text and title. */
+	h.b.len = 0;
+	html_time(&h, "2026-01-31T13:45:00Z");
+	buf_add(&h.b, "", 1);
+	is_str(h.b.p, "<time datetime=\"2026-01-31T13:45:00Z\" title=\""
+	    "2026-01-31 13:45:00 UTC\">2026-01-31 13:45:00 UTC</time>",
+	    "a time");
+	h.b.len = 0;
+	html_time(&h, "\"><script>");
+	buf_add(&h.b, "", 1);
+	ok(strstr(h.b.p, "<script>") == NULL, "a time is escaped too");
+
+	/* Breadcrumbs: links escaped, the last crumb plain. */
+	h.b.len = 0;
+	html_crumbs(&h, "Tenants", "/admin/tenants", "<b>", NULL, NULL);
+	buf_add(&h.b, "", 1);
+	is_str(h.b.p, "<nav class=\"crumbs\" aria-label=\"breadcrumb\"><ol>"
+	    "<li><a href=\"/admin/tenants\">Tenants</a></li><li><span>"
+	    "&lt;b&gt;</span></li></ol></nav>", "breadcrumbs");
 	html_free(&h);
 	return done();
 }

@@ -1,0 +1,846 @@
+/*
+ * Handlers: console actions an operator used to leave the console for:
+ * deleting a tenant, providers (create, edit, rotate the secret, their
+ * apps), marketplaces (edit the endpoints; the certificate and its
+ * history). Each POST passes con_post (Origin, Sec-Fetch-Site, CSRF
+ * token) first, is validated by the same field tables as the JSON API,
+ * carries the version it was made from, changes data only through the
+ * shared db functions (which write the audit row in the change's
+ * transaction) and answers with a redirect, or with the secret shown
+ * once.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "extern.h"
+
+/* A button-styled link. */
+static void
+act_button(struct html *h, const char *href, const char *label,
+    const char *cls)
+{
+	html_open(h, "a", "class", cls, "href", href, NULL);
+	html_t(h, label);
+	html_close(h, "a");
+}
+
+/* "label: <time>" in a definition list. */
+static void
+act_dl_time(struct html *h, const char *label, const char *iso)
+{
+	html_elem(h, "dt", NULL, label);
+	html_lit(h, "<dd>");
+	html_time(h, iso);
+	html_lit(h, "</dd>");
+}
+
+/* The "Correct the fields" banner of a form answered again. */
+static void
+act_flash(struct req *r, struct html *h, int status)
+{
+	if (status >= 400)
+		html_elem(h, "p", "flash error", r->err_detail ?
+		    r->err_detail : "Correct the fields marked below; your "
+		    "input is kept.");
+}
+
+/* Tenants: delete. */
+
+/* The tenant of path parameter 0: 0 with *t (owned), or a status. */
+static int
+act_tenant_of(struct req *r, struct tenant **t)
+{
+	long long	 id;
+	int		 rc;
+
+	*t = NULL;
+	if ((id = con_pv_id(r, 0, "tenant")) == 0)
+		return 404;
+	if ((rc = db_tenant_get(r, id, 0, t)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such tenant");
+	return 0;
+}
+
+/*
+ * GET /admin/tenants/{id}/delete: what goes with the tenant (its key,
+ * each of its tenant apps, listed), then a confirmation carrying the
+ * version seen.
+ */
+int
+h_con_tenant_delete_ask(struct req *r)
+{
+	struct html		 h;
+	struct tenant		*t;
+	struct tenant_app	**ta = NULL;
+	size_t			 nta = 0, i;
+	char			*u, ver[24];
+	int			 st;
+
+	if ((st = act_tenant_of(r, &t)) != 0)
+		return st;
+	if (db_tenant_app_list(r, t->id, 0, &ta, &nta) == -1) {
+		tenant_free(t);
+		return 500;
+	}
+	con_page(r, &h, "Delete tenant", "tenants");
+	u = xasprintf("/admin/tenants/%lld", t->id);
+	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL, "Tenants",
+	    "/admin/tenants", t->name, u, "Delete", NULL, NULL);
+	html_elem(&h, "h1", NULL, "Delete tenant");
+	html_open(&h, "p", "class", "confirm", NULL);
+	html_tf(&h, "Delete tenant %s (%s) of marketplace %s? Its key stops "
+	    "working at once, its express frontend loses its catalog, and "
+	    "its %lld tenant app%s %s deleted with it. This cannot be "
+	    "undone; the audit log keeps a copy of the tenant.", t->name,
+	    t->uid, t->mkt_nid, (long long)nta, nta == 1 ? "" : "s",
+	    nta == 1 ? "is" : "are");
+	html_close(&h, "p");
+	if (nta > 0) {
+		html_lit(&h, "<ul class=\"doomed\">");
+		for (i = 0; i < nta; i++) {
+			html_lit(&h, "<li>");
+			html_tf(&h, "%s (%s)", ta[i]->app_name,
+			    ta[i]->app_nid);
+			html_lit(&h, "</li>");
+		}
+		html_lit(&h, "</ul>");
+	}
+	free(u);
+	u = xasprintf("/admin/tenants/%lld/delete", t->id);
+	html_form(&h, u, "confirm");
+	free(u);
+	snprintf(ver, sizeof(ver), "%lld", t->version);
+	html_hidden(&h, "version", ver);
+	html_submit(&h, "Delete the tenant", "danger");
+	html_t(&h, " ");
+	u = xasprintf("/admin/tenants/%lld", t->id);
+	html_a(&h, u, "Cancel");
+	free(u);
+	html_form_end(&h);
+	tenant_app_list_free(ta, nta);
+	tenant_free(t);
+	return html_reply(&h, 200);
+}
+
+/*
+ * POST /admin/tenants/{id}/delete: version. db_tenant_delete (as
+ * DELETE /api/v1/admin/tenants/{id}) removes it, its key and its tenant
+ * apps; a changed tenant is a 409.
+ */
+int
+h_con_tenant_delete(struct req *r)
+{
+	struct form	 f;
+	const char	*v;
+	long long	 id, ver;
+	int		 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((id = con_pv_id(r, 0, "tenant")) == 0) {
+		st = 404;
+		goto out;
+	}
+	if ((v = form_get(&f, "version")) == NULL ||
+	    num_parse(v, 1, INT32_MAX, &ver) == -1) {
+		st = req_fail(r, 400, "version must be the version you saw");
+		goto out;
+	}
+	if ((rc = db_tenant_delete(r, id, 0, ver)) == TNRC_STALE)
+		st = req_fail(r, 409, "Someone changed this tenant since you "
+		    "asked to delete it; look at it again first.");
+	else if (rc != TNRC_OK)
+		st = tnrc_status(r, rc);
+	else
+		st = con_done(r, "/admin/tenants", "deleted");
+out:
+	form_free(&f);
+	return st;
+}
+
+/* Providers. */
+
+/* The provider form (new when rs is NULL), input kept from in. */
+static int
+act_provider_form(struct req *r, int status, const struct dbres *rs,
+    const char *ver, const struct form *in)
+{
+	struct html	 h;
+	char		*u;
+
+	con_page(r, &h, rs ? "Edit provider" : "New provider", "providers");
+	if (rs != NULL) {
+		u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
+		html_crumbs(&h, "Dashboard", "/admin", "Providers",
+		    "/admin/providers", dbres_str(rs, 0, PR_NID), u, "Edit",
+		    NULL, NULL);
+		free(u);
+		html_open(&h, "h1", NULL);
+		html_tf(&h, "Edit provider %s", dbres_str(rs, 0, PR_NID));
+		html_close(&h, "h1");
+	} else {
+		html_crumbs(&h, "Dashboard", "/admin", "Providers",
+		    "/admin/providers", "New", NULL, NULL);
+		html_elem(&h, "h1", NULL, "New provider");
+	}
+	act_flash(r, &h, status);
+	u = rs ? xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID)) :
+	    xstrdup("/admin/providers");
+	html_form(&h, u, "edit");
+	if (rs == NULL)
+		html_input(&h, "nid", "Nid", "text", in ? form_get(in, "nid") :
+		    NULL, "a-z, 0-9 and '-'; it never changes");
+	else
+		html_hidden(&h, "version", in && form_get(in, "version") ?
+		    form_get(in, "version") : ver);
+	html_input(&h, "name", "Name", "text", in ? form_get(in, "name") :
+	    rs ? dbres_str(rs, 0, PR_NAME) : NULL, NULL);
+	html_input(&h, "email", "E-mail", "email", in ? form_get(in,
+	    "email") : rs ? dbres_str(rs, 0, PR_EMAIL) : NULL, NULL);
+	html_submit(&h, rs ? "Save" : "Create", "primary");
+	html_t(&h, " ");
+	html_a(&h, u, "Cancel");
+	html_form_end(&h);
+	free(u);
+	return html_reply(&h, status);
+}
+
+/*
+ * The form's fields as the API's body and checked by its field table:
+ * 0 with *o (owned), or -1 with field errors.
+ */
+static int
+act_provider_check(struct req *r, const struct form *f, const char *nid,
+    struct json_object **o)
+{
+	const char	*v;
+
+	*o = json_object_new_object();
+	jadd_str(*o, "nid", nid ? nid : "");
+	jadd_str(*o, "name", (v = form_get(f, "name")) ? v : "");
+	jadd_str(*o, "email", (v = form_get(f, "email")) ? v : "");
+	if (provider_check(r, *o) == 0)
+		return 0;
+	json_object_put(*o);
+	*o = NULL;
+	return -1;
+}
+
+/* GET /admin/providers/new. */
+int
+h_con_provider_new(struct req *r)
+{
+	return act_provider_form(r, 200, NULL, NULL, NULL);
+}
+
+/* The page showing a provider's key and its secret once. */
+static int
+act_secret_page(struct req *r, const char *title, const char *back,
+    const char *backlabel, const char *key, const char *secret,
+    const char *note)
+{
+	struct html	 h;
+
+	con_page(r, &h, title, "providers");
+	html_elem(&h, "h1", NULL, title);
+	html_lit(&h, "<div class=\"secret\"><p>The secret is shown "
+	    "<strong>this once</strong>; only its hash is kept.</p>");
+	if (note != NULL)
+		html_elem(&h, "p", NULL, note);
+	html_lit(&h, "<dl class=\"show\">");
+	con_dl(&h, "API key", key);
+	html_elem(&h, "dt", NULL, "API secret");
+	html_open(&h, "dd", NULL);
+	html_elem(&h, "code", "token", secret);
+	html_close(&h, "dd");
+	html_lit(&h, "</dl></div><p>");
+	html_a(&h, back, backlabel);
+	html_lit(&h, "</p>");
+	return html_reply(&h, 200);
+}
+
+/*
+ * POST /admin/providers: nid, name, email, as POST
+ * /api/v1/admin/providers. The answer shows the secret once.
+ */
+int
+h_con_provider_create(struct req *r)
+{
+	struct json_object	*o = NULL;
+	struct form		 f;
+	char			*key = NULL, *secret = NULL, *u;
+	long long		 id;
+	int			 st;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if (act_provider_check(r, &f, form_get(&f, "nid"), &o) == -1) {
+		st = act_provider_form(r, 400, NULL, NULL, &f);
+		goto out;
+	}
+	st = db_provider_create(r, form_get(&f, "nid"), form_get(&f, "name"),
+	    form_get(&f, "email"), &key, &secret, &id, NULL, NULL);
+	if (st == -1) {
+		st = 500;
+		goto out;
+	}
+	if (st == 0) {
+		req_field(r, "nid", "is taken");
+		st = act_provider_form(r, 409, NULL, NULL, &f);
+		goto out;
+	}
+	u = xasprintf("/admin/providers/%lld", id);
+	st = act_secret_page(r, "Provider created", u, "Go to the provider",
+	    key, secret, "The provider's apps authenticate with this key "
+	    "and secret (HTTP Basic).");
+	free(u);
+out:
+	free(key);
+	secret_free(secret);
+	json_object_put(o);
+	form_free(&f);
+	return st;
+}
+
+/* The provider of path parameter 0 (db_provider_get row), or a status. */
+static int
+act_provider_of(struct req *r, struct dbres **rs)
+{
+	long long	 id;
+	int		 rc;
+
+	*rs = NULL;
+	if ((id = con_pv_id(r, 0, "provider")) == 0)
+		return 404;
+	if ((rc = db_provider_get(r, id, rs)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such provider");
+	return 0;
+}
+
+/* GET /admin/providers/{id}: the provider and its apps. */
+int
+h_con_provider(struct req *r)
+{
+	struct html	 h;
+	struct dbres	*rs;
+	char		*u;
+	int		 st;
+
+	if ((st = act_provider_of(r, &rs)) != 0)
+		return st;
+	con_page(r, &h, dbres_str(rs, 0, PR_NID), "providers");
+	html_crumbs(&h, "Dashboard", "/admin", "Providers", "/admin/providers",
+	    dbres_str(rs, 0, PR_NID), NULL, NULL);
+	html_lit(&h, "<div class=\"titlebar\">");
+	html_open(&h, "h1", NULL);
+	html_tf(&h, "Provider %s", dbres_str(rs, 0, PR_NID));
+	html_close(&h, "h1");
+	html_lit(&h, "<div class=\"actions\">");
+	u = xasprintf("/admin/providers/%s/rotate", dbres_str(rs, 0, PR_ID));
+	act_button(&h, u, "Rotate secret", "button");
+	free(u);
+	u = xasprintf("/admin/providers/%s/edit", dbres_str(rs, 0, PR_ID));
+	act_button(&h, u, "Edit", "button primary");
+	free(u);
+	html_lit(&h, "</div></div><dl class=\"show\">");
+	con_dl(&h, "Id", dbres_str(rs, 0, PR_ID));
+	con_dl(&h, "Nid", dbres_str(rs, 0, PR_NID));
+	con_dl(&h, "Name", dbres_str(rs, 0, PR_NAME));
+	con_dl(&h, "E-mail", dbres_str(rs, 0, PR_EMAIL));
+	con_dl(&h, "API key", dbres_str(rs, 0, PR_API_KEY));
+	act_dl_time(&h, "Created", dbres_str(rs, 0, PR_CREATED));
+	act_dl_time(&h, "Updated", dbres_str(rs, 0, PR_UPDATED));
+	html_lit(&h, "</dl><h2>Apps</h2>");
+	if (con_provider_apps(r, &h, dbres_int(rs, 0, PR_ID)) == -1) {
+		html_free(&h);
+		dbres_free(rs);
+		return 500;
+	}
+	dbres_free(rs);
+	return html_reply(&h, 200);
+}
+
+/* GET /admin/providers/{id}/edit. */
+int
+h_con_provider_edit(struct req *r)
+{
+	struct dbres	*rs;
+	char		 ver[32];
+	int		 st;
+
+	if ((st = act_provider_of(r, &rs)) != 0)
+		return st;
+	if ((st = db_provider_ver(r, dbres_int(rs, 0, PR_ID), ver)) != 1)
+		st = st == 0 ? req_fail(r, 404, "no such provider") : 500;
+	else
+		st = act_provider_form(r, 200, rs, ver, NULL);
+	dbres_free(rs);
+	return st;
+}
+
+/*
+ * POST /admin/providers/{id}: name, email, version (the nid stays).
+ * Checked by the API's field table; a stale version is a 409 with the
+ * input kept.
+ */
+int
+h_con_provider_update(struct req *r)
+{
+	struct json_object	*o = NULL;
+	struct form		 f;
+	struct dbres		*rs = NULL;
+	const char		*ver;
+	char			*u;
+	int			 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((st = act_provider_of(r, &rs)) != 0)
+		goto out;
+	if ((ver = form_get(&f, "version")) == NULL || strlen(ver) > 31)
+		req_field(r, "version", "must be the version you edited");
+	if (act_provider_check(r, &f, dbres_str(rs, 0, PR_NID), &o) == -1 ||
+	    r->ferrsz > 0) {
+		st = act_provider_form(r, 400, rs, "", &f);
+		goto out;
+	}
+	rc = db_provider_update(r, dbres_int(rs, 0, PR_ID), ver,
+	    form_get(&f, "name"), form_get(&f, "email"));
+	if (rc == -1)
+		st = 500;
+	else if (rc == 0) {
+		req_fail(r, 409, "Someone changed this provider since you "
+		    "opened the form; your input is kept. Reload the page to "
+		    "see their version.");
+		st = act_provider_form(r, 409, rs, "", &f);
+	} else {
+		u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
+		st = con_done(r, u, "saved");
+		free(u);
+	}
+out:
+	json_object_put(o);
+	dbres_free(rs);
+	form_free(&f);
+	return st;
+}
+
+/* GET /admin/providers/{id}/rotate: confirm a new secret. */
+int
+h_con_provider_rotate_ask(struct req *r)
+{
+	struct dbres	*rs;
+	char		*q, *a, *b;
+	int		 st;
+
+	if ((st = act_provider_of(r, &rs)) != 0)
+		return st;
+	q = xasprintf("Give provider %s a new API secret? The current one "
+	    "keeps working for %lld seconds (the grace period), then only "
+	    "the new one does; revoke it now if it leaked. The new secret "
+	    "is shown once.", dbres_str(rs, 0, PR_NID),
+	    r->conf->secret_grace);
+	a = xasprintf("/admin/providers/%s/rotate", dbres_str(rs, 0, PR_ID));
+	b = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
+	st = con_confirm_rotate(r, "Rotate the provider's secret", q, a, b);
+	free(q);
+	free(a);
+	free(b);
+	dbres_free(rs);
+	return st;
+}
+
+/*
+ * POST /admin/providers/{id}/rotate [revoke_now=1]: a new secret through
+ * db_cred_rotate (as POST /api/v1/admin/providers/{id}/rotate), shown
+ * once; the old one lives conf->secret_grace seconds, or is revoked now.
+ */
+int
+h_con_provider_rotate(struct req *r)
+{
+	struct form	 f;
+	struct dbres	*rs = NULL;
+	char		*secret = NULL, *u, *note;
+	long long	 grace;
+	int		 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if (con_grace(r, &f, &grace) == -1) {
+		st = req_fail(r, 400, "the form is invalid");
+		goto out;
+	}
+	if ((st = act_provider_of(r, &rs)) != 0)
+		goto out;
+	secret = crypto_token("");
+	if ((rc = db_cred_rotate(r, "provider", dbres_int(rs, 0, PR_ID),
+	    dbres_str(rs, 0, PR_API_KEY), secret, grace, NULL, NULL)) != 1) {
+		st = rc == 0 ? req_fail(r, 409, "the rotation was refused; "
+		    "retry") : 500;
+		goto out;
+	}
+	u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
+	note = grace > 0 ? xasprintf("The previous secret keeps working for "
+	    "%lld seconds.", grace) : xasprintf("The previous secret no "
+	    "longer works.");
+	st = act_secret_page(r, "New provider secret", u,
+	    "Back to the provider", dbres_str(rs, 0, PR_API_KEY), secret, note);
+	free(note);
+	free(u);
+out:
+	secret_free(secret);
+	dbres_free(rs);
+	form_free(&f);
+	return st;
+}
+
+/* Marketplaces. */
+
+/* The marketplace of path parameter 0 (enum cmcol), or a status. */
+static int
+act_mkt_of(struct req *r, struct dbres **rs)
+{
+	long long	 id;
+	int		 rc;
+
+	*rs = NULL;
+	if ((id = con_pv_id(r, 0, "marketplace")) == 0)
+		return 404;
+	if ((rc = db_console_marketplace(r, id, rs)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such marketplace");
+	return 0;
+}
+
+/*
+ * GET /admin/marketplaces/{id}: registration, endpoints, the current
+ * certificate (subject, serial, fingerprints, validity) and every
+ * certificate it had.
+ */
+int
+h_con_marketplace(struct req *r)
+{
+	static const struct hcol cols[] = {
+		{ "Serial", NULL }, { "Subject", NULL },
+		{ "SHA-1 fingerprint", NULL }, { "Key", NULL },
+		{ "Valid from", NULL }, { "Valid until", NULL },
+		{ "Revoked", NULL }, { "Current", NULL },
+	};
+	struct html	 h;
+	struct dbres	*rs, *cs = NULL;
+	char		*u;
+	const char	*v;
+	size_t		 i;
+	int		 st;
+
+	if ((st = act_mkt_of(r, &rs)) != 0)
+		return st;
+	if (db_mkt_certs(r, dbres_int(rs, 0, CM_ID), &cs) == -1) {
+		dbres_free(rs);
+		return 500;
+	}
+	con_page(r, &h, dbres_str(rs, 0, CM_NID), "marketplaces");
+	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL,
+	    "Marketplaces", "/admin/marketplaces", dbres_str(rs, 0, CM_NID),
+	    NULL, NULL);
+	html_lit(&h, "<div class=\"titlebar\">");
+	html_open(&h, "h1", NULL);
+	html_tf(&h, "Marketplace %s", dbres_str(rs, 0, CM_NID));
+	html_close(&h, "h1");
+	html_lit(&h, "<div class=\"actions\">");
+	u = xasprintf("/admin/marketplaces/%s/rotate", dbres_str(rs, 0,
+	    CM_ID));
+	act_button(&h, u, "Rotate secret", "button");
+	free(u);
+	if (!dbres_null(rs, 0, CM_SERIAL) && dbres_null(rs, 0, CM_REVOKED)) {
+		u = xasprintf("/admin/marketplaces/%s/revoke",
+		    dbres_str(rs, 0, CM_ID));
+		act_button(&h, u, "Revoke certificate", "button");
+		free(u);
+	}
+	u = xasprintf("/admin/tenants?marketplace=%s", dbres_str(rs, 0,
+	    CM_ID));
+	act_button(&h, u, "Tenants", "button");
+	free(u);
+	u = xasprintf("/admin/marketplaces/%s/edit", dbres_str(rs, 0, CM_ID));
+	act_button(&h, u, "Edit endpoints", "button primary");
+	free(u);
+	html_lit(&h, "</div></div><dl class=\"show\">");
+	con_dl(&h, "Nid", dbres_str(rs, 0, CM_NID));
+	con_dl(&h, "Name", dbres_str(rs, 0, CM_NAME));
+	con_dl(&h, "Environment", dbres_str(rs, 0, CM_ENV));
+	con_dl(&h, "Hub", dbres_str(rs, 0, CM_HUB));
+	con_dl(&h, "Impac!", dbres_str(rs, 0, CM_IMPAC));
+	con_dl(&h, "Connec!", dbres_str(rs, 0, CM_CONNEC));
+	con_dl(&h, "Nex!", dbres_str(rs, 0, CM_NEX));
+	con_dl(&h, "API key", dbres_str(rs, 0, CM_API_KEY));
+	act_dl_time(&h, "Registered", dbres_str(rs, 0, CM_CREATED));
+	act_dl_time(&h, "Updated", dbres_str(rs, 0, CM_UPDATED));
+	html_lit(&h, "</dl><h2>Current certificate</h2>");
+	if (dbres_null(rs, 0, CM_SERIAL))
+		html_elem(&h, "p", "muted", "None yet.");
+	else {
+		html_lit(&h, "<dl class=\"show cert\">");
+		con_dl(&h, "Subject", dbres_str(rs, 0, CM_CN));
+		con_dl(&h, "Serial", dbres_str(rs, 0, CM_SERIAL));
+		con_dl(&h, "SHA-1 fingerprint", dbres_str(rs, 0, CM_FP1));
+		con_dl(&h, "SHA-256 fingerprint", dbres_str(rs, 0, CM_FP256));
+		con_dl(&h, "Key", dbres_str(rs, 0, CM_KEYTYPE));
+		act_dl_time(&h, "Valid from", dbres_str(rs, 0, CM_NB));
+		act_dl_time(&h, "Valid until", dbres_str(rs, 0, CM_NA));
+		v = dbres_str(rs, 0, CM_REVOKED);
+		html_elem(&h, "dt", NULL, "Revoked");
+		html_lit(&h, "<dd>");
+		if (v == NULL)
+			html_t(&h, "no");
+		else {
+			html_time(&h, v);
+			html_tf(&h, " (%s)", dbres_str(rs, 0, CM_REASON) ?
+			    dbres_str(rs, 0, CM_REASON) : "unspecified");
+		}
+		html_lit(&h, "</dd></dl>");
+	}
+	html_elem(&h, "h2", NULL, "Certificate history");
+	html_thead(&h, NULL, NULL, 0, NULL, cols, 8);
+	for (i = 0; i < cs->nrow; i++) {
+		html_lit(&h, "<tr>");
+		html_open(&h, "td", "class", "mono", NULL);
+		html_t(&h, dbres_str(cs, i, CE_SERIAL));
+		html_close(&h, "td");
+		html_td(&h, dbres_str(cs, i, CE_CN));
+		html_open(&h, "td", "class", "mono", NULL);
+		html_t(&h, dbres_str(cs, i, CE_FP1));
+		html_close(&h, "td");
+		html_td(&h, dbres_str(cs, i, CE_KEYTYPE));
+		html_lit(&h, "<td class=\"nowrap\">");
+		html_time(&h, dbres_str(cs, i, CE_NB));
+		html_lit(&h, "</td><td class=\"nowrap\">");
+		html_time(&h, dbres_str(cs, i, CE_NA));
+		html_lit(&h, "</td><td>");
+		if (dbres_null(cs, i, CE_REVOKED))
+			html_t(&h, "no");
+		else {
+			html_time(&h, dbres_str(cs, i, CE_REVOKED));
+			html_tf(&h, " (%s)", dbres_str(cs, i, CE_REASON) ?
+			    dbres_str(cs, i, CE_REASON) : "unspecified");
+		}
+		html_lit(&h, "</td>");
+		html_td(&h, dbres_int(cs, i, CE_CURRENT) ? "yes" : "no");
+		html_lit(&h, "</tr>");
+	}
+	html_tfoot(&h);
+	con_hub_pending(&h, dbres_int(rs, 0, CM_ID), dbres_str(rs, 0, CM_HUB),
+	    dbres_str(rs, 0, CM_HUB_PENDING));
+	dbres_free(cs);
+	dbres_free(rs);
+	return html_reply(&h, 200);
+}
+
+/* The endpoint fields of the edit form: name, then the URLs. */
+static const struct {
+	const char	*field;		/* form and error name */
+	const char	*key;		/* key in "endpoints" */
+	const char	*label;
+	int		 col;
+} act_eps[] = {
+	{ "endpoints.hub", "hub", "Hub (required)", CM_HUB },
+	{ "endpoints.impac", "impac", "Impac!", CM_IMPAC },
+	{ "endpoints.connec", "connec", "Connec!", CM_CONNEC },
+	{ "endpoints.nex", "nex", "Nex!", CM_NEX },
+};
+
+/* The endpoints form, input kept from in. */
+static int
+act_mkt_form(struct req *r, int status, const struct dbres *rs,
+    const struct form *in)
+{
+	struct html	 h;
+	char		*u, *b;
+	size_t		 i;
+
+	con_page(r, &h, "Edit marketplace", "marketplaces");
+	b = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0, CM_ID));
+	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL,
+	    "Marketplaces", "/admin/marketplaces", dbres_str(rs, 0, CM_NID),
+	    b, "Edit", NULL, NULL);
+	html_open(&h, "h1", NULL);
+	html_tf(&h, "Edit marketplace %s", dbres_str(rs, 0, CM_NID));
+	html_close(&h, "h1");
+	act_flash(r, &h, status);
+	html_elem(&h, "p", "muted", "The same rules as the marketplace's own "
+	    "PATCH /api/v1/marketplace: https URLs with a host; an empty "
+	    "optional endpoint is removed.");
+	u = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0, CM_ID));
+	html_form(&h, u, "edit");
+	free(u);
+	html_hidden(&h, "version", in && form_get(in, "version") ?
+	    form_get(in, "version") : dbres_str(rs, 0, CM_VERSION));
+	html_input(&h, "name", "Name", "text", in ? form_get(in, "name") :
+	    dbres_str(rs, 0, CM_NAME), NULL);
+	for (i = 0; i < sizeof(act_eps) / sizeof(act_eps[0]); i++)
+		html_input(&h, act_eps[i].field, act_eps[i].label, "url",
+		    in ? form_get(in, act_eps[i].field) :
+		    dbres_str(rs, 0, act_eps[i].col), NULL);
+	html_submit(&h, "Save", "primary");
+	html_t(&h, " ");
+	html_a(&h, b, "Cancel");
+	html_form_end(&h);
+	free(b);
+	return html_reply(&h, status);
+}
+
+/* GET /admin/marketplaces/{id}/edit. */
+int
+h_con_mkt_edit(struct req *r)
+{
+	struct dbres	*rs;
+	int		 st;
+
+	if ((st = act_mkt_of(r, &rs)) != 0)
+		return st;
+	st = act_mkt_form(r, 200, rs, NULL);
+	dbres_free(rs);
+	return st;
+}
+
+/*
+ * POST /admin/marketplaces/{id}: name, endpoints.hub, .impac, .connec,
+ * .nex, version. The form becomes the PATCH body of the API and passes
+ * its field table (an empty optional endpoint is null: removed); then
+ * db_mkt_update at the version edited (stale: 409, input kept).
+ */
+int
+h_con_mkt_update(struct req *r)
+{
+	struct json_object	*o = NULL, *e;
+	struct form		 f;
+	struct dbres		*rs = NULL;
+	struct mkt_in		 in;
+	const char		*v;
+	const char		**dst[4];
+	char			*u;
+	long long		 ver = 0;
+	size_t			 i;
+	int			 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((st = act_mkt_of(r, &rs)) != 0)
+		goto out;
+	if ((v = form_get(&f, "version")) == NULL ||
+	    num_parse(v, 1, INT32_MAX, &ver) == -1)
+		req_field(r, "version", "must be the version you edited");
+	o = json_object_new_object();
+	jadd_str(o, "name", (v = form_get(&f, "name")) ? v : "");
+	e = json_object_new_object();
+	for (i = 0; i < sizeof(act_eps) / sizeof(act_eps[0]); i++) {
+		v = form_get(&f, act_eps[i].field);
+		if (v != NULL && *v == '\0' && i > 0)
+			v = NULL;
+		jadd_str(e, act_eps[i].key, v ? v : (i == 0 ? "" : NULL));
+	}
+	jadd(o, "endpoints", e);
+	if (mkt_patch_check(r, o) == -1 || r->ferrsz > 0) {
+		st = act_mkt_form(r, 400, rs, &f);
+		goto out;
+	}
+	memset(&in, 0, sizeof(in));
+	in.nid = dbres_str(rs, 0, CM_NID);
+	in.environment = dbres_str(rs, 0, CM_ENV);
+	in.name = form_get(&f, "name");
+	dst[0] = &in.hub;
+	dst[1] = &in.impac;
+	dst[2] = &in.connec;
+	dst[3] = &in.nex;
+	for (i = 0; i < 4; i++) {
+		v = form_get(&f, act_eps[i].field);
+		*dst[i] = v != NULL && *v != '\0' ? v : NULL;
+	}
+	rc = db_mkt_update(r, dbres_int(rs, 0, CM_ID), ver, &in);
+	if (rc == -1)
+		st = 500;
+	else if (rc == 0) {
+		req_fail(r, 409, "Someone changed this marketplace since you "
+		    "opened the form; your input is kept. Reload the page to "
+		    "see their version.");
+		st = act_mkt_form(r, 409, rs, &f);
+	} else {
+		u = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0,
+		    CM_ID));
+		st = con_done(r, u, "saved");
+		free(u);
+	}
+out:
+	json_object_put(o);
+	dbres_free(rs);
+	form_free(&f);
+	return st;
+}
+
+/*
+ * "label: value" in a definition list, the value shown as people read
+ * it: a boolean field ("0"/"1") as no/yes, a JSON array of scalars as a
+ * list, other JSON arrays and objects pretty-printed, text as text.
+ */
+void
+con_dl_value(struct html *h, const char *label, const char *v, int boolean)
+{
+	struct json_object	*o = NULL, *it;
+	char			*js;
+	size_t			 i, n;
+	int			 flat = 1;
+
+	html_elem(h, "dt", NULL, label);
+	html_lit(h, "<dd>");
+	if (v == NULL) {
+		html_t(h, "\xe2\x80\x94");
+		goto out;
+	}
+	if (boolean) {
+		html_t(h, strcmp(v, "0") == 0 ? "no" : "yes");
+		goto out;
+	}
+	if ((v[0] != '[' && v[0] != '{') ||
+	    (o = json_parse_text(v, strlen(v))) == NULL) {
+		html_t(h, v);
+		goto out;
+	}
+	if (json_object_is_type(o, json_type_array)) {
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++) {
+			it = json_object_array_get_idx(o, i);
+			if (it == NULL || json_object_is_type(it,
+			    json_type_object) || json_object_is_type(it,
+			    json_type_array))
+				flat = 0;
+		}
+		if (n == 0) {
+			html_elem(h, "span", "muted", "none");
+			goto out;
+		}
+		if (flat) {
+			html_lit(h, "<ul class=\"values\">");
+			for (i = 0; i < n; i++)
+				html_elem(h, "li", NULL, json_object_get_string(
+				    json_object_array_get_idx(o, i)));
+			html_lit(h, "</ul>");
+			goto out;
+		}
+	}
+	js = con_json_pretty(v);
+	html_elem(h, "pre", "json", js);
+	free(js);
+out:
+	json_object_put(o);
+	html_lit(h, "</dd>");
+}
