@@ -10,6 +10,7 @@
 #	BUILD		build directory holding src/agora-fcgi, src/agoractl
 #	WORKERS		FastCGI workers (default 4)
 #	REG_RATE, REG_BURST, LOGIN_RATE, LOGIN_BURST	nginx limit_req
+#	NGINX_PROXY_LISTEN	nginx lines for a PROXY-protocol port (scripts/cluster)
 
 : "${WORKERS:=4}"
 : "${REG_RATE:=10r/s}"
@@ -278,6 +279,7 @@ stack_nginx_conf() {
 	    -e "s|@BODY_MAX@|$BODY_MAX|g" -e "s|@ASSETS@|$AGORA_TOP/admin-assets|g" \
 	    -e "s|@REG_RATE@|$REG_RATE|g" -e "s|@REG_BURST@|$REG_BURST|g" \
 	    -e "s|@LOGIN_RATE@|$LOGIN_RATE|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
+	    -e "s|@PROXY_LISTEN@|${NGINX_PROXY_LISTEN:-}|g" \
 	    "$AGORA_TOP/nginx/agora.conf.in" > "$PREFIX/nginx/agora.conf"
 	sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@USER@|$user|g" \
 	    -e "s|@EXTRA@|${NGINX_EXTRA:-}|g" \
