@@ -456,8 +456,9 @@ db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	}
 	if (mysql_stmt_execute(st) != 0) {
 		db->err = mysql_stmt_errno(st);
+		/* A node out of the primary component refuses up front. */
 		if (is_gone(db->err))
-			*gone = 2;
+			*gone = db->err == ER_UNKNOWN_COM_ERROR ? 1 : 2;
 		if (db->err != ER_DUP_ENTRY)
 			log_warnx("execute %d: %s", (int)s,
 			    mysql_stmt_error(st));
