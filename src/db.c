@@ -462,8 +462,9 @@ db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 		db->err = mysql_stmt_errno(st);
 		if (db->err != ER_DUP_ENTRY)
 			metrics_inc(MX_DB_ERRORS);
+		/* A node out of the primary component refuses up front. */
 		if (is_gone(db->err))
-			*gone = 2;
+			*gone = db->err == ER_UNKNOWN_COM_ERROR ? 1 : 2;
 		if (db->err != ER_DUP_ENTRY)
 			log_warnx("execute %d: %s", (int)s,
 			    mysql_stmt_error(st));

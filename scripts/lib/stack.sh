@@ -13,6 +13,7 @@
 #	AGORA_CA_KEY	key of a new CA: p256 (default), rsa3072, rsa4096
 #	CACHE_BYTES	each worker's answer cache (default 4 MiB)
 #	NOTIFY_CONF	extra agora.conf lines for agora-notify (tests)
+#	NGINX_PROXY_LISTEN	nginx lines for a PROXY-protocol port (scripts/cluster)
 
 : "${WORKERS:=4}"
 : "${REG_RATE:=10r/s}"
@@ -383,6 +384,7 @@ stack_nginx_conf() {
 	    -e "s|@BODY_MAX@|$BODY_MAX|g" -e "s|@ASSETS@|$PREFIX/assets|g" \
 	    -e "s|@REG_RATE@|$REG_RATE|g" -e "s|@REG_BURST@|$REG_BURST|g" \
 	    -e "s|@LOGIN_RATE@|$LOGIN_RATE|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
+	    -e "s|@PROXY_LISTEN@|${NGINX_PROXY_LISTEN:-}|g" \
 	    "$AGORA_TOP/nginx/agora.conf.in" > "$PREFIX/nginx/agora.conf"
 	sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@USER@|$user|g" \
 	    -e "s|@EXTRA@|${NGINX_EXTRA:-}|g" \

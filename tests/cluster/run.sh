@@ -98,6 +98,13 @@ done
 is "$(sql "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'agora' AND (engine <> 'InnoDB' OR table_name NOT IN (SELECT table_name FROM information_schema.table_constraints WHERE table_schema = 'agora' AND constraint_type = 'PRIMARY KEY'))")" 0 \
     "every table is InnoDB with a primary key"
 
+# The front passes the client's address on (PROXY protocol): nginx's
+# limits and logs and the workers see 127.0.0.2, not the front's address.
+curl -s -o /dev/null --interface 127.0.0.2 --cacert "$CACERT" "$BASE/healthz?from-$P"
+sleep 0.2
+ok "behind the front, a host's nginx sees the client's address" \
+    grep -q "^127\.0\.0\.2 .*from-$P" "$CL/host1/log/nginx-access.log" "$CL/host2/log/nginx-access.log"
+
 # --- 1. the flows, writes on one host, reads on the other ------------------
 S=$(rnd)
 TOK=$(regtoken 5)
