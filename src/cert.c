@@ -244,8 +244,9 @@ spki_named_curve(X509_PUBKEY *pk)
 /*
  * Parse a PEM CSR: exactly one request and nothing but white space
  * around it, no pass phrase, signature verified, key RSA 2048..8192 bits
- * or EC P-256 or P-384 named by OID. Returns the request (free with X509_REQ_free) with *kt set to
- * its key type name, or NULL with a message in err.
+ * or EC P-256 or P-384 named by OID. Returns the request (free with
+ * X509_REQ_free) with *kt set to its key type name, or NULL with a
+ * message in err.
  */
 static X509_REQ *
 csr_parse(const char *pem, const char **kt, char *err, size_t errsz)
