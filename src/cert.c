@@ -693,8 +693,8 @@ cert_crl_lock(const struct conf *c)
 	int	 fd;
 
 	/*
-	 * Read-only and 0644: agoractl (root) and the workers (www-data)
-	 * must both be able to lock it, whoever created it.
+	 * Read-only and 0644: agoractl (root) and the workers (their own
+	 * user) must both be able to lock it, whoever created it.
 	 */
 	path = xasprintf("%s.lock", c->ca_crl);
 	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
