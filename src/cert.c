@@ -299,8 +299,9 @@ spki_named_curve(X509_PUBKEY *pk)
 /*
  * Parse a PEM CSR: exactly one request and nothing but white space
  * around it, no pass phrase, signature verified, key RSA 2048..8192 bits
- * or EC P-256 or P-384 named by OID. Returns the request (free with X509_REQ_free) with *kt set to
- * its key type name, or NULL with a message in err.
+ * or EC P-256 or P-384 named by OID. Returns the request (free with
+ * X509_REQ_free) with *kt set to its key type name, or NULL with a
+ * message in err.
  */
 static X509_REQ *
 csr_parse(const char *pem, const char **kt, char *err, size_t errsz)
@@ -743,8 +744,8 @@ cert_crl_lock(const struct conf *c)
 	int	 fd;
 
 	/*
-	 * Read-only and 0644: agoractl (root) and the workers (www-data)
-	 * must both be able to lock it, whoever created it.
+	 * Read-only and 0644: agoractl (root) and the workers (their own
+	 * user) must both be able to lock it, whoever created it.
 	 */
 	path = xasprintf("%s.lock", c->ca_crl);
 	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);

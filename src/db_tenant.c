@@ -158,8 +158,8 @@ tenant_meta_self(struct req *r, const char *stored, struct json_object *given)
 		    (!json_object_object_get_ex(old, gk, &cur) ||
 		    !json_object_equal(cur, gv))) {
 			snprintf(name, sizeof(name), "metadata.%s", gk);
-			bad = req_field(r, name, "is set by the platform admin, "
-			    "not through the hub API");
+			bad = req_field(r, name, "is set by the platform "
+			    "admin, not through the hub API");
 			continue;
 		}
 		jadd(out, gk, json_object_get(gv));

@@ -815,7 +815,7 @@ enum mktcol {
 	MC_NB,
 	MC_NA,
 	MC_REVOKED,
-	MC_HUB_PENDING,		/* a hub URL awaiting an admin, or NULL */
+	MC_HUB_PENDING,		/* hub URL awaiting an admin, or NULL */
 	MC__MAX
 };
 
@@ -842,7 +842,7 @@ struct mkt_in {
 	const char	*impac;		/* NULL: none */
 	const char	*connec;
 	const char	*nex;
-	const char	*hub_pending;	/* another host, awaiting an admin */
+	const char	*hub_pending;	/* another host: an admin decides */
 };
 
 #define MKTR_ERR		(-1)	/* database error */

@@ -538,8 +538,8 @@ stack_log_modes() {
 	for f in agora.log nginx-access.log nginx-error.log mariadb.log \
 	    crl-watch.log; do
 		touch "$PREFIX/log/$f"
-		chmod 640 "$PREFIX/log/$f"
 	done
+	chmod 640 "$PREFIX"/log/*.log
 }
 
 # Stop by PID what this prefix started, and wait for it to go.
