@@ -188,12 +188,14 @@ metrics_close(void)
 	mx_slot = NULL;
 }
 
+/* Add v to a shared counter: one locked instruction, no fence. */
 static inline void
 mx_add(uint64_t *p, uint64_t v)
 {
 	__atomic_fetch_add(p, v, __ATOMIC_RELAXED);
 }
 
+/* Read a shared counter whole. */
 static inline uint64_t
 mx_get(const uint64_t *p)
 {
