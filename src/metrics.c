@@ -188,7 +188,7 @@ metrics_close(void)
 	mx_slot = NULL;
 }
 
-/* Add v to a shared counter: one locked instruction, no fence. */
+/* Add v to a shared counter: one atomic instruction, no lock. */
 static inline void
 mx_add(uint64_t *p, uint64_t v)
 {
