@@ -227,6 +227,8 @@ root_trusts(const char *what, const char *path)
 	return rc;
 }
 
+
+/* The command called name, or NULL. */
 static const struct cmd *
 cmd_find(const char *name)
 {
@@ -1066,7 +1068,11 @@ cmd_routes(struct ctl *c, int argc, char *argv[])
 	return 0;
 }
 
-/* "in N days" / "N days ago" for a time relative to now. */
+/*
+ * One status line for a file's end of validity (rc from
+ * cert_file_until): the date and "in N days", or what is wrong; *bad
+ * is set when it is missing, unreadable or past.
+ */
 static void
 print_until(const char *what, const char *path, long long when, int rc,
     int *bad)

@@ -16,6 +16,9 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -188,12 +191,14 @@ metrics_close(void)
 	mx_slot = NULL;
 }
 
+/* Add v to a shared counter: one atomic instruction, no lock. */
 static inline void
 mx_add(uint64_t *p, uint64_t v)
 {
 	__atomic_fetch_add(p, v, __ATOMIC_RELAXED);
 }
 
+/* Read a shared counter whole. */
 static inline uint64_t
 mx_get(const uint64_t *p)
 {
@@ -340,22 +345,55 @@ metrics_render(struct buf *b)
 }
 
 /*
- * 1 if addr is one of the space- or comma-separated addresses in list
- * (exact text, as nginx passes REMOTE_ADDR), 0 otherwise.
+ * 1 if addr (text, as nginx passes REMOTE_ADDR) is in the network ent
+ * of n bytes: an IPv4 or IPv6 address, optionally with a /prefix
+ * length. 0 otherwise, also for a malformed entry.
+ */
+static int
+mx_net_has(const char *ent, size_t n, const char *addr)
+{
+	unsigned char	 a[16], net[16];
+	char		 buf[INET6_ADDRSTRLEN + 8], *slash;
+	long long	 bits;
+	int		 af, max, i;
+
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, ent, n);
+	buf[n] = '\0';
+	af = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
+	max = af == AF_INET6 ? 128 : 32;
+	bits = max;
+	if ((slash = strchr(buf, '/')) != NULL) {
+		*slash = '\0';
+		if (num_parse(slash + 1, 0, max, &bits) == -1)
+			return 0;
+	}
+	if (inet_pton(af, buf, net) != 1 || inet_pton(af, addr, a) != 1)
+		return 0;
+	for (i = 0; bits >= 8; i++, bits -= 8)
+		if (a[i] != net[i])
+			return 0;
+	if (bits > 0 && ((a[i] ^ net[i]) & (0xff << (8 - bits)) & 0xff) != 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * 1 if addr is in one of the space- or comma-separated addresses or
+ * networks (CIDR) of list, 0 otherwise.
  */
 int
 metrics_allowed(const char *list, const char *addr)
 {
 	const char	*p, *e;
-	size_t		 n;
 
 	if (list == NULL || addr == NULL || *addr == '\0')
 		return 0;
-	n = strlen(addr);
 	for (p = list; *p != '\0'; p = e) {
 		p += strspn(p, " \t,");
 		e = p + strcspn(p, " \t,");
-		if ((size_t)(e - p) == n && strncmp(p, addr, n) == 0)
+		if (e > p && mx_net_has(p, (size_t)(e - p), addr))
 			return 1;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 
 #include "extern.h"
 
+/* Monotonic seconds. */
 static double
 progress_now(void)
 {
@@ -20,6 +21,7 @@ progress_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Redraw the line in place: count, total and percentage when known. */
 static void
 progress_show(struct progress *p)
 {

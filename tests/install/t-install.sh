@@ -156,6 +156,19 @@ ok "the FastCGI parameters point at /run/agora/agora.sock" \
     grep -q 'fastcgi_pass unix:/run/agora/agora.sock;' "$R/etc/agora/nginx/agora_fastcgi.conf"
 ok "the config loads (agoractl reads it)" sh -c \
     "'$CTL' -c '$R/etc/agora/agora.conf' status 2>&1 | grep -q '^config'"
+# The filled server block is one nginx accepts (with a test
+# certificate and the CA of this root).
+sed "s|/var/lib/agora/|$R/var/lib/agora/|" "$R/etc/agora/agora.conf" > "$W/site.conf"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$W/tls.key" -out "$W/tls.pem" -subj /CN=localhost -days 1 2>/dev/null
+mkdir -p "$W/site/logs"
+"$R/usr/libexec/agora/nginx-site" -c "$W/site.conf" -o "$W/site/nginx" \
+    -t "$R/usr/share/agora/nginx" -C "$W/tls.pem" -K "$W/tls.key" -l 127.0.0.1 \
+    > /dev/null
+printf 'pid %s/nginx.pid;\nerror_log %s/logs/error.log;\nevents {}\nhttp {\n include /etc/nginx/mime.types;\n include %s/nginx/agora.conf;\n}\n' \
+    "$W/site" "$W/site" "$W/site" > "$W/site/nginx.conf"
+out=$(nginx -t -q -p "$W/site" -c "$W/site/nginx.conf" -e "$W/site/logs/error.log" 2>&1)
+is "$?:$out" "0:" "nginx -t accepts the server block nginx-site filled in"
 sum=$(cat "$R/var/lib/agora/ca/ca.key" "$R/var/lib/agora/ca/ca.pem" "$R/etc/agora/agora.conf" | sha256sum)
 PATH="$W/stub:$PATH" DPKG_ROOT=$R sh "$W/ctrl/postinst" configure >> "$W/postinst.log" 2>&1
 is "$?" 0 "postinst configure runs again (upgrade)"

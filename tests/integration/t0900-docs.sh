@@ -1,9 +1,10 @@
 #!/bin/bash
 # Docs that run: every fenced block of README.md and doc/*.md says what
 # it is (```sh, ```text, ```json, ```sql, ...), and every shell block
-# (sh, bash) runs against this test stack and succeeds, unless its info
-# string marks it "norun" (```sh norun: it starts or stops a stack,
-# needs a real host, or holds placeholders).
+# (sh, bash) and SQL block (through the mariadb client, as root) runs
+# against this test stack and succeeds, unless its info string marks it
+# "norun" (```sh norun: it starts or stops a stack, needs a real host,
+# or holds placeholders).
 #
 # A block runs in `bash -e -o pipefail`, from a scratch directory that
 # looks like the checkout after scripts/run: var -> the stack's prefix,
@@ -15,7 +16,7 @@
 SB=$T_TMP/checkout
 mkdir -p "$SB/scripts"
 ln -s "$PREFIX" "$SB/var"
-ln -s "$BUILD" "$SB/build"
+ln -s "$(cd "$BUILD" && pwd)" "$SB/build"
 ln -s "$AGORA_TOP/sql" "$SB/sql"
 for f in "$AGORA_TOP"/scripts/*; do
 	ln -s "$f" "$SB/scripts/$(basename "$f")"
@@ -50,7 +51,7 @@ for doc in "$AGORA_TOP"/README.md "$AGORA_TOP"/doc/*.md; do
 		UNCLOSED)
 			fail "$name:$line: an unclosed fenced block"
 			continue ;;
-		sh|bash|shell) ;;
+		sh|bash|shell|sql) ;;
 		*) continue ;;
 		esac
 		case " $info " in *" norun "*) continue ;; esac
@@ -58,6 +59,10 @@ for doc in "$AGORA_TOP"/README.md "$AGORA_TOP"/doc/*.md; do
 		tok=$(regtoken 1)
 		script=$(printf '%s' "$text" | sed -e "s/8443/$PORT/g" \
 		    -e "s/agrt_\.\.\./$tok/g")
+		# SQL goes to the stack's database, as root (mariadb client).
+		[ "$lang" = sql ] && script=$(printf '%s\n%s\n%s\n' \
+		    "mariadb --no-defaults -uroot -S var/mysql/mysql.sock agora <<'SQL'" \
+		    "$script" "SQL")
 		printf '%s' "$script" > "$T_TMP/block.sh"
 		out=$(cd "$SB" && timeout 120 bash -e -o pipefail \
 		    "$T_TMP/block.sh" 2>&1 </dev/null)

@@ -60,6 +60,18 @@ main(void)
 	ok(!metrics_allowed("127.0.0.1", "127.0.0.10"), "allow: no longer match");
 	ok(!metrics_allowed("", "127.0.0.1"), "allow: empty list");
 	ok(!metrics_allowed("127.0.0.1", NULL), "allow: no address");
+	ok(metrics_allowed("10.0.0.0/8", "10.20.30.40"), "allow: IPv4 network");
+	ok(!metrics_allowed("10.0.0.0/8", "11.0.0.1"), "allow: outside it");
+	ok(metrics_allowed("192.168.1.128/25", "192.168.1.200"),
+	    "allow: a prefix inside a byte");
+	ok(!metrics_allowed("192.168.1.128/25", "192.168.1.100"),
+	    "allow: the other half of that byte");
+	ok(metrics_allowed("fd00::/8 127.0.0.1", "fd12:3456::1"),
+	    "allow: IPv6 network");
+	ok(!metrics_allowed("fd00::/8", "127.0.0.1"), "allow: no v4 in a v6 net");
+	ok(metrics_allowed("0.0.0.0/0", "203.0.113.9"), "allow: /0 is everyone");
+	ok(!metrics_allowed("10.0.0.0/33 bogus 10.0.0.0/x", "10.0.0.1"),
+	    "allow: malformed entries allow nothing");
 
 	ok((t = render()) == NULL, "render fails while metrics are off");
 	metrics_inc(MX_DB_STATEMENTS);		/* off: a no-op */
