@@ -121,17 +121,23 @@ is "$(sql "SELECT COUNT(*) FROM delivery WHERE subscription_id = $HD AND state =
 # --- two notifiers share the work, never the same attempt -----------------
 "$AGORA_NOTIFY" -c "$AGORA_CONF" >>"$PREFIX/log/notify2.log" 2>&1 &
 N2=$!
+for i in $(seq 1 100); do
+	grep -q "notifier .* ready" "$PREFIX/log/notify2.log" 2>/dev/null && break
+	sleep 0.1
+done
 hook /two "" '"events":["ping"]'
 H2=$HOOK_ID
-sleep 0.5
 ping 400 "$H2"
-# Hold the stack's notifier a moment (less than a lease) so the other
-# surely takes part; its claims stay its own meanwhile.
-sleep 0.3
+# Hold each notifier in turn a moment (less than a lease), so both
+# surely take part; a held notifier's claims stay its own meanwhile.
 pid=$(notify_pid | grep -vx "$N2")
+sleep 0.3
 kill -STOP $pid
-sleep 1
+sleep 0.7
 kill -CONT $pid
+kill -STOP $N2
+sleep 0.7
+kill -CONT $N2
 ok "every delivery settles" settled "$H2" 60
 kill "$N2" 2>/dev/null
 wait "$N2" 2>/dev/null
