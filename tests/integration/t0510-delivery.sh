@@ -127,20 +127,21 @@ for i in $(seq 1 100); do
 done
 hook /two "" '"events":["ping"]'
 H2=$HOOK_ID
-ping 400 "$H2"
-# Hold each notifier in turn a moment (less than a lease), so both
-# surely take part; a held notifier's claims stay its own meanwhile.
+# The second notifier starts alone (the stack's is held, SIGSTOP, while
+# it has nothing in flight); after 100 deliveries both run, then the
+# second stops (SIGTERM: it finishes what it holds) and the stack's
+# finishes the burst. Both surely take part, never in the same attempt.
+ndone() { sql "SELECT COUNT(*) FROM delivery WHERE subscription_id = $H2 AND state = 'delivered'"; }
+upto() { local i; for i in $(seq 1 200); do [ "$(ndone)" -ge "$1" ] && return; sleep 0.05; done; }
 pid=$(notify_pid | grep -vx "$N2")
-sleep 0.3
 kill -STOP $pid
-sleep 0.7
+ping 400 "$H2"
+upto 100
 kill -CONT $pid
-kill -STOP $N2
-sleep 0.7
-kill -CONT $N2
-ok "every delivery settles" settled "$H2" 60
-kill "$N2" 2>/dev/null
+upto 150
+kill -TERM $N2
 wait "$N2" 2>/dev/null
+ok "every delivery settles" settled "$H2" 60
 is "$(got /two | wc -l)" "400" "all 400 events arrived"
 is "$(arrived '.path == "/two" and .status == 200')" "400" "each exactly once: no attempt was sent twice"
 is "$(sql "SELECT COUNT(*) FROM delivery WHERE subscription_id = $H2 AND attempts <> 1")" "0" "one attempt per delivery"
