@@ -121,20 +121,27 @@ is "$(sql "SELECT COUNT(*) FROM delivery WHERE subscription_id = $HD AND state =
 # --- two notifiers share the work, never the same attempt -----------------
 "$AGORA_NOTIFY" -c "$AGORA_CONF" >>"$PREFIX/log/notify2.log" 2>&1 &
 N2=$!
+for i in $(seq 1 100); do
+	grep -q "notifier .* ready" "$PREFIX/log/notify2.log" 2>/dev/null && break
+	sleep 0.1
+done
 hook /two "" '"events":["ping"]'
 H2=$HOOK_ID
-sleep 0.5
-ping 400 "$H2"
-# Hold the stack's notifier a moment (less than a lease) so the other
-# surely takes part; its claims stay its own meanwhile.
-sleep 0.3
+# The second notifier starts alone (the stack's is held, SIGSTOP, while
+# it has nothing in flight); after 100 deliveries both run, then the
+# second stops (SIGTERM: it finishes what it holds) and the stack's
+# finishes the burst. Both surely take part, never in the same attempt.
+ndone() { sql "SELECT COUNT(*) FROM delivery WHERE subscription_id = $H2 AND state = 'delivered'"; }
+upto() { local i; for i in $(seq 1 200); do [ "$(ndone)" -ge "$1" ] && return; sleep 0.05; done; }
 pid=$(notify_pid | grep -vx "$N2")
 kill -STOP $pid
-sleep 1
+ping 400 "$H2"
+upto 100
 kill -CONT $pid
-ok "every delivery settles" settled "$H2" 60
-kill "$N2" 2>/dev/null
+upto 150
+kill -TERM $N2
 wait "$N2" 2>/dev/null
+ok "every delivery settles" settled "$H2" 60
 is "$(got /two | wc -l)" "400" "all 400 events arrived"
 is "$(arrived '.path == "/two" and .status == 200')" "400" "each exactly once: no attempt was sent twice"
 is "$(sql "SELECT COUNT(*) FROM delivery WHERE subscription_id = $H2 AND attempts <> 1")" "0" "one attempt per delivery"

@@ -85,5 +85,26 @@ main(void)
 	ok(load(REST, &c, err, sizeof(err)) == -1 &&
 	    strstr(err, "db_hosts") != NULL,
 	    "no socket, host or hosts: the error names db_hosts too");
+	conf_free(&c);
+
+	/* agora-notify's keys: defaults (retries over 25 h), bounds. */
+	ok(load(BASE, &c, err, sizeof(err)) == 0, "notify defaults");
+	is_int(c.notify_concurrency, 16, "notify_concurrency default");
+	is_int(c.notify_timeout, 10, "notify_timeout default");
+	is_int(c.notify_max_age, 25 * 3600, "notify_max_age over 24 h");
+	ok(c.notify_ca == NULL && c.notify_resolve == NULL,
+	    "no CA file, no resolver override by default");
+	conf_free(&c);
+	ok(load(BASE "notify_resolve = a.test:443:127.0.0.1\n"
+	    "notify_ca = /tmp/ca.pem\nnotify_retry_base_ms = 200\n", &c, err,
+	    sizeof(err)) == 0, "notify keys load");
+	is_str(c.notify_resolve, "a.test:443:127.0.0.1", "notify_resolve read");
+	is_int(c.notify_retry_base_ms, 200, "notify_retry_base_ms set");
+	conf_free(&c);
+	ok(load(BASE "notify_concurrency = 0\n", &c, err, sizeof(err)) == -1 &&
+	    strstr(err, "notify_concurrency") != NULL,
+	    "notify_concurrency below range");
+	ok(load(BASE "notify_max_age = 1\n", &c, err, sizeof(err)) == -1,
+	    "notify_max_age below range");
 	return done();
 }
