@@ -80,10 +80,11 @@ static const struct cmd cmds[] = {
 	    "and the counts of marketplaces, apps, tenants and live "
 	    "listings. Exits 1 when something needs attention.",
 	    cmd_status, CTL_DB_OPT },
-	{ "db-init", "[-u root-user] [-H account-host]",
+	{ "db-init", "[-u root-user] [-H account-host] [-S root-socket]",
 	    "From a root connection to MariaDB (the configured socket or "
-	    "host; user root, password in $AGORA_DB_ROOT_PASSWORD if it "
-	    "needs one): create the database and the two accounts of the "
+	    "host, or the socket given with -S, as on a cluster node whose "
+	    "root logs in by socket only; user root, password in "
+	    "$AGORA_DB_ROOT_PASSWORD if it needs one): create the database and the two accounts of the "
 	    "configuration with their passwords, apply the migrations as "
 	    "the admin account, and grant the workers' account row access "
 	    "only (append-only on the audit trail). Run it again after "
@@ -1170,8 +1171,8 @@ conf_as(struct conf *dst, const struct conf *src, const char *user,
 }
 
 /*
- * db-init [-u root-user] [-H account-host]: database, accounts,
- * migrations, grants (see the command's help). 0 or 1.
+ * db-init [-u root-user] [-H account-host] [-S root-socket]: database,
+ * accounts, migrations, grants (see the command's help). 0 or 1.
  */
 static int
 cmd_db_init(struct ctl *c, int argc, char *argv[])
@@ -1179,7 +1180,7 @@ cmd_db_init(struct ctl *c, int argc, char *argv[])
 	struct ops_accounts	 a;
 	struct conf		 root, admin;
 	struct db		*rdb = NULL;
-	const char		*user = "root";
+	const char		*user = "root", *sock = NULL;
 	char			*margv[] = { "migrate", NULL };
 	long long		 n;
 	int			 ch, rc = 1;
@@ -1187,13 +1188,16 @@ cmd_db_init(struct ctl *c, int argc, char *argv[])
 	memset(&a, 0, sizeof(a));
 	a.host = "localhost";
 	optind = 1;
-	while ((ch = getopt(argc, argv, "u:H:")) != -1)
+	while ((ch = getopt(argc, argv, "u:H:S:")) != -1)
 		switch (ch) {
 		case 'u':
 			user = optarg;
 			break;
 		case 'H':
 			a.host = optarg;
+			break;
+		case 'S':
+			sock = optarg;
 			break;
 		default:
 			usage();
@@ -1219,6 +1223,11 @@ cmd_db_init(struct ctl *c, int argc, char *argv[])
 	/* 1. As root: the database, the accounts, the admin's grant. */
 	conf_as(&root, &c->conf, user, getenv("AGORA_DB_ROOT_PASSWORD"),
 	    NULL);
+	if (sock != NULL) {
+		root.db_socket = (char *)(uintptr_t)sock;
+		root.db_host = NULL;
+		root.db_hosts = NULL;
+	}
 	rdb = db_open(&root, 0);
 	if (!db_connected(rdb)) {
 		fprintf(stderr, "agoractl: cannot connect to MariaDB as %s "

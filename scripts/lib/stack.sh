@@ -270,7 +270,8 @@ stack_db_start() {
 # 127.0.0.1).
 stack_db_setup() {
 	AGORA_CONF="$PREFIX/agora.conf" "$BUILD/src/agoractl" db-init \
-	    ${DB_ACCOUNT_HOST:+-H "$DB_ACCOUNT_HOST"} >&2 ||
+	    ${DB_ACCOUNT_HOST:+-H "$DB_ACCOUNT_HOST"} \
+	    ${STACK_DB_SOCKET:+-S "$STACK_DB_SOCKET"} >&2 ||
 	    die "agoractl db-init failed"
 }
 
@@ -500,7 +501,9 @@ stack_conf_modes() {
 # clients trust, holds the platform CA first, then the TLS CA.
 stack_tls() {
 	local t="$PREFIX/tls"
-	if [ ! -f "$t/ca.key" ]; then
+	# A web host of a cluster has the TLS CA's certificate and its own
+	# server certificate, not the TLS CA's key (scripts/cluster).
+	if [ ! -f "$t/ca.pem" ]; then
 		(umask 077 && openssl genpkey -algorithm EC \
 		    -pkeyopt ec_paramgen_curve:P-256 -out "$t/ca.key" 2>/dev/null) ||
 		    die "TLS CA key"
@@ -513,6 +516,8 @@ stack_tls() {
 	fi
 	if [ ! -f "$t/server.pem" ] ||
 	    ! openssl verify -CAfile "$t/ca.pem" "$t/server.pem" >/dev/null 2>&1; then
+		[ -f "$t/ca.key" ] ||
+		    die "$t/server.pem is missing or not issued by $t/ca.pem, and there is no $t/ca.key to issue one"
 		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 		    -nodes -keyout "$t/server.key" \
 		    -subj "/CN=localhost" -out "$t/server.csr" 2>/dev/null ||
@@ -525,7 +530,8 @@ stack_tls() {
 		    die "TLS certificate"
 		rm -f "$t/server.csr" "$t/ext.cnf" "$t/ca.srl"
 	fi
-	chmod 600 "$t/ca.key" "$t/server.key"
+	chmod 600 "$t/server.key"
+	[ ! -f "$t/ca.key" ] || chmod 600 "$t/ca.key"
 	cat "$PREFIX/ca/ca.pem" "$t/ca.pem" > "$PREFIX/ca.pem"
 	chmod 644 "$PREFIX/ca.pem"
 }
