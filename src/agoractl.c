@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -46,6 +48,7 @@ static int	cmd_status(struct ctl *, int, char *[]);
 static int	cmd_routes(struct ctl *, int, char *[]);
 static int	cmd_marketplace(struct ctl *, int, char *[]);
 static int	cmd_crl(struct ctl *, int, char *[]);
+static int	cmd_crl_sync(struct ctl *, int, char *[]);
 static int	cmd_certificate(struct ctl *, int, char *[]);
 static int	cmd_rotate_secret(struct ctl *, int, char *[]);
 static int	cmd_audit(struct ctl *, int, char *[]);
@@ -68,16 +71,19 @@ static const struct cmd cmds[] = {
 	    "revoke id", cmd_regtoken, 0 },
 	{ "marketplace", "marketplace list", cmd_marketplace, 0 },
 	{ "crl", "crl (write the CRL from the database)", cmd_crl, 0 },
+	{ "crl-sync", "crl-sync (make the CRL file the database's; prints "
+	    "its number)", cmd_crl_sync, 0 },
 	{ "certificate", "certificate revoke nid [-r reason] [-s serial]",
 	    cmd_certificate, 0 },
-	{ "rotate-secret", "rotate-secret nid (prints the new secret once)",
-	    cmd_rotate_secret, 0 },
+	{ "rotate-secret", "rotate-secret nid [-n] (prints the new secret "
+	    "once; -n revokes the old one now)", cmd_rotate_secret, 0 },
 	{ "status", "status", cmd_status, 0 },
 	{ "routes", "routes", cmd_routes, -1 },
 	{ "audit", "audit export [--actor A] [--target KIND[:ID]] "
 	    "[--since T] [--until T]", cmd_audit, 0 },
 	{ "provider", "provider create nid name email | provider list | "
-	    "provider rotate nid (prints the new secret once)",
+	    "provider rotate nid [-n] (prints the new secret once; -n revokes "
+	    "the old one now)",
 	    cmd_provider, 0 },
 };
 
@@ -92,6 +98,51 @@ usage(void)
 	for (i = 0; i < CMDSZ; i++)
 		fprintf(stderr, "       agoractl %s\n", cmds[i].usage);
 	exit(2);
+}
+
+/*
+ * As root, agoractl runs the config's crl_hook (scripts/run, the daily
+ * cron): a config or hook that root does not own, or that its group or
+ * others may write, would let the workers' user (or anyone) run commands
+ * as root. The directory holding each is held to the same rule, since a
+ * writable one lets the file be replaced. Returns 0, or -1 with the
+ * reason on stderr.
+ */
+static int
+root_trusts(const char *what, const char *path)
+{
+	struct stat	 sb;
+	const char	*p[2];
+	char		*dir, *slash;
+	size_t		 i;
+	int		 rc = 0;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		dir = xstrdup(".");
+	} else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	p[0] = path;
+	p[1] = dir;
+	for (i = 0; i < 2 && rc == 0; i++) {
+		if (stat(p[i], &sb) == -1) {
+			fprintf(stderr, "agoractl: %s %s: %s\n", what, p[i],
+			    strerror(errno));
+			rc = -1;
+		} else if (sb.st_uid != 0 ||
+		    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+			fprintf(stderr, "agoractl: refusing to run as root: "
+			    "%s %s%s is %s\n", what, i ? "directory " : "",
+			    p[i], sb.st_uid != 0 ? "not owned by root" :
+			    "writable by its group or others");
+			rc = -1;
+		}
+	}
+	free(dir);
+	return rc;
 }
 
 /* Read a whole file of at most max bytes; owned, NUL-terminated, or NULL. */
@@ -531,32 +582,53 @@ cmd_regtoken(struct ctl *c, int argc, char *argv[])
 }
 
 /*
+ * The grace period of a rotation from its arguments after argv[first]:
+ * none, or "-n" (revoke the old secret now). 0, or -1 (usage).
+ */
+static int
+rotate_args(struct ctl *c, int argc, char *argv[], int first,
+    long long *grace)
+{
+	*grace = c->conf.secret_grace;
+	if (argc == first)
+		return 0;
+	if (argc == first + 1 && strcmp(argv[first], "-n") == 0) {
+		*grace = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/*
  * A new secret (prefix + 64 hex) for the owner id of kind credentials
- * with key: printed once on stdout, the grace period on stderr. The
- * exit status.
+ * with key, the old ones living grace seconds more: printed once on
+ * stdout, the grace period on stderr. The exit status.
  */
 static int
 rotate_print(struct ctl *c, const char *kind, const char *prefix,
-    const char *nid, long long id, const char *key)
+    const char *nid, long long id, const char *key, long long grace)
 {
 	char	*secret;
 	int	 rc;
 
 	secret = crypto_token(prefix);
-	rc = db_cred_rotate(&c->r, kind, id, key, secret, NULL, NULL);
+	rc = db_cred_rotate(&c->r, kind, id, key, secret, grace, NULL, NULL);
 	if (rc == 1) {
 		printf("%s\n", secret);
-		fprintf(stderr, "new secret for %s (key %s); the old one "
-		    "works %lld seconds more\n", nid, key,
-		    c->conf.secret_grace);
+		if (grace == 0)
+			fprintf(stderr, "new secret for %s (key %s); the old "
+			    "one is revoked\n", nid, key);
+		else
+			fprintf(stderr, "new secret for %s (key %s); the old "
+			    "one works %lld seconds more\n", nid, key, grace);
 	}
 	secret_free(secret);
 	return rc == 1 ? 0 : 1;
 }
 
-/* provider rotate NID: a new secret for the provider. */
+/* provider rotate NID [-n]: a new secret for the provider. */
 static int
-provider_rotate(struct ctl *c, const char *nid)
+provider_rotate(struct ctl *c, const char *nid, long long grace)
 {
 	struct dbres	*rs;
 	int		 rc;
@@ -567,7 +639,7 @@ provider_rotate(struct ctl *c, const char *nid)
 		return 1;
 	}
 	rc = rotate_print(c, "provider", "", nid, dbres_int(rs, 0, 0),
-	    dbres_str(rs, 0, 4));
+	    dbres_str(rs, 0, 4), grace);
 	dbres_free(rs);
 	return rc;
 }
@@ -582,7 +654,7 @@ cmd_provider(struct ctl *c, int argc, char *argv[])
 {
 	struct dbres	*rs;
 	char		*key, *secret;
-	long long	 id, off = 0, total;
+	long long	 id, off = 0, total, grace;
 	size_t		 i;
 	int		 rc;
 
@@ -602,8 +674,11 @@ cmd_provider(struct ctl *c, int argc, char *argv[])
 		} while (i > 0 && off < total);
 		return 0;
 	}
-	if (argc == 3 && strcmp(argv[1], "rotate") == 0)
-		return provider_rotate(c, argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "rotate") == 0) {
+		if (rotate_args(c, argc, argv, 3, &grace) == -1)
+			usage();
+		return provider_rotate(c, argv[2], grace);
+	}
 	if (argc != 5 || strcmp(argv[1], "create") != 0)
 		usage();
 	if (!valid_nid(argv[2])) {
@@ -742,6 +817,27 @@ cmd_crl(struct ctl *c, int argc, char *argv[])
 	return 0;
 }
 
+/*
+ * crl-sync: make the CRL file the database's CRL (building that first if
+ * a revocation is not in it yet or it nears its nextUpdate) and print
+ * its number. A host's supervisor runs it every second or so and reloads
+ * nginx when the number changes: every host serves the same CRL.
+ */
+static int
+cmd_crl_sync(struct ctl *c, int argc, char *argv[])
+{
+	long long	 n;
+
+	if (argc != 1)
+		usage();
+	if (db_crl_sync(&c->r, 0, NULL, &n) == -1) {
+		fprintf(stderr, "agoractl: the CRL could not be synced\n");
+		return 1;
+	}
+	printf("%lld\n", n);
+	return 0;
+}
+
 /* certificate revoke NID [-r reason] [-s serial], then the CRL. */
 static int
 cmd_certificate(struct ctl *c, int argc, char *argv[])
@@ -799,15 +895,15 @@ cmd_certificate(struct ctl *c, int argc, char *argv[])
 	return 0;
 }
 
-/* rotate-secret NID: a new marketplace secret, printed once. */
+/* rotate-secret NID [-n]: a new marketplace secret, printed once. */
 static int
 cmd_rotate_secret(struct ctl *c, int argc, char *argv[])
 {
 	struct dbres	*rs;
-	long long	 id;
+	long long	 id, grace;
 	int		 rc;
 
-	if (argc != 2)
+	if (argc < 2 || rotate_args(c, argc, argv, 2, &grace) == -1)
 		usage();
 	if (!valid_nid(argv[1]) || (rc = db_mkt_by_nid(&c->r, argv[1],
 	    &id)) == 0 || (rc == 1 && (rc = db_mkt_get(&c->r, id, &rs)) == 0)) {
@@ -817,7 +913,7 @@ cmd_rotate_secret(struct ctl *c, int argc, char *argv[])
 	if (rc == -1)
 		return 1;
 	rc = rotate_print(c, "marketplace", "mks_", argv[1], id,
-	    dbres_str(rs, 0, MC_API_KEY));
+	    dbres_str(rs, 0, MC_API_KEY), grace);
 	dbres_free(rs);
 	return rc;
 }
@@ -887,6 +983,12 @@ main(int argc, char *argv[])
 	memset(&c, 0, sizeof(c));
 	if (conf_load(path, &c.conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "agoractl: %s: %s\n", path, err);
+		return 1;
+	}
+	if (geteuid() == 0 && (root_trusts("config", path) == -1 ||
+	    (c.conf.crl_hook != NULL && c.conf.crl_hook[0] != '\0' &&
+	    root_trusts("crl_hook", c.conf.crl_hook) == -1))) {
+		conf_free(&c.conf);
 		return 1;
 	}
 	/* Schema changes use the admin account when one is configured. */

@@ -16,17 +16,24 @@
 
 #define SESSION_COOKIE	"__Host-agora_session"
 
+/*
+ * The kinds of Basic credentials. Tenants and environments are found by
+ * a statement that also returns the generations of their cached reads
+ * (columns 4 and 5), so a cache hit costs this one statement.
+ */
 struct basic_kind {
 	unsigned int	 role;
 	enum pkind	 kind;
 	const char	*name;	/* credential.kind */
+	enum stmt	 stmt;
+	int		 gen;	/* stmt takes only the key, returns gens */
 };
 
 static const struct basic_kind basic_kinds[] = {
-	{ ROLE_MKT,	 PK_MKT,	"marketplace" },
-	{ ROLE_PROVIDER, PK_PROVIDER,	"provider" },
-	{ ROLE_ENV,	 PK_ENV,	"environment" },
-	{ ROLE_TENANT,	 PK_TENANT,	"tenant" },
+	{ ROLE_MKT,	 PK_MKT,	"marketplace",	STMT_CRED_FIND, 0 },
+	{ ROLE_PROVIDER, PK_PROVIDER,	"provider",	STMT_CRED_FIND, 0 },
+	{ ROLE_ENV,	 PK_ENV,	"environment",	STMT_CRED_FIND_ENV, 1 },
+	{ ROLE_TENANT,	 PK_TENANT,	"tenant",	STMT_CRED_FIND_TENANT, 1 },
 };
 
 /*
@@ -80,10 +87,16 @@ auth_cred(struct req *r, const struct basic_kind *bk, const char *user,
 	size_t		 i;
 	int		 found = 0;
 
-	p[0] = dbp_str(bk->name);
-	p[1] = dbp_str(user);
-	if (db_query(r->db, STMT_CRED_FIND, p, 2, &rs) == -1)
-		return -1;
+	if (bk->gen) {
+		p[0] = dbp_str(user);
+		if (db_query(r->db, bk->stmt, p, 1, &rs) == -1)
+			return -1;
+	} else {
+		p[0] = dbp_str(bk->name);
+		p[1] = dbp_str(user);
+		if (db_query(r->db, bk->stmt, p, 2, &rs) == -1)
+			return -1;
+	}
 	crypto_sha256(pass, strlen(pass), h);
 	for (i = 0; i < rs->nrow; i++) {
 		if (rs->cell[i * rs->ncol + 2].sz != 32)
@@ -94,6 +107,11 @@ auth_cred(struct req *r, const struct basic_kind *bk, const char *user,
 			r->pr.cred_id = dbres_int(rs, i, 0);
 			r->pr.id = dbres_int(rs, i, 1);
 			r->pr.retiring = dbres_int(rs, i, 3) != 0;
+			if (bk->gen) {
+				r->pr.has_gen = 1;
+				r->pr.gen[0] = (uint64_t)dbres_int(rs, i, 4);
+				r->pr.gen[1] = (uint64_t)dbres_int(rs, i, 5);
+			}
 			snprintf(r->pr.label, sizeof(r->pr.label), "%s:%s",
 			    bk->name, user);
 		}
@@ -284,14 +302,15 @@ auth_mtls(struct req *r)
 }
 
 /*
- * The 403 for a secret in its grace period on a route that changes
- * credentials, certificates or endpoints (ROLE_FRESH, and a
- * re-registration that changes something).
+ * The 403 for a secret in its grace period on a route that creates,
+ * rotates or returns a credential, or changes certificates or endpoints
+ * (ROLE_FRESH, and a re-registration that changes something).
  */
 int
 auth_retiring(struct req *r)
 {
 	return req_fail(r, 403, "this secret was replaced by a rotation and "
 	    "only authenticates until its grace period ends; use the new "
-	    "secret to change the registration, rotate or renew");
+	    "secret to create, rotate or read credentials, renew or change "
+	    "the registration");
 }

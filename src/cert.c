@@ -48,6 +48,22 @@ struct ca {
 /* The CA of this process, loaded on first use. */
 static struct ca	 ca;
 
+/*
+ * The pass-phrase callback of every PEM read: there is never a pass
+ * phrase. An encrypted block ("Proc-Type: 4,ENCRYPTED") then fails to
+ * decode instead of reaching OpenSSL's default callback, which prompts
+ * on the terminal (or reads the worker's stdin, the FastCGI socket).
+ */
+int
+cert_nopass(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
 /* Drop the loaded CA (tests, or a changed path). */
 static void
 ca_reset(void)
@@ -103,7 +119,8 @@ ca_get(const struct conf *c)
 	if ((ca.pem = file_text(c->ca_cert, 65536)) == NULL)
 		goto fail;
 	if ((b = BIO_new_mem_buf(ca.pem, -1)) == NULL ||
-	    (ca.cert = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL) {
+	    (ca.cert = PEM_read_bio_X509(b, NULL, cert_nopass,
+	    NULL)) == NULL) {
 		log_openssl(__func__);
 		log_warnx("%s: not a PEM certificate", c->ca_cert);
 		goto fail;
@@ -112,7 +129,7 @@ ca_get(const struct conf *c)
 		log_warn("CA key %s", c->ca_key);
 		goto fail;
 	}
-	ca.key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	ca.key = PEM_read_PrivateKey(f, NULL, cert_nopass, NULL);
 	fclose(f);
 	if (ca.key == NULL) {
 		log_openssl(__func__);
@@ -196,7 +213,7 @@ cert_fp_pem(const char *pem, int sha256)
 	char	*o = NULL;
 
 	if ((b = BIO_new_mem_buf(pem, -1)) != NULL &&
-	    (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
+	    (x = PEM_read_bio_X509(b, NULL, cert_nopass, NULL)) != NULL)
 		o = fp_of(x, sha256 ? EVP_sha256() : EVP_sha1());
 	X509_free(x);
 	BIO_free(b);
@@ -205,9 +222,84 @@ cert_fp_pem(const char *pem, int sha256)
 }
 
 /*
+ * Put the public key of request q into certificate x as it is sent: its
+ * algorithm, parameters and key bits are copied, not decoded and encoded
+ * again as X509_set_pubkey does (OpenSSL 3 runs its decoders and
+ * encoders for that, most of the cost of issuing). csr_parse has
+ * checked the key. 0, or -1 (OpenSSL's error queue says why).
+ */
+static int
+pubkey_copy(X509 *x, X509_REQ *q)
+{
+	X509_PUBKEY		*src, *dst;
+	X509_ALGOR		*alg;
+	const ASN1_OBJECT	*aobj;
+	ASN1_OBJECT		*obj, *o = NULL;
+	const unsigned char	*bits;
+	unsigned char		*enc = NULL;
+	const void		*pval;
+	void			*val = NULL;
+	int			 len, ptype;
+
+	if ((src = X509_REQ_get_X509_PUBKEY(q)) == NULL ||
+	    (dst = X509_get_X509_PUBKEY(x)) == NULL ||
+	    X509_PUBKEY_get0_param(&obj, &bits, &len, &alg, src) != 1 ||
+	    len <= 0)
+		return -1;
+	X509_ALGOR_get0(&aobj, &ptype, &pval, alg);
+	switch (ptype) {
+	case V_ASN1_UNDEF:
+	case V_ASN1_NULL:
+		break;
+	case V_ASN1_OBJECT:
+		if ((val = OBJ_dup(pval)) == NULL)
+			return -1;
+		break;
+	case V_ASN1_SEQUENCE:
+		if ((val = ASN1_STRING_dup(pval)) == NULL)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	if ((o = OBJ_dup(aobj)) == NULL ||
+	    (enc = OPENSSL_memdup(bits, (size_t)len)) == NULL ||
+	    X509_PUBKEY_set0_param(dst, o, ptype, val, enc, len) != 1) {
+		ASN1_OBJECT_free(o);
+		OPENSSL_free(enc);
+		if (ptype == V_ASN1_OBJECT)
+			ASN1_OBJECT_free(val);
+		else if (ptype == V_ASN1_SEQUENCE)
+			ASN1_STRING_free(val);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Whether an EC SubjectPublicKeyInfo names its curve by OID (RFC 5480
+ * namedCurve) rather than spelling out the parameters. 1 or 0.
+ */
+static int
+spki_named_curve(X509_PUBKEY *pk)
+{
+	X509_ALGOR		*alg;
+	const ASN1_OBJECT	*obj;
+	const void		*pval;
+	int			 ptype;
+
+	if (pk == NULL ||
+	    X509_PUBKEY_get0_param(NULL, NULL, NULL, &alg, pk) != 1 ||
+	    alg == NULL)
+		return 0;
+	X509_ALGOR_get0(&obj, &ptype, &pval, alg);
+	return ptype == V_ASN1_OBJECT && pval != NULL;
+}
+
+/*
  * Parse a PEM CSR: exactly one request and nothing but white space
- * around it, signature verified, key RSA 2048..8192 bits or EC P-256 or
- * P-384. Returns the request (free with X509_REQ_free) with *kt set to
+ * around it, no pass phrase, signature verified, key RSA 2048..8192 bits
+ * or EC P-256 or P-384 named by OID. Returns the request (free with X509_REQ_free) with *kt set to
  * its key type name, or NULL with a message in err.
  */
 static X509_REQ *
@@ -244,7 +336,8 @@ csr_parse(const char *pem, const char **kt, char *err, size_t errsz)
 	}
 	if ((b = BIO_new_mem_buf(p, (int)(len - (size_t)(p - pem)))) == NULL)
 		fatalx("BIO_new_mem_buf");
-	if ((q = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL)) == NULL) {
+	if ((q = PEM_read_bio_X509_REQ(b, NULL, cert_nopass, NULL)) ==
+	    NULL) {
 		snprintf(err, errsz, "is not a parsable PEM certificate "
 		    "request");
 		goto fail;
@@ -269,6 +362,13 @@ csr_parse(const char *pem, const char **kt, char *err, size_t errsz)
 		    bits == 4096 ? "rsa4096" : "rsa";
 		break;
 	case EVP_PKEY_EC:
+		/* RFC 5480: namedCurve only, never explicit parameters. */
+		if (!spki_named_curve(X509_REQ_get_X509_PUBKEY(q))) {
+			snprintf(err, errsz, "EC key must name its curve "
+			    "(RFC 5480); explicit curve parameters are "
+			    "refused");
+			goto fail;
+		}
 		if (EVP_PKEY_get_utf8_string_param(k, "group", grp,
 		    sizeof(grp), NULL) != 1) {
 			snprintf(err, errsz, "EC key has no named curve");
@@ -449,7 +549,9 @@ cert_issue(const struct conf *c, const char *host, const char *csr,
 	    X509_set_issuer_name(x, X509_get_subject_name(a->cert)) != 1 ||
 	    X509_gmtime_adj(X509_getm_notBefore(x), 0) == NULL ||
 	    X509_time_adj_ex(X509_getm_notAfter(x), (int)days, 0,
-	    NULL) == NULL || X509_set_pubkey(x, pub) != 1)
+	    NULL) == NULL)
+		goto ossl;
+	if (q != NULL ? pubkey_copy(x, q) == -1 : X509_set_pubkey(x, pub) != 1)
 		goto ossl;
 	/*
 	 * A CN holds at most 64 characters (RFC 5280 ub-common-name); a
@@ -540,12 +642,13 @@ cert_reason_code(const char *name)
 }
 
 /*
- * A CRL signed by the CA listing the n entries, valid conf->crl_days.
+ * A CRL signed by the CA listing the n entries, valid conf->crl_days,
+ * with CRL number number (the database's sequence: every host agrees).
  * Returns 0 with owned PEM in *pem, or -1 (logged).
  */
 int
 cert_crl_build(const struct conf *c, const struct crl_entry *ents, size_t n,
-    char **pem)
+    long long number, char **pem)
 {
 	const struct ca	*a;
 	X509_CRL	*crl = NULL;
@@ -596,17 +699,10 @@ cert_crl_build(const struct conf *c, const struct crl_entry *ents, size_t n,
 			goto ossl;
 		rv = NULL;
 	}
-	/* A CRL number that grows: milliseconds since the epoch. */
-	{
-		struct timespec	 ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		if ((num = ASN1_INTEGER_new()) == NULL ||
-		    ASN1_INTEGER_set_int64(num, (int64_t)ts.tv_sec * 1000 +
-		    ts.tv_nsec / 1000000) != 1 ||
-		    X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) != 1)
-			goto ossl;
-	}
+	if ((num = ASN1_INTEGER_new()) == NULL ||
+	    ASN1_INTEGER_set_int64(num, (int64_t)number) != 1 ||
+	    X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) != 1)
+		goto ossl;
 	X509V3_set_ctx(&ctx, a->cert, NULL, NULL, crl, 0);
 	if ((e = X509V3_EXT_conf_nid(NULL, &ctx,
 	    NID_authority_key_identifier, "keyid:always")) != NULL) {
@@ -774,7 +870,8 @@ cert_crl_current(const struct conf *c)
 	    (p = file_text(c->ca_crl, 16 * 1024 * 1024)) == NULL)
 		return NULL;
 	if ((b = BIO_new_mem_buf(p, -1)) == NULL ||
-	    (crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) == NULL ||
+	    (crl = PEM_read_bio_X509_CRL(b, NULL, cert_nopass, NULL)) ==
+	    NULL ||
 	    (pk = X509_get0_pubkey(a->cert)) == NULL ||
 	    X509_CRL_verify(crl, pk) != 1 ||
 	    (nu = X509_CRL_get0_nextUpdate(crl)) == NULL ||
@@ -787,4 +884,34 @@ cert_crl_current(const struct conf *c)
 	X509_CRL_free(crl);
 	BIO_free(b);
 	return p;
+}
+
+/*
+ * The nextUpdate of the CRL file nginx reads (conf->ca_crl), as Unix
+ * time, without checking its signature (what matters here is when nginx
+ * starts refusing every client certificate). 0 with *nu, or -1 when the
+ * file is missing or unparsable.
+ */
+int
+cert_crl_next_update(const struct conf *c, long long *nu)
+{
+	X509_CRL	*crl = NULL;
+	BIO		*b = NULL;
+	const ASN1_TIME	*t;
+	char		*p;
+	int		 rc = -1;
+
+	*nu = 0;
+	if ((p = file_text(c->ca_crl, 16 * 1024 * 1024)) == NULL)
+		return -1;
+	if ((b = BIO_new_mem_buf(p, -1)) != NULL &&
+	    (crl = PEM_read_bio_X509_CRL(b, NULL, cert_nopass, NULL)) !=
+	    NULL && (t = X509_CRL_get0_nextUpdate(crl)) != NULL &&
+	    (*nu = asn1_unix(t)) > 0)
+		rc = 0;
+	ERR_clear_error();
+	X509_CRL_free(crl);
+	BIO_free(b);
+	free(p);
+	return rc;
 }

@@ -41,6 +41,7 @@ static const struct ckey ckeys[] = {
 	{ "db_socket",	   CK_STR,  O(db_socket), 0, 0, 0 },
 	{ "db_host",	   CK_STR,  O(db_host), 0, 0, 0 },
 	{ "db_port",	   CK_NUM,  O(db_port), 1, 65535, 0 },
+	{ "db_hosts",	   CK_STR,  O(db_hosts), 0, 0, 0 },
 	{ "db_user",	   CK_STR,  O(db_user), 0, 0, 1 },
 	{ "db_password",   CK_STR,  O(db_password), 0, 0, 0 },
 	{ "db_admin_user", CK_STR,  O(db_admin_user), 0, 0, 0 },
@@ -63,6 +64,7 @@ static const struct ckey ckeys[] = {
 	{ "public_url",	   CK_STR,  O(public_url), 0, 0, 1 },
 	{ "log_level",	   CK_LEVEL, O(log_level), 0, 0, 0 },
 	{ "crl_hook",	   CK_STR,  O(crl_hook), 0, 0, 0 },
+	{ "cache_bytes",   CK_NUM,  O(cache_bytes), 0, 256 * 1024 * 1024, 0 },
 };
 
 #define CKEYSZ	(sizeof(ckeys) / sizeof(ckeys[0]))
@@ -179,6 +181,7 @@ conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	c->login_max_fail = 5;
 	c->login_lock = 900;
 	c->log_level = LOGL_INFO;
+	c->cache_bytes = 4 * 1024 * 1024;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return conf_err(err, errsz, "%s: %s", path, strerror(errno));
@@ -226,8 +229,9 @@ conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 			    ckeys[i].name);
 			goto out;
 		}
-	if (c->db_socket == NULL && c->db_host == NULL) {
-		conf_err(err, errsz, "one of db_socket or db_host is needed");
+	if (c->db_socket == NULL && c->db_host == NULL && c->db_hosts == NULL) {
+		conf_err(err, errsz, "one of db_socket, db_host or db_hosts "
+		    "is needed");
 		goto out;
 	}
 	rc = 0;
@@ -244,6 +248,7 @@ conf_free(struct conf *c)
 {
 	free(c->db_socket);
 	free(c->db_host);
+	free(c->db_hosts);
 	free(c->db_user);
 	if (c->db_password != NULL)
 		explicit_bzero(c->db_password, strlen(c->db_password));

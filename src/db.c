@@ -3,12 +3,24 @@
  * from db_sql[] and kept until the connection is lost. Auto-reconnect is
  * never enabled (it can commit half a transaction): when the server goes
  * away we reconnect ourselves, drop every statement handle and retry a
- * statement once, but only outside a transaction.
+ * read once, but only outside a transaction.
+ *
+ * The server is one MariaDB (db_socket, or db_host and db_port) or a
+ * Galera cluster (db_hosts: host:port, ...). With several nodes a worker
+ * keeps one connection, to the first node that answers and is Synced in
+ * the primary component, and moves to the next node when it loses it.
+ * What a lost node or a Galera abort means for the request in flight is
+ * the dispatcher's business: db_retryable() says when the whole request
+ * may run again (nothing was committed), db_lost() when it must end in
+ * 503 instead of 500.
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -18,23 +30,93 @@
 
 #define DB_PARAMS_MAX	32
 #define DB_CELL_MAX	(16 * 1024 * 1024)
+#define DB_HOSTS_MAX	16
+
+struct db_node {
+	char			*host;	/* NULL: the socket */
+	unsigned int		 port;
+};
 
 struct db {
 	const struct conf	*conf;
 	MYSQL			*my;
 	MYSQL_STMT		*stmt[STMT__MAX];
+	struct db_node		 node[DB_HOSTS_MAX];
+	size_t			 nnode;
+	size_t			 cur;	/* the node in use or tried next */
 	int			 flags;
 	int			 in_tx;
+	int			 tx_wrote; /* a row changed in this transaction */
+	int			 wrote;	/* committed since db_attempt() */
+	int			 unknown; /* a COMMIT's outcome is unknown */
 	int			 lost;	/* last failure was the connection */
+	int			 connfail; /* the last connect reached no node */
 	unsigned int		 err;	/* last error number */
 };
 
+/* The connection or the node is gone: reconnect, to another node. */
 static int
 is_gone(unsigned int e)
 {
 	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
 	    e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR ||
-	    e == ER_CONNECTION_KILLED;
+	    e == ER_CONNECTION_KILLED ||
+	    /* Galera: "WSREP has not yet prepared node for application use" */
+	    e == ER_UNKNOWN_COM_ERROR;
+}
+
+/*
+ * Galera aborted the transaction, which was rolled back whole: a
+ * certification conflict or a brute-force abort (1213), or a causal
+ * read (wsrep_sync_wait) that timed out (1205). Running it again is safe.
+ */
+static int
+is_aborted(unsigned int e)
+{
+	return e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT;
+}
+
+/*
+ * Parse db_hosts ("host:port, host:port", a port defaulting to db_port)
+ * into db->node; without db_hosts the one node is db_host or db_socket.
+ * A malformed list is fatal: the worker cannot run on a guess.
+ */
+static void
+db_nodes(struct db *db)
+{
+	const struct conf	*c = db->conf;
+	const char		*p, *e, *colon;
+	long long		 port;
+	char			*h;
+
+	if (c->db_hosts == NULL || c->db_hosts[0] == '\0') {
+		db->node[0].host = c->db_host ? xstrdup(c->db_host) : NULL;
+		db->node[0].port = (unsigned int)c->db_port;
+		db->nnode = 1;
+		return;
+	}
+	for (p = c->db_hosts; *p != '\0'; p = e) {
+		while (*p == ',' || isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		e = p + strcspn(p, ", \t");
+		if (db->nnode == DB_HOSTS_MAX)
+			fatalx("db_hosts: more than %d nodes", DB_HOSTS_MAX);
+		h = xstrndup(p, (size_t)(e - p));
+		port = c->db_port;
+		if ((colon = strrchr(h, ':')) != NULL) {
+			if (num_parse(colon + 1, 1, 65535, &port) == -1)
+				fatalx("db_hosts: bad port in %s", h);
+			h[colon - h] = '\0';
+		}
+		if (h[0] == '\0')
+			fatalx("db_hosts: an entry without a host");
+		db->node[db->nnode].host = h;
+		db->node[db->nnode++].port = (unsigned int)port;
+	}
+	if (db->nnode == 0)
+		fatalx("db_hosts: no node");
 }
 
 static void
@@ -51,19 +133,70 @@ db_drop(struct db *db)
 		mysql_close(db->my);
 		db->my = NULL;
 	}
-	db->in_tx = 0;
 }
 
-/* Connect (or reconnect); 0 or -1 (logged, db->lost set). */
+/*
+ * The node in use failed (gone, or not fit to serve): drop the
+ * connection, and make the next connect start at the next node.
+ */
+static void
+db_node_failed(struct db *db)
+{
+	db_drop(db);
+	db->lost = 1;
+	db->cur = (db->cur + 1) % db->nnode;
+}
+
+/*
+ * Ask the fresh connection whether its node may serve: 1 (no Galera, or
+ * Synced in the primary component), 0 (not fit: logged), -1 (error).
+ * On a Galera node, reads then wait for the node to have applied every
+ * transaction committed anywhere before they started (wsrep_sync_wait 1:
+ * SELECT, SHOW and START TRANSACTION), so a client that wrote through
+ * one host and reads through another sees its write.
+ */
 static int
-db_connect(struct db *db)
+db_node_fit(struct db *db, const char *name)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	int		 rc = -1;
+
+	if (mysql_query(db->my, db_sql[STMT_NODE_STATE]) != 0 ||
+	    (res = mysql_store_result(db->my)) == NULL) {
+		db->err = mysql_errno(db->my);
+		log_warnx("%s: %s", name, mysql_error(db->my));
+		return db->err == ER_UNKNOWN_COM_ERROR ? 0 : -1;
+	}
+	if ((row = mysql_fetch_row(res)) == NULL || row[0] == NULL)
+		log_warnx("%s: no node state", name);
+	else if (strcmp(row[0], "1") != 0)
+		rc = 1;
+	else if (row[1] == NULL || strcmp(row[1], "Synced") != 0 ||
+	    row[2] == NULL || strcmp(row[2], "Primary") != 0) {
+		log_warnx("%s: node %s, cluster %s: trying the next", name,
+		    row[1] ? row[1] : "-", row[2] ? row[2] : "-");
+		rc = 0;
+	} else if (mysql_query(db->my, db_sql[STMT_NODE_SYNC_WAIT]) != 0) {
+		db->err = mysql_errno(db->my);
+		log_warnx("%s: %s", name, mysql_error(db->my));
+	} else
+		rc = 1;
+	mysql_free_result(res);
+	return rc;
+}
+
+/* Connect to node i; 0 or -1 (logged). */
+static int
+db_connect_node(struct db *db, size_t i)
 {
 	const struct conf	*c = db->conf;
+	const struct db_node	*n = &db->node[i];
 	unsigned int		 t = (unsigned int)c->db_timeout;
 	my_bool			 off = 0;
 	unsigned long		 fl = 0;
+	char			 name[300];
 
-	db_drop(db);
 	if ((db->my = mysql_init(NULL)) == NULL)
 		fatalx("mysql_init");
 	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &t);
@@ -76,23 +209,47 @@ db_connect(struct db *db)
 	    "',STRICT_ALL_TABLES,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO')");
 	if (db->flags & DB_MULTI)
 		fl |= CLIENT_MULTI_STATEMENTS;
-	if (mysql_real_connect(db->my, c->db_host, c->db_user,
-	    c->db_password, c->db_name, (unsigned int)c->db_port,
-	    c->db_socket, fl) == NULL) {
-		log_warnx("connect: %s", mysql_error(db->my));
+	if (n->host != NULL)
+		snprintf(name, sizeof(name), "%s:%u", n->host, n->port);
+	else
+		snprintf(name, sizeof(name), "%s",
+		    c->db_socket ? c->db_socket : "the default socket");
+	if (mysql_real_connect(db->my, n->host, c->db_user, c->db_password,
+	    c->db_name, n->port, n->host ? NULL : c->db_socket, fl) == NULL) {
 		db->err = mysql_errno(db->my);
-		mysql_close(db->my);
-		db->my = NULL;
-		db->lost = 1;
-		return -1;
+		log_warnx("connect %s: %s", name, mysql_error(db->my));
+	} else if (db_node_fit(db, name) == 1)
+		return 0;
+	mysql_close(db->my);
+	db->my = NULL;
+	return -1;
+}
+
+/*
+ * Connect (or reconnect) to the first node that answers and may serve,
+ * starting with the one in use; 0 or -1 (logged, db->lost set).
+ */
+static int
+db_connect(struct db *db)
+{
+	size_t	 k;
+
+	db_drop(db);
+	for (k = 0; k < db->nnode; k++) {
+		if (db_connect_node(db, db->cur) == 0) {
+			db->lost = db->connfail = 0;
+			return 0;
+		}
+		db->cur = (db->cur + 1) % db->nnode;
 	}
-	db->lost = 0;
-	return 0;
+	db->lost = db->connfail = 1;
+	return -1;
 }
 
 /*
  * A handle for the configuration; never NULL. The first connection is
- * attempted now; if it fails the next statement tries again.
+ * attempted now; if it fails the next statement tries again. Workers
+ * start at different nodes, so a pool spreads over the cluster.
  */
 struct db *
 db_open(const struct conf *c, int flags)
@@ -102,6 +259,8 @@ db_open(const struct conf *c, int flags)
 	db = xcalloc(1, sizeof(*db));
 	db->conf = c;
 	db->flags = flags;
+	db_nodes(db);
+	db->cur = (size_t)getpid() % db->nnode;
 	(void)db_connect(db);
 	return db;
 }
@@ -109,9 +268,13 @@ db_open(const struct conf *c, int flags)
 void
 db_close(struct db *db)
 {
+	size_t	 i;
+
 	if (db == NULL)
 		return;
 	db_drop(db);
+	for (i = 0; i < db->nnode; i++)
+		free(db->node[i].host);
 	free(db);
 }
 
@@ -124,11 +287,67 @@ db_connected(struct db *db)
 	return 1;
 }
 
-/* 1 if the last failure was a lost or refused connection. */
+/*
+ * 1 if the last failure was the database being unavailable rather than
+ * a fault: a lost or refused connection, a node out of the primary
+ * component, a transaction Galera aborted, a COMMIT of unknown outcome.
+ * The request ends in 503 with Retry-After, not 500.
+ */
 int
 db_lost(const struct db *db)
 {
-	return db != NULL && db->lost;
+	return db != NULL && (db->lost || db->unknown || is_aborted(db->err));
+}
+
+/* A request (or its next run) starts: forget the last one's outcome. */
+void
+db_attempt(struct db *db)
+{
+	if (db->in_tx)
+		(void)db_tx_rollback(db);
+	db->err = 0;
+	db->wrote = 0;
+	db->unknown = 0;
+}
+
+/*
+ * 1 if the request that just failed may run again whole: it failed on
+ * the database being unavailable (db_lost) and committed nothing since
+ * db_attempt(), so nothing of it is anywhere.
+ */
+int
+db_retryable(const struct db *db)
+{
+	return db_lost(db) && !db->wrote && !db->unknown;
+}
+
+/*
+ * For /readyz: 1 if the node in use may serve (no Galera, or Synced in
+ * the primary component), 0 if not (the connection is dropped, so the
+ * next request goes to another node; *state says why), -1 on error.
+ */
+int
+db_node_ready(struct db *db, char *state, size_t statesz)
+{
+	struct dbres	*rs;
+	const char	*ls, *cs;
+	int		 rc;
+
+	snprintf(state, statesz, "unknown");
+	if (db_query(db, STMT_NODE_STATE, NULL, 0, &rs) == -1)
+		return -1;
+	ls = dbres_str(rs, 0, 1);
+	cs = dbres_str(rs, 0, 2);
+	if (dbres_int(rs, 0, 0) != 1)
+		rc = 1;
+	else
+		rc = ls != NULL && strcmp(ls, "Synced") == 0 &&
+		    cs != NULL && strcmp(cs, "Primary") == 0;
+	snprintf(state, statesz, "%s, %s", ls ? ls : "-", cs ? cs : "-");
+	dbres_free(rs);
+	if (rc == 0)
+		db_node_failed(db);
+	return rc;
 }
 
 
@@ -147,8 +366,11 @@ db_stmt(struct db *db, enum stmt s)
 
 	if (db->stmt[s] != NULL)
 		return db->stmt[s];
-	if (db->my == NULL && db_connect(db) == -1)
+	/* Never reconnect inside a transaction: its first half is gone. */
+	if (db->my == NULL && (db->in_tx || db_connect(db) == -1)) {
+		db->lost = 1;
 		return NULL;
+	}
 	if ((st = mysql_stmt_init(db->my)) == NULL)
 		fatalx("mysql_stmt_init");
 	if (mysql_stmt_prepare(st, db_sql[s], strlen(db_sql[s])) != 0) {
@@ -156,7 +378,7 @@ db_stmt(struct db *db, enum stmt s)
 		log_warnx("prepare %d: %s", (int)s, mysql_stmt_error(st));
 		mysql_stmt_close(st);
 		if (is_gone(db->err))
-			db->lost = 1;
+			db_node_failed(db);
 		return NULL;
 	}
 	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &one);
@@ -211,7 +433,8 @@ db_bind(MYSQL_STMT *st, const struct dbp *p, size_t np, MYSQL_BIND *b,
 
 /*
  * Run s once; 0 on success, -1 on error. *gone is set when the error was
- * the connection (the caller may reconnect and retry).
+ * the connection or the node: 1 if the statement never reached the
+ * server, 2 if it was lost in flight (a write's outcome is unknown).
  */
 static int
 db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
@@ -234,10 +457,8 @@ db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	}
 	if (mysql_stmt_execute(st) != 0) {
 		db->err = mysql_stmt_errno(st);
-		if (is_gone(db->err)) {
-			*gone = 1;
-			db->lost = 1;
-		}
+		if (is_gone(db->err))
+			*gone = 2;
 		if (db->err != ER_DUP_ENTRY)
 			log_warnx("execute %d: %s", (int)s,
 			    mysql_stmt_error(st));
@@ -249,22 +470,32 @@ db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 }
 
 /*
- * Run s, reconnecting and retrying once if the server went away outside
- * a transaction. 0 with *out, or -1.
+ * Run s, reconnecting (to the next node) when the connection or the node
+ * failed. Outside a transaction the statement runs once more on the new
+ * connection if that cannot do it twice: a read, or a write that never
+ * reached the server. A write lost in flight may have committed: its
+ * outcome is unknown and the caller fails. 0 with *out, or -1.
  */
 static int
 db_run_retry(struct db *db, enum stmt s, const struct dbp *p, size_t np,
     MYSQL_STMT **out)
 {
-	int	 gone;
+	int	 gone, write;
 
 	if (db_run(db, s, p, np, out, &gone) == 0)
 		return 0;
-	if (!gone || db->in_tx) {
-		if (gone) {
-			db_drop(db);
-			db->lost = 1;
-		}
+	/* No node answered just now: no second round. */
+	if (!gone || db->connfail)
+		return -1;
+	write = db->stmt[s] == NULL ||
+	    mysql_stmt_field_count(db->stmt[s]) == 0;
+	if (db->my != NULL)
+		db_node_failed(db);
+	/* The server rolled the transaction back; it stays failed. */
+	if (db->in_tx)
+		return -1;
+	if (gone == 2 && write) {
+		db->unknown = 1;
 		return -1;
 	}
 	log_info("connection lost, reconnecting");
@@ -281,13 +512,21 @@ int
 db_exec(struct db *db, enum stmt s, const struct dbp *p, size_t np,
     unsigned long long *affected, unsigned long long *lastid)
 {
-	MYSQL_STMT	*st;
+	MYSQL_STMT		*st;
+	unsigned long long	 n;
 
 	db->err = 0;
 	if (db_run_retry(db, s, p, np, &st) == -1)
 		return db->err == ER_DUP_ENTRY ? 0 : -1;
+	n = mysql_stmt_affected_rows(st);
+	if (n > 0 && n != (unsigned long long)-1) {
+		if (db->in_tx)
+			db->tx_wrote = 1;
+		else
+			db->wrote = 1;
+	}
 	if (affected != NULL)
-		*affected = mysql_stmt_affected_rows(st);
+		*affected = n;
 	if (lastid != NULL)
 		*lastid = mysql_stmt_insert_id(st);
 	return 1;
@@ -296,6 +535,12 @@ db_exec(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 /*
  * Run a query and fetch every row as strings. Returns 0 with an owned
  * *res (possibly 0 rows), or -1. Truncation is an error.
+ *
+ * The result is stored client-side first, so each column's longest
+ * value is known (STMT_ATTR_UPDATE_MAX_LENGTH): one buffer per column
+ * is bound once for all rows, and every cell is copied into one arena
+ * owned by the result, so a result costs a handful of allocations
+ * whatever its size.
  */
 int
 db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
@@ -308,8 +553,9 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	unsigned long	*len = NULL;
 	my_bool		*isnull = NULL;
 	struct dbres	*rs = NULL;
-	size_t		 i, row, nc;
-	unsigned long	 sz;
+	char		*bufs = NULL, *at;
+	size_t		*width = NULL;
+	size_t		 i, row, nc, rowmax = 0, off;
 	int		 rc = -1, frc;
 
 	*res = NULL;
@@ -320,11 +566,13 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 		db->err = mysql_stmt_errno(st);
 		if (is_gone(db->err))
 			db->lost = 1;
-		log_warnx("store %d: %s", (int)s, mysql_stmt_error(st));
+		log_warnx("store %d: %s", (int)s,
+		    mysql_stmt_error(st));
 		goto out;
 	}
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
-		log_warnx("statement %d returns no result set", (int)s);
+		log_warnx("statement %d returns no result set",
+		    (int)s);
 		goto out;
 	}
 	nc = mysql_num_fields(meta);
@@ -334,51 +582,61 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	rs->nrow = (size_t)mysql_stmt_num_rows(st);
 	rs->cell = xcalloc(rs->nrow * nc + 1, sizeof(struct dbcell));
 	b = xcalloc(nc + 1, sizeof(MYSQL_BIND));
+	width = xcalloc(nc + 1, sizeof(size_t));
 	len = xcalloc(nc + 1, sizeof(unsigned long));
 	isnull = xcalloc(nc + 1, sizeof(my_bool));
 
+	/*
+	 * One fetch buffer per column, as long as its longest value; a
+	 * short column (numbers, times) gets its display width, which a
+	 * value converted to text may exceed its binary max_length by.
+	 */
+	for (i = 0; i < nc; i++) {
+		width[i] = f[i].max_length;
+		if (f[i].length < 256 && f[i].length > width[i])
+			width[i] = f[i].length;
+		rowmax += width[i] + 1;
+	}
+	bufs = xmalloc(rowmax + 1);
+	for (i = 0, off = 0; i < nc; i++) {
+		b[i].buffer_type = MYSQL_TYPE_STRING;
+		b[i].buffer = bufs + off;
+		b[i].buffer_length = width[i] + 1;
+		b[i].length = &len[i];
+		b[i].is_null = &isnull[i];
+		off += width[i] + 1;
+	}
+	if (mysql_stmt_bind_result(st, b) != 0) {
+		log_warnx("bind result %d: %s", (int)s,
+		    mysql_stmt_error(st));
+		goto out;
+	}
+	rs->arena = xmalloc(rs->nrow * rowmax + 1);
+	at = rs->arena;
 	for (row = 0; row < rs->nrow; row++) {
-		for (i = 0; i < nc; i++) {
-			/* Sized from the schema and the data seen. */
-			sz = f[i].max_length;
-			if (f[i].length < 65536 && f[i].length > sz)
-				sz = f[i].length;
-			b[i].buffer_type = MYSQL_TYPE_STRING;
-			b[i].buffer = xmalloc(sz + 1);
-			b[i].buffer_length = sz + 1;
-			b[i].length = &len[i];
-			b[i].is_null = &isnull[i];
-		}
-		if (mysql_stmt_bind_result(st, b) != 0) {
-			log_warnx("bind result: %s", mysql_stmt_error(st));
-			goto rowfail;
-		}
 		frc = mysql_stmt_fetch(st);
 		if (frc == MYSQL_DATA_TRUNCATED) {
-			log_warnx("statement %d: data truncated", (int)s);
-			goto rowfail;
+			log_warnx("statement %d: data truncated",
+			    (int)s);
+			goto out;
 		}
 		if (frc != 0) {
 			db->err = mysql_stmt_errno(st);
-			log_warnx("fetch %d: %s", (int)s, mysql_stmt_error(st));
-			goto rowfail;
+			log_warnx("fetch %d: %s", (int)s,
+			    mysql_stmt_error(st));
+			goto out;
 		}
 		for (i = 0; i < nc; i++) {
 			struct dbcell *c = &rs->cell[row * nc + i];
 
-			if (isnull[i]) {
-				free(b[i].buffer);
+			if (isnull[i])
 				continue;
-			}
-			c->v = b[i].buffer;
-			c->v[len[i]] = '\0';
+			memcpy(at, b[i].buffer, len[i]);
+			at[len[i]] = '\0';
+			c->v = at;
 			c->sz = len[i];
+			at += len[i] + 1;
 		}
-		continue;
-rowfail:
-		for (i = 0; i < nc; i++)
-			free(b[i].buffer);
-		goto out;
 	}
 	*res = rs;
 	rs = NULL;
@@ -387,6 +645,8 @@ out:
 	if (meta != NULL)
 		mysql_free_result(meta);
 	mysql_stmt_free_result(st);
+	free(bufs);
+	free(width);
 	free(b);
 	free(len);
 	free(isnull);
@@ -514,10 +774,8 @@ db_simple(struct db *db, const char *sql)
 	if (mysql_query(db->my, sql) != 0) {
 		db->err = mysql_errno(db->my);
 		log_warnx("%s: %s", sql, mysql_error(db->my));
-		if (is_gone(db->err)) {
-			db_drop(db);
-			db->lost = 1;
-		}
+		if (is_gone(db->err))
+			db_node_failed(db);
 		return -1;
 	}
 	return 0;
@@ -536,16 +794,28 @@ db_tx_begin(struct db *db)
 			return -1;
 	}
 	db->in_tx = 1;
+	db->tx_wrote = 0;
 	return 0;
 }
 
+/*
+ * Commit; 0 or -1. A commit Galera refused (certification conflict:
+ * 1213) rolled back whole; any other failure leaves the outcome unknown
+ * (the write set may have been replicated before the answer was lost),
+ * and the request must not run again.
+ */
 int
 db_tx_commit(struct db *db)
 {
 	int	 rc;
 
 	rc = db_simple(db, "COMMIT");
+	if (rc == 0 && db->tx_wrote)
+		db->wrote = 1;
+	else if (rc == -1 && !is_aborted(db->err))
+		db->unknown = 1;
 	db->in_tx = 0;
+	db->tx_wrote = 0;
 	return rc;
 }
 
@@ -558,6 +828,7 @@ db_tx_rollback(struct db *db)
 	if (db->my != NULL)
 		rc = db_simple(db, "ROLLBACK");
 	db->in_tx = 0;
+	db->tx_wrote = 0;
 	return rc;
 }
 
@@ -595,12 +866,9 @@ db_run_script(struct db *db, const char *sql, size_t sz)
 void
 dbres_free(struct dbres *rs)
 {
-	size_t	 i;
-
 	if (rs == NULL)
 		return;
-	for (i = 0; i < rs->nrow * rs->ncol; i++)
-		free(rs->cell[i].v);
+	free(rs->arena);
 	free(rs->cell);
 	free(rs);
 }

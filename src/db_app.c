@@ -637,10 +637,12 @@ fail:
 
 /*
  * A new secret for environment e (same key); the old secrets expire
- * after the configured grace. 0 with *secret (owned, show once), or -1.
+ * after grace seconds (0: now). 0 with *secret (owned, show once), or
+ * -1.
  */
 int
-db_env_rotate(struct req *r, const struct env *e, char **secret)
+db_env_rotate(struct req *r, const struct env *e, long long grace,
+    char **secret)
 {
 	struct json_object	*after;
 	struct dbp		 p[4];
@@ -649,17 +651,17 @@ db_env_rotate(struct req *r, const struct env *e, char **secret)
 	*secret = NULL;
 	if (db_tx_begin(r->db) == -1)
 		return -1;
-	p[0] = dbp_int(r->conf->secret_grace);
+	p[0] = dbp_int(grace);
 	p[1] = dbp_str("environment");
 	p[2] = dbp_int(e->id);
-	p[3] = dbp_int(r->conf->secret_grace);
+	p[3] = dbp_int(grace);
 	if (db_exec(r->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1)
 		goto fail;
 	if (cred_new(r, "environment", e->id, e->api_key, &s) != 1)
 		goto fail;
 	after = json_object_new_object();
 	jadd_str(after, "api_key", e->api_key);
-	jadd_int(after, "grace_seconds", r->conf->secret_grace);
+	jadd_int(after, "grace_seconds", grace);
 	if (db_audit(r, "environment.rotate", "environment", e->id, NULL,
 	    after) == -1) {
 		json_object_put(after);
@@ -781,9 +783,22 @@ listing_key(struct req *r, long long id)
 
 /*
  * The hub key sealed in k (a listing's hub_key_enc cell), opened under
- * the data key, as a JSON string (owned); NULL when the cell is NULL or
- * does not open (another data_key).
+ * the data key into *plain (owned; wipe and free) and *sz. 0, or -1
+ * when the cell is NULL or does not open (another data_key).
  */
+int
+listing_key_open(const struct conf *c, const struct dbcell *k,
+    unsigned char **plain, size_t *sz)
+{
+	*plain = NULL;
+	*sz = 0;
+	if (k->v == NULL || crypto_open(c->data_key,
+	    (const unsigned char *)k->v, k->sz, plain, sz) == -1)
+		return -1;
+	return 0;
+}
+
+/* The same as a JSON string (owned), or NULL. */
 struct json_object *
 listing_key_json(const struct conf *c, const struct dbcell *k)
 {
@@ -791,8 +806,7 @@ listing_key_json(const struct conf *c, const struct dbcell *k)
 	unsigned char		*plain;
 	size_t			 sz;
 
-	if (k->v == NULL || crypto_open(c->data_key,
-	    (const unsigned char *)k->v, k->sz, &plain, &sz) == -1)
+	if (listing_key_open(c, k, &plain, &sz) == -1)
 		return NULL;
 	o = json_object_new_string_len((const char *)plain, (int)sz);
 	explicit_bzero(plain, sz);
@@ -866,13 +880,49 @@ listing_add(struct req *r, long long app_id, long long mkt_id,
 }
 
 /*
+ * Whether the marketplace mkt_id may publish app app_id onto itself:
+ * the listing is not on an admin's hold, and the app opted in to
+ * self-publishing there (self_publish names the marketplace, or "*").
+ * 1 yes, 0 no (*why set, static), -1 error.
+ */
+static int
+listing_may_publish(struct req *r, long long app_id, long long mkt_id,
+    int hold, const char **why)
+{
+	struct dbres	*rs;
+	struct dbp	 p[2];
+	int		 ok;
+
+	if (hold) {
+		*why = "a platform admin rejected or took down this app on "
+		    "this marketplace; only an admin can approve it again";
+		return 0;
+	}
+	p[0] = dbp_int(mkt_id);
+	p[1] = dbp_int(app_id);
+	if (db_query(r->db, STMT_LISTING_SELFPUB, p, 2, &rs) == -1)
+		return -1;
+	ok = rs->nrow == 1 && dbres_int(rs, 0, 0) == 1;
+	dbres_free(rs);
+	if (!ok)
+		*why = "the app's provider has not opted in to "
+		    "self-publishing on this marketplace (self_publish)";
+	return ok;
+}
+
+/*
  * Apply action act to a listing, as one transaction with its history
  * and audit rows. The listing is either id (with scope checked), or,
  * when id is 0, the one of app_id on mkt_id (created if none). note may
  * be NULL; fin runs inside the transaction. Returns 1 with *out set to
  * the listing id; 0 when it does not exist in scope (404); 2 when the
  * move is illegal or the app is inactive (409, *why says which,
- * static); -1 on error.
+ * static); 3 when a marketplace may not publish the app onto itself
+ * (403, *why: the provider did not opt in there, or an admin rejected
+ * or took it down); -1 on error.
+ *
+ * An admin's reject or unpublish puts the listing on hold, and only an
+ * admin's approval lifts it: self-publishing respects the admin.
  */
 int
 db_listing_move(struct req *r, long long id, long long app_id,
@@ -884,7 +934,7 @@ db_listing_move(struct req *r, long long id, long long app_id,
 	struct dbres		*rs = NULL;
 	struct dbp		 p[5];
 	enum lstate		 from = LS_NONE, to;
-	int			 haskey = 0, active = 1, rc = -1;
+	int			 haskey = 0, active = 1, hold = 0, rc = -1;
 
 	*why = NULL;
 	if (db_tx_begin(r->db) == -1)
@@ -914,6 +964,7 @@ db_listing_move(struct req *r, long long id, long long app_id,
 		from = lstate_parse(dbres_str(rs, 0, 1));
 		haskey = dbres_int(rs, 0, 2) != 0;
 		active = dbres_int(rs, 0, 3) != 0;
+		hold = dbres_int(rs, 0, 4) != 0;
 	}
 	if ((to = ltrans[act][from]) == LS_NONE) {
 		*why = "this listing cannot make that move from its state";
@@ -925,6 +976,13 @@ db_listing_move(struct req *r, long long id, long long app_id,
 		rc = 2;
 		goto fail;
 	}
+	if (act == LA_PUBLISH && (rc = listing_may_publish(r, app_id, mkt_id,
+	    hold, why)) != 1) {
+		if (rc == 0)
+			rc = 3;
+		goto fail;
+	}
+	rc = -1;
 	if (from == LS_NONE) {
 		if ((rc = listing_add(r, app_id, mkt_id, &id)) != 1) {
 			if (rc == 0) {
@@ -937,8 +995,16 @@ db_listing_move(struct req *r, long long id, long long app_id,
 	}
 	if (to != LS_SUBMITTED || from != LS_NONE) {
 		p[0] = dbp_str(lstate_names[to]);
-		p[1] = dbp_int(id);
-		if (db_exec(r->db, STMT_LISTING_SETSTATE, p, 2, NULL,
+		/* An admin's decision holds or releases the listing. */
+		if (r->pr.kind == PK_ADMIN && act == LA_APPROVE)
+			p[1] = dbp_int(0);
+		else if (r->pr.kind == PK_ADMIN && (act == LA_REJECT ||
+		    act == LA_UNPUBLISH))
+			p[1] = dbp_int(1);
+		else
+			p[1] = dbp_null();
+		p[2] = dbp_int(id);
+		if (db_exec(r->db, STMT_LISTING_SETSTATE, p, 3, NULL,
 		    NULL) != 1)
 			goto fail;
 	}

@@ -225,58 +225,85 @@ db_audit_csv(struct req *r, const struct afilter *f,
 	return rc;
 }
 
+/* The client address a lock-out is kept for ("" when unknown). */
+static const char *
+login_addr(const struct req *r)
+{
+	return r->remote_addr != NULL ? r->remote_addr : "";
+}
+
 /*
- * The admin behind email for a login: 1 with *out filled, 0 if there is
- * none, -1 on error.
+ * The admin behind email for a login from r's client address: 1 with
+ * *out filled, 0 if there is none (out->failed and out->locked are
+ * filled all the same: unknown e-mails are counted like known ones),
+ * -1 on error. The lock-out is per e-mail and address; a disabled
+ * admin is locked.
  */
 int
 db_console_admin(struct req *r, const char *email, struct cadmin *out)
 {
 	struct dbres	*rs;
-	struct dbp	 p;
+	struct dbp	 p[2];
 	int		 rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	p = dbp_str(email);
-	if (db_query(r->db, STMT_ADMIN_BY_EMAIL, &p, 1, &rs) == -1)
+	snprintf(out->email, sizeof(out->email), "%s", email);
+	p[0] = dbp_str(email);
+	if (db_query(r->db, STMT_ADMIN_BY_EMAIL, p, 1, &rs) == -1)
 		return -1;
 	if (rs->nrow == 1) {
 		out->id = dbres_int(rs, 0, 0);
 		snprintf(out->pw_hash, sizeof(out->pw_hash), "%s",
 		    dbres_str(rs, 0, 1));
-		out->failed = dbres_int(rs, 0, 2);
+		/* A disabled admin is refused like a locked one. */
 		out->locked = dbres_int(rs, 0, 3) != 0;
 		rc = 1;
+	}
+	dbres_free(rs);
+	p[1] = dbp_str(login_addr(r));
+	if (db_query(r->db, STMT_CON_LOCK_GET, p, 2, &rs) == -1)
+		return -1;
+	if (rs->nrow == 1) {
+		out->failed = dbres_int(rs, 0, 0);
+		out->locked |= dbres_int(rs, 0, 1) != 0;
 	}
 	dbres_free(rs);
 	return rc;
 }
 
 /*
- * Count a failed login for admin id; after conf->login_max_fail in a
- * row, lock the account for conf->login_lock seconds (audited). Returns
- * 1 if this failure locked it, 0 if not, -1 on error.
+ * Count a failed login of a->email from r's client address; the
+ * conf->login_max_fail-th in a row locks that pair (only: another
+ * address is not locked out) for conf->login_lock seconds, doubled for
+ * each earlier lock of the pair, at most LOGIN_LOCK_MAX; audited when
+ * the e-mail is an admin's. Returns 1 if this failure locked it, 0 if
+ * not, -1 on error.
  */
 int
 db_console_login_fail(struct req *r, const struct cadmin *a)
 {
 	struct json_object	*after;
-	struct dbp		 p[4];
+	struct dbp		 p[11];
+	long long		 max = r->conf->login_max_fail;
 	int			 lock;
 
-	lock = a->failed + 1 >= r->conf->login_max_fail;
+	lock = a->failed + 1 >= max;
 	if (db_tx_begin(r->db) == -1)
 		return -1;
-	p[0] = dbp_int(r->conf->login_max_fail);
-	p[1] = dbp_int(r->conf->login_lock);
-	p[2] = dbp_int(r->conf->login_max_fail);
-	p[3] = dbp_int(a->id);
-	if (db_exec(r->db, STMT_CON_LOGIN_FAIL, p, 4, NULL, NULL) != 1)
+	p[0] = dbp_str(a->email);
+	p[1] = dbp_str(login_addr(r));
+	p[2] = p[3] = p[4] = dbp_int(max);
+	p[5] = dbp_int(r->conf->login_lock);
+	p[6] = dbp_int(max);
+	p[7] = dbp_int(r->conf->login_lock);
+	p[8] = dbp_int(LOGIN_LOCK_MAX);
+	p[9] = p[10] = dbp_int(max);
+	if (db_exec(r->db, STMT_CON_LOCK_FAIL, p, 11, NULL, NULL) != 1)
 		goto fail;
-	if (lock) {
+	if (lock && a->id != 0) {
 		after = json_object_new_object();
 		jadd_int(after, "failures", a->failed + 1);
-		jadd_int(after, "locked_seconds", r->conf->login_lock);
+		jadd_str(after, "remote_addr", login_addr(r));
 		if (db_audit(r, "admin.lock", "admin", a->id, NULL,
 		    after) == -1) {
 			json_object_put(after);
@@ -318,6 +345,10 @@ db_console_login(struct req *r, const struct cadmin *a, long long oldsid,
 		goto fail;
 	p[0] = dbp_int(a->id);
 	if (db_exec(r->db, STMT_CON_LOGIN_OK, p, 1, NULL, NULL) != 1)
+		goto rollback;
+	p[0] = dbp_str(a->email);
+	p[1] = dbp_str(login_addr(r));
+	if (db_exec(r->db, STMT_CON_LOCK_CLEAR, p, 2, NULL, NULL) != 1)
 		goto rollback;
 	if (oldsid > 0) {
 		p[0] = dbp_int(oldsid);

@@ -32,6 +32,8 @@ mkt_snapshot(const struct mkt_in *in)
 	jadd_str(e, "connec", in->connec);
 	jadd_str(e, "nex", in->nex);
 	jadd(o, "endpoints", e);
+	if (in->hub_pending != NULL)
+		jadd_str(o, "hub_pending", in->hub_pending);
 	return o;
 }
 
@@ -224,7 +226,7 @@ db_mkt_update(struct req *r, long long id, long long version,
 {
 	struct json_object	*before = NULL, *after = NULL, *e;
 	struct dbres		*rs = NULL;
-	struct dbp		 p[7];
+	struct dbp		 p[8];
 	unsigned long long	 n;
 	int			 rc = -1;
 
@@ -242,15 +244,19 @@ db_mkt_update(struct req *r, long long id, long long version,
 		jadd_str(e, "connec", dbres_str(rs, 0, MC_CONNEC));
 		jadd_str(e, "nex", dbres_str(rs, 0, MC_NEX));
 		jadd(before, "endpoints", e);
+		if (!dbres_null(rs, 0, MC_HUB_PENDING))
+			jadd_str(before, "hub_pending",
+			    dbres_str(rs, 0, MC_HUB_PENDING));
 	}
 	p[0] = dbp_str(in->name);
 	p[1] = dbp_str(in->hub);
 	p[2] = dbp_str(in->impac);
 	p[3] = dbp_str(in->connec);
 	p[4] = dbp_str(in->nex);
-	p[5] = dbp_int(id);
-	p[6] = dbp_int(version);
-	if (db_exec(r->db, STMT_MKT_UPDATE, p, 7, &n, NULL) != 1)
+	p[5] = dbp_str(in->hub_pending);
+	p[6] = dbp_int(id);
+	p[7] = dbp_int(version);
+	if (db_exec(r->db, STMT_MKT_UPDATE, p, 8, &n, NULL) != 1)
 		goto out;
 	if (n != 1) {
 		rc = 0;
@@ -272,15 +278,15 @@ out:
 
 /*
  * A new secret for the owner id of credentials of kind ("marketplace",
- * "provider"; key api_key): the live ones expire after
- * conf->secret_grace seconds, the new one is added, the audit row
- * ("<kind>.secret_rotate" on the owner) and done (as in
- * db_mkt_register) run in the same transaction. Returns 1, 0 (done
- * returned 0) or -1.
+ * "provider"; key api_key): the live ones expire after grace seconds
+ * (0: now, for a secret that leaked; never later than they already
+ * would), the new one is added, the audit row ("<kind>.secret_rotate"
+ * on the owner) and done (as in db_mkt_register) run in the same
+ * transaction. Returns 1, 0 (done returned 0) or -1.
  */
 int
 db_cred_rotate(struct req *r, const char *kind, long long id,
-    const char *api_key, const char *secret,
+    const char *api_key, const char *secret, long long grace,
     int (*done)(struct req *, long long, void *), void *arg)
 {
 	char			 action[48];
@@ -292,10 +298,10 @@ db_cred_rotate(struct req *r, const char *kind, long long id,
 	crypto_sha256(secret, strlen(secret), h);
 	if (db_tx_begin(r->db) == -1)
 		return -1;
-	p[0] = dbp_int(r->conf->secret_grace);
+	p[0] = dbp_int(grace);
 	p[1] = dbp_str(kind);
 	p[2] = dbp_int(id);
-	p[3] = dbp_int(r->conf->secret_grace);
+	p[3] = dbp_int(grace);
 	if (db_exec(r->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1)
 		goto fail;
 	p[0] = dbp_str(kind);
@@ -306,7 +312,7 @@ db_cred_rotate(struct req *r, const char *kind, long long id,
 		goto fail;
 	after = json_object_new_object();
 	jadd_str(after, "api_key", api_key);
-	jadd_int(after, "grace_seconds", r->conf->secret_grace);
+	jadd_int(after, "grace_seconds", grace);
 	snprintf(action, sizeof(action), "%s.secret_rotate", kind);
 	x = db_audit(r, action, kind, id, NULL, after);
 	json_object_put(after);
@@ -416,6 +422,9 @@ db_mkt_revoke(struct req *r, long long id, const char *serial,
 		rc = 2;
 		goto fail;
 	}
+	/* The CRL in the database is stale from this commit on. */
+	if (db_exec(r->db, STMT_CRL_BUMP, NULL, 0, NULL, NULL) != 1)
+		goto fail;
 	after = json_object_new_object();
 	jadd_str(after, "serial", dbres_str(rs, 0, 1));
 	jadd_str(after, "reason", reason);
@@ -434,27 +443,27 @@ fail:
 }
 
 /*
- * Write the CRL from the database (under the CRL lock, so the last
- * writer has seen every committed revocation). With force 0 a current
- * file (signed by us, not near nextUpdate) is kept. Returns 0, or -1
- * (logged). When pem is not NULL, *pem is the CRL (owned) whenever one
- * could be built, even if writing the file failed.
+ * Build the next CRL from the database's revocations and store it, with
+ * the next number of the one sequence, in one transaction. Returns 0
+ * with the owned PEM in *pem, or -1 (logged; a Galera conflict with
+ * another host building at once leaves that host's CRL in place).
  */
-int
-db_crl_refresh(struct req *r, int force, char **pem)
+static int
+db_crl_build(struct req *r, char **pem)
 {
 	struct crl_entry	*ents = NULL;
-	struct dbres		*rs = NULL;
-	char			*text = NULL;
+	struct dbres		*lk = NULL, *rs = NULL;
+	struct dbp		 p[4];
 	size_t			 i;
-	int			 fd, rc = -1;
+	int			 rc = -1;
 
-	if (pem != NULL)
-		*pem = NULL;
-	if ((fd = cert_crl_lock(r->conf)) == -1)
+	*pem = NULL;
+	if (db_tx_begin(r->db) == -1)
 		return -1;
-	if (!force && (text = cert_crl_current(r->conf)) != NULL) {
-		rc = 0;
+	if (db_query(r->db, STMT_CRL_LOCK, NULL, 0, &lk) == -1)
+		goto out;
+	if (lk->nrow == 0) {
+		log_warnx("the crl table has no row: run agoractl migrate");
 		goto out;
 	}
 	if (db_query(r->db, STMT_CERT_REVOKED, NULL, 0, &rs) == -1)
@@ -465,21 +474,96 @@ db_crl_refresh(struct req *r, int force, char **pem)
 		ents[i].revoked_at = dbres_int(rs, i, 1);
 		ents[i].reason = dbres_str(rs, i, 2);
 	}
-	if (cert_crl_build(r->conf, ents, rs->nrow, &text) == -1)
+	if (cert_crl_build(r->conf, ents, rs->nrow, dbres_int(lk, 0, 0),
+	    pem) == -1)
 		goto out;
-	if (cert_crl_write(r->conf, text) == -1)
+	p[0] = dbp_int(dbres_int(lk, 0, 0));
+	p[1] = dbp_int(dbres_int(lk, 0, 1));
+	p[2] = dbp_str(*pem);
+	p[3] = dbp_int(r->conf->crl_days);
+	if (db_exec(r->db, STMT_CRL_SET, p, 4, NULL, NULL) != 1 ||
+	    db_tx_commit(r->db) == -1)
 		goto out;
-	log_info("CRL written with %zu entries", rs->nrow);
+	log_info("CRL %lld built with %zu entries", dbres_int(lk, 0, 0),
+	    rs->nrow);
 	rc = 0;
 out:
-	cert_crl_unlock(fd);
+	if (rc == -1) {
+		db_tx_rollback(r->db);
+		free(*pem);
+		*pem = NULL;
+	}
 	free(ents);
+	dbres_free(lk);
 	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * Make the CRL file (conf ca_crl) the database's CRL, under the CRL lock.
+ * The database's CRL is built first when force is set or it is stale (a
+ * revocation not in it yet, or near its nextUpdate); with force 0 and a
+ * current file that is the database's, nothing is written. Every host
+ * runs this (after its own revocations, and `agoractl crl-sync` every
+ * second or so), so all hosts serve the same CRL. Returns 0, or -1
+ * (logged). When pem is not NULL, *pem is the CRL (owned) whenever one
+ * is known, even if writing the file failed. When number is not NULL it
+ * is the CRL's number.
+ */
+int
+db_crl_sync(struct req *r, int force, char **pem, long long *number)
+{
+	struct dbres	*rs = NULL;
+	char		*text = NULL, *cur = NULL;
+	int		 fd, rc = -1;
+
+	if (pem != NULL)
+		*pem = NULL;
+	if (number != NULL)
+		*number = 0;
+	if ((fd = cert_crl_lock(r->conf)) == -1)
+		return -1;
+	if (db_query(r->db, STMT_CRL_GET, NULL, 0, &rs) == -1)
+		goto out;
+	if (rs->nrow == 0) {
+		log_warnx("the crl table has no row: run agoractl migrate");
+		goto out;
+	}
+	if (force || dbres_int(rs, 0, 2) != 0) {
+		dbres_free(rs);
+		rs = NULL;
+		if (db_crl_build(r, &text) == -1 ||
+		    db_query(r->db, STMT_CRL_GET, NULL, 0, &rs) == -1 ||
+		    rs->nrow == 0 || dbres_null(rs, 0, 1))
+			goto out;
+		free(text);
+	}
+	text = xstrdup(dbres_str(rs, 0, 1));
+	if (number != NULL)
+		*number = dbres_int(rs, 0, 0);
+	cur = cert_crl_current(r->conf);
+	if (cur != NULL && strcmp(cur, text) == 0)
+		rc = 0;
+	else if (cert_crl_write(r->conf, text) == 0) {
+		log_info("CRL %lld written", dbres_int(rs, 0, 0));
+		rc = 0;
+	}
+out:
+	cert_crl_unlock(fd);
+	dbres_free(rs);
+	free(cur);
 	if (pem != NULL)
 		*pem = text;
 	else
 		free(text);
 	return rc;
+}
+
+/* The CRL file from the database's CRL: db_crl_sync without the number. */
+int
+db_crl_refresh(struct req *r, int force, char **pem)
+{
+	return db_crl_sync(r, force, pem, NULL);
 }
 
 /*
@@ -547,4 +631,77 @@ db_regtoken_revoke(struct req *r, long long id)
 fail:
 	db_tx_rollback(r->db);
 	return -1;
+}
+
+/*
+ * Whether hub host (lower case) is the hub of a marketplace other than
+ * id (0: any). 1 taken, 0 free, -1 error.
+ */
+int
+db_mkt_hub_taken(struct req *r, const char *host, long long id)
+{
+	struct dbres	*rs;
+	struct dbp	 p[2];
+	int		 rc;
+
+	p[0] = dbp_str(host);
+	p[1] = dbp_int(id);
+	if (db_query(r->db, STMT_MKT_HUB_TAKEN, p, 2, &rs) == -1)
+		return -1;
+	rc = dbres_int(rs, 0, 0) > 0;
+	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * An admin's decision on marketplace id's pending hub change: approve
+ * makes it the hub (the next certificate names its host), otherwise it
+ * is dropped; audited ("marketplace.hub_approve" or "_refuse") in the
+ * same transaction. Returns 1 with *hub (owned: the hub now), 0 when
+ * nothing is pending (or no such marketplace), 2 when the host became
+ * another marketplace's meanwhile, -1 on error.
+ */
+int
+db_mkt_hub_decide(struct req *r, long long id, int approve, char **hub)
+{
+	struct json_object	*before = NULL, *after = NULL;
+	struct dbres		*rs = NULL;
+	struct dbp		 p;
+	unsigned long long	 n;
+	int			 rc = -1, x;
+
+	*hub = NULL;
+	if (db_tx_begin(r->db) == -1)
+		return -1;
+	p = dbp_int(id);
+	if (db_query(r->db, STMT_MKT_HUB_LOCK, &p, 1, &rs) == -1)
+		goto out;
+	if (rs->nrow == 0 || dbres_null(rs, 0, 1)) {
+		rc = 0;
+		goto out;
+	}
+	before = json_object_new_object();
+	jadd_str(before, "hub", dbres_str(rs, 0, 0));
+	jadd_str(before, "hub_pending", dbres_str(rs, 0, 1));
+	if ((x = db_exec(r->db, approve ? STMT_MKT_HUB_APPLY :
+	    STMT_MKT_HUB_DROP, &p, 1, &n, NULL)) != 1) {
+		if (x == 0)
+			rc = 2;
+		goto out;
+	}
+	after = json_object_new_object();
+	jadd_str(after, "hub", dbres_str(rs, 0, approve ? 1 : 0));
+	if (db_audit(r, approve ? "marketplace.hub_approve" :
+	    "marketplace.hub_refuse", "marketplace", id, before, after) == -1 ||
+	    db_tx_commit(r->db) == -1)
+		goto out;
+	*hub = xstrdup(dbres_str(rs, 0, approve ? 1 : 0));
+	rc = 1;
+out:
+	if (rc != 1)
+		db_tx_rollback(r->db);
+	dbres_free(rs);
+	json_object_put(before);
+	json_object_put(after);
+	return rc;
 }

@@ -22,6 +22,29 @@ const char *const db_sql[STMT__MAX] = {
 	    "FROM credential WHERE kind = ? AND key_id = ? "
 	    "AND (expires_at IS NULL OR expires_at > NOW(6)) "
 	    "ORDER BY id DESC LIMIT 4",
+	/*
+	 * The same for a tenant and an environment, with the generations
+	 * their cached reads depend on (0 when a scope has no row yet;
+	 * migration 0002): a tenant's catalog, its own scope and its
+	 * marketplace's; an environment's autoconfigure, its app's.
+	 */
+	[STMT_CRED_FIND_TENANT] =
+	    "SELECT c.id, c.owner_id, c.secret_hash, "
+	    "c.expires_at IS NOT NULL, COALESCE(gt.n, 0), COALESCE(gm.n, 0) "
+	    "FROM credential c "
+	    "LEFT JOIN gen gt ON gt.kind = 't' AND gt.id = c.owner_id "
+	    "LEFT JOIN gen gm ON gm.kind = 'm' AND gm.id = gt.up "
+	    "WHERE c.kind = 'tenant' AND c.key_id = ? "
+	    "AND (c.expires_at IS NULL OR c.expires_at > NOW(6)) "
+	    "ORDER BY c.id DESC LIMIT 4",
+	[STMT_CRED_FIND_ENV] =
+	    "SELECT c.id, c.owner_id, c.secret_hash, "
+	    "c.expires_at IS NOT NULL, COALESCE(ga.n, 0), 0 "
+	    "FROM credential c JOIN environment e ON e.id = c.owner_id "
+	    "LEFT JOIN gen ga ON ga.kind = 'a' AND ga.id = e.app_id "
+	    "WHERE c.kind = 'environment' AND c.key_id = ? "
+	    "AND (c.expires_at IS NULL OR c.expires_at > NOW(6)) "
+	    "ORDER BY c.id DESC LIMIT 4",
 	[STMT_CRED_ADD] =
 	    "INSERT INTO credential (kind, key_id, secret_hash, owner_id) "
 	    "VALUES (?, ?, ?, ?)",
@@ -71,8 +94,7 @@ const char *const db_sql[STMT__MAX] = {
 	    "failed = 0, locked_until = NULL WHERE email = ?",
 	[STMT_ADMIN_BY_EMAIL] =
 	    "SELECT id, pw_hash, failed, "
-	    "COALESCE(locked_until > NOW(6), 0) OR disabled_at IS NOT NULL "
-	    "FROM admin_user "
+	    "disabled_at IS NOT NULL FROM admin_user "
 	    "WHERE email = ?",
 	[STMT_ADMIN_TOKEN_ADD] =
 	    "INSERT INTO admin_token (token_hash, admin_id, label, expires_at) "
@@ -88,6 +110,7 @@ const char *const db_sql[STMT__MAX] = {
 	MTS("m.created_at") ", " MTS("m.updated_at") ", m.cert_id, c.serial, " \
 	"c.subject_cn, c.pem, c.fp_sha1, c.fp_sha256, c.key_type, " \
 	MTS("c.not_before") ", " MTS("c.not_after") ", " MTS("c.revoked_at") \
+	", m.hub_pending " \
 	" FROM marketplace m LEFT JOIN certificate c ON c.id = m.cert_id "
 #define RT_STATE	"CASE WHEN revoked_at IS NOT NULL THEN 'revoked' " \
 	"WHEN expires_at IS NOT NULL AND expires_at <= NOW(6) " \
@@ -106,8 +129,9 @@ const char *const db_sql[STMT__MAX] = {
 	    "SELECT id FROM marketplace WHERE nid = ?",
 	[STMT_MKT_UPDATE] =
 	    "UPDATE marketplace SET name = ?, hub_url = ?, impac_url = ?, "
-	    "connec_url = ?, nex_url = ?, version = version + 1, "
-	    "updated_at = NOW(6) WHERE id = ? AND version = ?",
+	    "connec_url = ?, nex_url = ?, hub_pending = ?, "
+	    "version = version + 1, updated_at = NOW(6) "
+	    "WHERE id = ? AND version = ?",
 	[STMT_MKT_LIST] =
 	    "SELECT " MKT_COLS "WHERE (? IS NULL OR m.environment = ?) "
 	    "AND (? IS NULL OR LEFT(m.nid, CHAR_LENGTH(?)) = ?) "
@@ -158,6 +182,18 @@ const char *const db_sql[STMT__MAX] = {
 	[STMT_REGTOKEN_REVOKE] =
 	    "UPDATE registration_token SET revoked_at = NOW(6) "
 	    "WHERE id = ? AND revoked_at IS NULL",
+	[STMT_MKT_HUB_TAKEN] =
+	    "SELECT COUNT(*) FROM marketplace WHERE hub_host = ? AND id <> ?",
+	[STMT_MKT_HUB_LOCK] =
+	    "SELECT hub_url, hub_pending FROM marketplace WHERE id = ? "
+	    "FOR UPDATE",
+	[STMT_MKT_HUB_APPLY] =
+	    "UPDATE marketplace SET hub_url = hub_pending, hub_pending = NULL, "
+	    "version = version + 1, updated_at = NOW(6) "
+	    "WHERE id = ? AND hub_pending IS NOT NULL",
+	[STMT_MKT_HUB_DROP] =
+	    "UPDATE marketplace SET hub_pending = NULL, version = version + 1, "
+	    "updated_at = NOW(6) WHERE id = ? AND hub_pending IS NOT NULL",
 #undef MTS
 #undef MKT_COLS
 #undef RT_STATE
@@ -183,15 +219,15 @@ const char *const db_sql[STMT__MAX] = {
 	"a.categories, a.tags, a.key_benefits, a.key_features, " \
 	"a.pricing_plans, a.free_trial_duration, a.free_trial_unit, " \
 	"a.stack, a.terms_url, a.support_url, a.app_rank, a.appinfo, " \
-	"a.sso_enabled, a.multi_instantiable, a.active"
+	"a.sso_enabled, a.multi_instantiable, a.active, a.self_publish"
 	[STMT_APP_ADD] =
 	    "INSERT INTO app (uid, provider_id, nid, name, description, "
 	    "tiny_description, logo, pictures, website, categories, tags, "
 	    "key_benefits, key_features, pricing_plans, free_trial_duration, "
 	    "free_trial_unit, stack, terms_url, support_url, app_rank, "
-	    "appinfo, sso_enabled, multi_instantiable, active) "
+	    "appinfo, sso_enabled, multi_instantiable, active, self_publish) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?)",
+	    "?, ?, ?, ?, ?, ?)",
 	[STMT_APP_GET] =
 	    "SELECT " APP_COLS " FROM app a "
 	    "JOIN provider p ON p.id = a.provider_id "
@@ -210,8 +246,8 @@ const char *const db_sql[STMT__MAX] = {
 	    "pricing_plans = ?, free_trial_duration = ?, free_trial_unit = ?, "
 	    "stack = ?, terms_url = ?, support_url = ?, app_rank = ?, "
 	    "appinfo = ?, sso_enabled = ?, multi_instantiable = ?, "
-	    "active = ?, version = version + 1, updated_at = NOW(6) "
-	    "WHERE id = ? AND version = ?",
+	    "active = ?, self_publish = ?, version = version + 1, "
+	    "updated_at = NOW(6) WHERE id = ? AND version = ?",
 	[STMT_APP_BY_NID] =
 	    "SELECT id, active FROM app WHERE nid = ?",
 #define ENV_COLS	"e.id, e.app_id, e.api_key, e.version, " \
@@ -247,12 +283,13 @@ const char *const db_sql[STMT__MAX] = {
 	    "SELECT id FROM listing WHERE app_id = ? AND marketplace_id = ? "
 	    "FOR UPDATE",
 	[STMT_LISTING_LOCK] =
-	    "SELECT l.id, l.state, l.hub_key_enc IS NOT NULL, a.active "
-	    "FROM listing l JOIN app a ON a.id = l.app_id "
+	    "SELECT l.id, l.state, l.hub_key_enc IS NOT NULL, a.active, "
+	    "l.admin_hold FROM listing l JOIN app a ON a.id = l.app_id "
 	    "WHERE l.id = ? AND (? IS NULL OR a.provider_id = ?) "
 	    "AND (? IS NULL OR l.marketplace_id = ?) FOR UPDATE",
 	[STMT_LISTING_SETSTATE] =
-	    "UPDATE listing SET state = ?, updated_at = NOW(6) WHERE id = ?",
+	    "UPDATE listing SET state = ?, admin_hold = COALESCE(?, "
+	    "admin_hold), updated_at = NOW(6) WHERE id = ?",
 	[STMT_LISTING_SETKEY] =
 	    "UPDATE listing SET hub_key_enc = ? "
 	    "WHERE id = ? AND hub_key_enc IS NULL",
@@ -283,6 +320,10 @@ const char *const db_sql[STMT__MAX] = {
 	    "FROM listing_history WHERE listing_id = ? ORDER BY id",
 	[STMT_LISTING_MKT_ID] =
 	    "SELECT id FROM marketplace WHERE nid = ?",
+	[STMT_LISTING_SELFPUB] =
+	    "SELECT JSON_CONTAINS(a.self_publish, JSON_QUOTE(m.nid)) "
+	    "OR JSON_CONTAINS(a.self_publish, '\"*\"') "
+	    "FROM app a JOIN marketplace m ON m.id = ? WHERE a.id = ?",
 	[STMT_CONFIG_MARKETPLACES] =
 	    "SELECT a.nid, e.nid, m.nid, e.host, e.idm, e.sso_init_path, "
 	    "e.sso_consume_path, e.group_path, e.group_user_path, "
@@ -489,7 +530,8 @@ const char *const db_sql[STMT__MAX] = {
 	"AND (? IS NULL OR a.provider_id = ?) "
 #define CON_ADMIN_STATE \
 	"CASE WHEN u.disabled_at IS NOT NULL THEN 'disabled' " \
-	"WHEN u.locked_until > NOW(6) THEN 'locked' ELSE 'active' END"
+	"WHEN EXISTS (SELECT 1 FROM login_lock l WHERE l.email = u.email " \
+	"AND l.locked_until > NOW(6)) THEN 'locked' ELSE 'active' END"
 #define CON_ADMIN_TOKENS \
 	"(SELECT COUNT(*) FROM admin_token k WHERE k.admin_id = u.id " \
 	"AND k.revoked_at IS NULL AND (k.expires_at IS NULL " \
@@ -517,10 +559,25 @@ const char *const db_sql[STMT__MAX] = {
 	    "DELETE FROM admin_session WHERE admin_id = ? AND "
 	    "(seen_at <= NOW(6) - INTERVAL ? SECOND "
 	    "OR created_at <= NOW(6) - INTERVAL ? SECOND)",
-	[STMT_CON_LOGIN_FAIL] =
-	    "UPDATE admin_user SET locked_until = IF(failed + 1 >= ?, "
-	    "NOW(6) + INTERVAL ? SECOND, locked_until), "
-	    "failed = IF(failed + 1 >= ?, 0, failed + 1) WHERE id = ?",
+	[STMT_CON_LOCK_GET] =
+	    "SELECT failed, COALESCE(locked_until > NOW(6), 0) FROM login_lock "
+	    "WHERE email = ? AND addr = ?",
+	/*
+	 * One more failure of (email, addr): the failure that reaches the
+	 * limit locks the pair for ? seconds doubled per earlier lock, at
+	 * most a day. Assignments run in order: each sees the ones before.
+	 */
+	[STMT_CON_LOCK_FAIL] =
+	    "INSERT INTO login_lock (email, addr, failed, locks, locked_until) "
+	    "VALUES (?, ?, IF(1 >= ?, 0, 1), IF(1 >= ?, 1, 0), "
+	    "IF(1 >= ?, NOW(6) + INTERVAL ? SECOND, NULL)) "
+	    "ON DUPLICATE KEY UPDATE "
+	    "locked_until = IF(failed + 1 >= ?, NOW(6) + INTERVAL "
+	    "LEAST(? * POW(2, locks), ?) SECOND, locked_until), "
+	    "locks = IF(failed + 1 >= ?, locks + 1, locks), "
+	    "failed = IF(failed + 1 >= ?, 0, failed + 1), updated_at = NOW(6)",
+	[STMT_CON_LOCK_CLEAR] =
+	    "DELETE FROM login_lock WHERE email = ? AND addr = ?",
 	[STMT_CON_LOGIN_OK] =
 	    "UPDATE admin_user SET failed = 0, locked_until = NULL "
 	    "WHERE id = ?",
@@ -596,7 +653,8 @@ const char *const db_sql[STMT__MAX] = {
 	    "c.fp_sha1, c.fp_sha256, " CON_TIME("c.not_before") ", "
 	    CON_TIME("c.not_after") ", " CON_TIME("c.revoked_at") ", "
 	    CON_TIME("m.created_at") ", " CON_TIME("m.updated_at") ", "
-	    "c.subject_cn, c.key_type, c.revoke_reason, m.version "
+	    "c.subject_cn, c.key_type, c.revoke_reason, m.version, "
+	    "m.hub_pending "
 	    "FROM marketplace m LEFT JOIN certificate c ON c.id = m.cert_id "
 	    "WHERE m.id = ?",
 	[STMT_CON_APP_COUNT] =
@@ -667,7 +725,8 @@ const char *const db_sql[STMT__MAX] = {
 	[STMT_CON_ADMIN_GET] =
 	    "SELECT u.id, u.email, " CON_ADMIN_STATE ", "
 	    CON_TIME("u.created_at") ", " CON_TIME("u.pw_changed_at") ", "
-	    CON_TIME("u.disabled_at") ", " CON_TIME("u.locked_until") ", "
+	    CON_TIME("u.disabled_at") ", " CON_TIME("(SELECT MAX(l.locked_until) FROM login_lock l "
+	    "WHERE l.email = u.email AND l.locked_until > NOW(6))") ", "
 	    "u.failed, u.version FROM admin_user u WHERE u.id = ?",
 	[STMT_CON_ADMIN_GUARD] =
 	    "UPDATE admin_guard SET disables = disables + 1 WHERE id = 1",
@@ -782,4 +841,34 @@ const char *const db_sql[STMT__MAX] = {
 #undef CON_ATOKEN_STATE
 #undef CON_RT_STATE
 #undef CON_RT_WHERE
+	/*
+	 * cluster. A node may serve when Galera is off or it is Synced in
+	 * the primary component.
+	 */
+	[STMT_NODE_STATE] =
+	    "SELECT @@wsrep_on, (SELECT VARIABLE_VALUE "
+	    "FROM information_schema.GLOBAL_STATUS "
+	    "WHERE VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT'), "
+	    "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+	    "WHERE VARIABLE_NAME = 'WSREP_CLUSTER_STATUS')",
+	/* On a Galera node: reads see what any node committed before. */
+	[STMT_NODE_SYNC_WAIT] =
+	    "SET SESSION wsrep_sync_wait = 1",
+	/*
+	 * The CRL every host serves: one row. A revocation bumps revision;
+	 * whoever builds the CRL takes the next number and records the
+	 * revision it saw; stale (last column) means a revocation is not
+	 * in it yet, or it nears its nextUpdate.
+	 */
+	[STMT_CRL_GET] =
+	    "SELECT number, pem, pem IS NULL OR built < revision "
+	    "OR next_update < NOW() + INTERVAL 1 HOUR FROM crl WHERE id = 1",
+	[STMT_CRL_LOCK] =
+	    "SELECT number + 1, revision FROM crl WHERE id = 1 FOR UPDATE",
+	[STMT_CRL_SET] =
+	    "UPDATE crl SET number = ?, built = ?, pem = ?, "
+	    "next_update = NOW() + INTERVAL ? DAY, updated_at = NOW(6) "
+	    "WHERE id = 1",
+	[STMT_CRL_BUMP] =
+	    "UPDATE crl SET revision = revision + 1 WHERE id = 1",
 };

@@ -111,6 +111,73 @@ tenant_meta_check(struct req *r, const char *field, struct json_object *o)
 }
 
 /*
+ * Metadata keys a tenant's express may change itself (hub PATCH
+ * /tenant): the password policy of its own users. Everything else
+ * (app_management, billing and fees, capabilities, keys agora does not
+ * know) is the platform admin's, through the admin API or the console.
+ */
+static const char *const meta_self_keys[] = {
+	"deny_old_passwords",
+	"password_archiving_count",
+	NULL
+};
+
+static int
+meta_self_key(const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; meta_self_keys[i] != NULL; i++)
+		if (strcmp(key, meta_self_keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The metadata a tenant asks for through the hub API (given, a borrowed
+ * object) checked against what is stored (JSON text): a key outside
+ * meta_self_keys that it adds or changes is refused by name; one it
+ * leaves out keeps its stored value. Returns the object to store
+ * (owned), or NULL with a field error per refused key.
+ */
+struct json_object *
+tenant_meta_self(struct req *r, const char *stored, struct json_object *given)
+{
+	struct json_object	*old, *out, *cur;
+	char			 name[128];
+	int			 bad = 0;
+
+	if ((old = json_parse_text(stored, strlen(stored))) == NULL ||
+	    !json_object_is_type(old, json_type_object)) {
+		json_object_put(old);
+		old = json_object_new_object();
+	}
+	out = json_object_new_object();
+	json_object_object_foreach(given, gk, gv) {
+		if (!meta_self_key(gk) &&
+		    (!json_object_object_get_ex(old, gk, &cur) ||
+		    !json_object_equal(cur, gv))) {
+			snprintf(name, sizeof(name), "metadata.%s", gk);
+			bad = req_field(r, name, "is set by the platform admin, "
+			    "not through the hub API");
+			continue;
+		}
+		jadd(out, gk, json_object_get(gv));
+	}
+	json_object_object_foreach(old, ok, ov) {
+		if (!meta_self_key(ok) &&
+		    !json_object_object_get_ex(given, ok, NULL))
+			jadd(out, ok, json_object_get(ov));
+	}
+	json_object_put(old);
+	if (bad) {
+		json_object_put(out);
+		return NULL;
+	}
+	return out;
+}
+
+/*
  * Parse JSON text that must be an object of at most max bytes. Returns
  * the object (owned), or NULL with a field error on r.
  */
@@ -155,8 +222,7 @@ tenant_in_check(struct req *r, struct tenant_in *in, int create)
 		if (in->name == NULL)
 			bad = req_field(r, "name", "is required");
 		if (in->uid != NULL && !valid_uid(in->uid))
-			bad = req_field(r, "uid", "must be 1 to 64 of "
-			    "[A-Za-z0-9._-]");
+			bad = req_field(r, "uid", "%s", TENANT_UID_BAD);
 	}
 	if (in->name != NULL && !valid_text(in->name, 1, 255))
 		bad = req_field(r, "name", "must be 1 to 255 characters "
@@ -617,11 +683,12 @@ out:
 
 /*
  * A new key for tenant id in scope mkt; the current keys expire after
- * conf->secret_grace seconds. Returns enum tnrc, with *key (owned, show
+ * grace seconds (0: now). Returns enum tnrc, with *key (owned, show
  * once) on TNRC_OK.
  */
 int
-db_tenant_rotate_key(struct req *r, long long id, long long mkt, char **key)
+db_tenant_rotate_key(struct req *r, long long id, long long mkt,
+    long long grace, char **key)
 {
 	struct tenant		*t = NULL;
 	struct json_object	*ja = NULL;
@@ -640,16 +707,16 @@ db_tenant_rotate_key(struct req *r, long long id, long long mkt, char **key)
 	rc = TNRC_ERR;
 	if (db_tenant_get(r, id, 0, &t) != 1)
 		goto out;
-	p[0] = dbp_int(r->conf->secret_grace);
+	p[0] = dbp_int(grace);
 	p[1] = dbp_str("tenant");
 	p[2] = dbp_int(id);
-	p[3] = dbp_int(r->conf->secret_grace);
+	p[3] = dbp_int(grace);
 	if (db_exec(r->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1 ||
 	    tenant_cred_add(r, id, t->uid, &k) == -1)
 		goto out;
 	ja = json_object_new_object();
 	jadd_str(ja, "uid", t->uid);
-	jadd_int(ja, "old_keys_grace_seconds", r->conf->secret_grace);
+	jadd_int(ja, "old_keys_grace_seconds", grace);
 	if (db_audit(r, "tenant.rotate_key", "tenant", id, NULL, ja) == -1 ||
 	    db_tx_commit(r->db) == -1)
 		goto out;

@@ -65,7 +65,8 @@ void	 log_emit(enum loglevel, const char *, int, const char *, ...)
 void	 log_fields(enum loglevel, const char *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 log_openssl(const char *);
-void	 log_access(const char *, const char *, int, double, const char *);
+void	 log_access(const char *, const char *, int, double, const char *,
+	    const char *);
 void	 fatal_emit(const char *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4), noreturn));
 
@@ -82,6 +83,7 @@ struct conf {
 	char		*db_socket;
 	char		*db_host;
 	long long	 db_port;
+	char		*db_hosts;	/* Galera: "host:port, ...", or NULL */
 	char		*db_user;
 	char		*db_password;
 	char		*db_admin_user;	/* agoractl migrate and seed */
@@ -104,11 +106,36 @@ struct conf {
 	char		*public_url;	/* https://host:port, no slash */
 	enum loglevel	 log_level;
 	char		*crl_hook;	/* run after writing the CRL, or NULL */
+	long long	 cache_bytes;	/* per-worker answer cache; 0 off */
 };
 
 int	 conf_load(const char *, struct conf *, char *, size_t);
 void	 conf_free(struct conf *);
 const char *conf_path(void);
+
+/* cache.c */
+
+#define CACHE_KEYSZ	32	/* SHA-256 of what selects an answer */
+
+struct centry;
+
+struct cache_stats {
+	size_t			 used;		/* bytes held */
+	size_t			 max;
+	size_t			 entries;
+	unsigned long long	 hits;
+	unsigned long long	 misses;
+};
+
+void	 cache_init(size_t);
+void	 cache_clear(void);
+const struct centry *cache_get(const unsigned char *, const uint64_t[2]);
+void	 cache_put(const unsigned char *, const uint64_t[2], const char *,
+	    const char *, const void *, size_t);
+const char *centry_ctype(const struct centry *);
+const char *centry_hdrs(const struct centry *);
+const char *centry_body(const struct centry *, size_t *);
+void	 cache_stats(struct cache_stats *);
 
 /* crypto.c */
 
@@ -170,6 +197,27 @@ struct json_object *json_from_text(const char *);
 struct json_object *json_raw(const char *);
 const char *json_text(struct json_object *);
 
+/* Output without a tree (json.c): the hot reads' answers. */
+#define JW_DEPTH	16
+
+struct jw {
+	struct buf	 b;		/* the text so far */
+	size_t		 depth;
+	size_t		 count[JW_DEPTH];	/* members written, per level */
+	char		 close[JW_DEPTH];	/* '}' or ']' */
+};
+
+void	 json_escape(struct buf *, const char *, size_t);
+void	 jw_obj(struct jw *, const char *);
+void	 jw_arr(struct jw *, const char *);
+void	 jw_end(struct jw *);
+void	 jw_str(struct jw *, const char *, const char *);
+void	 jw_strn(struct jw *, const char *, const char *, size_t);
+void	 jw_int(struct jw *, const char *, long long);
+void	 jw_bool(struct jw *, const char *, int);
+void	 jw_null(struct jw *, const char *);
+void	 jw_raw(struct jw *, const char *, const char *);
+
 /* valid.c */
 
 int	 valid_nid(const char *);
@@ -226,11 +274,21 @@ enum pkind {
 /*
  * Not a role: the route refuses (403) a secret in its grace period, the
  * one a rotation replaced. It still authenticates elsewhere, so nodes
- * not yet given the new secret keep working, but it cannot change
- * credentials, certificates or endpoints: a leaked secret must not
+ * not yet given the new secret keep working, but it cannot create,
+ * rotate or read a credential (tenant keys, environment secrets, hub
+ * keys) nor change certificates or endpoints: a leaked secret must not
  * outlive the rotation that retired it.
  */
 #define ROLE_FRESH	0x80
+/*
+ * Not a role either: a GET whose answer the worker may keep (cache.c),
+ * keyed by route, principal, path and canonical query, and good while
+ * the generations the credential statement returned are unchanged. The
+ * dispatcher answers the ETag, 304 and hits; only the principal kinds
+ * whose credential statement returns generations (tenant, environment)
+ * are served from the cache.
+ */
+#define ROLE_CACHED	0x100
 
 struct principal {
 	enum pkind	 kind;
@@ -239,6 +297,8 @@ struct principal {
 	char		 label[96];	/* for the audit log, never a secret */
 	char		 csrf[65];	/* session CSRF token (hex) */
 	int		 retiring;	/* a secret in its grace period */
+	int		 has_gen;	/* gen[] set by the credential check */
+	uint64_t	 gen[2];	/* generations its hot reads depend on */
 };
 
 struct ferr {
@@ -247,6 +307,7 @@ struct ferr {
 };
 
 #define FERR_MAX	32
+#define LINK_MAX	2048	/* bytes of a Link header (reply_paging) */
 #define PATHV_MAX	4
 #define RESPH_MAX	16
 
@@ -293,20 +354,27 @@ struct req {
 	struct ferr		 ferr[FERR_MAX];
 	size_t			 ferrsz;
 	int			 retry_after;
+	int			 cache_keep;	/* keep a 200 under cache_key */
+	unsigned char		 cache_key[32];
+	const char		*cache_state;	/* "hit", "miss" or NULL */
 };
 
 void	 req_init(struct req *, void *, const struct conf *, struct db *);
 int	 req_read(struct req *);
+int	 req_parse_qs(struct req *);
 void	 req_free(struct req *);
 const char *req_qs(const struct req *, const char *);
 int	 req_header(struct req *, const char *, const char *);
+void	 req_header_del(struct req *, const char *);
 int	 req_fail(struct req *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 req_field(struct req *, const char *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 reply_raw(struct req *, int, const char *, const void *, size_t);
 int	 reply_stream(struct req *, const char *);
-int	 reply_write(struct req *, const void *, size_t);
+int	 reply_chunk(struct req *, const void *, size_t);
+int	 reply_cached(struct req *, const char *, const char *, const void *,
+	    size_t);
 int	 reply_json(struct req *, int, struct json_object *);
 int	 reply_jsonapi(struct req *, int, struct json_object *);
 int	 reply_empty(struct req *, int);
@@ -344,6 +412,10 @@ char	*auth_cookie(const struct req *, const char *);
 int	 auth_mtls(struct req *);
 int	 auth_retiring(struct req *);
 
+/* rotate.c: options every rotation takes */
+
+int	 rotate_grace(struct req *, long long *);
+
 /* idem.c: Idempotency-Key on creates */
 
 int	 idem_replay(struct req *, const char *);
@@ -376,7 +448,8 @@ struct dbcell {
 struct dbres {
 	size_t		 nrow;
 	size_t		 ncol;
-	struct dbcell	*cell;	/* nrow * ncol */
+	struct dbcell	*cell;	/* nrow * ncol, pointing into arena */
+	char		*arena;	/* every cell's text */
 };
 
 /* db_sql.c: every statement the program runs */
@@ -387,6 +460,8 @@ enum stmt {
 	STMT_SCHEMA_VERSION,
 	STMT_AUDIT_ADD,
 	STMT_CRED_FIND,
+	STMT_CRED_FIND_TENANT,
+	STMT_CRED_FIND_ENV,
 	STMT_CRED_ADD,
 	STMT_CRED_EXPIRE,
 	STMT_ADMIN_TOKEN_FIND,
@@ -422,6 +497,10 @@ enum stmt {
 	STMT_REGTOKEN_COUNT,
 	STMT_REGTOKEN_GET,
 	STMT_REGTOKEN_REVOKE,
+	STMT_MKT_HUB_TAKEN,
+	STMT_MKT_HUB_LOCK,
+	STMT_MKT_HUB_APPLY,
+	STMT_MKT_HUB_DROP,
 	/* providers, apps, environments, listings, autoconfigure */
 	STMT_PROVIDER_ADD,
 	STMT_PROVIDER_GET,
@@ -452,6 +531,7 @@ enum stmt {
 	STMT_LISTING_HISTORY,
 	STMT_LISTING_MKT_ID,
 	STMT_CONFIG_MARKETPLACES,
+	STMT_LISTING_SELFPUB,
 	/* tenants, tenant apps, MnoHub v2 */
 	STMT_TENANT_GET,
 	STMT_TENANT_LIST,
@@ -478,7 +558,6 @@ enum stmt {
 	STMT_CON_SESSION_ADD,
 	STMT_CON_SESSION_DEL,
 	STMT_CON_SESSION_PURGE,
-	STMT_CON_LOGIN_FAIL,
 	STMT_CON_LOGIN_OK,
 	STMT_CON_COUNTS,
 	STMT_CON_AUDIT_COUNT,
@@ -516,18 +595,32 @@ enum stmt {
 	STMT_CON_TAPP_LIST,
 	STMT_CON_LIVE_COUNT,
 	STMT_CON_LIVE_PAGE,
+	/* cluster: node state, the CRL kept in the database */
+	STMT_NODE_STATE,
+	STMT_NODE_SYNC_WAIT,
+	STMT_CRL_GET,
+	STMT_CRL_LOCK,
+	STMT_CRL_SET,
+	STMT_CRL_BUMP,
+	STMT_CON_LOCK_GET,
+	STMT_CON_LOCK_FAIL,
+	STMT_CON_LOCK_CLEAR,
 	STMT__MAX
 };
 
 extern const char *const db_sql[STMT__MAX];
 
 #define DB_MULTI	0x01	/* allow multi-statement scripts (agoractl) */
+#define DB_TRIES	5	/* runs of a request the database failed */
 
 struct db	*db_open(const struct conf *, int);
 int	 db_connected(struct db *);
 int	 db_errno(const struct db *);
 void	 db_close(struct db *);
 int	 db_lost(const struct db *);
+void	 db_attempt(struct db *);
+int	 db_retryable(const struct db *);
+int	 db_node_ready(struct db *, char *, size_t);
 int	 db_query(struct db *, enum stmt, const struct dbp *, size_t,
 	    struct dbres **);
 int	 db_query_each(struct db *, enum stmt, const struct dbp *, size_t,
@@ -622,6 +715,7 @@ struct crl_entry {
 	const char	*reason;	/* RFC 5280 name, or NULL */
 };
 
+int	 cert_nopass(char *, int, int, void *);
 const char *cert_ca_pem(const struct conf *);
 int	 cert_url_host(const char *, char *, size_t);
 char	*cert_fp_pem(const char *, int);
@@ -631,11 +725,12 @@ int	 cert_issue(const struct conf *, const char *, const char *,
 void	 cert_issued_free(struct issued *);
 int	 cert_reason_code(const char *);
 int	 cert_crl_build(const struct conf *, const struct crl_entry *, size_t,
-	    char **);
+	    long long, char **);
 int	 cert_crl_lock(const struct conf *);
 void	 cert_crl_unlock(int);
 int	 cert_crl_write(const struct conf *, const char *);
 char	*cert_crl_current(const struct conf *);
+int	 cert_crl_next_update(const struct conf *, long long *);
 
 /* db_marketplace.c: marketplaces, certificates, registration tokens */
 
@@ -663,6 +758,7 @@ enum mktcol {
 	MC_NB,
 	MC_NA,
 	MC_REVOKED,
+	MC_HUB_PENDING,		/* a hub URL awaiting an admin, or NULL */
 	MC__MAX
 };
 
@@ -689,6 +785,7 @@ struct mkt_in {
 	const char	*impac;		/* NULL: none */
 	const char	*connec;
 	const char	*nex;
+	const char	*hub_pending;	/* another host, awaiting an admin */
 };
 
 #define MKTR_ERR		(-1)	/* database error */
@@ -707,7 +804,8 @@ int	 db_mkt_list(struct req *, const char *, const char *, long long,
 int	 db_mkt_update(struct req *, long long, long long,
 	    const struct mkt_in *);
 int	 db_cred_rotate(struct req *, const char *, long long, const char *,
-	    const char *, int (*)(struct req *, long long, void *), void *);
+	    const char *, long long,
+	    int (*)(struct req *, long long, void *), void *);
 int	 db_mkt_renew(struct req *, long long, const struct issued *,
 	    int (*)(struct req *, long long, void *), void *);
 /* Columns of db_mkt_certs (STMT_CERT_LIST). */
@@ -720,11 +818,14 @@ int	 db_mkt_certs(struct req *, long long, struct dbres **);
 int	 db_mkt_revoke(struct req *, long long, const char *, const char *,
 	    char **);
 int	 db_crl_refresh(struct req *, int, char **);
+int	 db_crl_sync(struct req *, int, char **, long long *);
 int	 db_regtoken_list(struct req *, const char *, long long, long long,
 	    struct dbres **, long long *);
 int	 db_regtoken_get(struct req *, long long, struct dbres **);
 int	 db_regtoken_revoke(struct req *, long long);
 int	 mkt_patch_check(struct req *, struct json_object *);
+int	 db_mkt_hub_taken(struct req *, const char *, long long);
+int	 db_mkt_hub_decide(struct req *, long long, int, char **);
 
 /* handlers: h_app.c (providers, apps, environments, listings) */
 
@@ -782,6 +883,7 @@ enum appf {
 	APPF_SSO_ENABLED,
 	APPF_MULTI_INSTANTIABLE,
 	APPF_ACTIVE,
+	APPF_SELF_PUBLISH,	/* JSON array of marketplace nids, or "*" */
 	APPF__MAX
 };
 
@@ -890,7 +992,7 @@ int	 db_env_create(struct req *, struct env *, struct json_object *,
 	    char **, int (*)(struct req *, long long, void *), void *);
 int	 db_env_update(struct req *, const struct env *, struct json_object *,
 	    struct json_object *);
-int	 db_env_rotate(struct req *, const struct env *, char **);
+int	 db_env_rotate(struct req *, const struct env *, long long, char **);
 int	 db_listing_get(struct req *, long long, const struct scope *,
 	    struct dbres **);
 int	 db_listing_list(struct req *, const struct scope *,
@@ -900,6 +1002,8 @@ int	 db_listing_move(struct req *, long long, long long, long long,
 	    const struct scope *, enum lact, const char *, long long *,
 	    const char **, int (*)(struct req *, long long, void *), void *);
 int	 db_listing_keys(struct req *, long long *);
+int	 listing_key_open(const struct conf *, const struct dbcell *,
+	    unsigned char **, size_t *);
 struct json_object *listing_key_json(const struct conf *,
 	    const struct dbcell *);
 int	 db_listing_mkt_id(struct req *, const char *, long long *);
@@ -942,6 +1046,11 @@ enum tnrc {
 };
 
 #define TENANT_META_MAX		16384	/* bytes of metadata JSON text */
+/*
+ * The one answer for a uid a marketplace may not have: malformed, or
+ * taken (in any marketplace: that one exists is not its business).
+ */
+#define TENANT_UID_BAD	"must be 1 to 64 of [A-Za-z0-9._-] and not in use"
 #define TENANT_FECONF_MAX	65535	/* bytes of frontend_config text */
 
 /* A tenant as stored. Strings are owned by the struct (tenant_free). */
@@ -1021,6 +1130,8 @@ struct tenant_app_in {
 int	 tenant_in_check(struct req *, struct tenant_in *, int);
 void	 tenant_in_free(struct tenant_in *);
 int	 tenant_meta_check(struct req *, const char *, struct json_object *);
+struct json_object *tenant_meta_self(struct req *, const char *,
+	    struct json_object *);
 int	 tenant_app_in_check(struct req *, struct tenant_app_in *, int);
 
 /* Lookups: 1 found (*out owned), 0 none (or out of scope), -1 error. */
@@ -1033,8 +1144,8 @@ void	 tenant_list_free(struct tenant **, size_t);
 /*
  * Actions, returning enum tnrc. create: *id, and *key (owned, the
  * tenant key in clear, shown once). update/delete: expected version 0
- * skips the check. rotate: a new key, the old one expires after
- * conf->secret_grace seconds. fin (may be NULL) runs inside the
+ * skips the check. rotate: a new key, the old one expires after the
+ * given grace seconds (0: now). fin (may be NULL) runs inside the
  * transaction after the change with the row id; a return other than 1
  * rolls back (TNRC_REFUSED, or TNRC_ERR when it returns -1).
  */
@@ -1044,7 +1155,8 @@ int	 db_tenant_create(struct req *, const struct tenant_in *,
 int	 db_tenant_update(struct req *, long long, long long, long long,
 	    const struct tenant_in *);
 int	 db_tenant_delete(struct req *, long long, long long, long long);
-int	 db_tenant_rotate_key(struct req *, long long, long long, char **);
+int	 db_tenant_rotate_key(struct req *, long long, long long, long long,
+	    char **);
 
 /* Relations of tenant tid (scoped by mkt as above). */
 int	 db_tenant_app_list(struct req *, long long, long long,
@@ -1110,6 +1222,7 @@ int	 db_catalog(struct req *, long long, const struct catq *,
 	    struct dbres **, long long *);
 
 /* h_tenant.c: admin (ROLE_ADMIN) and marketplace (ROLE_MKT) faces */
+int	 tenant_reply_text(struct req *, const char *, size_t, int);
 int	 tenant_reply_etag(struct req *, struct json_object *, int);
 long	 tenant_ids_parse(struct req *, const char *, struct json_object *,
 	    size_t, long long **);
@@ -1218,10 +1331,11 @@ struct afilter {
 };
 
 struct cadmin {
-	long long	 id;
-	long long	 failed;
-	int		 locked;
+	long long	 id;		/* 0: no such admin */
+	long long	 failed;	/* of this e-mail from this address */
+	int		 locked;	/* this e-mail from this address */
 	char		 pw_hash[256];
+	char		 email[256];
 };
 
 /* The console lists of db_console_list (columns: see db_sql.c). */
@@ -1277,7 +1391,7 @@ enum cmcol {
 	CM_ID, CM_NID, CM_NAME, CM_ENV, CM_HUB, CM_IMPAC, CM_CONNEC, CM_NEX,
 	CM_API_KEY, CM_SERIAL, CM_FP1, CM_FP256, CM_NB, CM_NA, CM_REVOKED,
 	CM_CREATED, CM_UPDATED, CM_CN, CM_KEYTYPE, CM_REASON, CM_VERSION,
-	CM__MAX
+	CM_HUB_PENDING, CM__MAX
 };
 
 /* Columns of STMT_CON_RECENT (the first nine: every audit list's). */
@@ -1296,6 +1410,7 @@ int	 db_audit_csv(struct req *, const struct afilter *,
 	    int (*)(void *, const char *, size_t), void *);
 int	 db_console_admin(struct req *, const char *, struct cadmin *);
 int	 db_console_login_fail(struct req *, const struct cadmin *);
+#define LOGIN_LOCK_MAX	86400	/* seconds: the back-off's ceiling */
 int	 db_console_login(struct req *, const struct cadmin *, long long,
 	    char **, char[65]);
 int	 db_console_logout(struct req *);
@@ -1324,6 +1439,10 @@ int	 con_confirm(struct req *, const char *, const char *, const char *,
 char	*con_json_pretty(const char *);
 long long con_pv_id(struct req *, size_t, const char *);
 struct hparam *con_mkt_opts(struct req *, struct dbres **, size_t *);
+int	 con_confirm_rotate(struct req *, const char *, const char *,
+	    const char *, const char *);
+int	 con_grace(struct req *, const struct form *, long long *);
+void	 con_grace_note(struct html *, long long);
 
 int	 h_con_active_admin(struct req *);
 int	 h_con_login_form(struct req *);
@@ -1367,6 +1486,8 @@ int	 h_con_tenant_new(struct req *);
 int	 h_con_tenant_create(struct req *);
 int	 h_con_tenant_rotate_ask(struct req *);
 int	 h_con_tenant_rotate(struct req *);
+int	 h_con_mkt_hub_approve(struct req *);
+int	 h_con_mkt_hub_refuse(struct req *);
 int	 h_con_listing_unpublish(struct req *);
 
 /* handlers: h_console_list.c (list pages, CSV exports) */

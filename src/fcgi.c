@@ -17,6 +17,8 @@
 
 #include "extern.h"
 
+#define REPLY_STREAMED	((size_t)-1)	/* reply_write: the head only */
+
 #define QS_MAX		64
 #define HDR_MAX		4096
 
@@ -91,8 +93,32 @@ req_init(struct req *r, void *fcgi, const struct conf *c, struct db *db)
 	r->errstyle = ES_PROBLEM;
 }
 
-/* Split and decode the query string; 0 or -1 on a bad escape. */
-static int
+/*
+ * Put the query pairs in their canonical order: by key, pairs of one key
+ * in the order sent (an insertion sort: stable, and QS_MAX is small).
+ * Every reader (req_qs's first value, the links that repeat the query,
+ * the cache key) then sees one order for the same request.
+ */
+static void
+qs_sort(struct qsp *qs, size_t n)
+{
+	struct qsp	 t;
+	size_t		 i, j;
+
+	for (i = 1; i < n; i++) {
+		t = qs[i];
+		for (j = i; j > 0 && strcmp(qs[j - 1].key, t.key) > 0; j--)
+			qs[j] = qs[j - 1];
+		qs[j] = t;
+	}
+}
+
+/*
+ * Split and decode r->query into r->qs, in their canonical order; 0 or
+ * -1 on a bad escape or too many pairs (what is parsed so far stays for
+ * req_free).
+ */
+int
 req_parse_qs(struct req *r)
 {
 	const char	*p = r->query, *amp, *eq;
@@ -120,6 +146,7 @@ req_parse_qs(struct req *r)
 		}
 		p = *amp ? amp + 1 : amp;
 	}
+	qs_sort(r->qs, r->qsz);
 	return 0;
 }
 
@@ -280,6 +307,23 @@ req_header(struct req *r, const char *name, const char *value)
 	return 0;
 }
 
+/* Drop the queued response headers called name (any case). */
+void
+req_header_del(struct req *r, const char *name)
+{
+	size_t	 i, j, n = strlen(name);
+
+	for (i = j = 0; i < r->resphsz; i++) {
+		if (strncasecmp(r->resph[i], name, n) == 0 &&
+		    r->resph[i][n] == ':') {
+			free(r->resph[i]);
+			continue;
+		}
+		r->resph[j++] = r->resph[i];
+	}
+	r->resphsz = j;
+}
+
 /* Set the error's detail; returns status so handlers can return it. */
 int
 req_fail(struct req *r, int status, const char *fmt, ...)
@@ -325,64 +369,108 @@ has_header(const struct req *r, const char *name)
 }
 
 /*
- * The status line and headers of a reply; a body of sz bytes follows,
- * or (sz -1) a body of unknown length that nginx sends chunked.
+ * Write a complete response: the status line, our headers, r's extra
+ * headers, the stored header lines hdrs ("Name: value\r\n" each, or
+ * NULL) and the body, the head in one write to the stream. HEAD, 204
+ * and 304 carry no body; sz REPLY_STREAMED writes the head only, with
+ * no Content-Length (reply_chunk sends the body). Returns status.
  */
-static void
-reply_head(struct req *r, int status, const char *ctype, long long sz)
+static int
+reply_write(struct req *r, int status, const char *ctype, const char *hdrs,
+    const void *body, size_t sz)
 {
 	FCGX_Stream	*out = ((FCGX_Request *)r->fcgi)->out;
+	struct buf	 h = { 0 };
 	size_t		 i;
+	int		 nobody;
 
 	r->replied = 1;
 	r->status = status;
-	FCGX_FPrintF(out, "Status: %d %s\r\n", status, status_text(status));
+	nobody = r->method == M_HEAD || status == 304 || status == 204;
+	buf_printf(&h, "Status: %d %s\r\n", status, status_text(status));
 	if (ctype != NULL && status != 304)
-		FCGX_FPrintF(out, "Content-Type: %s\r\n", ctype);
-	FCGX_FPrintF(out, "X-Content-Type-Options: nosniff\r\n");
-	FCGX_FPrintF(out, "X-Request-Id: %s\r\n", r->id);
+		buf_printf(&h, "Content-Type: %s\r\n", ctype);
+	buf_printf(&h, "X-Content-Type-Options: nosniff\r\n"
+	    "X-Request-Id: %s\r\n", r->id);
 	if (!has_header(r, "Cache-Control"))
-		FCGX_FPrintF(out, "Cache-Control: no-store\r\n");
+		buf_puts(&h, "Cache-Control: no-store\r\n");
 	for (i = 0; i < r->resphsz; i++)
-		FCGX_FPrintF(out, "%s\r\n", r->resph[i]);
-	if (status != 304 && status != 204 && sz >= 0)
-		FCGX_FPrintF(out, "Content-Length: %lu\r\n",
-		    (unsigned long)(r->method == M_HEAD ? 0 : sz));
-	FCGX_PutS("\r\n", out);
-}
-
-/*
- * Write a complete response. Returns status. HEAD and 304 carry no body.
- */
-int
-reply_raw(struct req *r, int status, const char *ctype, const void *body,
-    size_t sz)
-{
-	FCGX_Stream	*out = ((FCGX_Request *)r->fcgi)->out;
-
-	if (r->replied)
-		return status;
-	reply_head(r, status, ctype, (long long)sz);
-	if (r->method != M_HEAD && status != 304 && status != 204 && sz > 0)
+		buf_printf(&h, "%s\r\n", r->resph[i]);
+	if (hdrs != NULL)
+		buf_puts(&h, hdrs);
+	if (status != 304 && status != 204 && sz != REPLY_STREAMED)
+		buf_printf(&h, "Content-Length: %zu\r\n",
+		    r->method == M_HEAD ? 0 : sz);
+	buf_puts(&h, "\r\n");
+	FCGX_PutStr(h.p, (int)h.len, out);
+	buf_free(&h);
+	if (!nobody && sz > 0 && sz != REPLY_STREAMED)
 		FCGX_PutStr(body, (int)sz, out);
 	return status;
 }
 
 /*
- * Start a streamed 200 reply of type ctype whose body reply_write
- * sends piece by piece (an export too big to hold). Returns 200.
+ * The header lines of r a cached answer keeps (owned, or NULL): all but
+ * those the dispatcher writes again on a hit (ETag, X-Cache).
+ */
+static char *
+kept_headers(const struct req *r)
+{
+	struct buf	 b = { 0 };
+	size_t		 i;
+
+	for (i = 0; i < r->resphsz; i++) {
+		if (strncasecmp(r->resph[i], "ETag:", 5) == 0 ||
+		    strncasecmp(r->resph[i], "X-Cache:", 8) == 0)
+			continue;
+		buf_printf(&b, "%s\r\n", r->resph[i]);
+	}
+	return b.p;
+}
+
+/*
+ * Write a complete response. Returns status. HEAD and 304 carry no body.
+ * A 200 of a request the dispatcher marked (r->cache_keep) is kept in
+ * the worker's cache under r->cache_key at the principal's generations.
+ */
+int
+reply_raw(struct req *r, int status, const char *ctype, const void *body,
+    size_t sz)
+{
+	char	*hdrs;
+
+	if (r->cache_keep && !r->replied && status == 200 && ctype != NULL) {
+		hdrs = kept_headers(r);
+		cache_put(r->cache_key, r->pr.gen, ctype, hdrs, body, sz);
+		free(hdrs);
+	}
+	return reply_write(r, status, ctype, NULL, body, sz);
+}
+
+/* A 200 from the cache: its content type, kept headers and body. */
+int
+reply_cached(struct req *r, const char *ctype, const char *hdrs,
+    const void *body, size_t sz)
+{
+	return reply_write(r, 200, ctype, hdrs, body, sz);
+}
+
+/*
+ * Start a streamed 200 reply of type ctype whose body reply_chunk sends
+ * piece by piece (an export too big to hold): no Content-Length, so
+ * nginx sends the body in chunks. Never cached. Returns 200.
  */
 int
 reply_stream(struct req *r, const char *ctype)
 {
 	if (!r->replied)
-		reply_head(r, 200, ctype, -1);
+		reply_write(r, 200, ctype, NULL, NULL, REPLY_STREAMED);
 	return 200;
 }
 
 /* Send a piece of a streamed body: 0, or -1 if the client is gone. */
 int
-reply_write(struct req *r, const void *p, size_t sz)
+reply_chunk(struct req *r, const void *p, size_t sz)
 {
 	FCGX_Stream	*out = ((FCGX_Request *)r->fcgi)->out;
 
@@ -648,7 +736,10 @@ paging_qs(const struct req *r, struct buf *b)
 
 /*
  * X-Total-Count and an RFC 8288 Link header (first, prev, next, last) for
- * a page of a list of total items. Other query parameters are kept.
+ * a page of a list of total items. Other query parameters are kept; when
+ * echoing them four times would pass LINK_MAX bytes, the Link header is
+ * left out (nginx refuses a response header block over its buffer: a
+ * 502 for a long query string), X-Total-Count stays.
  */
 void
 reply_paging(struct req *r, long long total, long long limit,
@@ -673,7 +764,8 @@ reply_paging(struct req *r, long long total, long long limit,
 		    r->path, limit, offset + limit, q.p ? q.p : "");
 	buf_printf(&b, ", <%s?limit=%lld&offset=%lld%s>; rel=\"last\"",
 	    r->path, limit, last, q.p ? q.p : "");
-	req_header(r, "Link", b.p);
+	if (b.len <= LINK_MAX)
+		req_header(r, "Link", b.p);
 	buf_free(&b);
 	buf_free(&q);
 }

@@ -156,6 +156,31 @@ v_urlarr(struct req *r, const char *name, struct json_object *v)
 	return 0;
 }
 
+/*
+ * self_publish: the marketplaces (nids) that may publish the app onto
+ * themselves, or ["*"] for every one; [] (the default) for none.
+ */
+static int
+v_selfpub(struct req *r, const char *name, struct json_object *v)
+{
+	struct json_object	*it;
+	const char		*s;
+	size_t			 i, n = json_object_array_length(v);
+
+	for (i = 0; i < n; i++) {
+		it = json_object_array_get_idx(v, i);
+		s = json_object_is_type(it, json_type_string) ?
+		    json_object_get_string(it) : NULL;
+		if (s != NULL && strcmp(s, "*") == 0 && n == 1)
+			continue;
+		if (s == NULL || !valid_nid(s))
+			return req_field(r, name, "item %zu must be a "
+			    "marketplace nid (or the list be [\"*\"] for "
+			    "every marketplace)", i);
+	}
+	return 0;
+}
+
 /* pricing_plans: {"<currency or key>": [ {plan}, ... ], ...}. */
 static int
 v_plans(struct req *r, const char *name, struct json_object *v)
@@ -222,6 +247,8 @@ static const struct jfield app_fields[APPF__MAX + 1] = {
 	[APPF_MULTI_INSTANTIABLE] = { "multi_instantiable", JT_BOOL, 0, 0, 0,
 	    0, NULL },
 	[APPF_ACTIVE] = { "active", JT_BOOL, 0, 0, 0, 0, NULL },
+	[APPF_SELF_PUBLISH] = { "self_publish", JT_ARR, 0, 100, 0, 0,
+	    v_selfpub },
 	[APPF__MAX] = { NULL, JT_ANY, 0, 0, 0, 0, NULL },
 };
 
@@ -242,6 +269,7 @@ static const char *const app_defaults[APPF__MAX] = {
 	[APPF_SSO_ENABLED] = "1",
 	[APPF_MULTI_INSTANTIABLE] = "0",
 	[APPF_ACTIVE] = "1",
+	[APPF_SELF_PUBLISH] = "[]",
 };
 
 /* The environment fields, parallel to enum envf. */
@@ -484,50 +512,6 @@ paging(struct req *r, long long *limit, long long *offset)
 	return 0;
 }
 
-/* One Link relation for a page at offset. */
-static void
-link_rel(struct req *r, struct buf *b, long long limit, long long offset,
-    const char *rel)
-{
-	size_t	 i;
-	char	*k, *v;
-
-	buf_printf(b, "%s<%s?limit=%lld&offset=%lld", b->len ? ", " : "",
-	    r->path, limit, offset);
-	for (i = 0; i < r->qsz; i++) {
-		if (strcmp(r->qs[i].key, "limit") == 0 ||
-		    strcmp(r->qs[i].key, "offset") == 0)
-			continue;
-		k = url_encode(r->qs[i].key);
-		v = url_encode(r->qs[i].val);
-		buf_printf(b, "&%s=%s", k, v);
-		free(k);
-		free(v);
-	}
-	buf_printf(b, ">; rel=\"%s\"", rel);
-}
-
-/* X-Total-Count and Link (first, prev, next) for a page. */
-static void
-page_headers(struct req *r, long long total, long long limit,
-    long long offset)
-{
-	struct buf	 b = { 0 };
-	char		 n[32];
-
-	snprintf(n, sizeof(n), "%lld", total);
-	req_header(r, "X-Total-Count", n);
-	link_rel(r, &b, limit, 0, "first");
-	if (offset > 0)
-		link_rel(r, &b, limit, offset > limit ? offset - limit : 0,
-		    "prev");
-	if (offset + limit < total)
-		link_rel(r, &b, limit, offset + limit, "next");
-	if (b.len > 0)
-		req_header(r, "Link", b.p);
-	buf_free(&b);
-}
-
 static void
 etag_header(struct req *r, long long version)
 {
@@ -656,7 +640,7 @@ h_provider_list(struct req *r)
 	dbres_free(rs);
 	o = json_object_new_object();
 	jadd(o, "providers", a);
-	page_headers(r, total, limit, offset);
+	reply_paging(r, total, limit, offset);
 	return reply_json(r, 200, o);
 }
 
@@ -689,26 +673,29 @@ h_provider_get(struct req *r)
 }
 
 /*
- * POST /api/v1/admin/providers/{id}/rotate: a new secret for the
- * provider, shown once; the old one works secret_grace seconds more.
- * 200 {"id", "nid", "api_key", "api_secret", "previous_secret_valid_for"}
- * or 404.
+ * POST /api/v1/admin/providers/{id}/rotate {"grace_seconds"?}: a new
+ * secret for the provider, shown once; the old one works secret_grace
+ * seconds more, or grace_seconds (0: revoked now).
+ * 200 {"id", "nid", "api_key", "api_secret", "previous_secret_valid_for"},
+ * 400 or 404.
  */
 int
 h_provider_rotate(struct req *r)
 {
 	struct json_object	*o;
 	struct dbres		*rs;
-	long long		 id;
+	long long		 id, grace;
 	char			*secret;
 	int			 rc;
 
+	if ((rc = rotate_grace(r, &grace)) != 0)
+		return rc;
 	if ((rc = provider_of(r, &rs)) != 0)
 		return rc;
 	id = dbres_int(rs, 0, 0);
 	secret = crypto_token("");
 	rc = db_cred_rotate(r, "provider", id, dbres_str(rs, 0, 4), secret,
-	    NULL, NULL);
+	    grace, NULL, NULL);
 	if (rc != 1) {
 		secret_free(secret);
 		dbres_free(rs);
@@ -720,7 +707,7 @@ h_provider_rotate(struct req *r)
 	jadd_str(o, "nid", dbres_str(rs, 0, 1));
 	jadd_str(o, "api_key", dbres_str(rs, 0, 4));
 	jadd_str(o, "api_secret", secret);
-	jadd_int(o, "previous_secret_valid_for", r->conf->secret_grace);
+	jadd_int(o, "previous_secret_valid_for", grace);
 	secret_free(secret);
 	dbres_free(rs);
 	req_header(r, "Cache-Control", "no-store");
@@ -847,7 +834,7 @@ h_app_list(struct req *r)
 	free(as);
 	o = json_object_new_object();
 	jadd(o, "apps", arr);
-	page_headers(r, total, limit, offset);
+	reply_paging(r, total, limit, offset);
 	return reply_json(r, 200, o);
 }
 
@@ -1204,9 +1191,10 @@ out:
 }
 
 /*
- * POST /api/v1/apps/{id}/environments/{eid}/rotate: 200 with the
- * environment and its new api_secret (the old one lives on for the
- * configured grace); 404.
+ * POST /api/v1/apps/{id}/environments/{eid}/rotate {"grace_seconds"?}:
+ * 200 with the environment and its new api_secret (the old one lives on
+ * for the configured grace, or grace_seconds: 0 revokes it now); 400,
+ * 404.
  */
 int
 h_env_rotate(struct req *r)
@@ -1215,20 +1203,20 @@ h_env_rotate(struct req *r)
 	struct app		*a = NULL;
 	struct env		*e = NULL;
 	char			*secret;
+	long long		 grace;
 	int			 st;
 
-	if (r->bodysz > 0) {
-		req_field(r, "body", "must be empty");
-		return req_fail(r, 400, "this action takes no body");
-	}
+	if ((st = rotate_grace(r, &grace)) != 0)
+		return st;
 	if ((st = env_load(r, &a, &e)) != 0)
 		goto out;
-	if (db_env_rotate(r, e, &secret) == -1) {
+	if (db_env_rotate(r, e, grace, &secret) == -1) {
 		st = 500;
 		goto out;
 	}
 	o = env_json(e);
 	jadd_str(o, "api_secret", secret);
+	jadd_int(o, "previous_secret_valid_for", grace);
 	explicit_bzero(secret, strlen(secret));
 	free(secret);
 	st = reply_json(r, 200, o);
@@ -1349,6 +1337,10 @@ listing_reply(struct req *r, int rc, long long id, const char *why,
 		json_object_put(out);
 		return req_fail(r, 409, "%s", why);
 	}
+	if (rc == 3) {
+		json_object_put(out);
+		return req_fail(r, 403, "%s", why);
+	}
 	if (out == NULL && listing_full(r, id, &sc, &out) != 1)
 		return 500;
 	if (created) {
@@ -1449,7 +1441,7 @@ h_listing_list(struct req *r)
 	dbres_free(rs);
 	o = json_object_new_object();
 	jadd(o, "listings", arr);
-	page_headers(r, total, f.limit, f.offset);
+	reply_paging(r, total, f.limit, f.offset);
 	return reply_json(r, 200, o);
 }
 

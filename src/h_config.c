@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "extern.h"
 
 #define API_BASE	"/api/v1/"
@@ -46,156 +44,166 @@ enum cfgcol {
 	CFGC__MAX
 };
 
-/* A URL without its trailing slashes, as a JSON string (owned). */
-static struct json_object *
-url_json(const char *u)
+/* Member key of w: URL u without its trailing slashes. */
+static void
+url_member(struct jw *w, const char *key, const char *u)
 {
 	size_t	 n = strlen(u);
 
 	while (n > 0 && u[n - 1] == '/')
 		n--;
-	return json_object_new_string_len(u, (int)n);
+	jw_strn(w, key, u, n);
 }
 
 /*
- * tpl rendered for marketplace mkt, as a JSON string (owned); JSON null
- * for a NULL tpl. A base URL (app.host, sso.idm) loses its trailing
- * slashes: the SDKs append paths that start with '/' to it.
+ * Member key of w: tpl rendered for marketplace mkt; null for a NULL
+ * tpl. A base URL (app.host, sso.idm) loses its trailing slashes: the
+ * SDKs append paths that start with '/' to it.
  */
-static struct json_object *
-tpl_json(const char *tpl, const char *mkt, int base)
+static void
+tpl_member(struct jw *w, const char *key, const char *tpl, const char *mkt,
+    int base)
 {
-	struct json_object	*o;
-	char			*s;
+	char	*s;
 
-	if (tpl == NULL)
-		return NULL;
+	if (tpl == NULL) {
+		jw_null(w, key);
+		return;
+	}
 	s = tpl_expand(tpl, mkt);
-	o = base ? url_json(s) : json_object_new_string(s);
+	if (base)
+		url_member(w, key, s);
+	else
+		jw_str(w, key, s);
 	free(s);
-	return o;
 }
 
-/* The fingerprint in the upper-case form openssl prints. */
-static struct json_object *
-fp_json(const char *fp)
+/* Member key of w: the fingerprint in the upper-case form openssl prints. */
+static void
+fp_member(struct jw *w, const char *key, const char *fp)
 {
-	struct json_object	*o;
-	char			*s;
-	size_t			 i;
+	char	*s;
+	size_t	 i;
 
 	s = xstrdup(fp);
 	for (i = 0; s[i] != '\0'; i++)
 		s[i] = (char)toupper((unsigned char)s[i]);
-	o = json_object_new_string(s);
+	jw_str(w, key, s);
 	free(s);
-	return o;
 }
 
 /*
- * One marketplaces[] item from row i, or NULL when its hub key cannot
- * be opened (logged; such an item would break every SDK).
+ * One marketplaces[] item from row i, written to w; 0, or -1 (nothing
+ * written) when its hub key cannot be opened (logged; such an item
+ * would break every SDK).
  */
-static struct json_object *
-config_item(struct req *r, const struct dbres *rs, size_t i)
+static int
+config_item(struct req *r, struct jw *w, const struct dbres *rs, size_t i)
 {
-	struct json_object	*o, *app, *api, *sso, *connec, *wh, *acc, *wc;
-	struct json_object	*key;
-	const char		*mkt, *ext;
-	char			*id;
+	unsigned char	*key;
+	const char	*mkt, *ext;
+	char		*id;
+	size_t		 keysz;
 
-	if ((key = listing_key_json(r->conf,
-	    &rs->cell[i * rs->ncol + CFGC_HUB_KEY_ENC])) == NULL) {
+	if (listing_key_open(r->conf, &rs->cell[i * rs->ncol +
+	    CFGC_HUB_KEY_ENC], &key, &keysz) == -1) {
 		log_warnx("listing %s: the hub key does not open",
 		    dbres_str(rs, i, CFGC_HUB_API_ID));
-		return NULL;
+		return -1;
 	}
 	mkt = dbres_str(rs, i, CFGC_MKT_NID);
-	o = json_object_new_object();
+	jw_obj(w, NULL);
 	id = xasprintf("%s-%s-%s", dbres_str(rs, i, CFGC_APP_NID),
 	    dbres_str(rs, i, CFGC_ENV_NID), mkt);
-	jadd_str(o, "nid", id);
+	jw_str(w, "nid", id);
 	free(id);
-	jadd_str(o, "marketplace", mkt);
-	jadd_str(o, "environment", dbres_str(rs, i, CFGC_ENV_NID));
+	jw_str(w, "marketplace", mkt);
+	jw_str(w, "environment", dbres_str(rs, i, CFGC_ENV_NID));
 
-	app = json_object_new_object();
-	jadd(app, "host", tpl_json(dbres_str(rs, i, CFGC_HOST), mkt, 1));
-	jadd(app, "synchronization_start_path",
-	    tpl_json(dbres_str(rs, i, CFGC_SYNC_START), mkt, 0));
-	jadd(app, "synchronization_toggle_path",
-	    tpl_json(dbres_str(rs, i, CFGC_SYNC_TOGGLE), mkt, 0));
-	jadd(app, "synchronization_status_path",
-	    tpl_json(dbres_str(rs, i, CFGC_SYNC_STATUS), mkt, 0));
-	jadd(o, "app", app);
+	jw_obj(w, "app");
+	tpl_member(w, "host", dbres_str(rs, i, CFGC_HOST), mkt, 1);
+	tpl_member(w, "synchronization_start_path",
+	    dbres_str(rs, i, CFGC_SYNC_START), mkt, 0);
+	tpl_member(w, "synchronization_toggle_path",
+	    dbres_str(rs, i, CFGC_SYNC_TOGGLE), mkt, 0);
+	tpl_member(w, "synchronization_status_path",
+	    dbres_str(rs, i, CFGC_SYNC_STATUS), mkt, 0);
+	jw_end(w);
 
-	api = json_object_new_object();
-	jadd_str(api, "id", dbres_str(rs, i, CFGC_HUB_API_ID));
-	jadd(api, "key", key);
-	jadd(api, "host", url_json(dbres_str(rs, i, CFGC_HUB_URL)));
-	jadd_str(api, "base", API_BASE);
-	jadd(o, "api", api);
+	jw_obj(w, "api");
+	jw_str(w, "id", dbres_str(rs, i, CFGC_HUB_API_ID));
+	jw_strn(w, "key", (const char *)key, keysz);
+	explicit_bzero(key, keysz);
+	free(key);
+	url_member(w, "host", dbres_str(rs, i, CFGC_HUB_URL));
+	jw_str(w, "base", API_BASE);
+	jw_end(w);
 
-	sso = json_object_new_object();
-	jadd(sso, "idm", tpl_json(dbres_null(rs, i, CFGC_IDM) ?
-	    dbres_str(rs, i, CFGC_HOST) : dbres_str(rs, i, CFGC_IDM), mkt, 1));
-	jadd(sso, "init_path",
-	    tpl_json(dbres_str(rs, i, CFGC_SSO_INIT), mkt, 0));
-	jadd(sso, "consume_path",
-	    tpl_json(dbres_str(rs, i, CFGC_SSO_CONSUME), mkt, 0));
-	jadd(sso, "idp", url_json(dbres_str(rs, i, CFGC_HUB_URL)));
-	jadd(sso, "x509_fingerprint", fp_json(dbres_str(rs, i, CFGC_FP_SHA1)));
-	jadd_str(sso, "x509_certificate", dbres_str(rs, i, CFGC_PEM));
-	jadd(o, "sso", sso);
+	jw_obj(w, "sso");
+	tpl_member(w, "idm", dbres_null(rs, i, CFGC_IDM) ?
+	    dbres_str(rs, i, CFGC_HOST) : dbres_str(rs, i, CFGC_IDM), mkt, 1);
+	tpl_member(w, "init_path", dbres_str(rs, i, CFGC_SSO_INIT), mkt, 0);
+	tpl_member(w, "consume_path", dbres_str(rs, i, CFGC_SSO_CONSUME),
+	    mkt, 0);
+	url_member(w, "idp", dbres_str(rs, i, CFGC_HUB_URL));
+	fp_member(w, "x509_fingerprint", dbres_str(rs, i, CFGC_FP_SHA1));
+	jw_str(w, "x509_certificate", dbres_str(rs, i, CFGC_PEM));
+	jw_end(w);
 
 	/* No Connec! of its own: the hub host, so every SDK still loads. */
-	connec = json_object_new_object();
-	jadd(connec, "host", url_json(dbres_str(rs, i,
+	jw_obj(w, "connec");
+	url_member(w, "host", dbres_str(rs, i,
 	    dbres_null(rs, i, CFGC_CONNEC_URL) ? CFGC_HUB_URL :
-	    CFGC_CONNEC_URL)));
-	jadd_str(connec, "base_path", CONNEC_BASE);
-	jadd_int(connec, "timeout", CONNEC_TIMEOUT);
-	jadd(o, "connec", connec);
+	    CFGC_CONNEC_URL));
+	jw_str(w, "base_path", CONNEC_BASE);
+	jw_int(w, "timeout", CONNEC_TIMEOUT);
+	jw_end(w);
 
-	wh = json_object_new_object();
-	acc = json_object_new_object();
-	jadd(acc, "group_path", tpl_json(dbres_str(rs, i, CFGC_GROUP), mkt, 0));
-	jadd(acc, "group_user_path",
-	    tpl_json(dbres_str(rs, i, CFGC_GROUP_USER), mkt, 0));
-	jadd(wh, "account", acc);
-	wc = json_object_new_object();
+	jw_obj(w, "webhooks");
+	jw_obj(w, "account");
+	tpl_member(w, "group_path", dbres_str(rs, i, CFGC_GROUP), mkt, 0);
+	tpl_member(w, "group_user_path", dbres_str(rs, i, CFGC_GROUP_USER),
+	    mkt, 0);
+	jw_end(w);
+	jw_obj(w, "connec");
 	ext = dbres_str(rs, i, CFGC_EXTERNAL_IDS);
-	jadd_bool(wc, "external_ids", ext != NULL && strcmp(ext, "0") != 0);
-	jadd(wc, "initialization_path",
-	    tpl_json(dbres_str(rs, i, CFGC_INITIALIZATION), mkt, 0));
-	jadd(wc, "notification_path",
-	    tpl_json(dbres_str(rs, i, CFGC_NOTIFICATION), mkt, 0));
-	jadd(wh, "connec", wc);
-	jadd(o, "webhooks", wh);
-	return o;
+	jw_bool(w, "external_ids", ext != NULL && strcmp(ext, "0") != 0);
+	tpl_member(w, "initialization_path",
+	    dbres_str(rs, i, CFGC_INITIALIZATION), mkt, 0);
+	tpl_member(w, "notification_path",
+	    dbres_str(rs, i, CFGC_NOTIFICATION), mkt, 0);
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	return 0;
 }
 
 /*
  * GET /api/config/v1/marketplaces (and the .NET-doubled
  * .../marketplaces/marketplaces): 200 {"marketplaces": [...]}, always
  * an array; 401 {"error"} from the dispatcher for bad credentials.
- * Accept and Content-Type are ignored; the body, if any, too.
+ * Accept and Content-Type are ignored; the body, if any, too. The ETag
+ * and the cache are the dispatcher's (ROLE_CACHED).
  */
 int
 h_config_marketplaces(struct req *r)
 {
-	struct json_object	*o, *arr, *it;
-	struct dbres		*rs;
-	size_t			 i;
+	struct jw	 w = { 0 };
+	struct dbres	*rs;
+	size_t		 i;
+	int		 st;
 
 	if (db_config_marketplaces(r, r->pr.id, &rs) == -1)
 		return 500;
-	arr = json_object_new_array();
+	jw_obj(&w, NULL);
+	jw_arr(&w, "marketplaces");
 	for (i = 0; i < rs->nrow; i++)
-		if ((it = config_item(r, rs, i)) != NULL)
-			jappend(arr, it);
+		(void)config_item(r, &w, rs, i);
 	dbres_free(rs);
-	o = json_object_new_object();
-	jadd(o, "marketplaces", arr);
-	return reply_json(r, 200, o);
+	jw_end(&w);
+	jw_end(&w);
+	st = reply_raw(r, 200, "application/json", w.b.p, w.b.len);
+	explicit_bzero(w.b.p, w.b.len);
+	buf_free(&w.b);
+	return st;
 }

@@ -39,6 +39,8 @@ static const struct hparam con_flashes[] = {
 	{ "republished", "Republished." },
 	{ "admin_disabled", "The admin is disabled." },
 	{ "admin_enabled", "The admin is enabled again." },
+	{ "hub-approved", "The new hub applies." },
+	{ "hub-refused", "The hub change was refused." },
 };
 
 /* Start a page with the layout and any flash message from ?done=. */
@@ -152,6 +154,63 @@ con_confirm(struct req *r, const char *title, const char *question,
 	html_a(&h, back, "Cancel");
 	html_form_end(&h);
 	return html_reply(&h, 200);
+}
+
+/*
+ * A rotation's confirmation page: con_confirm's, with a "revoke now"
+ * box for a secret that leaked (con_grace reads it).
+ */
+int
+con_confirm_rotate(struct req *r, const char *title, const char *question,
+    const char *action, const char *back)
+{
+	struct html	 h;
+
+	con_page(r, &h, title, "");
+	html_elem(&h, "h1", NULL, title);
+	html_elem(&h, "p", "confirm", question);
+	html_form(&h, action, "confirm");
+	html_checkbox(&h, "revoke_now", "Revoke the current one now, "
+	    "without a grace period (it leaked)", 0);
+	html_submit(&h, "Rotate", "danger");
+	html_t(&h, " ");
+	html_a(&h, back, "Cancel");
+	html_form_end(&h);
+	return html_reply(&h, 200);
+}
+
+/*
+ * The grace period a rotation form asks for: 0 when "revoke_now" is
+ * ticked, else the configured one. -1 (field error set) for a value a
+ * checkbox never sends.
+ */
+int
+con_grace(struct req *r, const struct form *f, long long *grace)
+{
+	const char	*v;
+
+	*grace = r->conf->secret_grace;
+	if ((v = form_get(f, "revoke_now")) == NULL)
+		return 0;
+	if (strcmp(v, "1") != 0)
+		return req_field(r, "revoke_now", "must be 1 or absent");
+	*grace = 0;
+	return 0;
+}
+
+/* What became of the secret a rotation replaced (grace seconds). */
+void
+con_grace_note(struct html *h, long long grace)
+{
+	if (grace == 0)
+		html_elem(h, "p", "flash ok", "The previous one was revoked "
+		    "now: it no longer authenticates.");
+	else {
+		html_open(h, "p", NULL);
+		html_tf(h, "The previous one keeps working for %lld "
+		    "seconds.", grace);
+		html_close(h, "p");
+	}
 }
 
 /* GET /active_admin: the original console's address. */
@@ -288,8 +347,7 @@ h_con_login(struct req *r)
 	explicit_bzero(a.pw_hash, sizeof(a.pw_hash));
 	snprintf(r->pr.label, sizeof(r->pr.label), "admin:%s", email);
 	if (!good || a.locked) {
-		if (found && !a.locked &&
-		    db_console_login_fail(r, &a) == -1) {
+		if (!a.locked && db_console_login_fail(r, &a) == -1) {
 			st = 500;
 			goto out;
 		}
@@ -1247,6 +1305,7 @@ h_con_app(struct req *r)
 		[APPF_APPINFO] = "App info", [APPF_SSO_ENABLED] = "SSO",
 		[APPF_MULTI_INSTANTIABLE] = "Multi-instantiable",
 		[APPF_ACTIVE] = "Active",
+		[APPF_SELF_PUBLISH] = "Self-publishing on (marketplaces)",
 	};
 	struct html	 h;
 	struct scope	 sc = { 0, 0 };
@@ -1541,7 +1600,7 @@ h_con_mkt_rotate_ask(struct req *r)
 	a = xasprintf("/admin/marketplaces/%s/rotate", dbres_str(rs, 0,
 	    MC_ID));
 	b = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0, MC_ID));
-	st = con_confirm(r, "Rotate the API secret", q, a, "Rotate", b);
+	st = con_confirm_rotate(r, "Rotate the API secret", q, a, b);
 	free(q);
 	free(a);
 	free(b);
@@ -1550,8 +1609,9 @@ h_con_mkt_rotate_ask(struct req *r)
 }
 
 /*
- * POST /admin/marketplaces/{id}/rotate: a new secret through
- * db_cred_rotate (as the marketplace's own rotation), shown once.
+ * POST /admin/marketplaces/{id}/rotate [revoke_now=1]: a new secret
+ * through db_cred_rotate (as the marketplace's own rotation), shown
+ * once; the old one lives secret_grace seconds, or is revoked now.
  */
 int
 h_con_mkt_rotate(struct req *r)
@@ -1560,17 +1620,21 @@ h_con_mkt_rotate(struct req *r)
 	struct html	 h;
 	struct dbres	*rs = NULL;
 	char		*secret = NULL, *u;
-	long long	 id;
+	long long	 id, grace;
 	int		 st, rc;
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
+	if (con_grace(r, &f, &grace) == -1) {
+		st = req_fail(r, 400, "the form is invalid");
+		goto out;
+	}
 	if ((st = con_mkt_of(r, &rs)) != 0)
 		goto out;
 	id = dbres_int(rs, 0, MC_ID);
 	secret = crypto_token("mks_");
 	if ((rc = db_cred_rotate(r, "marketplace", id,
-	    dbres_str(rs, 0, MC_API_KEY), secret, NULL, NULL)) != 1) {
+	    dbres_str(rs, 0, MC_API_KEY), secret, grace, NULL, NULL)) != 1) {
 		st = rc == 0 ? req_fail(r, 409, "the rotation was refused; "
 		    "retry") : 500;
 		goto out;
@@ -1587,7 +1651,9 @@ h_con_mkt_rotate(struct req *r)
 	html_open(&h, "dd", NULL);
 	html_elem(&h, "code", "token", secret);
 	html_close(&h, "dd");
-	html_lit(&h, "</dl></div><p>");
+	html_lit(&h, "</dl></div>");
+	con_grace_note(&h, grace);
+	html_lit(&h, "<p>");
 	u = xasprintf("/admin/marketplaces/%lld", id);
 	html_a(&h, u, "Back to the marketplace");
 	free(u);
@@ -1746,7 +1812,7 @@ out:
 /* A page showing a tenant's id and key once (after create or rotate). */
 static int
 con_tenant_key_page(struct req *r, long long id, const char *title,
-    const char *uid, const char *key)
+    const char *uid, const char *key, long long grace)
 {
 	struct html	 h;
 	char		*u;
@@ -1762,7 +1828,10 @@ con_tenant_key_page(struct req *r, long long id, const char *title,
 	html_open(&h, "dd", NULL);
 	html_elem(&h, "code", "token", key);
 	html_close(&h, "dd");
-	html_lit(&h, "</dl></div><p>");
+	html_lit(&h, "</dl></div>");
+	if (grace >= 0)
+		con_grace_note(&h, grace);
+	html_lit(&h, "<p>");
 	u = xasprintf("/admin/tenants/%lld", id);
 	html_a(&h, u, "Go to the tenant");
 	free(u);
@@ -1861,7 +1930,7 @@ h_con_tenant_create(struct req *r)
 			goto out;
 		}
 		st = con_tenant_key_page(r, id, "Tenant created", t->uid,
-		    key);
+		    key, -1);
 		goto out;
 	}
 	st = tnrc_status(r, rc);
@@ -1893,7 +1962,7 @@ h_con_tenant_rotate_ask(struct req *r)
 	    r->conf->secret_grace);
 	a = xasprintf("/admin/tenants/%lld/rotate-key", t->id);
 	b = xasprintf("/admin/tenants/%lld", t->id);
-	st = con_confirm(r, "Rotate the tenant key", q, a, "Rotate", b);
+	st = con_confirm_rotate(r, "Rotate the tenant key", q, a, b);
 	free(q);
 	free(a);
 	free(b);
@@ -1901,24 +1970,34 @@ h_con_tenant_rotate_ask(struct req *r)
 	return st;
 }
 
-/* POST /admin/tenants/{id}/rotate-key: the new key, shown once. */
+/*
+ * POST /admin/tenants/{id}/rotate-key [revoke_now=1]: the new key, shown
+ * once; the old one lives secret_grace seconds, or is revoked now.
+ */
 int
 h_con_tenant_rotate(struct req *r)
 {
 	struct form	 f;
 	struct tenant	*t = NULL;
 	char		*key = NULL;
+	long long	 grace;
 	int		 st, rc;
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
+	if (con_grace(r, &f, &grace) == -1) {
+		st = req_fail(r, 400, "the form is invalid");
+		goto out;
+	}
 	if ((st = con_tenant_of(r, &t)) != 0)
 		goto out;
-	if ((rc = db_tenant_rotate_key(r, t->id, 0, &key)) != TNRC_OK) {
+	if ((rc = db_tenant_rotate_key(r, t->id, 0, grace, &key)) !=
+	    TNRC_OK) {
 		st = tnrc_status(r, rc);
 		goto out;
 	}
-	st = con_tenant_key_page(r, t->id, "New tenant key", t->uid, key);
+	st = con_tenant_key_page(r, t->id, "New tenant key", t->uid, key,
+	    grace);
 out:
 	if (key != NULL)
 		explicit_bzero(key, strlen(key));

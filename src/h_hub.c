@@ -152,71 +152,81 @@ json_or(const char *s, const char *def)
 	return json_from_text(def);
 }
 
-/* One app resource from catalog row i; owned. */
-static struct json_object *
-app_resource(const struct dbres *rs, size_t i, const struct view *v)
+/* The slug "<id>-<nid>" as member key of w. */
+static void
+jw_member_slug(struct jw *w, const char *key, const char *id, const char *nid)
 {
-	struct json_object	*o, *a, *rel, *se;
-	const char		*s;
-	char			*slug;
-	size_t			 k;
+	struct buf	 b = { 0 };
 
-	o = json_object_new_object();
-	jadd_str(o, "id", dbres_str(rs, i, CC_ID));
-	jadd_str(o, "type", "apps");
-	a = json_object_new_object();
+	buf_puts(&b, id != NULL ? id : "");
+	buf_puts(&b, "-");
+	buf_puts(&b, nid != NULL ? nid : "");
+	jw_strn(w, key, b.p, b.len);
+	buf_free(&b);
+}
+
+/* One app resource from catalog row i, written to w as member key. */
+static void
+app_resource(struct jw *w, const char *key, const struct dbres *rs, size_t i,
+    const struct view *v)
+{
+	const char	*s, *name;
+	size_t		 k;
+
+	jw_obj(w, key);
+	jw_str(w, "id", dbres_str(rs, i, CC_ID));
+	jw_str(w, "type", "apps");
+	jw_obj(w, "attributes");
 	for (k = 0; k < NATTRS; k++) {
 		if (v->sparse && !v->want[k])
 			continue;
+		name = app_attrs[k].name;
 		s = app_attrs[k].col == CC__MAX ? NULL :
 		    dbres_str(rs, i, app_attrs[k].col);
 		switch (app_attrs[k].kind) {
 		case AK_STR:
-			jadd_str(a, app_attrs[k].name, s);
+			jw_str(w, name, s);
 			break;
 		case AK_INT:
-			jadd_int(a, app_attrs[k].name,
-			    dbres_int(rs, i, app_attrs[k].col));
+			jw_int(w, name, dbres_int(rs, i, app_attrs[k].col));
 			break;
 		case AK_BOOL:
-			jadd_bool(a, app_attrs[k].name, s != NULL &&
-			    strcmp(s, "0") != 0);
+			jw_bool(w, name, s != NULL && strcmp(s, "0") != 0);
 			break;
 		case AK_JSON:
 			/* Kept valid by the app table's json_valid CHECK. */
-			jadd(a, app_attrs[k].name, json_raw(s));
+			jw_raw(w, name, s);
 			break;
 		case AK_RANK:
-			jadd(a, app_attrs[k].name, s == NULL ? NULL :
-			    json_object_new_int64(dbres_int(rs, i,
-			    app_attrs[k].col)));
+			if (s == NULL)
+				jw_null(w, name);
+			else
+				jw_int(w, name, dbres_int(rs, i,
+				    app_attrs[k].col));
 			break;
 		case AK_SLUG:
-			slug = xasprintf("%s-%s", dbres_str(rs, i, CC_ID),
-			    s ? s : "");
-			jadd_str(a, app_attrs[k].name, slug);
-			free(slug);
+			jw_member_slug(w, name, dbres_str(rs, i, CC_ID), s);
 			break;
 		case AK_EMPTY:
-			jadd(a, app_attrs[k].name, json_object_new_array());
+			jw_raw(w, name, "[]");
 			break;
 		case AK_NULL:
-			jadd(a, app_attrs[k].name, NULL);
+			jw_null(w, name);
 			break;
 		case AK_ZERO:
-			jadd_int(a, app_attrs[k].name, 0);
+			jw_int(w, name, 0);
 			break;
 		}
 	}
-	jadd(o, "attributes", a);
+	jw_end(w);
 	if (v->want_rel) {
-		rel = json_object_new_object();
-		se = json_object_new_object();
-		jadd(se, "data", json_object_new_array());
-		jadd(rel, REL_SHARED, se);
-		jadd(o, "relationships", rel);
+		jw_obj(w, "relationships");
+		jw_obj(w, REL_SHARED);
+		jw_raw(w, "data", "[]");
+		jw_end(w);
+		jw_end(w);
 	}
-	return o;
+	jw_end(w);
 }
 
 /* The tenant resource; owned. */
@@ -271,12 +281,14 @@ static const struct jfield hub_tenant_attrs[] = {
  * "attributes":{name, domain, frontend_config, metadata}}}: 200 with
  * the tenant; 400 (field errors as source.parameter); 404 when data.id
  * names another tenant (the same answer as a tenant that does not
- * exist); 409 when data.type is not "tenants".
+ * exist); 403 when metadata adds or changes a key the platform admin
+ * owns (tenant_meta_self: app_management, billing, ...); 409 when
+ * data.type is not "tenants".
  */
 int
 h_hub_tenant_update(struct req *r)
 {
-	struct json_object	*o = NULL, *d, *a, *v;
+	struct json_object	*o = NULL, *d, *a, *v, *m = NULL;
 	struct tenant_in	 in;
 	struct tenant		*t = NULL;
 	const char		*s;
@@ -323,8 +335,18 @@ h_hub_tenant_update(struct req *r)
 		goto out;
 	json_get_str(a, "name", &in.name);
 	json_get_str(a, "domain", &in.domain);
-	if ((v = json_get(a, "metadata")) != NULL)
-		in.metadata = json_text(v);
+	if ((v = json_get(a, "metadata")) != NULL) {
+		/* Bad values are 400; app_management and billing, 403. */
+		if (tenant_meta_check(r, "metadata", v) == -1)
+			goto out;
+		if ((m = tenant_meta_self(r, t->metadata, v)) == NULL) {
+			st = req_fail(r, 403, "the express may change only "
+			    "its frontend configuration, domain, name and "
+			    "password policy");
+			goto out;
+		}
+		in.metadata = json_text(m);
+	}
 	if ((v = json_get(a, "frontend_config")) != NULL)
 		in.frontend_config = json_text(v);
 	if (tenant_in_check(r, &in, 0) == -1)
@@ -347,6 +369,7 @@ out:
 	if (chk)
 		tenant_in_free(&in);
 	tenant_free(t);
+	json_object_put(m);
 	json_object_put(o);
 	return st;
 }
@@ -456,14 +479,17 @@ catq_parse(struct req *r, struct catq *q, long long *page, long long *size)
 	return 0;
 }
 
-/* A link to page n of this list, other query parameters kept; owned. */
-static struct json_object *
-page_link(struct req *r, long long n, long long size)
+/*
+ * Member key of w: a link to page n of this list, other query
+ * parameters kept (in their canonical order).
+ */
+static void
+page_link(struct jw *w, const char *key, struct req *r, long long n,
+    long long size)
 {
-	struct json_object	*o;
-	struct buf		 b = { 0 };
-	char			*k, *v;
-	size_t			 i;
+	struct buf	 b = { 0 };
+	char		*k, *v;
+	size_t		 i;
 
 	buf_printf(&b, "%s%s?", r->conf->public_url ? r->conf->public_url :
 	    "", r->path);
@@ -479,9 +505,8 @@ page_link(struct req *r, long long n, long long size)
 	}
 	buf_printf(&b, "page%%5Bnumber%%5D=%lld&page%%5Bsize%%5D=%lld", n,
 	    size);
-	o = json_object_new_string(b.p);
+	jw_strn(w, key, b.p, b.len);
 	buf_free(&b);
-	return o;
 }
 
 /*
@@ -499,7 +524,7 @@ h_hub_apps(struct req *r)
 	struct catq		 q;
 	struct view		 v;
 	struct dbres		*rs;
-	struct json_object	*o, *a, *links, *meta;
+	struct jw		 w = { 0 };
 	long long		 page, size, total, last;
 	size_t			 i;
 	int			 st;
@@ -509,30 +534,33 @@ h_hub_apps(struct req *r)
 		return st;
 	if (db_catalog(r, r->pr.id, &q, &rs, &total) == -1)
 		return 500;
-	a = json_object_new_array();
+	jw_obj(&w, NULL);
+	jw_arr(&w, "data");
 	for (i = 0; i < rs->nrow; i++)
-		jappend(a, app_resource(rs, i, &v));
+		app_resource(&w, NULL, rs, i, &v);
+	jw_end(&w);
 	dbres_free(rs);
-	o = json_object_new_object();
-	jadd(o, "data", a);
 	if (v.include)
-		jadd(o, "included", json_object_new_array());
-	meta = json_object_new_object();
-	jadd_int(meta, "record_count", total);
+		jw_raw(&w, "included", "[]");
 	last = total > 0 ? (total + size - 1) / size : 1;
-	jadd_int(meta, "page_count", last);
-	jadd(o, "meta", meta);
-	links = json_object_new_object();
-	jadd(links, "self", page_link(r, page, size));
-	jadd(links, "first", page_link(r, 1, size));
+	jw_obj(&w, "meta");
+	jw_int(&w, "record_count", total);
+	jw_int(&w, "page_count", last);
+	jw_end(&w);
+	jw_obj(&w, "links");
+	page_link(&w, "self", r, page, size);
+	page_link(&w, "first", r, 1, size);
 	if (page > 1)
-		jadd(links, "prev", page_link(r, page - 1 > last ? last :
-		    page - 1, size));
+		page_link(&w, "prev", r, page - 1 > last ? last : page - 1,
+		    size);
 	if (page < last)
-		jadd(links, "next", page_link(r, page + 1, size));
-	jadd(links, "last", page_link(r, last, size));
-	jadd(o, "links", links);
-	return tenant_reply_etag(r, o, 1);
+		page_link(&w, "next", r, page + 1, size);
+	page_link(&w, "last", r, last, size);
+	jw_end(&w);
+	jw_end(&w);
+	st = tenant_reply_text(r, w.b.p, w.b.len, 1);
+	buf_free(&w.b);
+	return st;
 }
 
 /*
@@ -546,7 +574,7 @@ h_hub_app(struct req *r)
 	struct catq		 q;
 	struct view		 v;
 	struct dbres		*rs;
-	struct json_object	*o;
+	struct jw		 w = { 0 };
 	long long		 total;
 	int			 st;
 
@@ -564,12 +592,15 @@ h_hub_app(struct req *r)
 		dbres_free(rs);
 		return not_found(r);
 	}
-	o = json_object_new_object();
-	jadd(o, "data", app_resource(rs, 0, &v));
+	jw_obj(&w, NULL);
+	app_resource(&w, "data", rs, 0, &v);
 	dbres_free(rs);
 	if (v.include)
-		jadd(o, "included", json_object_new_array());
-	return tenant_reply_etag(r, o, 1);
+		jw_raw(&w, "included", "[]");
+	jw_end(&w);
+	st = tenant_reply_text(r, w.b.p, w.b.len, 1);
+	buf_free(&w.b);
+	return st;
 }
 
 /* Enable or disable ids for the caller; the answer or 404. */

@@ -251,6 +251,7 @@ mkt_in_row(const struct dbres *rs, struct mkt_in *in)
 	in->impac = dbres_str(rs, 0, MC_IMPAC);
 	in->connec = dbres_str(rs, 0, MC_CONNEC);
 	in->nex = dbres_str(rs, 0, MC_NEX);
+	in->hub_pending = dbres_str(rs, 0, MC_HUB_PENDING);
 }
 
 static int
@@ -267,7 +268,44 @@ mkt_in_same(const struct mkt_in *a, const struct mkt_in *b)
 {
 	return streq_null(a->name, b->name) && streq_null(a->hub, b->hub) &&
 	    streq_null(a->impac, b->impac) &&
-	    streq_null(a->connec, b->connec) && streq_null(a->nex, b->nex);
+	    streq_null(a->connec, b->connec) && streq_null(a->nex, b->nex) &&
+	    streq_null(a->hub_pending, b->hub_pending);
+}
+
+/*
+ * The marketplace (current row rs) asks for hub URL in->hub. The CA
+ * certifies the hub's host, so: a new URL on the same host applies at
+ * once (and drops a pending request); another host is only recorded in
+ * in->hub_pending, in->hub staying the current one, until an admin
+ * approves it in the console. A host that is another marketplace's hub
+ * is refused. Returns 0, or the status to answer (409, 500).
+ */
+static int
+hub_request(struct req *r, const struct dbres *rs, struct mkt_in *in)
+{
+	char	 cur[256], want[256];
+	int	 rc;
+
+	if (cert_url_host(dbres_str(rs, 0, MC_HUB), cur, sizeof(cur)) == -1 ||
+	    cert_url_host(in->hub, want, sizeof(want)) == -1) {
+		req_field(r, "endpoints.hub", "has no usable host");
+		return req_fail(r, 400, "the hub has no usable host");
+	}
+	if (strcmp(cur, want) == 0) {
+		in->hub_pending = NULL;
+		return 0;
+	}
+	if ((rc = db_mkt_hub_taken(r, want, dbres_int(rs, 0, MC_ID))) == -1)
+		return 500;
+	if (rc == 1) {
+		req_field(r, "endpoints.hub", "is the hub of another "
+		    "marketplace");
+		return req_fail(r, 409, "a hub host belongs to one "
+		    "marketplace");
+	}
+	in->hub_pending = in->hub;
+	in->hub = dbres_str(rs, 0, MC_HUB);
+	return 0;
 }
 
 /*
@@ -290,6 +328,14 @@ mkt_json(struct req *r, const struct dbres *rs, size_t i, int full)
 	jadd_str(e, "connec", dbres_str(rs, i, MC_CONNEC));
 	jadd_str(e, "nex", dbres_str(rs, i, MC_NEX));
 	jadd(o, "endpoints", e);
+	if (dbres_null(rs, i, MC_HUB_PENDING))
+		jadd(o, "hub_change", NULL);
+	else {
+		e = json_object_new_object();
+		jadd_str(e, "hub", dbres_str(rs, i, MC_HUB_PENDING));
+		jadd_str(e, "state", "awaiting an admin's approval");
+		jadd(o, "hub_change", e);
+	}
 	jadd_str(o, "api_key", dbres_str(rs, i, MC_API_KEY));
 	jadd_str(o, "serial", dbres_str(rs, i, MC_SERIAL));
 	jadd_str(o, "subject", dbres_str(rs, i, MC_CN));
@@ -371,12 +417,14 @@ answer_build(struct req *r, long long id, void *arg)
 }
 
 /*
- * A returning marketplace (Basic): only its name and endpoints change.
- * 200 with its registration, 403 for another nid or a foreign client
- * certificate, 409 for another environment or a concurrent write.
+ * A returning marketplace (Basic): only its name and endpoints change
+ * (a hub on another host waits for an admin: hub_request). 200 with its
+ * registration, 403 for another nid or a foreign client certificate,
+ * 409 for another environment, another marketplace's hub host or a
+ * concurrent write.
  */
 static int
-mkt_reregister(struct req *r, const struct mkt_in *in)
+mkt_reregister(struct req *r, struct mkt_in *in)
 {
 	struct dbres	*rs = NULL;
 	struct mkt_in	 cur;
@@ -397,6 +445,8 @@ mkt_reregister(struct req *r, const struct mkt_in *in)
 		    "cannot change");
 		goto out;
 	}
+	if ((st = hub_request(r, rs, in)) != 0)
+		goto out;
 	if (!mkt_in_same(&cur, in)) {
 		if (r->pr.retiring) {
 			st = auth_retiring(r);
@@ -490,6 +540,16 @@ h_mkt_register(struct req *r)
 	if (cert_url_host(in.hub, host, sizeof(host)) == -1) {
 		req_field(r, "endpoints.hub", "has no usable host");
 		st = 400;
+		goto out;
+	}
+	if ((rc = db_mkt_hub_taken(r, host, 0)) != 0) {
+		if (rc == 1) {
+			req_field(r, "endpoints.hub", "is the hub of another "
+			    "marketplace");
+			st = req_fail(r, 409, "a hub host belongs to one "
+			    "marketplace");
+		} else
+			st = 500;
 		goto out;
 	}
 	if ((rc = cert_issue(r->conf, host, csr, kt, r->conf->cert_days, &is,
@@ -594,8 +654,11 @@ h_mkt_self_patch(struct req *r)
 	if (json_get_str(o, "name", &s) == 1)
 		in.name = s;
 	if ((e = json_get(o, "endpoints")) != NULL) {
-		if (json_get_str(e, "hub", &s) == 1)
+		if (json_get_str(e, "hub", &s) == 1) {
 			in.hub = s;
+			if ((st = hub_request(r, rs, &in)) != 0)
+				goto out;
+		}
 		if (json_object_object_get_ex(e, "impac", NULL))
 			json_get_str(e, "impac", &in.impac);
 		if (json_object_object_get_ex(e, "connec", NULL))
@@ -639,8 +702,9 @@ rotate_done(struct req *r, long long id, void *arg)
 }
 
 /*
- * POST /api/v1/marketplace/secret/rotate: a new secret, shown once; the
- * old one lives conf->secret_grace seconds more. 200, 409 (concurrent
+ * POST /api/v1/marketplace/secret/rotate {"grace_seconds"?}: a new
+ * secret, shown once; the old one lives conf->secret_grace seconds
+ * more, or grace_seconds (0: revoked now). 200, 400, 409 (concurrent
  * Idempotency-Key).
  */
 int
@@ -649,9 +713,12 @@ h_mkt_secret_rotate(struct req *r)
 	struct dbres		*rs = NULL;
 	struct json_object	*o;
 	char			*secret;
+	long long		 grace;
 	int			 st, rc;
 
 	if ((st = idem_replay(r, r->pr.label)) != 0)
+		return st;
+	if ((st = rotate_grace(r, &grace)) != 0)
 		return st;
 	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
@@ -659,9 +726,9 @@ h_mkt_secret_rotate(struct req *r)
 	o = json_object_new_object();
 	jadd_str(o, "api_key", dbres_str(rs, 0, MC_API_KEY));
 	jadd_str(o, "api_secret", secret);
-	jadd_int(o, "previous_secret_valid_for", r->conf->secret_grace);
+	jadd_int(o, "previous_secret_valid_for", grace);
 	rc = db_cred_rotate(r, "marketplace", r->pr.id,
-	    dbres_str(rs, 0, MC_API_KEY), secret, rotate_done, o);
+	    dbres_str(rs, 0, MC_API_KEY), secret, grace, rotate_done, o);
 	explicit_bzero(secret, strlen(secret));
 	free(secret);
 	dbres_free(rs);

@@ -35,25 +35,40 @@ base(const struct req *r)
 }
 
 /*
- * Serialise o (owned, put here) with a strong ETag derived from the
- * bytes (SHA-256, 128 bits), answering 304 when If-None-Match names it.
- * jsonapi picks the media type. Returns the status sent.
+ * Send the JSON text s (sz bytes) with a strong ETag derived from the
+ * bytes (SHA-256, 128 bits), answering 304 when If-None-Match names it;
+ * on a cached route the dispatcher has answered the ETag from the
+ * generations already (route.c). jsonapi picks the media type. Returns
+ * the status sent.
  */
+int
+tenant_reply_text(struct req *r, const char *s, size_t sz, int jsonapi)
+{
+	const char	*ct = jsonapi ? "application/vnd.api+json" :
+			    "application/json";
+	char		*h, etag[40];
+
+	if (r->cache_state == NULL) {
+		h = crypto_sha256_hex(s, sz);
+		snprintf(etag, sizeof(etag), "\"%.32s\"", h);
+		free(h);
+		req_header(r, "ETag", etag);
+		if (req_etag_match(r, etag))
+			return reply_empty(r, 304);
+	}
+	return reply_raw(r, 200, ct, s, sz);
+}
+
+/* As tenant_reply_text, for o (owned, put here). */
 int
 tenant_reply_etag(struct req *r, struct json_object *o, int jsonapi)
 {
 	const char	*s = json_text(o);
-	char		*h, etag[40];
+	int		 st;
 
-	h = crypto_sha256_hex(s, strlen(s));
-	snprintf(etag, sizeof(etag), "\"%.32s\"", h);
-	free(h);
-	req_header(r, "ETag", etag);
-	if (req_etag_match(r, etag)) {
-		json_object_put(o);
-		return reply_empty(r, 304);
-	}
-	return jsonapi ? reply_jsonapi(r, 200, o) : reply_json(r, 200, o);
+	st = tenant_reply_text(r, s, strlen(s), jsonapi);
+	json_object_put(o);
+	return st;
 }
 
 /* The ETag tenant_reply_etag would send for o (borrowed) into etag. */
@@ -196,8 +211,8 @@ tenant_create_fin(struct req *r, long long id, void *arg)
 
 /*
  * POST .../tenants: 201 with the tenant and its key (shown once; the
- * Basic-auth pair is uid:key), 400 bad input, 409 uid taken, 422 no such
- * marketplace.
+ * Basic-auth pair is uid:key), 400 bad input, 409 uid taken (admins; a
+ * marketplace gets the 400 of a malformed uid), 422 no such marketplace.
  */
 int
 h_tenant_create(struct req *r)
@@ -232,6 +247,11 @@ h_tenant_create(struct req *r)
 	json_object_put(o);
 	if (st != TNRC_OK) {
 		json_object_put(tf.out);
+		/* A marketplace learns nothing of other marketplaces' uids. */
+		if (st == TNRC_DUP && scope(r)) {
+			req_field(r, "uid", "%s", TENANT_UID_BAD);
+			return req_fail(r, 400, "the tenant is invalid");
+		}
 		if (st == TNRC_DUP)
 			req_field(r, "uid", "is taken");
 		return tnrc_status(r, st);
@@ -400,8 +420,9 @@ h_tenant_delete(struct req *r)
 }
 
 /*
- * POST .../tenants/{tid}/rotate-key: 200 {"uid","key"} (shown once); the
- * old key keeps working for secret_grace seconds. 404.
+ * POST .../tenants/{tid}/rotate-key {"grace_seconds"?}: 200
+ * {"uid","key"} (shown once); the old key keeps working for
+ * secret_grace seconds, or grace_seconds (0: revoked now). 400, 404.
  */
 int
 h_tenant_rotate(struct req *r)
@@ -409,12 +430,15 @@ h_tenant_rotate(struct req *r)
 	struct json_object	*o;
 	struct tenant		*t;
 	char			*key;
-	long long		 id;
+	long long		 id, grace;
 	int			 st;
 
 	if ((st = path_id(r, 0, &id)) != 0)
 		return st;
-	if ((st = db_tenant_rotate_key(r, id, scope(r), &key)) != TNRC_OK)
+	if ((st = rotate_grace(r, &grace)) != 0)
+		return st;
+	if ((st = db_tenant_rotate_key(r, id, scope(r), grace, &key)) !=
+	    TNRC_OK)
 		return tnrc_status(r, st);
 	if (db_tenant_get(r, id, 0, &t) != 1) {
 		explicit_bzero(key, strlen(key));
@@ -424,7 +448,7 @@ h_tenant_rotate(struct req *r)
 	o = json_object_new_object();
 	jadd_str(o, "uid", t->uid);
 	jadd_str(o, "key", key);
-	jadd_int(o, "old_key_grace_seconds", r->conf->secret_grace);
+	jadd_int(o, "old_key_grace_seconds", grace);
 	tenant_free(t);
 	explicit_bzero(key, strlen(key));
 	free(key);

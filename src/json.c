@@ -555,3 +555,156 @@ json_text(struct json_object *o)
 	return json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 }
+
+/*
+ * Output without a tree: the hot reads write their answer straight into
+ * one buffer. struct jw tracks, per open container, whether a member was
+ * written (for the commas); every key and string goes through
+ * json_escape. A NULL string value is written as null.
+ */
+
+/* Append s (n bytes) as a JSON string, quoted and escaped, to b. */
+void
+json_escape(struct buf *b, const char *s, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const char		*run = s, *end = s + n;
+	char			 e[6];
+	unsigned char		 c;
+
+	buf_add(b, "\"", 1);
+	for (; s < end; s++) {
+		c = (unsigned char)*s;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, run, (size_t)(s - run));
+		run = s + 1;
+		e[0] = '\\';
+		switch (c) {
+		case '"':  e[1] = '"'; break;
+		case '\\': e[1] = '\\'; break;
+		case '\b': e[1] = 'b'; break;
+		case '\f': e[1] = 'f'; break;
+		case '\n': e[1] = 'n'; break;
+		case '\r': e[1] = 'r'; break;
+		case '\t': e[1] = 't'; break;
+		default:
+			e[1] = 'u';
+			e[2] = '0';
+			e[3] = '0';
+			e[4] = hex[c >> 4];
+			e[5] = hex[c & 0xf];
+			buf_add(b, e, 6);
+			continue;
+		}
+		buf_add(b, e, 2);
+	}
+	buf_add(b, run, (size_t)(end - run));
+	buf_add(b, "\"", 1);
+}
+
+/* The comma and key before a member (key NULL inside an array). */
+static void
+jw_member(struct jw *w, const char *key)
+{
+	if (w->depth > 0) {
+		if (w->count[w->depth - 1]++ > 0)
+			buf_add(&w->b, ",", 1);
+	}
+	if (key != NULL) {
+		json_escape(&w->b, key, strlen(key));
+		buf_add(&w->b, ":", 1);
+	}
+}
+
+static void
+jw_open(struct jw *w, const char *key, char c)
+{
+	jw_member(w, key);
+	if (w->depth == JW_DEPTH)
+		fatalx("JSON output nested too deep");
+	w->close[w->depth] = c == '{' ? '}' : ']';
+	w->count[w->depth++] = 0;
+	buf_add(&w->b, &c, 1);
+}
+
+void
+jw_obj(struct jw *w, const char *key)
+{
+	jw_open(w, key, '{');
+}
+
+void
+jw_arr(struct jw *w, const char *key)
+{
+	jw_open(w, key, '[');
+}
+
+/* Close the innermost object or array. */
+void
+jw_end(struct jw *w)
+{
+	if (w->depth == 0)
+		fatalx("JSON output closed more than opened");
+	w->depth--;
+	buf_add(&w->b, &w->close[w->depth], 1);
+}
+
+void
+jw_strn(struct jw *w, const char *key, const char *s, size_t n)
+{
+	jw_member(w, key);
+	if (s == NULL)
+		buf_add(&w->b, "null", 4);
+	else
+		json_escape(&w->b, s, n);
+}
+
+void
+jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_strn(w, key, s, s != NULL ? strlen(s) : 0);
+}
+
+void
+jw_int(struct jw *w, const char *key, long long v)
+{
+	char	 n[24];
+	int	 l;
+
+	jw_member(w, key);
+	l = snprintf(n, sizeof(n), "%lld", v);
+	buf_add(&w->b, n, (size_t)l);
+}
+
+void
+jw_bool(struct jw *w, const char *key, int v)
+{
+	jw_member(w, key);
+	if (v)
+		buf_add(&w->b, "true", 4);
+	else
+		buf_add(&w->b, "false", 5);
+}
+
+void
+jw_null(struct jw *w, const char *key)
+{
+	jw_member(w, key);
+	buf_add(&w->b, "null", 4);
+}
+
+/*
+ * A member whose value is the JSON text s, as it is (NULL gives null):
+ * only for text the database keeps valid (json_valid CHECK), as
+ * json_raw.
+ */
+void
+jw_raw(struct jw *w, const char *key, const char *s)
+{
+	jw_member(w, key);
+	if (s == NULL)
+		buf_add(&w->b, "null", 4);
+	else
+		buf_puts(&w->b, s);
+}

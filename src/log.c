@@ -52,37 +52,134 @@ log_reqid(const char *rid)
 		snprintf(log_rid, sizeof(log_rid), "%s", rid);
 }
 
-/* Quote a logfmt value: escape quotes, backslashes and control bytes. */
+/*
+ * A log line is built in one buffer and written with one write(2), so
+ * the lines of several workers sharing the log file never interleave
+ * (O_APPEND writes of a line are atomic). A line longer than the buffer
+ * is cut, and says so.
+ */
+#define LINE_MAX_BYTES	4096
+
+struct line {
+	char	 b[LINE_MAX_BYTES];
+	size_t	 n;
+	int	 cut;
+};
+
+static void	line_printf(struct line *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	line_vprintf(struct line *, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+
 static void
-log_quote(FILE *f, const char *s)
+line_vprintf(struct line *l, const char *fmt, va_list ap)
 {
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			fprintf(f, "\\x%02x", (unsigned char)*s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
+	size_t	 room = sizeof(l->b) - 1 - l->n;	/* keep one for '\n' */
+	int	 w;
+
+	if (l->cut)
+		return;
+	w = vsnprintf(l->b + l->n, room + 1, fmt, ap);
+	if (w < 0)
+		return;
+	if ((size_t)w > room) {
+		l->n += room;
+		l->cut = 1;
+	} else
+		l->n += (size_t)w;
 }
 
 static void
-log_head(FILE *f, enum loglevel lvl, const char *fn)
+line_printf(struct line *l, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	line_vprintf(l, fmt, ap);
+	va_end(ap);
+}
+
+static void
+line_putc(struct line *l, char c)
+{
+	if (l->cut)
+		return;
+	if (l->n + 1 >= sizeof(l->b)) {
+		l->cut = 1;
+		return;
+	}
+	l->b[l->n++] = c;
+}
+
+/* Quote a logfmt value: escape quotes, backslashes and control bytes. */
+static void
+line_quote(struct line *l, const char *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 c;
+
+	line_putc(l, '"');
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			line_putc(l, '\\');
+			line_putc(l, (char)c);
+		} else if (c < 0x20 || c == 0x7f) {
+			line_putc(l, '\\');
+			line_putc(l, 'x');
+			line_putc(l, hex[c >> 4]);
+			line_putc(l, hex[c & 0xf]);
+		} else
+			line_putc(l, (char)c);
+	}
+	line_putc(l, '"');
+}
+
+static void
+line_head(struct line *l, enum loglevel lvl, const char *fn)
 {
 	struct timeval	 tv;
 	struct tm	 tm;
 	char		 ts[32];
 
+	l->n = 0;
+	l->cut = 0;
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(f, "ts=%s.%03ldZ level=%s app=%s pid=%ld", ts,
+	line_printf(l, "ts=%s.%03ldZ level=%s app=%s pid=%ld", ts,
 	    (long)tv.tv_usec / 1000, levels[lvl], log_name, (long)getpid());
 	if (log_rid[0] != '\0')
-		fprintf(f, " rid=%s", log_rid);
-	fprintf(f, " fn=%s", fn);
+		line_printf(l, " rid=%s", log_rid);
+	line_printf(l, " fn=%s", fn);
+}
+
+/* End the line and write it with one write(2), retried on EINTR. */
+static void
+line_write(struct line *l)
+{
+	const char	*p;
+	size_t		 left;
+	ssize_t		 w;
+
+	if (l->cut) {
+		static const char	 more[] = " cut=1";
+
+		/* Room for the mark and the newline. */
+		if (l->n > sizeof(l->b) - sizeof(more))
+			l->n = sizeof(l->b) - sizeof(more);
+		memcpy(l->b + l->n, more, sizeof(more) - 1);
+		l->n += sizeof(more) - 1;
+	}
+	l->b[l->n++] = '\n';
+	for (p = l->b, left = l->n; left > 0; p += w, left -= (size_t)w)
+		if ((w = write(STDERR_FILENO, p, left)) == -1) {
+			if (errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			return;
+		}
 }
 
 static void	log_vemit(enum loglevel, const char *, int, const char *,
@@ -92,21 +189,21 @@ static void
 log_vemit(enum loglevel lvl, const char *fn, int err, const char *fmt,
     va_list ap)
 {
-	char	 msg[1024];
-	int	 saved = errno;
+	struct line	 l;
+	char		 msg[1024];
+	int		 saved = errno;
 
 	if (lvl < log_level)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (err) {
-		size_t l = strlen(msg);
-		snprintf(msg + l, sizeof(msg) - l, ": %s", strerror(saved));
+		size_t n = strlen(msg);
+		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
 	}
-	log_head(stderr, lvl, fn);
-	fputs(" msg=", stderr);
-	log_quote(stderr, msg);
-	fputc('\n', stderr);
-	fflush(stderr);
+	line_head(&l, lvl, fn);
+	line_printf(&l, " msg=");
+	line_quote(&l, msg);
+	line_write(&l);
 	errno = saved;
 }
 
@@ -128,33 +225,44 @@ log_emit(enum loglevel lvl, const char *fn, int err, const char *fmt, ...)
 void
 log_fields(enum loglevel lvl, const char *fn, const char *fmt, ...)
 {
-	va_list	 ap;
+	struct line	 l;
+	va_list		 ap;
 
 	if (lvl < log_level)
 		return;
-	log_head(stderr, lvl, fn);
-	fputc(' ', stderr);
+	line_head(&l, lvl, fn);
+	line_putc(&l, ' ');
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	line_vprintf(&l, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	fflush(stderr);
+	line_write(&l);
 }
 
-/* The access line written once per request. */
+/*
+ * The access line written once per request; cache is the answer cache's
+ * part in it ("hit", "miss", "etag") or NULL.
+ */
 void
 log_access(const char *method, const char *path, int status, double ms,
-    const char *who)
+    const char *who, const char *cache)
 {
+	struct line	 l;
+
 	if (LOGL_INFO < log_level)
 		return;
-	log_head(stderr, LOGL_INFO, "access");
-	fprintf(stderr, " method=%s path=", method);
-	log_quote(stderr, path);
-	fprintf(stderr, " status=%d ms=%.2f who=", status, ms);
-	log_quote(stderr, who);
-	fputc('\n', stderr);
-	fflush(stderr);
+	line_head(&l, LOGL_INFO, "access");
+	line_printf(&l, " method=%s path=", method);
+	line_quote(&l, path);
+	line_printf(&l, " status=%d ms=%.2f who=", status, ms);
+	line_quote(&l, who);
+	if (cache != NULL) {
+		struct cache_stats	 st;
+
+		cache_stats(&st);
+		line_printf(&l, " cache=%s cache_bytes=%zu cache_entries=%zu",
+		    cache, st.used, st.entries);
+	}
+	line_write(&l);
 }
 
 /* Drain OpenSSL's error queue into the log. */

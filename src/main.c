@@ -90,6 +90,7 @@ main(int argc, char *argv[])
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
 		log_warn("prctl");
 
+	cache_init((size_t)conf.cache_bytes);
 	db = db_open(&conf, 0);
 	log_info("worker ready");
 
@@ -102,7 +103,8 @@ main(int argc, char *argv[])
 		else
 			st = route_dispatch(&r);
 		log_access(method_name(r.method), r.path ? r.path : "-", st,
-		    now_ms() - t0, r.pr.label[0] ? r.pr.label : "-");
+		    now_ms() - t0, r.pr.label[0] ? r.pr.label : "-",
+		    r.cache_state);
 		req_free(&r);
 		FCGX_Finish_r(&fr);
 		busy = 0;

@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "extern.h"
 
 #define A	ROLE_ADMIN
 #define S	ROLE_SESSION
 #define MF	(ROLE_MKT | ROLE_FRESH)
+#define PF	(ROLE_PROVIDER | ROLE_FRESH)
 
 const struct route routes[] = {
 	/* health */
@@ -43,26 +45,26 @@ const struct route routes[] = {
 	{ M_GET,    "/api/v1/apps/{id}",		ROLE_PROVIDER | A, ES_PROBLEM, h_app_get },
 	{ M_PATCH,  "/api/v1/apps/{id}",		ROLE_PROVIDER, ES_PROBLEM, h_app_update },
 	{ M_POST,   "/api/v1/apps/{id}/deactivate",	ROLE_PROVIDER, ES_PROBLEM, h_app_deactivate },
-	{ M_POST,   "/api/v1/apps/{id}/environments",	ROLE_PROVIDER, ES_PROBLEM, h_env_create },
+	{ M_POST,   "/api/v1/apps/{id}/environments",	PF, ES_PROBLEM, h_env_create },
 	{ M_GET,    "/api/v1/apps/{id}/environments",	ROLE_PROVIDER | A, ES_PROBLEM, h_env_list },
 	{ M_GET,    "/api/v1/apps/{id}/environments/{eid}", ROLE_PROVIDER | A, ES_PROBLEM, h_env_get },
 	{ M_PATCH,  "/api/v1/apps/{id}/environments/{eid}", ROLE_PROVIDER, ES_PROBLEM, h_env_update },
-	{ M_POST,   "/api/v1/apps/{id}/environments/{eid}/rotate", ROLE_PROVIDER, ES_PROBLEM, h_env_rotate },
+	{ M_POST,   "/api/v1/apps/{id}/environments/{eid}/rotate", PF, ES_PROBLEM, h_env_rotate },
 	{ M_POST,   "/api/v1/apps/{id}/listings",	ROLE_PROVIDER, ES_PROBLEM, h_listing_request },
 	{ M_GET,    "/api/v1/listings",			ROLE_PROVIDER, ES_PROBLEM, h_listing_list },
-	{ M_GET,    "/api/v1/listings/{id}",		ROLE_PROVIDER | ROLE_MKT | A, ES_PROBLEM, h_listing_get },
+	{ M_GET,    "/api/v1/listings/{id}",		ROLE_PROVIDER | MF | A, ES_PROBLEM, h_listing_get },
 	{ M_GET,    "/api/v1/listings/{id}/history",	ROLE_PROVIDER | ROLE_MKT | A, ES_PROBLEM, h_listing_history },
 	{ M_GET,    "/api/v1/admin/listings",		A, ES_PROBLEM, h_listing_list },
 	{ M_POST,   "/api/v1/admin/listings/{id}/approve", A, ES_PROBLEM, h_listing_approve },
 	{ M_POST,   "/api/v1/admin/listings/{id}/reject", A, ES_PROBLEM, h_listing_reject },
 	{ M_POST,   "/api/v1/admin/listings/{id}/unpublish", A, ES_PROBLEM, h_listing_unpublish },
-	{ M_GET,    "/api/v1/marketplace/listings",	ROLE_MKT, ES_PROBLEM, h_listing_list },
-	{ M_POST,   "/api/v1/marketplace/listings",	ROLE_MKT, ES_PROBLEM, h_listing_publish },
-	{ M_GET,    "/api/v1/marketplace/listings/{id}", ROLE_MKT, ES_PROBLEM, h_listing_get },
+	{ M_GET,    "/api/v1/marketplace/listings",	MF, ES_PROBLEM, h_listing_list },
+	{ M_POST,   "/api/v1/marketplace/listings",	MF, ES_PROBLEM, h_listing_publish },
+	{ M_GET,    "/api/v1/marketplace/listings/{id}", MF, ES_PROBLEM, h_listing_get },
 	{ M_POST,   "/api/v1/marketplace/listings/{id}/unpublish", ROLE_MKT, ES_PROBLEM, h_listing_unpublish },
 	/* SDK autoconfigure */
-	{ M_GET,    "/api/config/v1/marketplaces",	ROLE_ENV, ES_SIMPLE, h_config_marketplaces },
-	{ M_GET,    "/api/config/v1/marketplaces/marketplaces", ROLE_ENV, ES_SIMPLE, h_config_marketplaces },
+	{ M_GET,    "/api/config/v1/marketplaces",	ROLE_ENV | ROLE_CACHED, ES_SIMPLE, h_config_marketplaces },
+	{ M_GET,    "/api/config/v1/marketplaces/marketplaces", ROLE_ENV | ROLE_CACHED, ES_SIMPLE, h_config_marketplaces },
 	/* tenants, tenant apps */
 	{ M_POST,   "/api/v1/admin/tenants", A, ES_PROBLEM, h_tenant_create },
 	{ M_GET,    "/api/v1/admin/tenants", A, ES_PROBLEM, h_tenant_list },
@@ -76,12 +78,12 @@ const struct route routes[] = {
 	{ M_GET,    "/api/v1/admin/tenants/{tid}/apps/{taid}", A, ES_PROBLEM, h_tapp_show },
 	{ M_PATCH,  "/api/v1/admin/tenants/{tid}/apps/{taid}", A, ES_PROBLEM, h_tapp_update },
 	{ M_DELETE, "/api/v1/admin/tenants/{tid}/apps/{taid}", A, ES_PROBLEM, h_tapp_delete },
-	{ M_POST,   "/api/v1/marketplace/tenants", ROLE_MKT, ES_PROBLEM, h_tenant_create },
+	{ M_POST,   "/api/v1/marketplace/tenants", MF, ES_PROBLEM, h_tenant_create },
 	{ M_GET,    "/api/v1/marketplace/tenants", ROLE_MKT, ES_PROBLEM, h_tenant_list },
 	{ M_GET,    "/api/v1/marketplace/tenants/{tid}", ROLE_MKT, ES_PROBLEM, h_tenant_show },
 	{ M_PATCH,  "/api/v1/marketplace/tenants/{tid}", ROLE_MKT, ES_PROBLEM, h_tenant_update },
 	{ M_DELETE, "/api/v1/marketplace/tenants/{tid}", ROLE_MKT, ES_PROBLEM, h_tenant_delete },
-	{ M_POST,   "/api/v1/marketplace/tenants/{tid}/rotate-key", ROLE_MKT, ES_PROBLEM, h_tenant_rotate },
+	{ M_POST,   "/api/v1/marketplace/tenants/{tid}/rotate-key", MF, ES_PROBLEM, h_tenant_rotate },
 	{ M_GET,    "/api/v1/marketplace/tenants/{tid}/apps", ROLE_MKT, ES_PROBLEM, h_tapp_list },
 	{ M_POST,   "/api/v1/marketplace/tenants/{tid}/apps", ROLE_MKT, ES_PROBLEM, h_tapp_create },
 	{ M_POST,   "/api/v1/marketplace/tenants/{tid}/apps/bulk", ROLE_MKT, ES_PROBLEM, h_tapp_bulk },
@@ -89,11 +91,11 @@ const struct route routes[] = {
 	{ M_PATCH,  "/api/v1/marketplace/tenants/{tid}/apps/{taid}", ROLE_MKT, ES_PROBLEM, h_tapp_update },
 	{ M_DELETE, "/api/v1/marketplace/tenants/{tid}/apps/{taid}", ROLE_MKT, ES_PROBLEM, h_tapp_delete },
 	/* MnoHub v2 */
-	{ M_GET,    "/api/mnoe/v2/tenant", ROLE_TENANT, ES_JSONAPI, h_hub_tenant },
+	{ M_GET,    "/api/mnoe/v2/tenant", ROLE_TENANT | ROLE_CACHED, ES_JSONAPI, h_hub_tenant },
 	{ M_PATCH,  "/api/mnoe/v2/tenant", ROLE_TENANT, ES_JSONAPI, h_hub_tenant_update },
-	{ M_GET,    "/api/mnoe/v2/apps", ROLE_TENANT, ES_JSONAPI, h_hub_apps },
+	{ M_GET,    "/api/mnoe/v2/apps", ROLE_TENANT | ROLE_CACHED, ES_JSONAPI, h_hub_apps },
 	{ M_PATCH,  "/api/mnoe/v2/apps/enable", ROLE_TENANT, ES_JSONAPI, h_hub_apps_enable },
-	{ M_GET,    "/api/mnoe/v2/apps/{id}", ROLE_TENANT, ES_JSONAPI, h_hub_app },
+	{ M_GET,    "/api/mnoe/v2/apps/{id}", ROLE_TENANT | ROLE_CACHED, ES_JSONAPI, h_hub_app },
 	{ M_PATCH,  "/api/mnoe/v2/apps/{id}/enable", ROLE_TENANT, ES_JSONAPI, h_hub_app_enable },
 	{ M_PATCH,  "/api/mnoe/v2/apps/{id}/disable", ROLE_TENANT, ES_JSONAPI, h_hub_app_disable },
 	/* admin console */
@@ -140,6 +142,8 @@ const struct route routes[] = {
 	{ M_GET,    "/admin/listings/{id}",		S, ES_HTML, h_con_listing },
 	{ M_POST,   "/admin/listings/{id}/approve",	S, ES_HTML, h_con_listing_approve },
 	{ M_POST,   "/admin/listings/{id}/reject",	S, ES_HTML, h_con_listing_reject },
+	{ M_POST,   "/admin/marketplaces/{id}/hub/approve", S, ES_HTML, h_con_mkt_hub_approve },
+	{ M_POST,   "/admin/marketplaces/{id}/hub/refuse", S, ES_HTML, h_con_mkt_hub_refuse },
 	{ M_POST,   "/admin/listings/{id}/unpublish",	S, ES_HTML, h_con_listing_unpublish },
 	{ M_GET,    "/admin/tenants.csv",		S, ES_HTML, h_con_tenants_csv },
 	{ M_GET,    "/admin/marketplaces.csv",		S, ES_HTML, h_con_marketplaces_csv },
@@ -307,35 +311,162 @@ route_find(struct req *r, int *status)
 }
 
 /*
- * Serve r: find the row, authenticate and authorise as the row says, run
- * the handler and write the uniform error body for an error status the
- * handler did not answer itself. Returns the status sent.
+ * The digest of what selects a cached answer: the route row (by method
+ * and pattern, so every build and host with the row agrees), the
+ * principal, the path and the query pairs (in their canonical order,
+ * see req_read), each length-prefixed so no two requests run together.
  */
-int
-route_dispatch(struct req *r)
+static void
+cache_key_of(const struct req *r, const struct route *rt,
+    unsigned char key[CACHE_KEYSZ])
 {
-	const struct route	*rt;
-	int			 st;
+	struct buf	 b = { 0 };
+	size_t		 i;
 
-	if ((rt = route_find(r, &st)) == NULL)
-		return reply_error(r, st);
+	buf_printf(&b, "%s %s\n%d\n%lld\n%zu:%s\n", method_name(rt->method),
+	    rt->pattern, (int)r->pr.kind, r->pr.id, strlen(r->path), r->path);
+	for (i = 0; i < r->qsz; i++)
+		buf_printf(&b, "%zu:%s=%zu:%s&", strlen(r->qs[i].key),
+		    r->qs[i].key, strlen(r->qs[i].val), r->qs[i].val);
+	crypto_sha256(b.p, b.len, key);
+	buf_free(&b);
+}
+
+/*
+ * A route marked ROLE_CACHED, once the caller is authenticated: the ETag
+ * from the answer's key and generations (a matching If-None-Match is a
+ * 304 that renders nothing), then the worker's cache. Returns the status
+ * sent for a 304 or a hit, or 0 to run the handler (whose 200 is then
+ * kept, see reply_raw).
+ */
+static int
+route_cached(struct req *r, const struct route *rt)
+{
+	const struct centry	*e;
+	unsigned char		 h[CACHE_KEYSZ + 16], d[32];
+	char			 etag[40], *hex;
+	const char		*body;
+	size_t			 i, sz;
+
+	if (!r->pr.has_gen || (r->method != M_GET && r->method != M_HEAD))
+		return 0;
+	cache_key_of(r, rt, r->cache_key);
+	memcpy(h, r->cache_key, CACHE_KEYSZ);
+	for (i = 0; i < 8; i++) {
+		h[CACHE_KEYSZ + i] = (unsigned char)(r->pr.gen[0] >> (8 * i));
+		h[CACHE_KEYSZ + 8 + i] = (unsigned char)(r->pr.gen[1] >>
+		    (8 * i));
+	}
+	crypto_sha256(h, sizeof(h), d);
+	hex = hex_encode(d, 16);
+	snprintf(etag, sizeof(etag), "\"%s\"", hex);
+	free(hex);
+	req_header(r, "ETag", etag);
+	if (req_etag_match(r, etag)) {
+		r->cache_state = "etag";
+		return reply_empty(r, 304);
+	}
+	if ((e = cache_get(r->cache_key, r->pr.gen)) == NULL) {
+		r->cache_state = "miss";
+		r->cache_keep = r->method == M_GET;
+		req_header(r, "X-Cache", "miss");
+		return 0;
+	}
+	r->cache_state = "hit";
+	req_header(r, "X-Cache", "hit");
+	body = centry_body(e, &sz);
+	return reply_cached(r, centry_ctype(e), centry_hdrs(e), body, sz);
+}
+
+/*
+ * Forget what a failed run of the request left in r (headers, error,
+ * principal) before it runs again; the first nhdr headers were set
+ * before the first run.
+ */
+static void
+route_reset(struct req *r, size_t nhdr)
+{
+	size_t	 i;
+
+	for (i = nhdr; i < r->resphsz; i++) {
+		free(r->resph[i]);
+		r->resph[i] = NULL;
+	}
+	r->resphsz = nhdr;
+	free(r->err_title);
+	free(r->err_detail);
+	r->err_title = r->err_detail = NULL;
+	for (i = 0; i < r->ferrsz; i++) {
+		free(r->ferr[i].field);
+		free(r->ferr[i].msg);
+	}
+	r->ferrsz = 0;
+	memset(&r->pr, 0, sizeof(r->pr));
+	r->retry_after = 0;
+	r->cache_keep = 0;
+	r->cache_state = NULL;
+}
+
+/*
+ * One run of the row for r: authenticate, authorise, run the handler.
+ * Returns the status (sent if r->replied).
+ */
+static int
+route_run(struct req *r, const struct route *rt)
+{
+	int	 st;
+
 	if ((st = auth_principal(r, rt->roles)) != 0) {
 		if (st == 401 && (rt->roles & (ROLE_MKT | ROLE_PROVIDER |
 		    ROLE_ENV | ROLE_TENANT)) && rt->errstyle != ES_HTML)
 			req_header(r, "WWW-Authenticate",
 			    "Basic realm=\"agora\", charset=\"UTF-8\"");
-		if (st == 500 && db_lost(r->db))
-			st = 503;
-		return r->replied ? st : reply_error(r, st);
+		return st;
 	}
-	if ((st = auth_mtls(r)) != 0) {
-		if (st == 500 && db_lost(r->db))
-			st = 503;
-		return reply_error(r, st);
-	}
+	if ((st = auth_mtls(r)) != 0)
+		return st;
 	if ((rt->roles & ROLE_FRESH) && r->pr.retiring)
-		return reply_error(r, auth_retiring(r));
-	st = rt->fn(r);
+		return auth_retiring(r);
+	if ((rt->roles & ROLE_CACHED) && (st = route_cached(r, rt)) != 0)
+		return st;
+	return rt->fn(r);
+}
+
+/*
+ * Serve r: find the row, authenticate and authorise as the row says, run
+ * the handler and write the uniform error body for an error status the
+ * handler did not answer itself. Returns the status sent.
+ *
+ * A request that failed on the database being unavailable (a lost node,
+ * a transaction Galera aborted at certification) before committing
+ * anything runs again whole, up to DB_TRIES times, on a new connection
+ * if the node was lost; never a part of it. The pauses double from 50 ms,
+ * with jitter, so writers that collide on one row across nodes do not
+ * collide again in step. What still fails ends in 503 with Retry-After.
+ */
+int
+route_dispatch(struct req *r)
+{
+	const struct route	*rt;
+	size_t			 nhdr;
+	int			 st, try;
+
+	if ((rt = route_find(r, &st)) == NULL)
+		return reply_error(r, st);
+	nhdr = r->resphsz;
+	for (try = 1; ; try++) {
+		db_attempt(r->db);
+		st = route_run(r, rt);
+		if (r->replied || st < 500 || try == DB_TRIES ||
+		    !db_retryable(r->db))
+			break;
+		log_info("database unavailable (error %d): running the "
+		    "request again (%d of %d)", db_errno(r->db), try + 1,
+		    DB_TRIES);
+		route_reset(r, nhdr);
+		usleep((useconds_t)((50000 << (try - 1)) +
+		    arc4random_uniform(50000)));
+	}
 	if (r->replied)
 		return r->status;
 	if (st >= 500 && db_lost(r->db)) {
@@ -344,7 +475,11 @@ route_dispatch(struct req *r)
 			req_fail(r, 503, "the database is unavailable; "
 			    "retry shortly");
 	}
-	if (st >= 400)
+	if (st >= 400) {
+		/* The ETag of a cached route names its 200 only. */
+		if (r->cache_state != NULL)
+			req_header_del(r, "ETag");
 		return reply_error(r, st);
+	}
 	return reply_empty(r, st);
 }

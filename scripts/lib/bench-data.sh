@@ -27,7 +27,8 @@ PB="$(printf '%s' "$prov" | jq -r .api_key):$(printf '%s' "$prov" | jq -r .api_s
 app_new() {	# app_new NID RANK -> app id
 	C -u "$PB" -X POST -H "$J" -d "{\"nid\":\"$1\",\"name\":\"App $1\",
 	    \"description\":\"Benchmark app $1\",\"tiny_description\":\"$1\",
-	    \"categories\":[\"Accounting\"],\"stack\":\"cloud\",\"rank\":$2}" \
+	    \"categories\":[\"Accounting\"],\"stack\":\"cloud\",\"rank\":$2,
+	    \"self_publish\":[\"*\"]}" \
 	    "https://localhost:$PORT/api/v1/apps" | jq -r .id
 }
 app=$(app_new bench-app 1)
@@ -60,6 +61,11 @@ AUTH="Authorization: Basic $(printf '%s' "$EB" | base64 -w0)"
 for c in 8 64 256; do
 	measure "GET /api/config/v1/marketplaces (5 mkts)" "$c" \
 	    "$API/api/config/v1/marketplaces" -H "$AUTH"
+done
+for c in 8 64; do
+	measure "  same, cold cache (every request a miss)" "$c" \
+	    "$API/api/config/v1/marketplaces" -H "$AUTH" \
+	    -s "$AGORA_TOP/tests/bench/cold.lua"
 done
 
 # The hub catalog: 20 more apps live on marketplace 1, a tenant in each
@@ -94,5 +100,16 @@ for mode in marketplace tenant; do
 	for c in 8 64 256; do
 		measure "GET /api/mnoe/v2/apps ($mode, $n apps)" "$c" \
 		    "$API/api/mnoe/v2/apps" -H "$AUTH"
+	done
+	for c in 8 64; do
+		measure "  same, cold cache (every request a miss)" "$c" \
+		    "$API/api/mnoe/v2/apps" -H "$AUTH" \
+		    -s "$AGORA_TOP/tests/bench/cold.lua"
+	done
+	etag=$(C -D - -o /dev/null -u "$cred" "https://localhost:$PORT/api/mnoe/v2/apps" |
+	    sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
+	for c in 8 64; do
+		measure "  same, If-None-Match matches (304)" "$c" \
+		    "$API/api/mnoe/v2/apps" -H "$AUTH" -H "If-None-Match: $etag"
 	done
 done

@@ -10,6 +10,8 @@
 #	BUILD		build directory holding src/agora-fcgi, src/agoractl
 #	WORKERS		FastCGI workers (default 4)
 #	REG_RATE, REG_BURST, LOGIN_RATE, LOGIN_BURST	nginx limit_req
+#	AGORA_CA_KEY	key of a new CA: p256 (default), rsa3072, rsa4096
+#	CACHE_BYTES	each worker's answer cache (default 4 MiB)
 
 : "${WORKERS:=4}"
 : "${REG_RATE:=10r/s}"
@@ -20,6 +22,8 @@
 
 RUNTIME_PKGS="mariadb-server mariadb-client nginx spawn-fcgi multiwatch
 	openssl curl jq iproute2 procps"
+# scripts/cluster (and its test): Galera, SST by mariabackup, the front.
+CLUSTER_PKGS="galera-4 mariadb-backup socat rsync haproxy"
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev libfcgi-dev
 	libfcgi-bin libjson-c-dev libmariadb-dev libssl-dev"
 
@@ -68,8 +72,9 @@ stack_build() {
 	make -C "$BUILD" -j"$(nproc)" -s >&2 || die "build failed"
 }
 
-# Who runs what. As root: MariaDB as mysql, workers and nginx workers as
-# www-data. Otherwise everything runs as the invoking user.
+# Who runs what. As root: MariaDB as mysql, the workers as agora and
+# nginx's workers as www-data (stack_users_split). Otherwise everything
+# runs as the invoking user.
 stack_users() {
 	if [ "$(id -u)" -eq 0 ]; then
 		DB_USER_OS=mysql
@@ -80,6 +85,7 @@ stack_users() {
 		APP_USER=$(id -un)
 		APP_GROUP=$(id -gn)
 	fi
+	stack_users_split
 }
 
 # Random hex of $1 bytes.
@@ -113,13 +119,14 @@ stack_init() {
 		cert_days = 365
 		body_max = $BODY_MAX
 		secret_grace = ${SECRET_GRACE:-600}
+		cache_bytes = ${CACHE_BYTES:-4194304}
 		data_key = $(randhex 32)
 		public_url = https://localhost:$PORT
 		log_level = info
 		EOF
 	fi
-	chmod 600 "$PREFIX/agora.conf"
-	chown "$APP_USER:$APP_GROUP" "$PREFIX/agora.conf" 2>/dev/null || true
+	stack_conf_modes
+	stack_conf_crl_hook
 
 	stack_ca
 	stack_db_init
@@ -130,9 +137,19 @@ stack_init() {
 stack_ca() {
 	local ca="$PREFIX/ca"
 	if [ ! -f "$ca/ca.key" ]; then
-		(umask 077 && openssl genpkey -algorithm RSA \
-		    -pkeyopt rsa_keygen_bits:3072 -out "$ca/ca.key.new" 2>/dev/null) ||
-		    die "CA key"
+		# A new CA signs with P-256 (fast: registrations sign a
+		# certificate each); AGORA_CA_KEY=rsa3072 or rsa4096 for an
+		# operator who needs RSA. An existing CA is never replaced.
+		local kopt
+		case "${AGORA_CA_KEY:-p256}" in
+		p256)	 kopt="-algorithm EC -pkeyopt ec_paramgen_curve:P-256" ;;
+		rsa3072) kopt="-algorithm RSA -pkeyopt rsa_keygen_bits:3072" ;;
+		rsa4096) kopt="-algorithm RSA -pkeyopt rsa_keygen_bits:4096" ;;
+		*)	 die "AGORA_CA_KEY must be p256, rsa3072 or rsa4096" ;;
+		esac
+		# shellcheck disable=SC2086
+		(umask 077 && openssl genpkey $kopt -out "$ca/ca.key.new" \
+		    2>/dev/null) || die "CA key"
 		openssl req -x509 -new -key "$ca/ca.key.new" -sha256 -days 3650 \
 		    -subj "/O=agora/CN=agora platform CA $(randhex 4)" \
 		    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
@@ -144,28 +161,15 @@ stack_ca() {
 	chown -R "$APP_USER:$APP_GROUP" "$ca" 2>/dev/null || true
 	chmod 700 "$ca"
 	chmod 600 "$ca/ca.key"
-	if [ ! -f "$PREFIX/tls/server.pem" ]; then
-		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-		    -nodes -keyout "$PREFIX/tls/server.key" \
-		    -subj "/CN=localhost" -out "$PREFIX/tls/server.csr" 2>/dev/null ||
-		    die "TLS key"
-		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n' \
-		    > "$PREFIX/tls/ext.cnf"
-		openssl x509 -req -in "$PREFIX/tls/server.csr" -CA "$ca/ca.pem" \
-		    -CAkey "$ca/ca.key" -CAcreateserial -days 825 \
-		    -extfile "$PREFIX/tls/ext.cnf" -out "$PREFIX/tls/server.pem" \
-		    2>/dev/null || die "TLS certificate"
-		rm -f "$PREFIX/tls/server.csr" "$PREFIX/tls/ext.cnf" "$ca/ca.srl"
-		chmod 600 "$PREFIX/tls/server.key"
-	fi
-	# A readable copy of the CA certificate for clients (curl --cacert).
-	cp "$ca/ca.pem" "$PREFIX/ca.pem"
-	chmod 644 "$PREFIX/ca.pem"
+	stack_tls
 }
 
 conf_get() { sed -n "s/^$1 *= *//p" "$PREFIX/agora.conf"; }
 
-mysql_root() { mariadb --no-defaults -uroot --socket="$PREFIX/mysql/mysql.sock" "$@"; }
+mysql_root() {
+	mariadb --no-defaults -uroot \
+	    --socket="${STACK_DB_SOCKET:-$PREFIX/mysql/mysql.sock}" "$@"
+}
 
 stack_db_init() {
 	if [ ! -d "$PREFIX/mysql/data/mysql" ]; then
@@ -203,25 +207,31 @@ stack_db_start() {
 
 # Database, two accounts, migrations, and the runtime account's grants:
 # the workers may read and write data but never change the schema, and
-# the audit table is append-only for them.
+# the audit table is append-only for them. The accounts are for
+# DB_ACCOUNT_HOST (localhost: the socket; scripts/cluster: 127.0.0.1).
 stack_db_setup() {
-	local pw apw t
+	local pw apw t h=${DB_ACCOUNT_HOST:-localhost}
 	pw=$(conf_get db_password)
 	apw=$(conf_get db_admin_password)
 	mysql_root <<-EOF || die "database setup failed"
 	CREATE DATABASE IF NOT EXISTS agora CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
-	CREATE USER IF NOT EXISTS 'agora'@'localhost' IDENTIFIED BY '$pw';
-	CREATE USER IF NOT EXISTS 'agora_admin'@'localhost' IDENTIFIED BY '$apw';
-	GRANT ALL ON agora.* TO 'agora_admin'@'localhost';
+	CREATE USER IF NOT EXISTS 'agora'@'$h' IDENTIFIED BY '$pw';
+	CREATE USER IF NOT EXISTS 'agora_admin'@'$h' IDENTIFIED BY '$apw';
+	GRANT ALL ON agora.* TO 'agora_admin'@'$h';
 	EOF
 	AGORA_CONF="$PREFIX/agora.conf" "$BUILD/src/agoractl" migrate >&2 ||
 	    die "agoractl migrate failed"
-	for t in $(mysql_root -N -B -e "SELECT table_name FROM information_schema.tables WHERE table_schema = 'agora'"); do
+	# On Galera (DB_CAUSAL set) the migrations may have run through
+	# another node: wait until this one has applied them.
+	for t in $(mysql_root -N -B -e "${DB_CAUSAL:+SET SESSION wsrep_sync_wait = 15;} SELECT table_name FROM information_schema.tables WHERE table_schema = 'agora'"); do
 		case "$t" in
+		gen)
+			# Written by triggers only, as their definer.
+			mysql_root -e "GRANT SELECT ON agora.\`$t\` TO 'agora'@'localhost'" ;;
 		audit|schema_version)
-			mysql_root -e "GRANT SELECT, INSERT ON agora.\`$t\` TO 'agora'@'localhost'" ;;
+			mysql_root -e "GRANT SELECT, INSERT ON agora.\`$t\` TO 'agora'@'$h'" ;;
 		*)
-			mysql_root -e "GRANT SELECT, INSERT, UPDATE, DELETE ON agora.\`$t\` TO 'agora'@'localhost'" ;;
+			mysql_root -e "GRANT SELECT, INSERT, UPDATE, DELETE ON agora.\`$t\` TO 'agora'@'$h'" ;;
 		esac
 	done
 }
@@ -236,7 +246,7 @@ stack_workers_start() {
 	fi
 	local sockopts=""
 	if [ "$(id -u)" -eq 0 ]; then
-		sockopts="-u $APP_USER -g $APP_GROUP -U $APP_USER -G $APP_GROUP"
+		sockopts="-u $APP_USER -g $APP_GROUP -U $APP_USER -G $NGINX_GROUP"
 	fi
 	rm -f "$PREFIX/run/agora.sock"
 	touch "$PREFIX/log/agora.log"
@@ -257,7 +267,7 @@ stack_workers_start() {
 stack_nginx_conf() {
 	local crl="" user="" sock="$PREFIX/run/agora.sock"
 	[ -s "$PREFIX/ca/crl.pem" ] && crl="ssl_crl $PREFIX/ca/crl.pem;"
-	[ "$(id -u)" -eq 0 ] && user="user $APP_USER $APP_GROUP;"
+	[ "$(id -u)" -eq 0 ] && user="user $NGINX_USER $NGINX_GROUP;"
 	mkdir -p "$PREFIX/nginx/tmp"
 	# nginx reads the CRL as root at start; the copy beside it is public.
 	sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@SOCK@|$sock|g" \
@@ -266,7 +276,7 @@ stack_nginx_conf() {
 	    -e "s|@PORT@|$PORT|g" -e "s|@SERVER_NAME@|localhost|g" \
 	    -e "s|@TLS_CERT@|$PREFIX/tls/server.pem|g" \
 	    -e "s|@TLS_KEY@|$PREFIX/tls/server.key|g" \
-	    -e "s|@CA_CERT@|$PREFIX/ca.pem|g" -e "s|@SSL_CRL@|$crl|g" \
+	    -e "s|@CA_CERT@|$PREFIX/ca/ca.pem|g" -e "s|@SSL_CRL@|$crl|g" \
 	    -e "s|@BODY_MAX@|$BODY_MAX|g" -e "s|@ASSETS@|$AGORA_TOP/admin-assets|g" \
 	    -e "s|@REG_RATE@|$REG_RATE|g" -e "s|@REG_BURST@|$REG_BURST|g" \
 	    -e "s|@LOGIN_RATE@|$LOGIN_RATE|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
@@ -312,11 +322,118 @@ stack_crl() {
 }
 
 stack_start() {
+	stack_log_modes
 	stack_db_start
 	stack_db_setup
 	stack_crl
 	stack_workers_start
 	stack_nginx_start
+	stack_crl_watch_start
+}
+
+# --- hardening: the CRL reaches nginx within seconds; logs are 0640 ------
+
+# The crl_hook that reloads this prefix's nginx (scripts/lib/crl-hook),
+# set in a config that has none.
+stack_conf_crl_hook() {
+	grep -q '^crl_hook *=' "$PREFIX/agora.conf" ||
+	    printf 'crl_hook = %s\n' "$AGORA_TOP/scripts/lib/crl-hook" \
+	    >> "$PREFIX/agora.conf"
+}
+
+# scripts/lib/crl-watch beside nginx: reloads it when a worker rewrote
+# the CRL (a worker may not signal nginx's master), and rewrites a CRL
+# older than a day so it never reaches its nextUpdate.
+stack_crl_watch_start() {
+	pid_alive "$PREFIX/run/crl-watch.pid" && return 0
+	nohup "$AGORA_TOP/scripts/lib/crl-watch" "$PREFIX/run/crl-watch.pid" \
+	    "$PREFIX" "$BUILD/src/agoractl" </dev/null \
+	    >>"$PREFIX/log/crl-watch.log" 2>&1 &
+}
+
+# --- hardening: who runs what, who reads what ------------------------------
+#
+# As root the FastCGI workers run as their own system user (agora), nginx's
+# workers as www-data: one nginx bug does not give away the CA key, which
+# only the workers' user can read. The socket is the workers', group
+# nginx's (0660). Without root everything is the invoking user's.
+stack_users_split() {
+	if [ "$(id -u)" -eq 0 ]; then
+		id -u agora >/dev/null 2>&1 ||
+		    useradd --system --user-group --no-create-home \
+		    --home-dir /nonexistent --shell /usr/sbin/nologin agora ||
+		    die "cannot create the system user agora"
+		APP_USER=agora
+		APP_GROUP=agora
+		NGINX_USER=www-data
+		NGINX_GROUP=www-data
+	else
+		NGINX_USER=$APP_USER
+		NGINX_GROUP=$APP_GROUP
+	fi
+}
+
+# The configuration holds the database password and the data key: as
+# root it is root's, readable by the workers' group (0640), so the
+# workers cannot rewrite what root later runs (crl_hook); agoractl
+# refuses, as root, a config or hook root does not own or others can
+# write.
+stack_conf_modes() {
+	if [ "$(id -u)" -eq 0 ]; then
+		chown "root:$APP_GROUP" "$PREFIX/agora.conf"
+		chmod 640 "$PREFIX/agora.conf"
+	else
+		chmod 600 "$PREFIX/agora.conf"
+	fi
+}
+
+# nginx's TLS server certificate comes from a CA of its own (tls/ca.*),
+# not from the platform CA that certifies marketplaces: its key never
+# signs what the platform trusts. A server certificate of an older
+# prefix, issued by the platform CA, is replaced. $PREFIX/ca.pem, what
+# clients trust, holds the platform CA first, then the TLS CA.
+stack_tls() {
+	local t="$PREFIX/tls"
+	if [ ! -f "$t/ca.key" ]; then
+		(umask 077 && openssl genpkey -algorithm EC \
+		    -pkeyopt ec_paramgen_curve:P-256 -out "$t/ca.key" 2>/dev/null) ||
+		    die "TLS CA key"
+		openssl req -x509 -new -key "$t/ca.key" -sha256 -days 3650 \
+		    -subj "/O=agora/CN=agora TLS CA $(randhex 4)" \
+		    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+		    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+		    -out "$t/ca.pem" 2>/dev/null || die "TLS CA certificate"
+		rm -f "$t/server.pem"
+	fi
+	if [ ! -f "$t/server.pem" ] ||
+	    ! openssl verify -CAfile "$t/ca.pem" "$t/server.pem" >/dev/null 2>&1; then
+		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout "$t/server.key" \
+		    -subj "/CN=localhost" -out "$t/server.csr" 2>/dev/null ||
+		    die "TLS key"
+		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n' \
+		    > "$t/ext.cnf"
+		openssl x509 -req -in "$t/server.csr" -CA "$t/ca.pem" \
+		    -CAkey "$t/ca.key" -CAcreateserial -days 825 \
+		    -extfile "$t/ext.cnf" -out "$t/server.pem" 2>/dev/null ||
+		    die "TLS certificate"
+		rm -f "$t/server.csr" "$t/ext.cnf" "$t/ca.srl"
+	fi
+	chmod 600 "$t/ca.key" "$t/server.key"
+	cat "$PREFIX/ca/ca.pem" "$t/ca.pem" > "$PREFIX/ca.pem"
+	chmod 644 "$PREFIX/ca.pem"
+}
+
+# Logs are 0640: created so before the daemons open them (they keep the
+# mode of an existing file), and made so on every start.
+stack_log_modes() {
+	local f
+	mkdir -p "$PREFIX/log"
+	for f in agora.log nginx-access.log nginx-error.log mariadb.log \
+	    crl-watch.log; do
+		touch "$PREFIX/log/$f"
+		chmod 640 "$PREFIX/log/$f"
+	done
 }
 
 # Stop by PID what this prefix started, and wait for it to go.
@@ -334,6 +451,7 @@ stop_pidfile() {
 }
 
 stack_stop() {
+	stop_pidfile "$PREFIX/run/crl-watch.pid"
 	stop_pidfile "$PREFIX/run/nginx.pid"
 	stop_pidfile "$PREFIX/run/supervise.pid"
 	stop_pidfile "$PREFIX/mysql/mysql.pid"

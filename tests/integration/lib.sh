@@ -94,6 +94,10 @@ db_checksum() {
 
 ctl() { "$AGORACTL" "$@"; }
 
+# expect_error ERE: a level=error line of agora.log this test causes on
+# purpose (run.sh fails the run on any other).
+expect_error() { printf '%s\n' "$1" >> "$EXPECTED_ERRORS"; }
+
 # worker_pids: the PIDs of this stack's agora-fcgi workers only (never
 # the supervisor, spawn-fcgi or multiwatch, whose command lines also
 # name the config file).

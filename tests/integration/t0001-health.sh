@@ -12,9 +12,8 @@ ok "a request id is returned" test -n "$(header X-Request-Id)"
 
 req GET /readyz
 status 200 "GET /readyz with the database up"
-# The newest migration's number is the version the binary expects.
-V=$(ls "$AGORA_TOP"/sql/migrations/ | sort | tail -1 | sed 's/_.*//; s/^0*//')
-jqok ".schema_version == $V" "readyz reports the schema version ($V)"
+V=$(ls "$AGORA_TOP/sql/migrations" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -1)
+jqok ".schema_version == $V" "readyz reports the schema version (the newest migration, $V)"
 
 req GET //healthz/
 status 200 "doubled and trailing slashes are tolerated"

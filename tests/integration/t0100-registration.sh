@@ -68,7 +68,7 @@ case "$TXT" in *"DNS:hub.acme-prod.example.com"*) pass "DNS SAN is the hub host"
 case "$TXT" in *"CA:FALSE"*) pass "basicConstraints CA:FALSE";; *) fail "basicConstraints CA:FALSE";; esac
 case "$TXT" in *"TLS Web Client Authentication"*) pass "EKU clientAuth";; *) fail "EKU clientAuth";; esac
 case "$TXT" in *"Digital Signature, Key Encipherment"*) pass "keyUsage";; *) fail "keyUsage";; esac
-case "$TXT" in *"sha256WithRSAEncryption"*) pass "signed with SHA-256";; *) fail "signed with SHA-256";; esac
+case "$TXT" in *"Signature Algorithm: sha256WithRSAEncryption"*|*"Signature Algorithm: ecdsa-with-SHA256"*) pass "signed with SHA-256";; *) fail "signed with SHA-256";; esac
 case "$TXT" in *"Authority Key Identifier"*"Subject Key Identifier"*|*"Subject Key Identifier"*"Authority Key Identifier"*) pass "AKI and SKI present";; *) fail "AKI and SKI present";; esac
 is "$(openssl x509 -noout -pubkey -in "$W/acme.pem" | sha256sum)" \
     "$(openssl pkey -pubout -in "$W/acme.key" | sha256sum)" \
@@ -201,7 +201,7 @@ jqok '(has("private_key") | not) and .private_key_withheld == true' "the replay 
 req GET /api/v1/ca.pem
 status 200 "GET /api/v1/ca.pem"
 is "$(header Content-Type)" "application/x-pem-file" "CA content type"
-ok "ca.pem is the platform CA" cmp -s "$BODY" "$CACERT"
+ok "ca.pem is the platform CA" cmp -s "$BODY" "$PREFIX/ca/ca.pem"
 req GET /api/v1/crl.pem
 status 200 "GET /api/v1/crl.pem"
 is "$(header Content-Type)" "application/pkix-crl" "CRL content type"

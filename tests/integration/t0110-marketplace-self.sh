@@ -292,7 +292,8 @@ MNOHUB_ENDPOINT=https://hub2.script.example.org AGORA_REGISTRATION_TOKEN= "$RM" 
 is "$?" "0" "second start re-registers"
 ok "the credentials are unchanged" cmp -s "$D/credentials" "$W/cred1"
 req GET /api/v1/marketplace -u "$K:$S"
-jqok '.serial == "'"$SER1"'" and .endpoints.hub == "https://hub2.script.example.org"' "same certificate, endpoints updated"
+jqok '.serial == "'"$SER1"'" and .endpoints.hub == "https://hub.script.example.org" and .hub_change.hub == "https://hub2.script.example.org"' \
+    "same certificate; a hub on another host waits for an admin (t0116)"
 is "$(sql "SELECT COUNT(*) FROM marketplace WHERE nid = 'script-prod'")" "1" "one marketplace"
 MNOHUB_ENDPOINT=ftp://x "$RM" "$D" > "$W/rm3.out" 2>&1
 ok "a bad endpoint fails with non-zero exit" test $? -ne 0

@@ -25,9 +25,13 @@ ok "most of the flood never reaches a worker" test "$limited" -gt "$passed_throu
 ok "requests within the rate still reach the workers ($passed_through)" test "$passed_through" -gt 0
 is "$health_limited" "0" "other routes are not rate-limited"
 
+# Once the flood stops, the bucket refills at the configured rate: a
+# second frees REG_RATE slots, so a client that waits is served by a
+# worker again, which checks its (missing) credentials: 401, not 429.
+# (During a flood the answer is 429: the last case below.)
+sleep 1
 req POST /api/v1/marketplaces -H 'Content-Type: application/json' -d '{}'
-case "$STATUS" in 429|401) pass "after the flood the route answers 429 or, once refilled, 401 ($STATUS)";;
-*) fail "after the flood: got $STATUS";; esac
+status 401 "after the flood a client that waited a second reaches a worker again"
 
 # The spellings the worker forgives are limited alike.
 for path in /api/v1/marketplaces/ /api/v1/marketplaces/. //api/v1//marketplaces; do

@@ -11,7 +11,7 @@ provider_new "lp-$S"
 P=$P_CRED
 app_new "$P" "lapp-$S"
 AID=$APP_ID
-app_new "$P" "lapp2-$S"
+app_new "$P" "lapp2-$S" "\"self_publish\":[\"lm2-$S\"]"
 AID2=$APP_ID
 mkt_new "lm1-$S"
 M1=$MKT_CRED

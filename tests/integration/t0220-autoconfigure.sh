@@ -11,7 +11,7 @@ M1N="acme-$S"
 M2N="beta-$S"
 provider_new "cp-$S"
 P=$P_CRED
-app_new "$P" "capp-$S"
+app_new "$P" "capp-$S" '"self_publish":["*"]'
 AID=$APP_ID
 env_new "$P" "$AID" production '"sso_init_path":"/maestrano/auth/saml/init?marketplace=%{marketplace}","group_path":"/maestrano/account/groups/:id/%{marketplace}","initialization_path":null,"external_ids":true,"synchronization_start_path":"/maestrano/%{marketplace}/synchronizations"'
 E=$ENV_CRED
@@ -215,6 +215,16 @@ isnt "$(openssl x509 -in "$T_TMP/served2.pem" -noout -fingerprint -sha1)" \
     "$(openssl x509 -in "$M1PEM" -noout -fingerprint -sha1)" "and it is not the old one"
 is "$(jqv '.marketplaces[0].sso.x509_fingerprint')" \
     "$(openssl x509 -in "$T_TMP/new.pem" -noout -fingerprint -sha1 | cut -d= -f2)" "with its fingerprint"
+jqok '.marketplaces[0].api.host == "https://hub.'$M1N'.example.com"' \
+    "a hub on another host waits for an admin (t0116)"
+# An admin approves it in the console: served at once.
+. "$(dirname "$0")/console.sh"
+login "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
+req GET "/admin/marketplaces/$M1ID" -b "$CJ"
+TOK=$(csrf)
+post "/admin/marketplaces/$M1ID/hub/approve"
+status 303 "an admin approves the moved hub"
+cfg "$E"
 jqok '.marketplaces[0].api.host == "https://newhub.'$M1N'.example.com" and .marketplaces[0].sso.idp == "https://newhub.'$M1N'.example.com"' "the moved hub is served at once"
 
 # A revoked certificate is never handed out; a renewal brings it back.

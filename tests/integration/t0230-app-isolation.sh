@@ -15,7 +15,7 @@ app_new "$A" "aapp-$S"
 AID=$APP_ID
 env_new "$A" "$AID" production
 EID=$ENV_ID
-app_new "$B" "bapp-$S"
+app_new "$B" "bapp-$S" '"self_publish":["*"]'
 BID=$APP_ID
 mkt_new "im-$S"
 M=$MKT_CRED

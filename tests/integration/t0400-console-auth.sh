@@ -94,7 +94,7 @@ LPW=lockpass-$(randhex 6 2>/dev/null || openssl rand -hex 6)
 echo "$LPW" | ctl create-admin lock@agora.test >/dev/null
 for i in 1 2 3 4 5; do login lock@agora.test "wrong-password-$i"; done
 status 401 "the fifth failure is refused"
-ok "the account is locked" test "$(sql "SELECT locked_until > NOW(6) FROM admin_user WHERE email = 'lock@agora.test'")" = 1
+ok "the account is locked (from this address)" test "$(sql "SELECT locked_until > NOW(6) FROM login_lock WHERE email = 'lock@agora.test'")" = 1
 is "$(sql "SELECT COUNT(*) FROM audit WHERE action = 'admin.lock'")" "1" "the lock is audited"
 login lock@agora.test "$LPW"
 status 401 "the right password is refused while locked"
@@ -102,10 +102,10 @@ grep -o '<p class="flash error">[^<]*' "$BODY" > "$T_TMP/m3"
 ok "the locked answer is the same as a wrong password" cmp -s "$T_TMP/m1" "$T_TMP/m3"
 is "$(sql "SELECT COUNT(*) FROM admin_session s JOIN admin_user a ON a.id = s.admin_id WHERE a.email = 'lock@agora.test'")" \
     "0" "no session for a locked account"
-sql "UPDATE admin_user SET locked_until = NOW(6) - INTERVAL 1 SECOND WHERE email = 'lock@agora.test'"
+sql "UPDATE login_lock SET locked_until = NOW(6) - INTERVAL 1 SECOND WHERE email = 'lock@agora.test'"
 login lock@agora.test "$LPW" "$T_TMP/lockjar"
 is "$STATUS $(header Location)" "303 /admin" "the right password works once the lock expires"
-is "$(sql "SELECT failed FROM admin_user WHERE email = 'lock@agora.test'")" "0" "success resets the failure count"
+is "$(sql "SELECT COUNT(*) FROM login_lock WHERE email = 'lock@agora.test'")" "0" "success resets the failure count"
 
 # The login form is protected too.
 lreq POST /admin/login --data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=$ADMIN_PASSWORD"

@@ -133,6 +133,8 @@ main(void)
 	struct stat	 sb;
 	X509		*x, *cax;
 	X509_CRL	*crl;
+	ASN1_INTEGER	*crlnum;
+	int64_t		 crlnum64 = 0;
 	BIO		*b;
 	EVP_PKEY	*pk;
 	BASIC_CONSTRAINTS *bc;
@@ -160,6 +162,11 @@ main(void)
 	    "made a CSR naming evil.example.org");
 	ok(sh("openssl req -new -newkey rsa:1024 -nodes -keyout k1.pem "
 	    "-subj /CN=a -out small.pem") == 0, "made an RSA-1024 CSR");
+	ok(sh("openssl ecparam -name prime256v1 -genkey -noout -out kn.pem "
+	    "&& openssl req -new -key kn.pem -subj /CN=a -out named.pem && "
+	    "openssl pkey -in kn.pem -ec_param_enc explicit -out kx.pem && "
+	    "openssl req -new -key kx.pem -subj /CN=a -out explicit.pem") ==
+	    0, "made P-256 CSRs with a named curve and explicit parameters");
 
 	memset(&c, 0, sizeof(c));
 	c.ca_cert = xasprintf("%s/ca.pem", dir);
@@ -322,16 +329,46 @@ main(void)
 	    "trailing text after the CSR is refused");
 	free(evil);
 
+	/* An encrypted PEM block never asks for a pass phrase. */
+	evil = xasprintf("-----BEGIN CERTIFICATE REQUEST-----\n"
+	    "Proc-Type: 4,ENCRYPTED\n"
+	    "DEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\n%s",
+	    csr + strlen("-----BEGIN CERTIFICATE REQUEST-----\n"));
+	ok(cert_csr_check(evil, err, sizeof(err)) == -1,
+	    "an encrypted PEM CSR is refused");
+	free(evil);
+	ok(cert_nopass(host, sizeof(host), 0, NULL) == -1,
+	    "the pass-phrase callback gives none");
+
+	/* RFC 5480: EC keys name their curve. */
+	evil = slurp("named.pem");
+	ok(evil != NULL && cert_csr_check(evil, err, sizeof(err)) == 0,
+	    "a P-256 CSR with a named curve passes");
+	free(evil);
+	evil = slurp("explicit.pem");
+	ok(evil != NULL && cert_csr_check(evil, err, sizeof(err)) == -1 &&
+	    strstr(err, "explicit") != NULL,
+	    "the same curve with explicit parameters is refused");
+	ok(evil != NULL && cert_issue(&c, "h.example.com", evil, NULL, 30,
+	    &is, err, sizeof(err)) == 1, "and never reaches a certificate");
+	free(evil);
+
 	/* The CRL: signed by the CA, lists the serial, written atomically. */
 	ce.serial = ser[0].serial;
 	ce.revoked_at = (long long)time(NULL);
 	ce.reason = "keyCompromise";
-	ok(cert_crl_build(&c, &ce, 1, &crlpem) == 0, "build a CRL");
+	ok(cert_crl_build(&c, &ce, 1, 1764000000123LL, &crlpem) == 0,
+	    "build a CRL");
 	b = BIO_new_mem_buf(crlpem, -1);
 	crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
 	BIO_free(b);
 	ok(crl != NULL && X509_CRL_verify(crl, X509_get0_pubkey(cax)) == 1,
 	    "the CRL is signed by the CA");
+	crlnum = crl == NULL ? NULL :
+	    X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL, NULL);
+	ok(crlnum != NULL && ASN1_INTEGER_get_int64(&crlnum64, crlnum) == 1 &&
+	    crlnum64 == 1764000000123LL, "the CRL carries the number given");
+	ASN1_INTEGER_free(crlnum);
 	ok(crl != NULL && sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)) == 1,
 	    "one entry");
 	X509_CRL_free(crl);
@@ -350,7 +387,7 @@ main(void)
 	free(csr);
 	free(small);
 	sh("rm -f ca.key ca.pem k.pem k1.pem csr.pem small.pem crl.pem "
-	    "crl.pem.lock");
+	    "crl.pem.lock kn.pem kx.pem named.pem explicit.pem");
 	rmdir(dir);
 	free(c.ca_cert);
 	free(c.ca_key);

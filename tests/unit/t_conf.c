@@ -11,6 +11,8 @@
 
 #define BASE \
 	"db_socket = /tmp/x.sock\n" \
+	REST
+#define REST \
 	"db_user = agora\n" \
 	"db_name = agora\n" \
 	"ca_cert = /tmp/ca.pem\n" \
@@ -74,5 +76,14 @@ main(void)
 	    strstr(err, "data_key") != NULL, "bad data key");
 	ok(conf_load("/nonexistent/agora.conf", &c, err, sizeof(err)) == -1,
 	    "missing file");
+
+	/* A Galera cluster: a list of nodes instead of the socket. */
+	ok(load("db_hosts = db1:3306, db2:3307,db3\n" REST, &c, err,
+	    sizeof(err)) == 0, "db_hosts alone is enough");
+	is_str(c.db_hosts, "db1:3306, db2:3307,db3", "db_hosts read");
+	conf_free(&c);
+	ok(load(REST, &c, err, sizeof(err)) == -1 &&
+	    strstr(err, "db_hosts") != NULL,
+	    "no socket, host or hosts: the error names db_hosts too");
 	return done();
 }

@@ -127,5 +127,54 @@ main(void)
 	    "raw nodes print their text verbatim");
 	ok(parses(json_text(o)), "and the whole still parses");
 	json_object_put(o);
+
+	/*
+	 * The tree-less writer: commas, nesting, null for NULL, raw text,
+	 * and one escaper that writes what json-c writes for every byte
+	 * below 0x80.
+	 */
+	{
+		struct jw	 w = { 0 };
+		char		 all[128], *p;
+		int		 c, same = 1;
+
+		jw_obj(&w, NULL);
+		jw_str(&w, "s", "a\"b\\c/d");
+		jw_str(&w, "n", NULL);
+		jw_int(&w, "i", -42);
+		jw_bool(&w, "t", 1);
+		jw_bool(&w, "f", 0);
+		jw_null(&w, "z");
+		jw_arr(&w, "a");
+		jw_int(&w, NULL, 1);
+		jw_obj(&w, NULL);
+		jw_end(&w);
+		jw_raw(&w, NULL, "[2]");
+		jw_end(&w);
+		jw_raw(&w, "r", NULL);
+		jw_strn(&w, "k", "abcdef", 3);
+		jw_end(&w);
+		is_str(w.b.p, "{\"s\":\"a\\\"b\\\\c/d\",\"n\":null,"
+		    "\"i\":-42,\"t\":true,\"f\":false,\"z\":null,"
+		    "\"a\":[1,{},[2]],\"r\":null,\"k\":\"abc\"}",
+		    "jw writes members, arrays and nesting");
+		ok(parses(w.b.p), "and the text parses");
+		buf_free(&w.b);
+
+		for (c = 1, p = all; c < 128; c++)
+			*p++ = (char)c;
+		*p = '\0';
+		memset(&w, 0, sizeof(w));
+		jw_obj(&w, NULL);
+		jw_str(&w, all, all);
+		jw_end(&w);
+		o = json_object_new_object();
+		jadd_str(o, all, all);
+		if (strcmp(w.b.p, json_text(o)) != 0)
+			same = 0;
+		ok(same, "json_escape writes every ASCII byte as json-c does");
+		json_object_put(o);
+		buf_free(&w.b);
+	}
 	return done();
 }
