@@ -236,7 +236,8 @@ login_addr(const struct req *r)
  * The admin behind email for a login from r's client address: 1 with
  * *out filled, 0 if there is none (out->failed and out->locked are
  * filled all the same: unknown e-mails are counted like known ones),
- * -1 on error. The lock-out is per e-mail and address.
+ * -1 on error. The lock-out is per e-mail and address; a disabled
+ * admin is locked.
  */
 int
 db_console_admin(struct req *r, const char *email, struct cadmin *out)
@@ -254,6 +255,8 @@ db_console_admin(struct req *r, const char *email, struct cadmin *out)
 		out->id = dbres_int(rs, 0, 0);
 		snprintf(out->pw_hash, sizeof(out->pw_hash), "%s",
 		    dbres_str(rs, 0, 1));
+		/* A disabled admin is refused like a locked one. */
+		out->locked = dbres_int(rs, 0, 3) != 0;
 		rc = 1;
 	}
 	dbres_free(rs);
@@ -262,7 +265,7 @@ db_console_admin(struct req *r, const char *email, struct cadmin *out)
 		return -1;
 	if (rs->nrow == 1) {
 		out->failed = dbres_int(rs, 0, 0);
-		out->locked = dbres_int(rs, 0, 1) != 0;
+		out->locked |= dbres_int(rs, 0, 1) != 0;
 	}
 	dbres_free(rs);
 	return rc;

@@ -94,8 +94,7 @@ const char *const db_sql[STMT__MAX] = {
 	    "failed = 0, locked_until = NULL WHERE email = ?",
 	[STMT_ADMIN_BY_EMAIL] =
 	    "SELECT id, pw_hash, failed, "
-	    "COALESCE(locked_until > NOW(6), 0) OR disabled_at IS NOT NULL "
-	    "FROM admin_user "
+	    "disabled_at IS NOT NULL FROM admin_user "
 	    "WHERE email = ?",
 	[STMT_ADMIN_TOKEN_ADD] =
 	    "INSERT INTO admin_token (token_hash, admin_id, label, expires_at) "
@@ -531,7 +530,8 @@ const char *const db_sql[STMT__MAX] = {
 	"AND (? IS NULL OR a.provider_id = ?) "
 #define CON_ADMIN_STATE \
 	"CASE WHEN u.disabled_at IS NOT NULL THEN 'disabled' " \
-	"WHEN u.locked_until > NOW(6) THEN 'locked' ELSE 'active' END"
+	"WHEN EXISTS (SELECT 1 FROM login_lock l WHERE l.email = u.email " \
+	"AND l.locked_until > NOW(6)) THEN 'locked' ELSE 'active' END"
 #define CON_ADMIN_TOKENS \
 	"(SELECT COUNT(*) FROM admin_token k WHERE k.admin_id = u.id " \
 	"AND k.revoked_at IS NULL AND (k.expires_at IS NULL " \
@@ -724,7 +724,8 @@ const char *const db_sql[STMT__MAX] = {
 	[STMT_CON_ADMIN_GET] =
 	    "SELECT u.id, u.email, " CON_ADMIN_STATE ", "
 	    CON_TIME("u.created_at") ", " CON_TIME("u.pw_changed_at") ", "
-	    CON_TIME("u.disabled_at") ", " CON_TIME("u.locked_until") ", "
+	    CON_TIME("u.disabled_at") ", " CON_TIME("(SELECT MAX(l.locked_until) FROM login_lock l "
+	    "WHERE l.email = u.email AND l.locked_until > NOW(6))") ", "
 	    "u.failed, u.version FROM admin_user u WHERE u.id = ?",
 	[STMT_CON_ADMIN_GUARD] =
 	    "UPDATE admin_guard SET disables = disables + 1 WHERE id = 1",

@@ -387,7 +387,7 @@ int	 reply_raw(struct req *, int, const char *, const void *, size_t);
 int	 reply_cached(struct req *, const char *, const char *, const void *,
 	    size_t);
 int	 reply_stream(struct req *, const char *);
-int	 reply_write(struct req *, const void *, size_t);
+int	 reply_chunk(struct req *, const void *, size_t);
 int	 reply_json(struct req *, int, struct json_object *);
 int	 reply_jsonapi(struct req *, int, struct json_object *);
 int	 reply_empty(struct req *, int);
@@ -1500,6 +1500,10 @@ int	 con_confirm(struct req *, const char *, const char *, const char *,
 char	*con_json_pretty(const char *);
 long long con_pv_id(struct req *, size_t, const char *);
 struct hparam *con_mkt_opts(struct req *, struct dbres **, size_t *);
+int	 con_confirm_rotate(struct req *, const char *, const char *,
+	    const char *, const char *);
+int	 con_grace(struct req *, const struct form *, long long *);
+void	 con_grace_note(struct html *, long long);
 
 int	 h_con_active_admin(struct req *);
 int	 h_con_login_form(struct req *);
@@ -1545,7 +1549,6 @@ int	 h_con_tenant_rotate_ask(struct req *);
 int	 h_con_tenant_rotate(struct req *);
 int	 h_con_mkt_hub_approve(struct req *);
 struct html;
-void	 con_hub_pending(struct html *, long long, const char *, const char *);
 struct form;
 int	 con_confirm_rotate(struct req *, const char *, const char *,
 	    const char *, const char *);

@@ -463,7 +463,7 @@ reply_cached(struct req *r, const char *ctype, const char *hdrs,
 }
 
 /*
- * Start a streamed 200 reply of type ctype whose body reply_write
+ * Start a streamed 200 reply of type ctype whose body reply_chunk
  * sends piece by piece (an export too big to hold). Returns 200.
  */
 int
@@ -476,7 +476,7 @@ reply_stream(struct req *r, const char *ctype)
 
 /* Send a piece of a streamed body: 0, or -1 if the client is gone. */
 int
-reply_write(struct req *r, const void *p, size_t sz)
+reply_chunk(struct req *r, const void *p, size_t sz)
 {
 	FCGX_Stream	*out = ((FCGX_Request *)r->fcgi)->out;
 

@@ -39,6 +39,8 @@ static const struct hparam con_flashes[] = {
 	{ "republished", "Republished." },
 	{ "admin_disabled", "The admin is disabled." },
 	{ "admin_enabled", "The admin is enabled again." },
+	{ "hub-approved", "The new hub applies." },
+	{ "hub-refused", "The hub change was refused." },
 };
 
 /* Start a page with the layout and any flash message from ?done=. */
@@ -197,7 +199,7 @@ con_grace(struct req *r, const struct form *f, long long *grace)
 }
 
 /* What became of the secret a rotation replaced (grace seconds). */
-static void
+void
 con_grace_note(struct html *h, long long grace)
 {
 	if (grace == 0)
@@ -480,84 +482,6 @@ h_con_regtoken_create(struct req *r)
 out:
 	form_free(&f);
 	return st;
-}
-
-/*
- * A hub change the marketplace asked for (pending, or NULL), with the
- * admin's two answers.
- */
-void
-con_hub_pending(struct html *h, long long id, const char *hub,
-    const char *pending)
-{
-	char	*u;
-
-	if (pending == NULL)
-		return;
-	html_lit(h, "<section class=\"hub-change\">");
-	html_elem(h, "h2", NULL, "Hub change requested");
-	html_open(h, "p", NULL);
-	html_tf(h, "The marketplace asks to move its hub from %s to %s, "
-	    "another host. Its certificates name the hub's host: until an "
-	    "admin approves, the hub and every certificate renewed keep "
-	    "the current host.", hub, pending);
-	html_close(h, "p");
-	u = xasprintf("/admin/marketplaces/%lld/hub/approve", id);
-	html_form(h, u, "inline");
-	html_submit(h, "Approve the new hub", "primary");
-	html_form_end(h);
-	free(u);
-	u = xasprintf("/admin/marketplaces/%lld/hub/refuse", id);
-	html_form(h, u, "inline");
-	html_submit(h, "Refuse", "danger");
-	html_form_end(h);
-	free(u);
-	html_lit(h, "</section>");
-}
-
-/* POST /admin/marketplaces/{id}/hub/approve or refuse. */
-static int
-con_hub_decide(struct req *r, int approve)
-{
-	struct form	 f;
-	char		*hub = NULL, *u;
-	long long	 id;
-	int		 st, rc;
-
-	if ((st = con_post(r, &f)) != 0)
-		return st;
-	if ((id = con_pv_id(r, 0, "marketplace")) == 0) {
-		st = 404;
-		goto out;
-	}
-	if ((rc = db_mkt_hub_decide(r, id, approve, &hub)) != 1) {
-		st = rc == 0 ? req_fail(r, 404, "no hub change is pending "
-		    "for this marketplace") : rc == 2 ? req_fail(r, 409,
-		    "that host became another marketplace's hub meanwhile; "
-		    "refuse the request") : 500;
-		goto out;
-	}
-	u = xasprintf("/admin/marketplaces/%lld", id);
-	st = con_done(r, u, approve ? "hub-approved" : "hub-refused");
-	free(u);
-out:
-	free(hub);
-	form_free(&f);
-	return st;
-}
-
-/* POST /admin/marketplaces/{id}/hub/approve: the new hub applies. */
-int
-h_con_mkt_hub_approve(struct req *r)
-{
-	return con_hub_decide(r, 1);
-}
-
-/* POST /admin/marketplaces/{id}/hub/refuse: the request is dropped. */
-int
-h_con_mkt_hub_refuse(struct req *r)
-{
-	return con_hub_decide(r, 0);
 }
 
 /* Marketplace choices for a filter: "" (all) then every nid. */

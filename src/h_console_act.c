@@ -240,27 +240,32 @@ h_con_provider_new(struct req *r)
 	return act_provider_form(r, 200, NULL, NULL, NULL);
 }
 
-/* The page showing a provider's key and its secret once. */
+/*
+ * The page showing a provider's key and its secret once; grace (-1:
+ * none) says what became of the secret it replaced.
+ */
 static int
 act_secret_page(struct req *r, const char *title, const char *back,
     const char *backlabel, const char *key, const char *secret,
-    const char *note)
+    long long grace)
 {
 	struct html	 h;
 
 	con_page(r, &h, title, "providers");
 	html_elem(&h, "h1", NULL, title);
 	html_lit(&h, "<div class=\"secret\"><p>The secret is shown "
-	    "<strong>this once</strong>; only its hash is kept.</p>");
-	if (note != NULL)
-		html_elem(&h, "p", NULL, note);
-	html_lit(&h, "<dl class=\"show\">");
+	    "<strong>this once</strong>; only its hash is kept. The "
+	    "provider's apps authenticate with this key and secret (HTTP "
+	    "Basic).</p><dl class=\"show\">");
 	con_dl(&h, "API key", key);
 	html_elem(&h, "dt", NULL, "API secret");
 	html_open(&h, "dd", NULL);
 	html_elem(&h, "code", "token", secret);
 	html_close(&h, "dd");
-	html_lit(&h, "</dl></div><p>");
+	html_lit(&h, "</dl></div>");
+	if (grace >= 0)
+		con_grace_note(&h, grace);
+	html_lit(&h, "<p>");
 	html_a(&h, back, backlabel);
 	html_lit(&h, "</p>");
 	return html_reply(&h, 200);
@@ -298,8 +303,7 @@ h_con_provider_create(struct req *r)
 	}
 	u = xasprintf("/admin/providers/%lld", id);
 	st = act_secret_page(r, "Provider created", u, "Go to the provider",
-	    key, secret, "The provider's apps authenticate with this key "
-	    "and secret (HTTP Basic).");
+	    key, secret, -1);
 	free(u);
 out:
 	free(key);
@@ -493,8 +497,8 @@ h_con_provider_rotate(struct req *r)
 	    "%lld seconds.", grace) : xasprintf("The previous secret no "
 	    "longer works.");
 	st = act_secret_page(r, "New provider secret", u,
-	    "Back to the provider", dbres_str(rs, 0, PR_API_KEY), secret, note);
-	free(note);
+	    "Back to the provider", dbres_str(rs, 0, PR_API_KEY), secret,
+	    grace);
 	free(u);
 out:
 	secret_free(secret);
@@ -520,6 +524,84 @@ act_mkt_of(struct req *r, struct dbres **rs)
 	if (rc == 0)
 		return req_fail(r, 404, "no such marketplace");
 	return 0;
+}
+
+/*
+ * A hub change the marketplace asked for (pending, or NULL), with the
+ * admin's two answers.
+ */
+static void
+act_hub_pending(struct html *h, long long id, const char *hub,
+    const char *pending)
+{
+	char	*u;
+
+	if (pending == NULL)
+		return;
+	html_lit(h, "<section class=\"hub-change\">");
+	html_elem(h, "h2", NULL, "Hub change requested");
+	html_open(h, "p", NULL);
+	html_tf(h, "The marketplace asks to move its hub from %s to %s, "
+	    "another host. Its certificates name the hub's host: until an "
+	    "admin approves, the hub and every certificate renewed keep "
+	    "the current host.", hub, pending);
+	html_close(h, "p");
+	u = xasprintf("/admin/marketplaces/%lld/hub/approve", id);
+	html_form(h, u, "inline");
+	html_submit(h, "Approve the new hub", "primary");
+	html_form_end(h);
+	free(u);
+	u = xasprintf("/admin/marketplaces/%lld/hub/refuse", id);
+	html_form(h, u, "inline");
+	html_submit(h, "Refuse", "danger");
+	html_form_end(h);
+	free(u);
+	html_lit(h, "</section>");
+}
+
+/* POST /admin/marketplaces/{id}/hub/approve or refuse. */
+static int
+act_hub_decide(struct req *r, int approve)
+{
+	struct form	 f;
+	char		*hub = NULL, *u;
+	long long	 id;
+	int		 st, rc;
+
+	if ((st = con_post(r, &f)) != 0)
+		return st;
+	if ((id = con_pv_id(r, 0, "marketplace")) == 0) {
+		st = 404;
+		goto out;
+	}
+	if ((rc = db_mkt_hub_decide(r, id, approve, &hub)) != 1) {
+		st = rc == 0 ? req_fail(r, 404, "no hub change is pending "
+		    "for this marketplace") : rc == 2 ? req_fail(r, 409,
+		    "that host became another marketplace's hub meanwhile; "
+		    "refuse the request") : 500;
+		goto out;
+	}
+	u = xasprintf("/admin/marketplaces/%lld", id);
+	st = con_done(r, u, approve ? "hub-approved" : "hub-refused");
+	free(u);
+out:
+	free(hub);
+	form_free(&f);
+	return st;
+}
+
+/* POST /admin/marketplaces/{id}/hub/approve: the new hub applies. */
+int
+h_con_mkt_hub_approve(struct req *r)
+{
+	return act_hub_decide(r, 1);
+}
+
+/* POST /admin/marketplaces/{id}/hub/refuse: the request is dropped. */
+int
+h_con_mkt_hub_refuse(struct req *r)
+{
+	return act_hub_decide(r, 0);
 }
 
 /*
@@ -586,7 +668,10 @@ h_con_marketplace(struct req *r)
 	con_dl(&h, "API key", dbres_str(rs, 0, CM_API_KEY));
 	act_dl_time(&h, "Registered", dbres_str(rs, 0, CM_CREATED));
 	act_dl_time(&h, "Updated", dbres_str(rs, 0, CM_UPDATED));
-	html_lit(&h, "</dl><h2>Current certificate</h2>");
+	html_lit(&h, "</dl>");
+	act_hub_pending(&h, dbres_int(rs, 0, CM_ID), dbres_str(rs, 0, CM_HUB),
+	    dbres_str(rs, 0, CM_HUB_PENDING));
+	html_elem(&h, "h2", NULL, "Current certificate");
 	if (dbres_null(rs, 0, CM_SERIAL))
 		html_elem(&h, "p", "muted", "None yet.");
 	else {
@@ -639,8 +724,6 @@ h_con_marketplace(struct req *r)
 		html_lit(&h, "</tr>");
 	}
 	html_tfoot(&h);
-	con_hub_pending(&h, dbres_int(rs, 0, CM_ID), dbres_str(rs, 0, CM_HUB),
-	    dbres_str(rs, 0, CM_HUB_PENDING));
 	dbres_free(cs);
 	dbres_free(rs);
 	return html_reply(&h, 200);

@@ -349,7 +349,7 @@ h_con_audit(struct req *r)
 static int
 adm_csv_emit(void *arg, const char *p, size_t sz)
 {
-	return reply_write(arg, p, sz);
+	return reply_chunk(arg, p, sz);
 }
 
 /*
@@ -374,7 +374,7 @@ h_con_audit_csv(struct req *r)
 		log_warnx("the console audit export stopped early");
 		csv_field(&b, "# the export stopped early: an error on the "
 		    "server", 1);
-		(void)reply_write(r, b.p, b.len);
+		(void)reply_chunk(r, b.p, b.len);
 		buf_free(&b);
 	}
 	return 200;

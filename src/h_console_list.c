@@ -451,7 +451,7 @@ lcsv_row(void *arg, const struct dbres *rs)
 			v = strcmp(v, "0") != 0 ? "yes" : "no";
 		csv_field(&c->b, v, j + 1 == c->lp->ncol);
 	}
-	return reply_write(c->r, c->b.p, c->b.len);
+	return reply_chunk(c->r, c->b.p, c->b.len);
 }
 
 /*
@@ -481,13 +481,13 @@ con_list_csv(struct req *r, const struct lpage *lp, const char *file)
 		return 200;
 	for (j = 0; j < lp->ncol; j++)
 		csv_field(&c.b, lp->cols[j].label, j + 1 == lp->ncol);
-	if (reply_write(r, c.b.p, c.b.len) == 0 &&
+	if (reply_chunk(r, c.b.p, c.b.len) == 0 &&
 	    db_console_list_each(r, lp->list, &lr.q, lcsv_row, &c) == -1) {
 		log_warnx("a console CSV export of %s stopped early", file);
 		c.b.len = 0;
 		csv_field(&c.b, "# the export stopped early: an error on "
 		    "the server", 1);
-		(void)reply_write(r, c.b.p, c.b.len);
+		(void)reply_chunk(r, c.b.p, c.b.len);
 	}
 	buf_free(&c.b);
 	return 200;

@@ -28,7 +28,7 @@ TOK=$(csrf)
 ok "the dashboard counts listings to review" grep -q "<strong>$(sql "SELECT COUNT(*) FROM listing WHERE state = 'submitted'")</strong><span>Listings to review</span>" "$BODY"
 
 # Marketplaces.
-page /admin/marketplaces
+page "/admin/marketplaces?q=pg-mkt"
 status 200 "the marketplaces list"
 ok "it lists the marketplace with its fingerprint" grep -q "$(sql "SELECT fp_sha1 FROM certificate WHERE marketplace_id = $MID")" "$BODY"
 page "/admin/marketplaces?sort=-nid"
@@ -74,12 +74,12 @@ post "/admin/marketplaces/$MID/revoke" --data-urlencode "reason=keyCompromise"
 status 409 "revoking twice is a conflict"
 
 # Providers and apps.
-page /admin/providers
+page "/admin/providers?q=pg-prov"
 ok "the providers list" grep -q '>pg-prov</a>' "$BODY"
 PID=$(sql "SELECT id FROM provider WHERE nid = 'pg-prov'")
 page "/admin/providers/$PID"
 ok "the provider page" grep -q 'p@pg.test' "$BODY"
-page /admin/apps
+page "/admin/apps?q=pg-"
 ok "the apps list" grep -q '>Pg one</a>' "$BODY"
 page "/admin/apps?page=abc"
 status 400 "a malformed page is refused"
