@@ -606,7 +606,6 @@ enum stmt {
 	STMT_CON_PROVIDER_VER,
 	STMT_CON_RECENT,
 	STMT_CON_TAPP_LIST,
-	STMT_CON_LIVE_APPS,
 	/* cluster: node state, the CRL kept in the database */
 	STMT_NODE_STATE,
 	STMT_NODE_SYNC_WAIT,

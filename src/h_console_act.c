@@ -473,7 +473,7 @@ h_con_provider_rotate(struct req *r)
 {
 	struct form	 f;
 	struct dbres	*rs = NULL;
-	char		*secret = NULL, *u, *note;
+	char		*secret = NULL, *u;
 	long long	 grace;
 	int		 st, rc;
 
@@ -493,9 +493,6 @@ h_con_provider_rotate(struct req *r)
 		goto out;
 	}
 	u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
-	note = grace > 0 ? xasprintf("The previous secret keeps working for "
-	    "%lld seconds.", grace) : xasprintf("The previous secret no "
-	    "longer works.");
 	st = act_secret_page(r, "New provider secret", u,
 	    "Back to the provider", dbres_str(rs, 0, PR_API_KEY), secret,
 	    grace);

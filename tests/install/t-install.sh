@@ -62,7 +62,7 @@ is "$(mode /usr/libexec/agora/nginx-site)" 755 "the nginx site filler"
 for m in man8/agoractl.8 man8/agora-fcgi.8 man5/agora.conf.5; do
 	ok "man page $m installed" test -f "$D/usr/share/man/$m.gz"
 done
-for u in agora.service agora-crl.service agora-crl.timer; do
+for u in agora.service agora-crl.service agora-crl.timer agora-notify.service; do
 	is "$(mode /lib/systemd/system/$u)" 644 "systemd unit $u"
 done
 is "$(cd "$D" && find . -path ./DEBIAN -prune -o -type f -print | grep -v -e '^./usr/' -e '^./lib/systemd/system/' | head -3)" "" \
@@ -89,15 +89,17 @@ ok "agora.service runs /usr/sbin/agora-fcgi with /etc/agora/agora.conf" \
     grep -q '/usr/sbin/agora-fcgi -c /etc/agora/agora.conf$' "$D/lib/systemd/system/agora.service"
 ok "agora.service restarts always" grep -qx 'Restart=always' "$D/lib/systemd/system/agora.service"
 ok "agora.service is hardened" sh -c "grep -q '^ProtectSystem=strict' '$D/lib/systemd/system/agora.service' && grep -q '^NoNewPrivileges=yes' '$D/lib/systemd/system/agora.service'"
+ok "agora-notify.service runs /usr/sbin/agora-notify as agora" sh -c \
+    "grep -q '^ExecStart=/usr/sbin/agora-notify -c /etc/agora/agora.conf$' '$D/lib/systemd/system/agora-notify.service' && grep -qx 'User=agora' '$D/lib/systemd/system/agora-notify.service' && grep -qx 'Restart=always' '$D/lib/systemd/system/agora-notify.service'"
 ok "agora-crl.service reloads nginx" grep -q 'reload.*nginx' "$D/lib/systemd/system/agora-crl.service"
 # Verified as installed, but with the programs of this tree (the host
 # has no /usr/sbin/agoractl) and without looking for the man pages.
 mkdir -p "$W/units"
-for u in agora.service agora-crl.service agora-crl.timer; do
+for u in agora.service agora-crl.service agora-crl.timer agora-notify.service; do
 	sed "s|/usr/sbin/|$D/usr/sbin/|g" "$D/lib/systemd/system/$u" > "$W/units/$u"
 done
 out=$(cd "$W/units" && systemd-analyze verify --man=no \
-    agora.service agora-crl.service agora-crl.timer 2>&1)
+    agora.service agora-crl.service agora-crl.timer agora-notify.service 2>&1)
 rc=$?
 is "$rc:$out" "0:" "systemd-analyze verify is clean"
 
@@ -107,6 +109,7 @@ ok "dpkg-deb -c: agoractl root-owned 0755" grep -qE '^-rwxr-xr-x root/root .* \.
 ok "dpkg-deb -c: agora-fcgi" grep -q '\./usr/sbin/agora-fcgi$' "$W/contents"
 ok "dpkg-deb -c: migrations" grep -q '\./usr/share/agora/sql/migrations/0001_init.sql$' "$W/contents"
 ok "dpkg-deb -c: agora.service" grep -q '\./lib/systemd/system/agora.service$' "$W/contents"
+ok "dpkg-deb -c: agora-notify.service" grep -q '\./lib/systemd/system/agora-notify.service$' "$W/contents"
 ok "dpkg-deb -c: no /etc/agora/agora.conf (made by postinst)" sh -c "! grep -q 'etc/agora' '$W/contents'"
 dpkg-deb -f "$DEB" Depends > "$W/depends"
 ok "Depends: spawn-fcgi, multiwatch, adduser, openssl" sh -c \
