@@ -952,23 +952,30 @@ const char *const db_sql[STMT__MAX] = {
 	    "SELECT id FROM event WHERE fanned = 0 ORDER BY id LIMIT ? "
 	    "FOR UPDATE SKIP LOCKED",
 	/*
-	 * One delivery per active subscription that hears the event: a
+	 * The events picked (ids from min to max, the JSON array of them),
+	 * in one statement: one delivery per active subscription that
+	 * hears each event: a
 	 * test event goes to its subscription only; otherwise admins hear
 	 * everything, a marketplace or provider what is about itself, and
-	 * types filters by name ("*" for all).
+	 * types filters by name ("*" for all). A subscription hears what
+	 * happened after it was made, not a backlog still being fanned.
 	 */
 	[STMT_EVENT_FAN_OUT] =
 	    "INSERT IGNORE INTO delivery (event_id, subscription_id) "
 	    "SELECT e.id, s.id FROM event e JOIN subscription s "
-	    "ON s.active = 1 AND (s.id = e.subscription_id "
+	    "ON s.active = 1 AND s.created_at <= e.created_at "
+	    "AND (s.id = e.subscription_id "
 	    "OR (e.subscription_id IS NULL AND (s.owner_kind = 'admin' "
 	    "OR (s.owner_kind = 'marketplace' AND s.owner_id = e.marketplace_id) "
 	    "OR (s.owner_kind = 'provider' AND s.owner_id = e.provider_id)) "
 	    "AND (JSON_CONTAINS(s.types, '\"*\"') "
 	    "OR JSON_CONTAINS(s.types, JSON_QUOTE(e.type))))) "
-	    "WHERE e.id = ?",
+	    "WHERE e.id BETWEEN ? AND ? AND e.id IN (SELECT j.id FROM "
+	    "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j)",
 	[STMT_EVENT_FANNED] =
-	    "UPDATE event SET fanned = 1 WHERE id = ?",
+	    "UPDATE event SET fanned = 1 WHERE id BETWEEN ? AND ? "
+	    "AND id IN (SELECT j.id FROM "
+	    "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j)",
 	[STMT_EVENT_TEST_ADD] =
 	    "INSERT INTO event (uid, type, subscription_id, payload) "
 	    "VALUES (UUID(), 'ping', ?, ?)",

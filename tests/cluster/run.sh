@@ -227,6 +227,15 @@ for h in 1 2; do
 	got=$(grep -A1 "CRL Number" "$T_TMP/crl$h.txt" | tail -1 | tr -d ' ')
 	ok "host $h's CRL file has number $n1 ($got)" test "$got" = "$n1" -o "$got" = "0x$(printf '%X' "$n1")"
 done
+# Each host's nginx reloads for the new CRL; a reload closes connections
+# accepted but not yet read, so the load below starts once both did.
+for h in 1 2; do
+	for i in $(seq 1 50); do
+		grep -q "CRL $n1 loaded" "$CL/host$h/log/crl-sync.log" && break
+		sleep 0.1
+	done
+done
+sleep 1
 
 # --- the load ----------------------------------------------------------------
 # Records: KIND KEY STATUS START END (seconds, microseconds) in $LD/*.rec.
