@@ -486,15 +486,28 @@ static int
 db_run_retry(struct db *db, enum stmt s, const struct dbp *p, size_t np,
     MYSQL_STMT **out)
 {
-	int	 gone, write;
+	int	 gone, write, i;
 
 	if (db_run(db, s, p, np, out, &gone) == 0)
 		return 0;
+	write = db->stmt[s] == NULL ||
+	    mysql_stmt_field_count(db->stmt[s]) == 0;
+	/*
+	 * A read outside a transaction that Galera aborted (a replicated
+	 * write set's brute-force abort, or a causal wait that timed out)
+	 * changed nothing: it runs again, a few times. So a handler's
+	 * read-back after its commit does not turn a done write into a 500.
+	 */
+	for (i = 0; i < 3 && !gone && !write && !db->in_tx &&
+	    is_aborted(db->err); i++) {
+		log_info("statement %d aborted by the cluster: reading again",
+		    (int)s);
+		if (db_run(db, s, p, np, out, &gone) == 0)
+			return 0;
+	}
 	/* No node answered just now: no second round. */
 	if (!gone || db->connfail)
 		return -1;
-	write = db->stmt[s] == NULL ||
-	    mysql_stmt_field_count(db->stmt[s]) == 0;
 	if (db->my != NULL)
 		db_node_failed(db);
 	/* The server rolled the transaction back; it stays failed. */

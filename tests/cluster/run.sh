@@ -325,6 +325,19 @@ finish_load() {
 }
 statuses() { cat "$1"/*.rec | awk '{print $3}' | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}'; }
 
+# rows_sum N TABLE...: a digest of each table's rows on node N, read
+# causally (after every write the cluster committed). Every column as the
+# server prints it, in primary-key order. (CHECKSUM TABLE is not used:
+# it was seen to differ between nodes whose SELECT * of marketplace, a
+# table with a stored generated column, was byte for byte the same.)
+rows_sum() {
+	local n=$1 t
+	shift
+	for t in "$@"; do
+		sql -n "$n" "SET SESSION wsrep_sync_wait = 15; SELECT * FROM $t ORDER BY 1" | md5sum | cut -c1-12
+	done | tr '\n' ' '
+}
+
 # check_writes LD: every 2xx write exactly once on every node, an errored
 # one absent or whole (with its certificate, credential and audit rows),
 # every node the same. One query per node and kind: each row is a write
@@ -351,12 +364,12 @@ check_writes() {
 		fi
 	done
 	for n in 1 2 3; do
-		sql -n "$n" "SET SESSION wsrep_sync_wait = 15; SELECT COUNT(*) FROM marketplace; CHECKSUM TABLE marketplace, certificate, credential, registration_token, tenant, tenant_app, audit, idempotency, crl" | awk 'NF == 2 {print $2}' | tr '\n' ' ' > "$ld/sum$n"
+		rows_sum "$n" marketplace certificate credential registration_token tenant tenant_app audit idempotency crl > "$ld/sum$n"
 	done
 	if cmp -s "$ld/sum1" "$ld/sum2" && cmp -s "$ld/sum1" "$ld/sum3"; then
-		pass "the three nodes hold the same rows (CHECKSUM TABLE)"
+		pass "the three nodes hold the same rows"
 	else
-		fail "the three nodes hold the same rows (CHECKSUM TABLE)"
+		fail "the three nodes hold the same rows"
 		diag "$(cat "$ld/sum1"; echo; cat "$ld/sum2"; echo; cat "$ld/sum3")"
 	fi
 }
@@ -476,7 +489,7 @@ for n in 1 2 3; do
 	is "$(sql -n "$n" "SELECT COUNT(*) FROM marketplace WHERE nid LIKE 'np%-$NP'")" 0 "node $n: the refused writes are nowhere"
 done
 for n in 1 2 3; do
-	sql -n "$n" "SET SESSION wsrep_sync_wait = 15; SELECT COUNT(*) FROM marketplace; CHECKSUM TABLE marketplace, certificate, credential, registration_token, tenant, tenant_app, audit, crl" | awk 'NF == 2 {print $2}' | tr '\n' ' ' > "$T_TMP/np$n"
+	rows_sum "$n" marketplace certificate credential registration_token tenant tenant_app audit crl > "$T_TMP/np$n"
 done
 ok "after the restart the three nodes agree" sh -c "cmp -s $T_TMP/np1 $T_TMP/np2 && cmp -s $T_TMP/np1 $T_TMP/np3"
 for i in $(seq 1 40); do
