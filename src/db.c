@@ -468,6 +468,9 @@ db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 		if (db->err != ER_DUP_ENTRY)
 			log_warnx("execute %d: %s", (int)s,
 			    mysql_stmt_error(st));
+		else
+			log_info("execute %d: %s", (int)s,
+			    mysql_stmt_error(st));
 		return -1;
 	}
 	db->lost = 0;

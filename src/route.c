@@ -514,6 +514,11 @@ route_dispatch(struct req *r)
 			req_fail(r, 503, "the database is unavailable; "
 			    "retry shortly");
 	}
+	/* A 500 says why in the log, whoever failed to. */
+	if (st >= 500 && st != 503)
+		log_warnx("answered %d (%s); last database error %d", st,
+		    r->err_detail != NULL ? r->err_detail : "no detail",
+		    db_errno(r->db));
 	if (st >= 400) {
 		/* The ETag of a cached route names its 200 only. */
 		if (r->cache_state != NULL)
