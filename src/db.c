@@ -359,6 +359,15 @@ db_errno(const struct db *db)
 	return (int)db->err;
 }
 
+/* The name of statement s for the log ("STMT_TENANT_GET"). */
+const char *
+db_stmt_name(enum stmt s)
+{
+	if ((size_t)s >= db_stmt_nnames)
+		return "STMT_?";
+	return db_stmt_names[s];
+}
+
 /* The prepared handle for s, preparing it now; NULL on error (logged). */
 static MYSQL_STMT *
 db_stmt(struct db *db, enum stmt s)
@@ -377,7 +386,8 @@ db_stmt(struct db *db, enum stmt s)
 		fatalx("mysql_stmt_init");
 	if (mysql_stmt_prepare(st, db_sql[s], strlen(db_sql[s])) != 0) {
 		db->err = mysql_stmt_errno(st);
-		log_warnx("prepare %d: %s", (int)s, mysql_stmt_error(st));
+		log_warnx("prepare %s: %s", db_stmt_name(s),
+		    mysql_stmt_error(st));
 		mysql_stmt_close(st);
 		if (is_gone(db->err))
 			db_node_failed(db);
@@ -454,7 +464,7 @@ db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	}
 	if (db_bind(st, p, np, b, len) == -1) {
 		db->err = mysql_stmt_errno(st);
-		log_warnx("bind %d: %s", (int)s, mysql_stmt_error(st));
+		log_warnx("bind %s: %s", db_stmt_name(s), mysql_stmt_error(st));
 		return -1;
 	}
 	metrics_inc(MX_DB_STATEMENTS);
@@ -466,10 +476,10 @@ db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 		if (is_gone(db->err))
 			*gone = db->err == ER_UNKNOWN_COM_ERROR ? 1 : 2;
 		if (db->err != ER_DUP_ENTRY)
-			log_warnx("execute %d: %s", (int)s,
+			log_warnx("execute %s: %s", db_stmt_name(s),
 			    mysql_stmt_error(st));
 		else
-			log_info("execute %d: %s", (int)s,
+			log_info("execute %s: %s", db_stmt_name(s),
 			    mysql_stmt_error(st));
 		return -1;
 	}
@@ -503,8 +513,8 @@ db_run_retry(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	 */
 	for (i = 0; i < 3 && !gone && !write && !db->in_tx &&
 	    is_aborted(db->err); i++) {
-		log_info("statement %d aborted by the cluster: reading again",
-		    (int)s);
+		log_info("statement %s aborted by the cluster: reading again",
+		    db_stmt_name(s));
 		if (db_run(db, s, p, np, out, &gone) == 0)
 			return 0;
 	}
@@ -588,13 +598,13 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 		db->err = mysql_stmt_errno(st);
 		if (is_gone(db->err))
 			db->lost = 1;
-		log_warnx("store %d: %s", (int)s,
+		log_warnx("store %s: %s", db_stmt_name(s),
 		    mysql_stmt_error(st));
 		goto out;
 	}
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
-		log_warnx("statement %d returns no result set",
-		    (int)s);
+		log_warnx("statement %s returns no result set",
+		    db_stmt_name(s));
 		goto out;
 	}
 	nc = mysql_num_fields(meta);
@@ -629,7 +639,7 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 		off += width[i] + 1;
 	}
 	if (mysql_stmt_bind_result(st, b) != 0) {
-		log_warnx("bind result %d: %s", (int)s,
+		log_warnx("bind result %s: %s", db_stmt_name(s),
 		    mysql_stmt_error(st));
 		goto out;
 	}
@@ -638,13 +648,13 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	for (row = 0; row < rs->nrow; row++) {
 		frc = mysql_stmt_fetch(st);
 		if (frc == MYSQL_DATA_TRUNCATED) {
-			log_warnx("statement %d: data truncated",
-			    (int)s);
+			log_warnx("statement %s: data truncated",
+			    db_stmt_name(s));
 			goto out;
 		}
 		if (frc != 0) {
 			db->err = mysql_stmt_errno(st);
-			log_warnx("fetch %d: %s", (int)s,
+			log_warnx("fetch %s: %s", db_stmt_name(s),
 			    mysql_stmt_error(st));
 			goto out;
 		}
@@ -705,7 +715,8 @@ db_query_each(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	if (db_run_retry(db, s, p, np, &st) == -1)
 		return -1;
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
-		log_warnx("statement %d returns no result set", (int)s);
+		log_warnx("statement %s returns no result set",
+		    db_stmt_name(s));
 		goto out;
 	}
 	nc = mysql_num_fields(meta);
@@ -739,7 +750,8 @@ db_query_each(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 			db->err = mysql_stmt_errno(st);
 			if (is_gone(db->err))
 				db->lost = 1;
-			log_warnx("fetch %d: %s", (int)s, mysql_stmt_error(st));
+			log_warnx("fetch %s: %s", db_stmt_name(s),
+			    mysql_stmt_error(st));
 			goto out;
 		}
 		for (i = 0; i < nc; i++) {
@@ -747,8 +759,8 @@ db_query_each(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 				continue;
 			/* Truncated: a bigger buffer, this cell again. */
 			if (len[i] > DB_CELL_MAX) {
-				log_warnx("statement %d: a cell of %lu bytes",
-				    (int)s, len[i]);
+				log_warnx("statement %s: a cell of %lu bytes",
+				    db_stmt_name(s), len[i]);
 				goto out;
 			}
 			free(b[i].buffer);
@@ -758,7 +770,7 @@ db_query_each(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 			col = b[i];
 			if (mysql_stmt_fetch_column(st, &col, (unsigned int)i,
 			    0) != 0 || mysql_stmt_bind_result(st, b) != 0) {
-				log_warnx("refetch %d: %s", (int)s,
+				log_warnx("refetch %s: %s", db_stmt_name(s),
 				    mysql_stmt_error(st));
 				goto out;
 			}

@@ -662,6 +662,9 @@ enum stmt {
 };
 
 extern const char *const db_sql[STMT__MAX];
+extern const char *const db_stmt_names[];	/* stmt_names.c (generated) */
+extern const size_t db_stmt_nnames;
+const char	*db_stmt_name(enum stmt);
 
 #define DB_MULTI	0x01	/* allow multi-statement scripts (agoractl) */
 #define DB_TRIES	5	/* runs of a request the database failed */

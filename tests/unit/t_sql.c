@@ -39,6 +39,12 @@ main(void)
 			multi++;
 	}
 	is_int(missing, 0, "every enum stmt has SQL text");
+	is_int((long long)db_stmt_nnames, STMT__MAX,
+	    "every enum stmt has a name for the log");
+	is_str(db_stmt_name(STMT_TENANT_GET), "STMT_TENANT_GET",
+	    "a statement's name is its enum name");
+	is_str(db_stmt_name(STMT__MAX - 1), db_stmt_names[STMT__MAX - 1],
+	    "the last one too");
 	is_int(nprintf, 0, "no statement is a printf template");
 	is_int(multi, 0, "no statement holds several statements");
 	return done();
