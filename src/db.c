@@ -51,6 +51,7 @@ struct db {
 	int			 unknown; /* a COMMIT's outcome is unknown */
 	int			 lost;	/* last failure was the connection */
 	int			 connfail; /* the last connect reached no node */
+	int			 spoilt; /* drop the connection before reuse */
 	unsigned int		 err;	/* last error number */
 };
 
@@ -298,7 +299,8 @@ db_connected(struct db *db)
 int
 db_lost(const struct db *db)
 {
-	return db != NULL && (db->lost || db->unknown || is_aborted(db->err));
+	return db != NULL && (db->lost || db->unknown ||
+	    is_aborted(db->err) || db->spoilt);
 }
 
 /* A request (or its next run) starts: forget the last one's outcome. */
@@ -307,6 +309,14 @@ db_attempt(struct db *db)
 {
 	if (db->in_tx)
 		(void)db_tx_rollback(db);
+	/*
+	 * After Galera aborted one of its statements, a connection was seen
+	 * to fail every later write to a table with triggers ("Trigger ...
+	 * has an error in its body") until closed: start on a fresh one.
+	 */
+	if (db->my != NULL && (db->spoilt || is_aborted(db->err)))
+		db_drop(db);
+	db->spoilt = 0;
 	db->err = 0;
 	db->wrote = 0;
 	db->unknown = 0;
@@ -475,6 +485,9 @@ db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 		/* A node out of the primary component refuses up front. */
 		if (is_gone(db->err))
 			*gone = db->err == ER_UNKNOWN_COM_ERROR ? 1 : 2;
+		/* A prepared statement cannot fail to parse: a trigger did. */
+		if (db->err == ER_PARSE_ERROR)
+			db->spoilt = 1;
 		if (db->err != ER_DUP_ENTRY)
 			log_warnx("execute %s: %s", db_stmt_name(s),
 			    mysql_stmt_error(st));
@@ -513,8 +526,9 @@ db_run_retry(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	 */
 	for (i = 0; i < 3 && !gone && !write && !db->in_tx &&
 	    is_aborted(db->err); i++) {
-		log_info("statement %s aborted by the cluster: reading again",
-		    db_stmt_name(s));
+		log_info("statement %s aborted by the cluster: reading again "
+		    "on a new connection", db_stmt_name(s));
+		db_drop(db);
 		if (db_run(db, s, p, np, out, &gone) == 0)
 			return 0;
 	}
