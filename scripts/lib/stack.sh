@@ -574,7 +574,7 @@ stack_stop() {
 # A free TCP port on 127.0.0.1 at or above $1.
 free_port() {
 	local p=$1
-	while ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; do
+	while ss -Htan "sport = :$p" 2>/dev/null | grep -q .; do
 		p=$((p + 1))
 	done
 	echo "$p"

@@ -20,7 +20,7 @@ case "${1:-}" in
 start)
 	PREFIX=$(mktemp -d /tmp/agora-dev.XXXXXX)
 	chmod 755 "$PREFIX"
-	PORT=$(free_port $((20000 + RANDOM % 20000)))
+	PORT=$(free_port $((10000 + RANDOM % 20000)))
 	export ASAN_OPTIONS="log_path=$PREFIX/log/asan:detect_leaks=0"
 	stack_init >/dev/null
 	stack_start >/dev/null 2>"$PREFIX/log/start.log" || {

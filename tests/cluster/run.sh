@@ -26,12 +26,15 @@ export REG_RATE REG_BURST LOGIN_RATE LOGIN_BURST SECRET_GRACE
 
 CL=$(mktemp -d /tmp/agora-cl.XXXXXX)
 chmod 755 "$CL"
-# 50 free ports in a row from a random base.
+# 50 free ports in a row from a random base, below the kernel's
+# ephemeral range (a port some connection uses as its local end cannot
+# be bound either), and used by no socket in any state.
+eph=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 for _ in $(seq 1 50); do
-	P=$((20000 + RANDOM % 20000))
+	P=$((10000 + RANDOM % (eph - 10000 - 50)))
 	busy=""
 	for i in $(seq 0 49); do
-		ss -Hltn "sport = :$((P + i))" 2>/dev/null | grep -q . && { busy=1; break; }
+		ss -Htan "sport = :$((P + i))" 2>/dev/null | grep -q . && { busy=1; break; }
 	done
 	[ -z "$busy" ] && break
 done

@@ -22,7 +22,7 @@ chmod 700 "$PARENT"
 ok "the parent is 0700" test "$(stat -c %a "$PARENT")" = 700
 ok "www-data cannot reach the copy" sh -c "! setpriv --reuid=www-data --regid=www-data --init-groups test -x '$TOP'"
 
-PORT=$(free_port $((20000 + RANDOM % 20000)))
+PORT=$(free_port $((10000 + RANDOM % 20000)))
 export AGORA_PORT=$PORT
 t0=$(date +%s)
 "$TOP/scripts/run" > "$T_TMP/run.log" 2>&1

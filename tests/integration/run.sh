@@ -23,7 +23,7 @@ export REG_RATE REG_BURST LOGIN_RATE LOGIN_BURST SECRET_GRACE CACHE_BYTES METRIC
 
 PREFIX=$(mktemp -d /tmp/agora-it.XXXXXX)
 chmod 755 "$PREFIX"
-PORT=$(free_port $((20000 + RANDOM % 20000)))
+PORT=$(free_port $((10000 + RANDOM % 20000)))
 # agora-notify for the tests: receivers on 127.0.0.1 with certificates
 # from the stack's CA, fast retries, a short retry window, and one name
 # whose "DNS answer" (CURLOPT_RESOLVE) is a loopback address.
