@@ -17,6 +17,7 @@
 #include "extern.h"
 
 #define AUDIT_NP	16	/* filter parameters of CON_AUDIT_WHERE */
+#define AUDIT_NSORT	12	/* the sort key, once per CON_SORT test */
 
 /*
  * Parse a time for an audit filter: "YYYY-MM-DD", optionally followed by
@@ -137,11 +138,12 @@ audit_params(const struct afilter *f, struct dbp *p)
  * owned *out, or -1.
  */
 int
-db_audit_list(struct req *r, const struct afilter *f, int asc,
+db_audit_list(struct req *r, const struct afilter *f, const char *sort,
     long long limit, long long offset, struct dbres **out, long long *total)
 {
 	struct dbres	*rs;
-	struct dbp	 p[AUDIT_NP + 2];
+	struct dbp	 p[AUDIT_NP + AUDIT_NSORT + 2];
+	size_t		 i;
 
 	*out = NULL;
 	audit_params(f, p);
@@ -149,10 +151,12 @@ db_audit_list(struct req *r, const struct afilter *f, int asc,
 		return -1;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
-	p[AUDIT_NP] = dbp_int(limit);
-	p[AUDIT_NP + 1] = dbp_int(offset);
-	return db_query(r->db, asc ? STMT_CON_AUDIT_LIST_ASC :
-	    STMT_CON_AUDIT_LIST, p, AUDIT_NP + 2, out);
+	for (i = 0; i < AUDIT_NSORT; i++)
+		p[AUDIT_NP + i] = dbp_str(sort);
+	p[AUDIT_NP + AUDIT_NSORT] = dbp_int(limit);
+	p[AUDIT_NP + AUDIT_NSORT + 1] = dbp_int(offset);
+	return db_query(r->db, STMT_CON_AUDIT_LIST, p,
+	    AUDIT_NP + AUDIT_NSORT + 2, out);
 }
 
 /*

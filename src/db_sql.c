@@ -594,12 +594,13 @@ const char *const db_sql[STMT__MAX] = {
 	    "AND uses < max_uses)",
 	[STMT_CON_AUDIT_COUNT] =
 	    "SELECT COUNT(*) FROM audit " CON_AUDIT_WHERE,
+	/* Sorted on a column shown (the sort key, 12 times), newest last. */
 	[STMT_CON_AUDIT_LIST] =
-	    CON_AUDIT_COLS CON_AUDIT_WHERE
-	    "ORDER BY id DESC LIMIT ? OFFSET ?",
-	[STMT_CON_AUDIT_LIST_ASC] =
-	    CON_AUDIT_COLS CON_AUDIT_WHERE
-	    "ORDER BY id ASC LIMIT ? OFFSET ?",
+	    CON_AUDIT_COLS CON_AUDIT_WHERE "ORDER BY "
+	    CON_SORT("actor", "actor") CON_SORT("action", "action")
+	    CON_SORT("target", "target_kind") CON_SORT("target", "target_id")
+	    CON_SORT("request", "request_id") CON_SORT("at", "id")
+	    "id DESC LIMIT ? OFFSET ?",
 	[STMT_CON_AUDIT_CSV] =
 	    CON_AUDIT_COLS CON_AUDIT_WHERE
 	    "AND id > ? ORDER BY id ASC LIMIT ?",

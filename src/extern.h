@@ -575,7 +575,6 @@ enum stmt {
 	STMT_CON_COUNTS,
 	STMT_CON_AUDIT_COUNT,
 	STMT_CON_AUDIT_LIST,
-	STMT_CON_AUDIT_LIST_ASC,
 	STMT_CON_AUDIT_CSV,
 	STMT_CON_TENANT_COUNT,
 	STMT_CON_TENANT_LIST,
@@ -1463,8 +1462,8 @@ enum recentcol {
 int	 console_time_parse(const char *, char[20]);
 int	 audit_filter_parse(struct afilter *, const char *, const char *,
 	    const char *, const char *, const char **);
-int	 db_audit_list(struct req *, const struct afilter *, int, long long,
-	    long long, struct dbres **, long long *);
+int	 db_audit_list(struct req *, const struct afilter *, const char *,
+	    long long, long long, struct dbres **, long long *);
 void	 csv_field(struct buf *, const char *, int);
 int	 db_audit_csv(struct req *, const struct afilter *,
 	    int (*)(void *, const char *, size_t), void *);

@@ -235,11 +235,16 @@ int
 h_con_audit(struct req *r)
 {
 	static const struct hcol cols[] = {
-		{ "At", "at" }, { "Actor", NULL }, { "Action", NULL },
-		{ "Target", NULL }, { "Change", NULL }, { "Request", NULL },
+		{ "At", "at" }, { "Actor", "actor" }, { "Action", "action" },
+		{ "Target", "target" }, { "Change", NULL },
+		{ "Request", "request" },
 	};
 	static const struct hparam orders[] = {
 		{ "-at", "Newest first" }, { "at", "Oldest first" },
+		{ "actor", "Actor" }, { "-actor", "Actor, descending" },
+		{ "action", "Action" }, { "-action", "Action, descending" },
+		{ "target", "Target" }, { "-target", "Target, descending" },
+		{ "request", "Request" }, { "-request", "Request, descending" },
 	};
 	static const char *const keys[] = {
 		"actor", "action", "target", "tenant", "since", "until",
@@ -269,10 +274,13 @@ h_con_audit(struct req *r)
 		bad = req_field(r, "per", "must be 10, 25, 50 or 100");
 	if ((sort = req_qs(r, "sort")) == NULL || *sort == '\0')
 		sort = "-at";
-	else if (strcmp(sort, "at") != 0 && strcmp(sort, "-at") != 0)
+	for (i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
+		if (strcmp(sort, orders[i].key) == 0)
+			break;
+	if (i == sizeof(orders) / sizeof(orders[0]))
 		bad = req_field(r, "sort", "is not a sort order of this list");
-	if (bad == 0 && db_audit_list(r, &f, strcmp(sort, "at") == 0,
-	    per, (page - 1) * per, &rs, &total) == -1)
+	if (bad == 0 && db_audit_list(r, &f, sort, per, (page - 1) * per,
+	    &rs, &total) == -1)
 		return 500;
 
 	con_page(r, &h, "Audit log", "audit");
@@ -300,7 +308,8 @@ h_con_audit(struct req *r)
 	    "2026-01-31 or 2026-01-31T13:45");
 	html_input(&h, "until", "Until (UTC, exclusive)", "text", p[5].val,
 	    NULL);
-	html_select(&h, "sort", "Order", orders, 2, sort);
+	html_select(&h, "sort", "Order", orders,
+	    sizeof(orders) / sizeof(orders[0]), sort);
 	if (p[7].val != NULL)
 		html_hidden(&h, "per", p[7].val);
 	html_submit(&h, "Filter", "primary");
