@@ -940,17 +940,24 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	struct html	 h;
 	struct dbres	*live;
 	struct hparam	*opts;
-	const char	*sel, *q;
+	struct hparam	 qp[1];
+	const char	*sel, *q, *v;
 	char		*u, *b, **lbl, rank[24], appid[24];
-	long long	 total;
+	long long	 total, pg = 1;
 	size_t		 i, n = 0;
 
-	/* A marketplace with many apps: ?q= narrows the choice. */
+	/*
+	 * A marketplace with many apps: ?q= narrows the choice, ?page=
+	 * pages through it, TAPP_CHOICES at a time (a new relation only).
+	 */
 	if ((q = req_qs(r, "q")) != NULL && (*q == '\0' ||
 	    !valid_text(q, 1, 255)))
 		q = NULL;
-	if (db_console_live_page(r, t->mkt_id, t->id, q, TAPP_CHOICES, 0,
-	    &live, &total) == -1)
+	if (ta == NULL && (v = req_qs(r, "page")) != NULL &&
+	    num_parse(v, 1, 1000000, &pg) == -1)
+		pg = 1;
+	if (db_console_live_page(r, t->mkt_id, t->id, q, TAPP_CHOICES,
+	    (pg - 1) * TAPP_CHOICES, &live, &total) == -1)
 		return 500;
 	/* Apps attached already say so (creating them again is a 409). */
 	opts = xcalloc(live->nrow + 1, sizeof(*opts));
@@ -996,10 +1003,16 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 		u = xasprintf("/admin/tenants/%lld/apps/new", t->id);
 		html_form_get(&h, u, "filters");
 		html_input(&h, "q", "Find an app", "search", q, total >
-		    TAPP_CHOICES ? "the choice below shows the first 500 of "
-		    "the live apps; search to narrow it" : "name or nid");
+		    TAPP_CHOICES ? "the choice below shows 500 of the live "
+		    "apps at a time: search to narrow it, or page through "
+		    "them" : "name or nid");
 		html_submit(&h, "Search", NULL);
 		html_form_end(&h);
+		if (total > TAPP_CHOICES) {
+			qp[0].key = "q";
+			qp[0].val = q;
+			html_pager(&h, u, qp, 1, pg, TAPP_CHOICES, total);
+		}
 		free(u);
 	}
 	if (ta != NULL)

@@ -151,6 +151,17 @@ page "/admin/tenants/$TID/apps/new?q=ac-app-$S"
 ok "the new tenant app form finds the app by a search" grep -q ">Ledgerly $S</option>" "$BODY"
 page "/admin/tenants/$TID/apps/new?q=no-such-app-$S"
 ok "and leaves out what does not match" sh -c "! grep -q '>Ledgerly $S</option>' '$BODY'"
+# 600 more live apps (by SQL, as a seed would): the chooser pages them.
+PROV=$(sql "SELECT id FROM provider WHERE nid = 'ac-prov-$S'")
+sql "INSERT INTO app (uid, provider_id, nid, name, description) SELECT CONCAT('pg', seq, '$S'), $PROV, CONCAT('pg-', seq, '-$S'), CONCAT('Zz paged ', LPAD(seq, 3, '0'), ' $S'), 'd' FROM seq_1_to_600"
+sql "INSERT INTO listing (app_id, marketplace_id, state, hub_api_id) SELECT id, $MID, 'approved', CONCAT('h', id, '$S') FROM app WHERE nid LIKE 'pg-%-$S'"
+page "/admin/tenants/$TID/apps/new"
+ok "a chooser of 601 apps shows the first 500 and says so" grep -q 'Rows 1-500 of 601 (page 1 of 2)' "$BODY"
+ok "it links to the next page" grep -q "href=\"/admin/tenants/$TID/apps/new?page=2\" rel=\"next\"" "$BODY"
+page "/admin/tenants/$TID/apps/new?page=2"
+ok "page 2 holds the rest, in name order" sh -c "grep -q '>Zz paged 600 $S</option>' '$BODY' && ! grep -q '>Ledgerly $S</option>' '$BODY'"
+page "/admin/tenants/$TID/apps/new?q=paged%2059&page=1"
+ok "a search narrows the pages" sh -c "grep -q '>Zz paged 590 $S</option>' '$BODY' && ! grep -q 'Rows 1-500' '$BODY'"
 post "/admin/tenants/$TID/apps" --data-urlencode "app=$APP" --data-urlencode "rank=1"
 is "$STATUS" "303" "a tenant app through the console"
 page /admin
