@@ -953,17 +953,28 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	if ((q = req_qs(r, "q")) != NULL && (*q == '\0' ||
 	    !valid_text(q, 1, 255)))
 		q = NULL;
-	if (ta == NULL && (v = req_qs(r, "page")) != NULL &&
+	if ((v = req_qs(r, "page")) != NULL &&
 	    num_parse(v, 1, 1000000, &pg) == -1)
 		pg = 1;
 	if (db_console_live_page(r, t->mkt_id, t->id, q, TAPP_CHOICES,
 	    (pg - 1) * TAPP_CHOICES, &live, &total) == -1)
 		return 500;
 	/* Apps attached already say so (creating them again is a 409). */
-	opts = xcalloc(live->nrow + 1, sizeof(*opts));
+	opts = xcalloc(live->nrow + 2, sizeof(*opts));
 	lbl = xcalloc(live->nrow + 1, sizeof(*lbl));
 	opts[n].key = "";
 	opts[n++].val = "Choose an app";
+	/* An edited relation keeps its app whichever page is shown. */
+	appid[0] = '\0';
+	if (ta != NULL)
+		snprintf(appid, sizeof(appid), "%lld", ta->app_id);
+	for (i = 0; ta != NULL && i < live->nrow; i++)
+		if (dbres_int(live, i, 0) == ta->app_id)
+			break;
+	if (ta != NULL && i == live->nrow) {
+		opts[n].key = appid;
+		opts[n++].val = ta->app_name;
+	}
 	for (i = 0; i < live->nrow; i++) {
 		opts[n].key = dbres_str(live, i, 0);
 		opts[n].val = dbres_str(live, i, 2);
@@ -973,11 +984,10 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 			    "attached)", dbres_str(live, i, 2));
 		n++;
 	}
-	rank[0] = appid[0] = '\0';
+	rank[0] = '\0';
 	if (ta != NULL) {
 		if (ta->has_rank)
 			snprintf(rank, sizeof(rank), "%lld", ta->rank);
-		snprintf(appid, sizeof(appid), "%lld", ta->app_id);
 	}
 	sel = in ? form_get(in, "app") : appid;
 	con_page(r, &h, ta ? "Edit tenant app" : "New tenant app",
@@ -999,22 +1009,20 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 		html_elem(&h, "p", "flash error", r->err_detail ?
 		    r->err_detail : "Correct the fields marked below; your "
 		    "input is kept.");
-	if (ta == NULL) {
-		u = xasprintf("/admin/tenants/%lld/apps/new", t->id);
-		html_form_get(&h, u, "filters");
-		html_input(&h, "q", "Find an app", "search", q, total >
-		    TAPP_CHOICES ? "the choice below shows 500 of the live "
-		    "apps at a time: search to narrow it, or page through "
-		    "them" : "name or nid");
-		html_submit(&h, "Search", NULL);
-		html_form_end(&h);
-		if (total > TAPP_CHOICES) {
-			qp[0].key = "q";
-			qp[0].val = q;
-			html_pager(&h, u, qp, 1, pg, TAPP_CHOICES, total);
-		}
-		free(u);
+	u = ta == NULL ? xasprintf("/admin/tenants/%lld/apps/new", t->id) :
+	    xasprintf("/admin/tenants/%lld/apps/%lld/edit", t->id, ta->id);
+	html_form_get(&h, u, "filters");
+	html_input(&h, "q", "Find an app", "search", q, total > TAPP_CHOICES ?
+	    "the choice below shows 500 of the live apps at a time: search "
+	    "to narrow it, or page through them" : "name or nid");
+	html_submit(&h, "Search", NULL);
+	html_form_end(&h);
+	if (total > TAPP_CHOICES) {
+		qp[0].key = "q";
+		qp[0].val = q;
+		html_pager(&h, u, qp, 1, pg, TAPP_CHOICES, total);
 	}
+	free(u);
 	if (ta != NULL)
 		u = xasprintf("/admin/tenants/%lld/apps/%lld", t->id, ta->id);
 	else

@@ -164,6 +164,10 @@ page "/admin/tenants/$TID/apps/new?q=paged%2059&page=1"
 ok "a search narrows the pages" sh -c "grep -q '>Zz paged 590 $S</option>' '$BODY' && ! grep -q 'Rows 1-500' '$BODY'"
 post "/admin/tenants/$TID/apps" --data-urlencode "app=$APP" --data-urlencode "rank=1"
 is "$STATUS" "303" "a tenant app through the console"
+TA=$(sql "SELECT id FROM tenant_app WHERE tenant_id = $TID")
+page "/admin/tenants/$TID/apps/$TA/edit?page=2"
+ok "its edit form pages the apps too" grep -q 'Rows 501-601 of 601 (page 2 of 2)' "$BODY"
+ok "and keeps its own app chosen on any page" grep -q "<option value=\"$APP\" selected[^>]*>Ledgerly $S</option>" "$BODY"
 page /admin
 ok "the dashboard says it in a sentence" grep -q "enabled <em>Ledgerly $S</em> for <em>Doomed $S</em>" "$BODY"
 ok "with the JSON one click away" grep -q '<details class="change"><summary>JSON</summary>' "$BODY"
