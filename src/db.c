@@ -310,9 +310,9 @@ db_attempt(struct db *db)
 	if (db->in_tx)
 		(void)db_tx_rollback(db);
 	/*
-	 * After Galera aborted one of its statements, a connection was seen
-	 * to fail every later write to a table with triggers ("Trigger ...
-	 * has an error in its body") until closed: start on a fresh one.
+	 * After a Galera abort, or a trigger the server failed to load
+	 * (seen on MariaDB 10.11 right after a node rejoined: "Trigger ...
+	 * has an error in its body"), start on a fresh connection.
 	 */
 	if (db->my != NULL && (db->spoilt || is_aborted(db->err)))
 		db_drop(db);
