@@ -570,11 +570,8 @@ h_tapp_create(struct req *r)
 	json_object_put(o);
 	if (st != TNRC_OK)
 		return tnrc_status(r, st);
-	if (db_tenant_app_get(r, tid, 0, id, &ta) != 1) {
-		log_warnx("tenant app %lld was created; reading it back "
-		    "failed", id);
+	if (db_tenant_app_get(r, tid, 0, id, &ta) != 1)
 		return 500;
-	}
 	snprintf(loc, sizeof(loc), "%s/%lld/apps/%lld", base(r), tid, id);
 	req_header(r, "Location", loc);
 	st = reply_json(r, 201, tapp_json(ta));
@@ -606,11 +603,8 @@ h_tapp_update(struct req *r)
 	json_object_put(o);
 	if (st != TNRC_OK)
 		return tnrc_status(r, st);
-	if (db_tenant_app_get(r, tid, 0, taid, &ta) != 1) {
-		log_warnx("tenant app %lld was changed; reading it back "
-		    "failed", taid);
+	if (db_tenant_app_get(r, tid, 0, taid, &ta) != 1)
 		return 500;
-	}
 	st = reply_json(r, 200, tapp_json(ta));
 	tenant_app_free(ta);
 	return st;

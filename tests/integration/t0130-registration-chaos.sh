@@ -11,20 +11,21 @@ regbody() {
 }
 # post1 TOKEN NID: one registration; prints "NID STATUS". A connection
 # that ended without any HTTP answer (reset, closed in the handshake: not
-# a timeout) is tried once more, as a client would; each such retry is
-# noted in $W/retried with curl's exit code.
+# a timeout, curl exit 28) is tried once more, as a client would; each
+# such retry is noted in $W/retried with curl's exit code.
 post1() {
-	local code rc
-	code=$(curl -sS --cacert "$CACERT" -o /dev/null -w '%{http_code}' --max-time 30 \
-	    -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
-	    --data-binary "$(regbody "$2")" "$BASE/api/v1/marketplaces" 2>/dev/null)
-	rc=$?
-	if [ "${code:-000}" = 000 ] && [ "$rc" -ne 0 ] && [ "$rc" -ne 28 ]; then
+	local code rc try
+	for try in 1 2; do
+		code=$(curl -sS --cacert "$CACERT" -o /dev/null -w '%{http_code}' \
+		    --max-time 30 -X POST -H "Authorization: Bearer $1" \
+		    -H 'Content-Type: application/json' \
+		    --data-binary "$(regbody "$2")" "$BASE/api/v1/marketplaces" \
+		    2>/dev/null)
+		rc=$?
+		[ "${code:-000}" = 000 ] && [ "$rc" -ne 0 ] && [ "$rc" -ne 28 ] &&
+		    [ "$try" = 1 ] || break
 		echo "$2 curl exit $rc" >> "$W/retried"
-		code=$(curl -sS --cacert "$CACERT" -o /dev/null -w '%{http_code}' --max-time 30 \
-		    -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
-		    --data-binary "$(regbody "$2")" "$BASE/api/v1/marketplaces" 2>/dev/null) || true
-	fi
+	done
 	echo "$2 ${code:-000}"
 }
 export -f post1 regbody
