@@ -955,7 +955,10 @@ db_tenant_app_create(struct req *r, long long tid, long long mkt,
 		rc = rc == 0 ? TNRC_DUP : TNRC_ERR;
 		goto fail;
 	}
-	if (db_tenant_app_get(r, tid, 0, (long long)lid, &ta) != 1) {
+	if ((rc = db_tenant_app_get(r, tid, 0, (long long)lid, &ta)) != 1) {
+		if (rc == 0)
+			log_warnx("tenant app %llu of tenant %lld: inserted, "
+			    "not found in the same transaction", lid, tid);
 		rc = TNRC_ERR;
 		goto fail;
 	}
