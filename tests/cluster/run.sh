@@ -490,6 +490,7 @@ early=$(cat "$LD"/*.rec | awk -v k="$K" '$4 < k + 1 && ($3 ~ /^5/ || $3 == "000"
 after=$(cat "$LD"/*.rec | awk -v k="$K" '$4 >= k + 1' | wc -l)
 ok "the front answered requests after the host died ($after)" test "$after" -gt 20
 is "$late" 0 "no 5xx and no failed connection past the first second"
+[ "$late" -eq 0 ] || why500
 cat "$LD"/*.rec | awk -v k="$K" '$4 >= k + 1 && ($3 ~ /^5/ || $3 == "000")' | head -5 | sed 's/^/# /'
 check_writes "$LD"
 figure "web host killed: $(cat "$LD"/*.rec | wc -l) requests through the front, answers $(statuses "$LD");" \
