@@ -310,11 +310,21 @@ db_attempt(struct db *db)
 	if (db->in_tx)
 		(void)db_tx_rollback(db);
 	/*
-	 * After a Galera abort, or a trigger the server failed to load
-	 * (seen on MariaDB 10.11 right after a node rejoined: "Trigger ...
-	 * has an error in its body"), start on a fresh connection.
+	 * A trigger the node failed to load ("Trigger ... has an error in
+	 * its body", or the procedure it calls "does not exist"): MariaDB
+	 * 10.11 keeps such a broken table in its table cache after a Galera
+	 * abort hit a session while it opened the table, and every write
+	 * to that table on that node fails until FLUSH TABLES there. Run
+	 * again on the next node. After a plain Galera abort, start on a
+	 * fresh connection to the same node.
 	 */
-	if (db->my != NULL && (db->spoilt || is_aborted(db->err)))
+	if (db->my != NULL && db->spoilt) {
+		log_warnx("%s:%u failed to load a trigger: moving to the "
+		    "next node (FLUSH TABLES on that node mends it)",
+		    db->node[db->cur].host ? db->node[db->cur].host :
+		    "socket", db->node[db->cur].port);
+		db_node_failed(db);
+	} else if (db->my != NULL && is_aborted(db->err))
 		db_drop(db);
 	db->spoilt = 0;
 	db->err = 0;
@@ -485,8 +495,12 @@ db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 		/* A node out of the primary component refuses up front. */
 		if (is_gone(db->err))
 			*gone = db->err == ER_UNKNOWN_COM_ERROR ? 1 : 2;
-		/* A prepared statement cannot fail to parse: a trigger did. */
-		if (db->err == ER_PARSE_ERROR)
+		/*
+		 * A prepared statement cannot fail to parse, nor call a
+		 * procedure: a trigger did. The node failed to load it.
+		 */
+		if (db->err == ER_PARSE_ERROR ||
+		    db->err == ER_SP_DOES_NOT_EXIST)
 			db->spoilt = 1;
 		if (db->err != ER_DUP_ENTRY)
 			log_warnx("execute %s: %s", db_stmt_name(s),
@@ -498,6 +512,33 @@ db_run(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	}
 	db->lost = 0;
 	*out = st;
+	return 0;
+}
+
+/*
+ * 1 if the server still holds the transaction we began. Galera can roll
+ * a transaction back under a statement and let the statement succeed:
+ * a brute-force abort that lands inside a trigger's stored procedure is
+ * not always reported (the deadlock error is lost on the way out of the
+ * procedure). The statement "worked", the rows it wrote are gone, and
+ * what follows runs in autocommit. The OK packet still tells: the
+ * server status no longer says "in transaction". Such a statement fails
+ * as the abort it was (1213), so the request runs again whole.
+ */
+static int
+db_tx_held(struct db *db, enum stmt s)
+{
+	unsigned int	 status = 0;
+
+	if (!db->in_tx || db->my == NULL)
+		return 1;
+	if (mariadb_get_infov(db->my, MARIADB_CONNECTION_SERVER_STATUS,
+	    &status) != 0 || (status & SERVER_STATUS_IN_TRANS))
+		return 1;
+	log_warnx("statement %s: the server ended the transaction without "
+	    "an error; taken as the cluster's abort", db_stmt_name(s));
+	metrics_inc(MX_DB_ERRORS);
+	db->err = ER_LOCK_DEADLOCK;
 	return 0;
 }
 
@@ -564,6 +605,8 @@ db_exec(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	db->err = 0;
 	if (db_run_retry(db, s, p, np, &st) == -1)
 		return db->err == ER_DUP_ENTRY ? 0 : -1;
+	if (!db_tx_held(db, s))
+		return -1;
 	n = mysql_stmt_affected_rows(st);
 	if (n > 0 && n != (unsigned long long)-1) {
 		if (db->in_tx)
@@ -616,6 +659,8 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 		    mysql_stmt_error(st));
 		goto out;
 	}
+	if (!db_tx_held(db, s))
+		goto out;
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
 		log_warnx("statement %s returns no result set",
 		    db_stmt_name(s));

@@ -358,6 +358,12 @@ rows_sum() {
 	done | tr '\n' ' '
 }
 
+# tapp_write N: a write to tenant_app on node N that fires every trigger
+# of an insert, rolled back (so nothing changes); fails as agora would.
+tapp_write() {
+	sql -n "$1" "START TRANSACTION; INSERT INTO tenant_app (tenant_id, app_id) SELECT t.id, a.id FROM tenant t JOIN app a WHERE NOT EXISTS (SELECT 1 FROM tenant_app x WHERE x.tenant_id = t.id AND x.app_id = a.id) LIMIT 1; ROLLBACK"
+}
+
 # why500: what the hosts' logs say of each 500 (every request's lines).
 why500() {
 	local rid
@@ -455,22 +461,24 @@ figure "database node killed: writes tried $nw, acknowledged $nack, found once a
     "answers $(statuses "$LD"); writes back $rw s and front reads back $rf s after the kill;" \
     "slowest request $slow s; the node rejoined (IST) and was Synced in $rejoin s"
 
-# After a node rejoined, MariaDB 10.11 was seen, for seconds, to fail to
-# load tenant_app's triggers on a node ("has an error in its body"):
-# writes to tenant apps then end in 503 after five runs. What follows
-# is about a web host, so it starts once a write that fires them works
-# on every node; how long that took is a figure.
+# Under this load a node may be left unable to run tenant_app's triggers
+# (a MariaDB 10.11 defect, made on purpose in section 3b): agora moves
+# off such a node. Whether a root session on each node can write
+# tenant_app after the load, and how long until it can, is a figure.
 t0=$EPOCHREALTIME
 for i in $(seq 1 100); do
 	okn=0
 	for n in 1 2 3; do
-		sql -n "$n" "UPDATE tenant_app SET featured = featured ORDER BY id LIMIT 1" \
-		    >/dev/null 2>&1 && okn=$((okn + 1))
+		tapp_write "$n" >/dev/null 2>&1 && okn=$((okn + 1))
 	done
 	[ "$okn" = 3 ] && break
 	sleep 0.2
 done
-figure "tenant_app writable on all three nodes $(echo "$EPOCHREALTIME - $t0" | bc) s after the load of section 2 ended"
+if [ "$okn" = 3 ]; then
+	figure "tenant_app writable on all three nodes $(echo "$EPOCHREALTIME - $t0" | bc) s after the load of section 2 ended"
+else
+	figure "tenant_app still not writable on $((3 - okn)) node(s) 20 s after the load of section 2 ended"
+fi
 
 # --- 3. a web host killed under load -------------------------------------------
 LD=$T_TMP/hostkill
@@ -502,6 +510,50 @@ for i in $(seq 1 40); do
 done
 on 1 req GET /readyz
 status 200 "host 1 is ready again"
+
+# --- 3b. a node that cannot run tenant_app's triggers ----------------------------
+# MariaDB 10.11 was seen to keep, after a Galera abort hit a session that
+# was opening tenant_app, a copy of the table whose triggers failed to
+# load in one node's table cache: every write to tenant_app on that node
+# then fails ("Trigger ... has an error in its body", or the procedure
+# it calls "does not exist") until FLUSH TABLES there. Made here on
+# purpose: the procedure tenant_app's triggers call is dropped on node 1
+# alone. Writers that meet it must move to another node, not answer 503.
+pdef=$(sql -n 2 "SHOW CREATE PROCEDURE event_tenant_app")
+pmode=$(printf '%s' "$pdef" | cut -f2)
+sql -n 1 "SET SESSION wsrep_on = OFF; DROP PROCEDURE event_tenant_app"
+if tapp_write 1 2>"$T_TMP/broken.err"; then
+	fail "node 1 fails writes to tenant_app (the defect, made)"
+else
+	pass "node 1 fails writes to tenant_app (the defect, made: $(grep -o "ERROR.*" "$T_TMP/broken.err" | head -1 | cut -c1-90))"
+fi
+moves() { cat "$CL"/host*/log/agora.log | grep -c "failed to load a trigger: moving"; }
+m0=$(moves)
+TB=$(rnd)
+on 1 adminj POST /api/v1/admin/tenants '{"marketplace":"demo","name":"Broken '"$TB"'"}'
+BTID=$(jqv .id)
+A1=$(echo "$APPS" | head -1)
+codes=""
+for i in $(seq 1 40); do
+	h=$(( i % 2 + 1 ))
+	on "$h" adminj POST "/api/v1/admin/tenants/$BTID/apps" '{"app":"'"$A1"'"}'
+	codes="$codes $STATUS"
+	[ "$STATUS" = 201 ] || break
+	taid=$(jqv .id)
+	on "$h" admin DELETE "/api/v1/admin/tenants/$BTID/apps/$taid"
+	codes="$codes $STATUS"
+	[ "$STATUS" = 204 ] || break
+	[ "$i" -ge 8 ] && [ "$(moves)" -gt "$m0" ] && break
+done
+nmov=$(( $(moves) - m0 ))
+ok "workers on node 1 met the broken trigger and moved to another node ($nmov)" test "$nmov" -ge 1
+is "$(echo "$codes" | tr ' ' '\n' | grep -v '^$' | grep -cv '^20[14]$')" 0 \
+    "every tenant-app write through both hosts succeeded ($(echo $codes | wc -w) writes)"
+printf 'SET SESSION wsrep_on = OFF;\nSET SESSION sql_mode = %s;\nDELIMITER //\n%b//\n' \
+    "'$pmode'" "$(printf '%s' "$pdef" | cut -f3)" |
+    mariadb --no-defaults -uroot --socket="$CL/db1/mysql.sock" agora
+ok "node 1 writes tenant_app again once its procedure is back" tapp_write 1
+figure "a node that cannot run tenant_app's triggers: $(echo $codes | wc -w) writes through both hosts, all 2xx; $nmov workers moved off it"
 
 # --- 4. the non-primary side ----------------------------------------------------
 dirty() { sql -n 1 "SET SESSION wsrep_dirty_reads = ON; $1"; }
