@@ -462,22 +462,27 @@ figure "database node killed: writes tried $nw, acknowledged $nack, found once a
     "slowest request $slow s; the node rejoined (IST) and was Synced in $rejoin s"
 
 # Under this load a node may be left unable to run tenant_app's triggers
-# (a MariaDB 10.11 defect, made on purpose in section 3b): agora moves
-# off such a node. Whether a root session on each node can write
-# tenant_app after the load, and how long until it can, is a figure.
+# (a MariaDB 10.11 defect, made on purpose in section 3b; agora moves off
+# such a node). A root session on each node tries a write for up to 5 s;
+# a node still failing then has the defect, and the remedy doc/cluster.md
+# gives (FLUSH TABLES tenant_app on that node) must mend it.
 t0=$EPOCHREALTIME
-for i in $(seq 1 100); do
-	okn=0
+for i in $(seq 1 25); do
+	bad=""
 	for n in 1 2 3; do
-		tapp_write "$n" >/dev/null 2>&1 && okn=$((okn + 1))
+		tapp_write "$n" >/dev/null 2>&1 || bad="$bad $n"
 	done
-	[ "$okn" = 3 ] && break
+	[ -z "$bad" ] && break
 	sleep 0.2
 done
-if [ "$okn" = 3 ]; then
+if [ -z "$bad" ]; then
 	figure "tenant_app writable on all three nodes $(echo "$EPOCHREALTIME - $t0" | bc) s after the load of section 2 ended"
 else
-	figure "tenant_app still not writable on $((3 - okn)) node(s) 20 s after the load of section 2 ended"
+	figure "the defect met under load: tenant_app not writable on node(s)$bad 5 s after the load of section 2 ended"
+	for n in $bad; do
+		sql -n "$n" "FLUSH LOCAL TABLES tenant_app"
+		ok "node $n: FLUSH TABLES tenant_app mends it" tapp_write "$n"
+	done
 fi
 
 # --- 3. a web host killed under load -------------------------------------------
