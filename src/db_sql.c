@@ -431,7 +431,7 @@ const char *const db_sql[STMT__MAX] = {
 	 * a relation. Unpublishing drops the app from every catalog at once
 	 * (the join), while the relation row stays for a republish.
 	 *
-	 * STMT_HUB_APPS orders and pages narrow rows (id, sort keys, the
+	 * STMT_HUB_APPS_* order and page narrow rows (id, sort keys, the
 	 * total as a window) in a derived table, then joins the wide app
 	 * columns by primary key: sorting the wide rows themselves would
 	 * spill their TEXT columns into an on-disk temporary table on every
@@ -447,33 +447,50 @@ const char *const db_sql[STMT__MAX] = {
 	"AND (? IS NULL OR a.active = ?) " \
 	"AND (? IS NULL OR FIND_IN_SET(a.nid, ?) > 0) " \
 	"AND (? IS NULL OR a.stack = ?) AND (? IS NULL OR a.id = ?) "
-#define HUB_ORDER(c) \
-	"CASE WHEN ? <= 2 THEN " c "rnk IS NULL END, " \
-	"CASE WHEN ? <= 1 THEN " c "rnk END, " \
-	"CASE WHEN ? = 2 THEN " c "rnk END DESC, " \
-	"CASE WHEN ? = 3 THEN " c "lname END, " \
-	"CASE WHEN ? = 4 THEN " c "lname END DESC, " \
-	"CASE WHEN ? = 5 THEN " c "upd END, " \
-	"CASE WHEN ? = 6 THEN " c "upd END DESC, " c "lname, " c "id"
-	[STMT_HUB_APPS] =
-	    "SELECT a.id, a.uid, a.nid, a.name, a.active, "
-	    "a.stack, a.logo, a.website, a.description, a.tiny_description, "
-	    "a.categories, a.tags, a.key_benefits, a.key_features, s.rnk, "
-	    "a.appinfo, a.multi_instantiable, a.sso_enabled, "
-	    "a.terms_url, a.support_url, a.free_trial_duration, "
-	    "a.free_trial_unit, a.pricing_plans, a.pictures, "
-	    "DATE_FORMAT(a.created_at, '%Y-%m-%dT%H:%i:%sZ'), "
-	    "DATE_FORMAT(a.updated_at, '%Y-%m-%dT%H:%i:%sZ'), "
-	    "s.featured, s.total "
-	    "FROM (SELECT a.id, "
-	    "CASE WHEN JSON_VALUE(t.metadata, '$.app_management') = 'tenant' "
-	    "THEN COALESCE(ta.app_rank, a.app_rank) ELSE a.app_rank END "
-	    "AS rnk, COALESCE(ta.featured, 0) AS featured, "
-	    "a.updated_at AS upd, LOWER(a.name) AS lname, "
-	    "COUNT(*) OVER () AS total " HUB_FROM
-	    "ORDER BY " HUB_ORDER("") " LIMIT ? OFFSET ?) s "
-	    "STRAIGHT_JOIN app a ON a.id = s.id "
-	    "ORDER BY " HUB_ORDER("s."),
+/*
+ * One statement per sort order (enum catsort; db_catalog picks it):
+ * ORDER BY binds nothing, and the orders read as they are. Ties break
+ * on the lower-cased name, then the id, so every order is total.
+ */
+#define HUB_APPS(inner, outer) \
+	"SELECT a.id, a.uid, a.nid, a.name, a.active, " \
+	"a.stack, a.logo, a.website, a.description, a.tiny_description, " \
+	"a.categories, a.tags, a.key_benefits, a.key_features, s.rnk, " \
+	"a.appinfo, a.multi_instantiable, a.sso_enabled, " \
+	"a.terms_url, a.support_url, a.free_trial_duration, " \
+	"a.free_trial_unit, a.pricing_plans, a.pictures, " \
+	"DATE_FORMAT(a.created_at, '%Y-%m-%dT%H:%i:%sZ'), " \
+	"DATE_FORMAT(a.updated_at, '%Y-%m-%dT%H:%i:%sZ'), " \
+	"s.featured, s.total " \
+	"FROM (SELECT a.id, " \
+	"CASE WHEN JSON_VALUE(t.metadata, '$.app_management') = 'tenant' " \
+	"THEN COALESCE(ta.app_rank, a.app_rank) ELSE a.app_rank END " \
+	"AS rnk, COALESCE(ta.featured, 0) AS featured, " \
+	"a.updated_at AS upd, LOWER(a.name) AS lname, " \
+	"COUNT(*) OVER () AS total " HUB_FROM \
+	"ORDER BY " inner " LIMIT ? OFFSET ?) s " \
+	"STRAIGHT_JOIN app a ON a.id = s.id " \
+	"ORDER BY " outer
+	/* Rank ascending, unranked last (also the default order). */
+	[STMT_HUB_APPS_RANK] = HUB_APPS(
+	    "rnk IS NULL, rnk, lname, id",
+	    "s.rnk IS NULL, s.rnk, s.lname, s.id"),
+	/* Rank descending, unranked still last. */
+	[STMT_HUB_APPS_RANK_DESC] = HUB_APPS(
+	    "rnk IS NULL, rnk DESC, lname, id",
+	    "s.rnk IS NULL, s.rnk DESC, s.lname, s.id"),
+	[STMT_HUB_APPS_NAME] = HUB_APPS(
+	    "lname, id",
+	    "s.lname, s.id"),
+	[STMT_HUB_APPS_NAME_DESC] = HUB_APPS(
+	    "lname DESC, id",
+	    "s.lname DESC, s.id"),
+	[STMT_HUB_APPS_UPDATED] = HUB_APPS(
+	    "upd, lname, id",
+	    "s.upd, s.lname, s.id"),
+	[STMT_HUB_APPS_UPDATED_DESC] = HUB_APPS(
+	    "upd DESC, lname, id",
+	    "s.upd DESC, s.lname, s.id"),
 	[STMT_HUB_APPS_COUNT] =
 	    "SELECT COUNT(*) " HUB_FROM,
 	/* admin users, sessions, console */

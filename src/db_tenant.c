@@ -1204,19 +1204,29 @@ tnrc_status(struct req *r, int rc)
 }
 
 /*
- * The catalog of tenant tid (see STMT_HUB_APPS). 0 with *rows (owned;
+ * The catalog of tenant tid (see STMT_HUB_APPS_*). 0 with *rows (owned;
  * columns in enum catcol order) and *total, or -1.
  */
 int
 db_catalog(struct req *r, long long tid, const struct catq *q,
     struct dbres **rows, long long *total)
 {
-	struct dbres	*rs;
-	struct dbp	 p[26];
-	size_t		 i;
+	static const enum stmt	 by_sort[CS__MAX] = {
+		[CS_DEFAULT] = STMT_HUB_APPS_RANK,
+		[CS_RANK] = STMT_HUB_APPS_RANK,
+		[CS_RANK_DESC] = STMT_HUB_APPS_RANK_DESC,
+		[CS_NAME] = STMT_HUB_APPS_NAME,
+		[CS_NAME_DESC] = STMT_HUB_APPS_NAME_DESC,
+		[CS_UPDATED] = STMT_HUB_APPS_UPDATED,
+		[CS_UPDATED_DESC] = STMT_HUB_APPS_UPDATED_DESC,
+	};
+	struct dbres		*rs;
+	struct dbp		 p[12];
 
 	*rows = NULL;
 	*total = 0;
+	if ((size_t)q->sort >= CS__MAX)
+		fatalx("sort %d out of range", (int)q->sort);
 	p[0] = dbp_int(tid);
 	p[1] = dbp_int(q->all);
 	p[2] = q->active == -1 ? dbp_null() : dbp_int(q->active);
@@ -1227,11 +1237,9 @@ db_catalog(struct req *r, long long tid, const struct catq *q,
 	p[7] = p[6];
 	p[8] = q->app_id == 0 ? dbp_null() : dbp_int(q->app_id);
 	p[9] = p[8];
-	for (i = 10; i < 17; i++)
-		p[i] = p[i + 9] = dbp_int(q->sort);
-	p[17] = dbp_int(q->limit);
-	p[18] = dbp_int(q->offset);
-	if (db_query(r->db, STMT_HUB_APPS, p, 26, rows) == -1)
+	p[10] = dbp_int(q->limit);
+	p[11] = dbp_int(q->offset);
+	if (db_query(r->db, by_sort[q->sort], p, 12, rows) == -1)
 		return -1;
 	if ((*rows)->nrow > 0) {
 		*total = dbres_int(*rows, 0, CC_TOTAL);

@@ -44,6 +44,12 @@ jqok '[.data[].attributes.name] == ([.data[].attributes.name] | sort_by(ascii_do
 hub GET '/apps?sort=-rank'
 jqok '[.data[].attributes.rank][0:8] == ([.data[].attributes.rank][0:8] | sort | reverse) and ([.data[].attributes.rank][-4:] | all(. == null))' \
     "sort=-rank, unranked still last"
+hub GET '/apps?sort=rank'
+jqok '[.data[].attributes.rank][0:8] == ([.data[].attributes.rank][0:8] | sort) and ([.data[].attributes.rank][-4:] | all(. == null))' \
+    "sort=rank, unranked last"
+cp "$BODY" "$T_TMP/by-rank.json"
+hub GET '/apps'
+is "$(jq -c '[.data[].id]' "$BODY")" "$(jq -c '[.data[].id]' "$T_TMP/by-rank.json")" "no sort is sort=rank"
 sql "UPDATE app SET updated_at = '2030-01-01 00:00:00' WHERE nid = 'shift-planner'"
 hub GET '/apps?fields[apps]=updated_at&page[number]=1&page[size]=1&sort=-updated_at'
 status 200 "the cache-timestamp call"
