@@ -1083,11 +1083,11 @@ int	 h_config_marketplaces(struct req *);
 /*
  * db_tenant.c: tenants, tenant apps and the hub catalog. One truth, two
  * faces: the admin/marketplace JSON API (h_tenant.c), the hub API
- * (h_hub.c) and the console (h_console.c) all validate with
- * tenant_in_check/tenant_app_in_check and change data only through the
- * db_tenant_* functions below. Every change runs in one transaction
- * with its audit row (actor from r->pr) and moves tenant.updated_at and
- * tenant.version.
+ * (h_hub.c) and the console (h_console.c) all check input with
+ * tenant_in_check/tenant_app_in_check (h_tenant.c, the edge) and change
+ * data only through the db_tenant_* functions below. Every change runs
+ * in one transaction with its audit row (actor from r->pr) and moves
+ * tenant.updated_at and tenant.version.
  *
  * Scoping: every function taking "mkt" limits itself to tenants of that
  * marketplace (a marketplace managing its own tenants); 0 means any
@@ -1190,7 +1190,7 @@ struct tenant_app_in {
 	int		 rank_null;	/* idem */
 };
 
-/* Validation: 0, or -1 with field errors (req_field) on r. */
+/* Input checks (h_tenant.c): 0, or -1 with field errors on r. */
 int	 tenant_in_check(struct req *, struct tenant_in *, int);
 void	 tenant_in_free(struct tenant_in *);
 int	 tenant_meta_check(struct req *, const char *, struct json_object *);
@@ -1246,6 +1246,7 @@ void	 tenant_app_list_free(struct tenant_app **, size_t);
 int	 db_tenant_apps_bulk(struct req *, long long, long long,
 	    const long long *, size_t, const long long *, size_t, long long *);
 
+/* h_tenant.c: the HTTP status for an enum tnrc, r's detail set. */
 int	 tnrc_status(struct req *, int);
 
 /* The hub catalog (GET /api/mnoe/v2/apps): columns of a result row. */

@@ -4,8 +4,9 @@
  * tenants (/api/v1/marketplace/tenants...). The same handlers serve both:
  * a marketplace principal scopes every lookup to its own tenants, and a
  * tenant of another marketplace is answered exactly like one that does
- * not exist (404). Validation and data access are db_tenant.c's, shared
- * with the console.
+ * not exist (404). Input checks and the answer for each enum tnrc are
+ * here, shared with the hub API and the console; data access is
+ * db_tenant.c's.
  */
 #include "config.h"
 
@@ -18,6 +19,318 @@
 #include "extern.h"
 
 #define BULK_MAX	200
+
+/*
+ * Input checks and answers shared by every face of tenants: this API,
+ * the hub API (h_hub.c) and the console. The data layer (db_tenant.c)
+ * takes checked input and answers with enum tnrc.
+ */
+#define RANK_MAX	1000000000LL
+
+/* Metadata keys agora knows, and what each must hold. */
+enum mtype { MT_MGMT, MT_BOOL, MT_UINT, MT_URL, MT_CUR, MT_STR };
+
+static const struct {
+	const char	*key;
+	enum mtype	 type;
+} meta_keys[] = {
+	{ "app_management",			MT_MGMT },
+	{ "can_manage_apps",			MT_BOOL },
+	{ "can_manage_organization_credit",	MT_BOOL },
+	{ "kpi_enabled",			MT_BOOL },
+	{ "pull_disabled",			MT_BOOL },
+	{ "push_disabled",			MT_BOOL },
+	{ "deny_old_passwords",			MT_BOOL },
+	{ "customer_billing_currency_lockdown",	MT_BOOL },
+	{ "password_archiving_count",		MT_UINT },
+	{ "platform_fee_apps_count_activation",	MT_UINT },
+	{ "platform_fee_price_cents",		MT_UINT },
+	{ "host",				MT_URL },
+	{ "invoicing_currency",			MT_CUR },
+	{ "customer_billing_currency_default",	MT_CUR },
+	{ "price_list",				MT_STR },
+	{ "platform_fee_strategy",		MT_STR },
+};
+
+/*
+ * Check the keys agora knows in metadata object o (borrowed); other keys
+ * are kept as given. field prefixes error names ("metadata"). 0, or -1
+ * with field errors on r.
+ */
+int
+tenant_meta_check(struct req *r, const char *field, struct json_object *o)
+{
+	struct json_object	*v;
+	const char		*s;
+	size_t			 i;
+	int			 bad = 0;
+	char			 name[128];
+
+	if (o == NULL || !json_object_is_type(o, json_type_object))
+		return req_field(r, field, "must be a JSON object");
+	for (i = 0; i < sizeof(meta_keys) / sizeof(meta_keys[0]); i++) {
+		if (!json_object_object_get_ex(o, meta_keys[i].key, &v))
+			continue;
+		snprintf(name, sizeof(name), "%s.%s", field, meta_keys[i].key);
+		s = json_object_is_type(v, json_type_string) ?
+		    json_object_get_string(v) : NULL;
+		switch (meta_keys[i].type) {
+		case MT_MGMT:
+			if (s == NULL || (strcmp(s, "marketplace") != 0 &&
+			    strcmp(s, "tenant") != 0))
+				bad = req_field(r, name, "must be "
+				    "\"marketplace\" or \"tenant\"");
+			break;
+		case MT_BOOL:
+			if (!json_object_is_type(v, json_type_boolean))
+				bad = req_field(r, name, "must be a boolean");
+			break;
+		case MT_UINT:
+			if (!json_object_is_type(v, json_type_int) ||
+			    json_object_get_int64(v) < 0 ||
+			    json_object_get_int64(v) > INT32_MAX)
+				bad = req_field(r, name, "must be a "
+				    "non-negative integer");
+			break;
+		case MT_URL:
+			if (s == NULL || !valid_url(s, 1))
+				bad = req_field(r, name, "must be an http(s) "
+				    "URL");
+			break;
+		case MT_CUR:
+			if (s == NULL || strlen(s) != 3 ||
+			    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
+				bad = req_field(r, name, "must be an ISO 4217 "
+				    "currency code such as \"USD\"");
+			break;
+		case MT_STR:
+			if (s == NULL || !valid_text(s, 1, 255))
+				bad = req_field(r, name, "must be a string of "
+				    "1 to 255 characters");
+			break;
+		}
+	}
+	return bad;
+}
+
+/*
+ * Metadata keys a tenant's express may change itself (hub PATCH
+ * /tenant): the password policy of its own users. Everything else
+ * (app_management, billing and fees, capabilities, keys agora does not
+ * know) is the platform admin's, through the admin API or the console.
+ */
+static const char *const meta_self_keys[] = {
+	"deny_old_passwords",
+	"password_archiving_count",
+	NULL
+};
+
+static int
+meta_self_key(const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; meta_self_keys[i] != NULL; i++)
+		if (strcmp(key, meta_self_keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The metadata a tenant asks for through the hub API (given, a borrowed
+ * object) checked against what is stored (JSON text): a key outside
+ * meta_self_keys that it adds or changes is refused by name; one it
+ * leaves out keeps its stored value. Returns the object to store
+ * (owned), or NULL with a field error per refused key.
+ */
+struct json_object *
+tenant_meta_self(struct req *r, const char *stored, struct json_object *given)
+{
+	struct json_object	*old, *out, *cur;
+	char			 name[128];
+	int			 bad = 0;
+
+	if ((old = json_parse_text(stored, strlen(stored))) == NULL ||
+	    !json_object_is_type(old, json_type_object)) {
+		json_object_put(old);
+		old = json_object_new_object();
+	}
+	out = json_object_new_object();
+	json_object_object_foreach(given, gk, gv) {
+		if (!meta_self_key(gk) &&
+		    (!json_object_object_get_ex(old, gk, &cur) ||
+		    !json_object_equal(cur, gv))) {
+			snprintf(name, sizeof(name), "metadata.%s", gk);
+			bad = req_field(r, name, "is set by the platform "
+			    "admin, not through the hub API");
+			continue;
+		}
+		jadd(out, gk, json_object_get(gv));
+	}
+	json_object_object_foreach(old, ok, ov) {
+		if (!meta_self_key(ok) &&
+		    !json_object_object_get_ex(given, ok, NULL))
+			jadd(out, ok, json_object_get(ov));
+	}
+	json_object_put(old);
+	if (bad) {
+		json_object_put(out);
+		return NULL;
+	}
+	return out;
+}
+
+/*
+ * Parse JSON text that must be an object of at most max bytes. Returns
+ * the object (owned), or NULL with a field error on r.
+ */
+static struct json_object *
+obj_text(struct req *r, const char *field, const char *s, size_t max)
+{
+	struct json_object	*o;
+
+	if (strlen(s) > max) {
+		req_field(r, field, "must be at most %zu bytes of JSON", max);
+		return NULL;
+	}
+	if ((o = json_parse_text(s, strlen(s))) == NULL ||
+	    !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		req_field(r, field, "must be a JSON object");
+		return NULL;
+	}
+	return o;
+}
+
+/*
+ * Validate tenant input (create when create is set: marketplace and name
+ * required). On success metadata_c and feconf_c hold canonical JSON
+ * text (owned by in; tenant_in_free), metadata always with an
+ * app_management key ("marketplace" by default). 0, or -1 with field
+ * errors on r.
+ */
+int
+tenant_in_check(struct req *r, struct tenant_in *in, int create)
+{
+	struct json_object	*o;
+	int			 bad = 0;
+
+	in->metadata_c = in->feconf_c = NULL;
+	if (create) {
+		if (in->mkt_id <= 0 && in->mkt_nid == NULL)
+			bad = req_field(r, "marketplace", "is required");
+		else if (in->mkt_nid != NULL && !valid_nid(in->mkt_nid))
+			bad = req_field(r, "marketplace", "must be a "
+			    "marketplace nid");
+		if (in->name == NULL)
+			bad = req_field(r, "name", "is required");
+		if (in->uid != NULL && !valid_uid(in->uid))
+			bad = req_field(r, "uid", "%s", TENANT_UID_BAD);
+	}
+	if (in->name != NULL && !valid_text(in->name, 1, 255))
+		bad = req_field(r, "name", "must be 1 to 255 characters "
+		    "without control characters");
+	if (in->domain != NULL && in->domain[0] != '\0' &&
+	    !valid_hostname(in->domain))
+		bad = req_field(r, "domain", "must be a host name such as "
+		    "\"shop.example.com\", or empty");
+	if (in->metadata != NULL || create) {
+		o = obj_text(r, "metadata", in->metadata ? in->metadata : "{}",
+		    TENANT_META_MAX);
+		if (o == NULL || tenant_meta_check(r, "metadata", o) == -1)
+			bad = -1;
+		else {
+			if (!json_object_object_get_ex(o, "app_management",
+			    NULL))
+				jadd_str(o, "app_management", "marketplace");
+			in->metadata_c = xstrdup(json_text(o));
+		}
+		json_object_put(o);
+	}
+	if (in->frontend_config != NULL || create) {
+		o = obj_text(r, "frontend_config", in->frontend_config ?
+		    in->frontend_config : "{}", TENANT_FECONF_MAX);
+		if (o == NULL)
+			bad = -1;
+		else
+			in->feconf_c = xstrdup(json_text(o));
+		json_object_put(o);
+	}
+	if (bad) {
+		tenant_in_free(in);
+		return -1;
+	}
+	return 0;
+}
+
+/* Free what tenant_in_check allocated; the borrowed inputs stay. */
+void
+tenant_in_free(struct tenant_in *in)
+{
+	free(in->metadata_c);
+	free(in->feconf_c);
+	in->metadata_c = in->feconf_c = NULL;
+}
+
+/*
+ * Validate relation input (create: app required). Sets rank_v and
+ * rank_null from rank. 0, or -1 with field errors on r.
+ */
+int
+tenant_app_in_check(struct req *r, struct tenant_app_in *in, int create)
+{
+	int	 bad = 0;
+
+	in->rank_null = 1;
+	in->rank_v = 0;
+	if (create && in->app == NULL)
+		bad = req_field(r, "app", "is required");
+	if (in->app != NULL && !valid_uid(in->app))
+		bad = req_field(r, "app", "must be an app id, uid or nid");
+	if (in->rank != NULL && in->rank[0] != '\0') {
+		if (num_parse(in->rank, -RANK_MAX, RANK_MAX, &in->rank_v) == -1)
+			bad = req_field(r, "rank", "must be an integer from "
+			    "%lld to %lld, or null", -RANK_MAX, RANK_MAX);
+		else
+			in->rank_null = 0;
+	}
+	if (in->featured < -1 || in->featured > 1)
+		bad = req_field(r, "featured", "must be a boolean");
+	return bad;
+}
+
+/*
+ * The HTTP status for a tnrc, with r's error detail set (TNRC_REFUSED:
+ * the status fin set stands; answered as 500 if none).
+ */
+int
+tnrc_status(struct req *r, int rc)
+{
+	switch (rc) {
+	case TNRC_OK:
+		return 200;
+	case TNRC_NOTFOUND:
+		return req_fail(r, 404, "no such tenant or tenant app");
+	case TNRC_STALE:
+		return req_fail(r, 412, "the tenant changed since you read "
+		    "it; read it again");
+	case TNRC_DUP:
+		if (r->ferrsz > 0)
+			return req_fail(r, 409, "the app is already "
+			    "attached to this tenant");
+		return req_fail(r, 409, "a tenant with this uid exists");
+	case TNRC_NOTLIVE:
+		return req_fail(r, 422, "the app is not live on the "
+		    "tenant's marketplace");
+	case TNRC_NOMKT:
+		req_field(r, "marketplace", "no such marketplace");
+		return req_fail(r, 422, "no such marketplace");
+	case TNRC_REFUSED:
+		return r->status ? r->status : 500;
+	default:
+		return 500;
+	}
+}
 
 /* The marketplace scope of the caller: its id, or 0 for an admin. */
 static long long
