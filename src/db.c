@@ -977,16 +977,26 @@ dbres_free(struct dbres *rs)
 	free(rs);
 }
 
-/* Cell text (borrowed), NULL for SQL NULL or out of range. */
+/*
+ * Cell text (borrowed), NULL for SQL NULL or a row past the end. A
+ * column the statement does not have is a programming error: fatal, so
+ * a SELECT and its reader that disagree fail the first test that runs
+ * them instead of reading NULL.
+ */
 const char *
 dbres_str(const struct dbres *rs, size_t row, size_t col)
 {
-	if (rs == NULL || row >= rs->nrow || col >= rs->ncol)
+	if (rs == NULL || row >= rs->nrow)
 		return NULL;
+	if (col >= rs->ncol)
+		fatalx("column %zu of a %zu-column result", col, rs->ncol);
 	return rs->cell[row * rs->ncol + col].v;
 }
 
-/* Cell as an integer; 0 for NULL or junk. */
+/*
+ * Cell as an integer; 0 for NULL. A cell that is not an integer is a
+ * reader's mistake (the wrong column): fatal, like a missing column.
+ */
 long long
 dbres_int(const struct dbres *rs, size_t row, size_t col)
 {
@@ -996,7 +1006,7 @@ dbres_int(const struct dbres *rs, size_t row, size_t col)
 	if ((s = dbres_str(rs, row, col)) == NULL)
 		return 0;
 	if (num_parse(s, INT64_MIN, INT64_MAX, &v) == -1)
-		return 0;
+		fatalx("column %zu: \"%.40s\" is not an integer", col, s);
 	return v;
 }
 
