@@ -299,8 +299,8 @@ db_admin_set_disabled(struct req *r, long long id, long long version,
 	    NULL) != 1)
 		goto out;
 	if ((after = admin_snapshot(r, id)) == NULL ||
-	    db_audit(r, disable ? "admin.disable" : "admin.enable", "admin",
-	    id, before, after) == -1 || db_tx_commit(r->db) == -1)
+	    db_audit_commit(r, disable ? "admin.disable" : "admin.enable",
+	    "admin", id, before, after) == -1)
 		goto out;
 	rc = 1;
 out:
@@ -348,8 +348,8 @@ db_admin_reset_pw(struct req *r, long long id, long long version,
 	p[0] = dbp_int(id);
 	if (db_exec(r->db, STMT_CON_ADMIN_SESS_END, p, 1, NULL, NULL) != 1 ||
 	    (after = admin_snapshot(r, id)) == NULL ||
-	    db_audit(r, "admin.password_reset", "admin", id, NULL,
-	    after) == -1 || db_tx_commit(r->db) == -1)
+	    db_audit_commit(r, "admin.password_reset", "admin", id, NULL,
+	    after) == -1)
 		goto out;
 	rc = 1;
 	*pw = np;

@@ -842,9 +842,8 @@ db_listing_keys(struct req *r, struct progress *pg, long long *n)
 		}
 		after = json_object_new_object();
 		jadd_bool(after, "hub_key", 1);
-		if (listing_key(r, id) == -1 || db_audit(r, "listing.key",
-		    "listing", id, NULL, after) == -1 ||
-		    db_tx_commit(r->db) == -1) {
+		if (listing_key(r, id) == -1 || db_audit_commit(r,
+		    "listing.key", "listing", id, NULL, after) == -1) {
 			db_tx_rollback(r->db);
 			rc = -1;
 		} else
@@ -1187,8 +1186,8 @@ db_provider_update(struct req *r, long long id, const char *ver,
 	if (db_provider_get(r, id, &rs) != 1)
 		goto out;
 	after = provider_snapshot(rs);
-	if (db_audit(r, "provider.update", "provider", id, before,
-	    after) == -1 || db_tx_commit(r->db) == -1)
+	if (db_audit_commit(r, "provider.update", "provider", id, before,
+	    after) == -1)
 		goto out;
 	rc = 1;
 out:

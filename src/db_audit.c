@@ -27,3 +27,16 @@ db_audit(struct req *r, const char *action, const char *kind, long long id,
 	p[6] = dbp_str(r->id);
 	return db_exec(r->db, STMT_AUDIT_ADD, p, 7, NULL, NULL) == 1 ? 0 : -1;
 }
+
+/*
+ * The tail of a write transaction: its audit row (as db_audit), then
+ * COMMIT. 0, or -1; on -1 the caller rolls back, as on any failure.
+ */
+int
+db_audit_commit(struct req *r, const char *action, const char *kind,
+    long long id, struct json_object *before, struct json_object *after)
+{
+	if (db_audit(r, action, kind, id, before, after) == -1)
+		return -1;
+	return db_tx_commit(r->db);
+}

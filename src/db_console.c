@@ -403,8 +403,8 @@ db_console_logout(struct req *r)
 		return -1;
 	p = dbp_int(r->pr.cred_id);
 	if (db_exec(r->db, STMT_CON_SESSION_DEL, &p, 1, NULL, NULL) != 1 ||
-	    db_audit(r, "admin.logout", "admin", r->pr.id, NULL, NULL) == -1 ||
-	    db_tx_commit(r->db) == -1) {
+	    db_audit_commit(r, "admin.logout", "admin", r->pr.id, NULL,
+	    NULL) == -1) {
 		db_tx_rollback(r->db);
 		return -1;
 	}

@@ -385,8 +385,8 @@ db_sub_update(struct req *r, long long id, const struct sub_scope *sc,
 	if (db_exec(r->db, STMT_SUB_UPDATE, p, 6, NULL, NULL) != 1)
 		goto fail;
 	ja = sub_audit_json(in);
-	if (db_audit(r, "subscription.update", "subscription", id, NULL,
-	    ja) == -1 || db_tx_commit(r->db) == -1)
+	if (db_audit_commit(r, "subscription.update", "subscription", id, NULL,
+	    ja) == -1)
 		goto fail;
 	json_object_put(ja);
 	return 1;
@@ -411,8 +411,8 @@ db_sub_delete(struct req *r, long long id, const struct sub_scope *sc)
 	rc = -1;
 	p[0] = dbp_int(id);
 	if (db_exec(r->db, STMT_SUB_DEL, p, 1, NULL, NULL) != 1 ||
-	    db_audit(r, "subscription.delete", "subscription", id, NULL,
-	    NULL) == -1 || db_tx_commit(r->db) == -1)
+	    db_audit_commit(r, "subscription.delete", "subscription", id, NULL,
+	    NULL) == -1)
 		goto fail;
 	return 1;
 fail:
@@ -453,8 +453,8 @@ db_sub_rotate(struct req *r, long long id, const struct sub_scope *sc,
 	ja = json_object_new_object();
 	jadd_int(ja, "old_secret_grace_seconds", r->conf->secret_grace);
 	if (db_exec(r->db, STMT_SUB_ROTATE, p, 3, NULL, NULL) != 1 ||
-	    db_audit(r, "subscription.rotate", "subscription", id, NULL,
-	    ja) == -1 || db_tx_commit(r->db) == -1)
+	    db_audit_commit(r, "subscription.rotate", "subscription", id, NULL,
+	    ja) == -1)
 		goto fail;
 	*secret = s;
 	s = NULL;
@@ -502,8 +502,8 @@ db_sub_test(struct req *r, long long id, const struct sub_scope *sc,
 	json_object_put(pl);
 	p[0] = dbp_int((long long)eid);
 	if (db_query(r->db, STMT_EVENT_UID, p, 1, &rs) == -1 ||
-	    rs->nrow != 1 || db_audit(r, "subscription.test", "subscription",
-	    id, NULL, NULL) == -1 || db_tx_commit(r->db) == -1)
+	    rs->nrow != 1 || db_audit_commit(r, "subscription.test",
+	    "subscription", id, NULL, NULL) == -1)
 		goto fail;
 	*uid = xstrdup(dbres_str(rs, 0, 0));
 	dbres_free(rs);
@@ -585,8 +585,8 @@ db_delivery_resend(struct req *r, long long id)
 		db_tx_rollback(r->db);
 		return 0;
 	}
-	if (db_audit(r, "delivery.resend", "delivery", id, NULL, NULL) == -1 ||
-	    db_tx_commit(r->db) == -1)
+	if (db_audit_commit(r, "delivery.resend", "delivery", id, NULL,
+	    NULL) == -1)
 		goto fail;
 	return 1;
 fail:

@@ -265,8 +265,8 @@ db_mkt_update(struct req *r, long long id, long long version,
 		goto out;
 	}
 	after = mkt_snapshot(in);
-	if (db_audit(r, "marketplace.update", "marketplace", id, before,
-	    after) == -1 || db_tx_commit(r->db) == -1)
+	if (db_audit_commit(r, "marketplace.update", "marketplace", id, before,
+	    after) == -1)
 		goto out;
 	rc = 1;
 out:
@@ -628,8 +628,8 @@ db_regtoken_revoke(struct req *r, long long id)
 		db_tx_rollback(r->db);
 		return 0;
 	}
-	if (db_audit(r, "registration_token.revoke", "registration_token", id,
-	    NULL, NULL) == -1 || db_tx_commit(r->db) == -1)
+	if (db_audit_commit(r, "registration_token.revoke",
+	    "registration_token", id, NULL, NULL) == -1)
 		goto fail;
 	return 1;
 fail:
@@ -695,9 +695,8 @@ db_mkt_hub_decide(struct req *r, long long id, int approve, char **hub)
 	}
 	after = json_object_new_object();
 	jadd_str(after, "hub", dbres_str(rs, 0, approve ? 1 : 0));
-	if (db_audit(r, approve ? "marketplace.hub_approve" :
-	    "marketplace.hub_refuse", "marketplace", id, before, after) == -1 ||
-	    db_tx_commit(r->db) == -1)
+	if (db_audit_commit(r, approve ? "marketplace.hub_approve" :
+	    "marketplace.hub_refuse", "marketplace", id, before, after) == -1)
 		goto out;
 	*hub = xstrdup(dbres_str(rs, 0, approve ? 1 : 0));
 	rc = 1;

@@ -350,8 +350,7 @@ db_tenant_update(struct req *r, long long id, long long mkt,
 		goto out;
 	jb = tenant_audit(b);
 	ja = tenant_audit(a);
-	if (db_audit(r, "tenant.update", "tenant", id, jb, ja) == -1 ||
-	    db_tx_commit(r->db) == -1)
+	if (db_audit_commit(r, "tenant.update", "tenant", id, jb, ja) == -1)
 		goto out;
 	rc = TNRC_OK;
 out:
@@ -397,8 +396,7 @@ db_tenant_delete(struct req *r, long long id, long long mkt,
 		goto out;
 	jb = tenant_audit(b);
 	jadd_int(jb, "tenant_apps", b->napps);
-	if (db_audit(r, "tenant.delete", "tenant", id, jb, NULL) == -1 ||
-	    db_tx_commit(r->db) == -1)
+	if (db_audit_commit(r, "tenant.delete", "tenant", id, jb, NULL) == -1)
 		goto out;
 	rc = TNRC_OK;
 out:
@@ -445,8 +443,8 @@ db_tenant_rotate_key(struct req *r, long long id, long long mkt,
 	ja = json_object_new_object();
 	jadd_str(ja, "uid", t->uid);
 	jadd_int(ja, "old_keys_grace_seconds", grace);
-	if (db_audit(r, "tenant.rotate_key", "tenant", id, NULL, ja) == -1 ||
-	    db_tx_commit(r->db) == -1)
+	if (db_audit_commit(r, "tenant.rotate_key", "tenant", id, NULL,
+	    ja) == -1)
 		goto out;
 	*key = k;
 	k = NULL;

@@ -706,6 +706,8 @@ struct dbp dbp_null(void);
 
 int	 db_audit(struct req *, const char *, const char *, long long,
 	    struct json_object *, struct json_object *);
+int	 db_audit_commit(struct req *, const char *, const char *, long long,
+	    struct json_object *, struct json_object *);
 
 /* db_admin.c: admins, admin tokens, registration tokens */
 
