@@ -607,6 +607,11 @@ on 0 req POST /api/v1/marketplaces -H "Authorization: Bearer $TOKNP" -H "$CT" \
 status 201 "writes are taken again through the front"
 figure "non-primary: writes refused with 503 on both hosts, nothing written; back after restarting two nodes, $(echo "$EPOCHREALTIME - $K" | bc | cut -d. -f1) s in all"
 
+# What the workers met over the whole run (each host's log).
+figure "over the run: $(cat "$CL"/host*/log/agora.log | grep -c 'ended the transaction without an error') statements taken as an abort Galera did not report;" \
+    "$(cat "$CL"/host*/log/agora.log | grep -c 'failed to load a trigger: moving') moves off a node that could not load a trigger ($nmov of them in section 3b);" \
+    "$(cat "$CL"/host*/log/agora.log | grep -c 'running the request again') requests run again"
+
 # --- the end ----------------------------------------------------------------------
 if ls "$CL"/log/asan* "$CL"/log/ubsan* >/dev/null 2>&1; then
 	fail "no sanitizer report from any worker"
