@@ -1493,12 +1493,14 @@ int	 db_console_live_page(struct req *, long long, long long,
 	    const char *, long long, long long, struct dbres **, long long *);
 int	 db_console_recent(struct req *, long long, struct dbres **);
 
-/* handlers: h_console.c (admin console) */
+/*
+ * handlers: the admin console. h_console.c holds what every page and
+ * form shares, and the sessions; the other h_console_*.c files one area
+ * each.
+ */
 
-void	 con_page(struct req *, struct html *, const char *, const char *);
-int	 con_done(struct req *, const char *, const char *);
-int	 con_post(struct req *, struct form *);
-/* Shared with h_console_list.c and h_console_act.c. */
+struct html;
+struct form;
 void	 con_page(struct req *, struct html *, const char *, const char *);
 int	 con_redirect(struct req *, const char *);
 int	 con_done(struct req *, const char *, const char *);
@@ -1506,30 +1508,24 @@ int	 con_post(struct req *, struct form *);
 void	 con_dl(struct html *, const char *, const char *);
 int	 con_confirm(struct req *, const char *, const char *, const char *,
 	    const char *, const char *);
-char	*con_json_pretty(const char *);
-long long con_pv_id(struct req *, size_t, const char *);
-struct hparam *con_mkt_opts(struct req *, struct dbres **, size_t *);
 int	 con_confirm_rotate(struct req *, const char *, const char *,
 	    const char *, const char *);
 int	 con_grace(struct req *, const struct form *, long long *);
 void	 con_grace_note(struct html *, long long);
+char	*con_json_pretty(const char *);
+long long con_pv_id(struct req *, size_t, const char *);
+struct hparam *con_mkt_opts(struct req *, struct dbres **, size_t *);
 
+/* h_console.c: sessions */
 int	 h_con_active_admin(struct req *);
 int	 h_con_login_form(struct req *);
 int	 h_con_login(struct req *);
 int	 h_con_logout(struct req *);
-int	 h_con_dashboard(struct req *);
-int	 h_con_audit(struct req *);
-int	 h_con_audit_csv(struct req *);
-int	 h_con_regtokens(struct req *);
-int	 h_con_regtoken_create(struct req *);
-int	 h_con_marketplaces(struct req *);
-int	 h_con_marketplace(struct req *);
-int	 h_con_tenants(struct req *);
+
+/* h_console_tenant.c: tenants and tenant apps */
 int	 h_con_tenant(struct req *);
 int	 h_con_tenant_edit(struct req *);
 int	 h_con_tenant_update(struct req *);
-int	 h_con_tenant_apps_pick(struct req *);
 int	 h_con_tenant_apps(struct req *);
 int	 h_con_tenant_app_new(struct req *);
 int	 h_con_tenant_app_edit(struct req *);
@@ -1538,31 +1534,45 @@ int	 h_con_tenant_app_update(struct req *);
 int	 h_con_tenant_app_delete_ask(struct req *);
 int	 h_con_tenant_app_delete(struct req *);
 int	 h_con_tenant_apps_bulk(struct req *);
-int	 h_con_providers(struct req *);
-int	 h_con_provider(struct req *);
-int	 h_con_apps(struct req *);
+int	 h_con_tenant_new(struct req *);
+int	 h_con_tenant_create(struct req *);
+int	 h_con_tenant_rotate_ask(struct req *);
+int	 h_con_tenant_rotate(struct req *);
+
+/* h_console_app.c: apps and listings */
 int	 h_con_app(struct req *);
-int	 h_con_listings(struct req *);
 int	 h_con_listing(struct req *);
 int	 h_con_listing_approve(struct req *);
 int	 h_con_listing_reject(struct req *);
+
+/* h_console_mkt.c: marketplaces and registration tokens */
+int	 h_con_regtokens(struct req *);
+int	 h_con_regtoken_create(struct req *);
 int	 h_con_mkt_rotate_ask(struct req *);
 int	 h_con_mkt_rotate(struct req *);
 int	 h_con_mkt_revoke_ask(struct req *);
 int	 h_con_mkt_revoke(struct req *);
 int	 h_con_regtoken_revoke_ask(struct req *);
 int	 h_con_regtoken_revoke(struct req *);
-int	 h_con_tenant_new(struct req *);
-int	 h_con_tenant_create(struct req *);
-int	 h_con_tenant_rotate_ask(struct req *);
-int	 h_con_tenant_rotate(struct req *);
+
+/* h_console_list.c: list pages */
+int	 h_con_marketplaces(struct req *);
+int	 h_con_tenants(struct req *);
+int	 h_con_tenant_apps_pick(struct req *);
+int	 h_con_providers(struct req *);
+int	 h_con_apps(struct req *);
+int	 h_con_listings(struct req *);
+
+/* h_console_act.c: tenants, providers, marketplaces */
+int	 h_con_marketplace(struct req *);
+int	 h_con_provider(struct req *);
 int	 h_con_mkt_hub_approve(struct req *);
-struct html;
-struct form;
-int	 con_confirm_rotate(struct req *, const char *, const char *,
-	    const char *, const char *);
-int	 con_grace(struct req *, const struct form *, long long *);
 int	 h_con_mkt_hub_refuse(struct req *);
+
+/* h_console_admin.c: dashboard, audit log, admins */
+int	 h_con_dashboard(struct req *);
+int	 h_con_audit(struct req *);
+int	 h_con_audit_csv(struct req *);
 
 /* db_ops.c: agoractl status and db-init */
 
