@@ -1083,9 +1083,9 @@ int	 h_config_marketplaces(struct req *);
 /* handlers: h_tenant.c, h_hub.c (tenants, tenant apps, MnoHub v2) */
 
 /*
- * db_tenant.c: tenants, tenant apps and the hub catalog. One truth, two
- * faces: the admin/marketplace JSON API (h_tenant.c), the hub API
- * (h_hub.c) and the console (h_console.c) all check input with
+ * db_tenant.c: tenants and tenant apps. One truth, three faces: the
+ * admin/marketplace JSON API (h_tenant.c), the hub API (h_hub.c) and
+ * the console (h_console_tenant.c) all check input with
  * tenant_in_check/tenant_app_in_check (h_tenant.c, the edge) and change
  * data only through the db_tenant_* functions below. Every change runs
  * in one transaction with its audit row (actor from r->pr) and moves
@@ -1251,7 +1251,7 @@ int	 db_tenant_apps_bulk(struct req *, long long, long long,
 /* h_tenant.c: the HTTP status for an enum tnrc, r's detail set. */
 int	 tnrc_status(struct req *, int);
 
-/* The hub catalog (GET /api/mnoe/v2/apps): columns of a result row. */
+/* db_hub.c: the hub catalog (GET /api/mnoe/v2/apps), a row's columns. */
 enum catcol {
 	CC_ID, CC_UID, CC_NID, CC_NAME, CC_ACTIVE, CC_STACK, CC_LOGO,
 	CC_WEBSITE, CC_DESCRIPTION, CC_TINY_DESCRIPTION, CC_CATEGORIES,
