@@ -46,6 +46,21 @@ req() {
 	    -w '%{http_code}' "$@" "$BASE$p" 2>"$T_TMP/curlerr") || STATUS=000
 }
 
+# retry_on_429: from here on, req waits and tries again (up to 20 times,
+# 0.3 s apart) when nginx's rate limit (limit_req) answers 429, for the
+# tests of a rate-limited route that are not about the limit.
+retry_on_429() {
+	eval "once_$(declare -f req)"
+	req() {
+		local i
+		for i in $(seq 1 20); do
+			once_req "$@"
+			[ "$STATUS" = 429 ] || return 0
+			sleep 0.3
+		done
+	}
+}
+
 # Shorthands for the usual credentials and bodies.
 admin() { req "$1" "$2" -H "Authorization: Bearer $ADMIN_TOKEN" "${@:3}"; }
 # json BODY: curl arguments sending BODY as JSON, for unquoted use as in

@@ -5,17 +5,8 @@
 # certificate, the mTLS check; agoractl; scripts/register-marketplace.
 . "$(dirname "$0")/lib.sh"
 
-# nginx rate-limits this route (limit_req): a 429 is not what these tests
-# are about, so wait and retry it.
-eval "orig_$(declare -f req)"
-req() {
-	local i
-	for i in $(seq 1 20); do
-		orig_req "$@"
-		[ "$STATUS" = 429 ] || return 0
-		sleep 0.3
-	done
-}
+# nginx rate-limits this route: a 429 is not what these tests are about.
+retry_on_429
 
 W=$T_TMP
 regbody() {
