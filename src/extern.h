@@ -195,6 +195,8 @@ struct json_object *json_parse_text(const char *, size_t);
 struct json_object *json_parse_why(const char *, size_t, const char **);
 int	 json_check(struct req *, struct json_object *,
 	    const struct jfield *, const char *);
+int	 json_body_checked(struct req *, const struct jfield *,
+	    const char *const *, int, struct json_object **);
 int	 json_get_str(struct json_object *, const char *, const char **);
 int	 json_get_int(struct json_object *, const char *, long long *);
 int	 json_get_bool(struct json_object *, const char *, int *);

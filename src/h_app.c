@@ -372,53 +372,6 @@ path_id(struct req *r, size_t i, const char *name)
 	return id;
 }
 
-/*
- * Refuse the server-owned keys present in o, naming each. 0, or -1
- * with field errors.
- */
-static int
-refuse_owned(struct req *r, struct json_object *o, const char *const *keys)
-{
-	int	 bad = 0;
-
-	for (; *keys != NULL; keys++)
-		if (json_object_object_get_ex(o, *keys, NULL)) {
-			req_field(r, *keys, "is set by the server and cannot "
-			    "be written");
-			bad = 1;
-		}
-	return bad ? -1 : 0;
-}
-
-/*
- * The body as an object checked against fs, server-owned keys refused.
- * An empty body counts as {} when allow_empty. Returns 0 with *out
- * (owned, NULL for an empty body), or the status to answer.
- */
-static int
-body_checked(struct req *r, const struct jfield *fs, const char *const *owned,
-    int allow_empty, struct json_object **out)
-{
-	struct json_object	*o;
-	int			 st;
-
-	*out = NULL;
-	if (allow_empty && r->bodysz == 0)
-		return 0;
-	if ((st = json_body(r, &o)) != 0)
-		return st;
-	if (refuse_owned(r, o, owned) == -1) {
-		json_object_put(o);
-		return req_fail(r, 400, "server-owned fields cannot be set");
-	}
-	if (json_check(r, o, fs, "") == -1) {
-		json_object_put(o);
-		return req_fail(r, 400, "some fields are invalid");
-	}
-	*out = o;
-	return 0;
-}
-
 /* A checked JSON value as column text (owned; NULL for null). */
 static char *
 field_text(const struct jfield *f, struct json_object *v)
@@ -594,7 +547,7 @@ h_provider_create(struct req *r)
 
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		return st;
-	if ((st = body_checked(r, provider_fields, owned_provider, 0, &o)))
+	if ((st = json_body_checked(r, provider_fields, owned_provider, 0, &o)))
 		return st;
 	json_get_str(o, "nid", &nid);
 	json_get_str(o, "name", &name);
@@ -785,7 +738,7 @@ h_app_create(struct req *r)
 
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		return st;
-	if ((st = body_checked(r, app_fields, owned_app, 0, &o)) != 0)
+	if ((st = json_body_checked(r, app_fields, owned_app, 0, &o)) != 0)
 		return st;
 	a = xcalloc(1, sizeof(*a));
 	a->provider_id = r->pr.id;
@@ -908,7 +861,7 @@ h_app_update(struct req *r)
 	int			 st;
 
 	fields_optional(app_fields, APPF__MAX, fs);
-	if ((st = body_checked(r, fs, owned_app, 0, &o)) != 0)
+	if ((st = json_body_checked(r, fs, owned_app, 0, &o)) != 0)
 		return st;
 	if ((st = app_load(r, &a)) != 0)
 		goto out;
@@ -1046,7 +999,7 @@ h_env_create(struct req *r)
 
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		return st;
-	if ((st = body_checked(r, env_fields, owned_env, 0, &o)) != 0)
+	if ((st = json_body_checked(r, env_fields, owned_env, 0, &o)) != 0)
 		return st;
 	if ((st = app_load(r, &a)) != 0) {
 		json_object_put(o);
@@ -1141,7 +1094,7 @@ h_env_update(struct req *r)
 	int			 st;
 
 	fields_optional(env_fields, ENVF__MAX, fs);
-	if ((st = body_checked(r, fs, owned_env, 0, &o)) != 0)
+	if ((st = json_body_checked(r, fs, owned_env, 0, &o)) != 0)
 		return st;
 	if ((st = env_load(r, &a, &e)) != 0)
 		goto out;
@@ -1369,7 +1322,7 @@ h_listing_request(struct req *r)
 
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		return st;
-	if ((st = body_checked(r, request_fields, owned_listing, 0, &o)))
+	if ((st = json_body_checked(r, request_fields, owned_listing, 0, &o)))
 		return st;
 	if ((st = app_load(r, &a)) != 0)
 		goto out;
@@ -1498,7 +1451,7 @@ listing_act(struct req *r, enum lact act, const struct jfield *fs)
 	long long		 id, out = 0;
 	int			 st, rc;
 
-	if ((st = body_checked(r, fs, owned_listing, fs != reject_fields,
+	if ((st = json_body_checked(r, fs, owned_listing, fs != reject_fields,
 	    &o)) != 0)
 		return st;
 	if ((id = path_id(r, 0, "id")) == 0) {
@@ -1556,7 +1509,7 @@ h_listing_publish(struct req *r)
 
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		return st;
-	if ((st = body_checked(r, publish_fields, owned_listing, 0, &o)))
+	if ((st = json_body_checked(r, publish_fields, owned_listing, 0, &o)))
 		return st;
 	json_get_str(o, "app", &app);
 	json_get_str(o, "note", &note);

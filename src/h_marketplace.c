@@ -194,37 +194,6 @@ static const struct jfield revoke_fields[] = {
 	{ .key = NULL }
 };
 
-/*
- * The body as an object: server-owned keys refused by name, then the
- * field table. An empty body is NULL when allow_empty. Returns 0 with
- * *out (owned, or NULL), or the status to answer (400, 415).
- */
-static int
-body_get(struct req *r, const struct jfield *fs, const char *const *owned,
-    int allow_empty, struct json_object **out)
-{
-	struct json_object	*o;
-	int			 st, bad = 0;
-
-	*out = NULL;
-	if (allow_empty && r->bodysz == 0)
-		return 0;
-	if ((st = json_body(r, &o)) != 0)
-		return st;
-	for (; owned != NULL && *owned != NULL; owned++)
-		if (json_object_object_get_ex(o, *owned, NULL)) {
-			req_field(r, *owned, "is set by the server and cannot "
-			    "be sent");
-			bad = 1;
-		}
-	if (bad || json_check(r, o, fs, "") == -1) {
-		json_object_put(o);
-		return 400;
-	}
-	*out = o;
-	return 0;
-}
-
 /* Fill in from a checked body (borrowed strings). */
 static void
 mkt_in_get(struct json_object *o, struct mkt_in *in)
@@ -516,7 +485,7 @@ h_mkt_register(struct req *r)
 
 	memset(&is, 0, sizeof(is));
 	memset(&a, 0, sizeof(a));
-	if ((st = body_get(r, reg_fields, owned_reg, 0, &o)) != 0)
+	if ((st = json_body_checked(r, reg_fields, owned_reg, 0, &o)) != 0)
 		return st;
 	mkt_in_get(o, &in);
 	sub_reg_get(json_get(o, "webhooks"), &reg);
@@ -659,7 +628,7 @@ h_mkt_self_patch(struct req *r)
 	const char		*s;
 	int			 st, rc;
 
-	if ((st = body_get(r, patch_fields, owned_patch, 0, &o)) != 0)
+	if ((st = json_body_checked(r, patch_fields, owned_patch, 0, &o)) != 0)
 		return st;
 	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
@@ -779,7 +748,7 @@ h_mkt_cert_renew(struct req *r)
 
 	memset(&is, 0, sizeof(is));
 	memset(&a, 0, sizeof(a));
-	if ((st = body_get(r, renew_fields, owned_reg, 1, &o)) != 0)
+	if ((st = json_body_checked(r, renew_fields, owned_reg, 1, &o)) != 0)
 		return st;
 	json_get_str(o, "csr", &csr);
 	json_get_str(o, "key_type", &kt);
@@ -937,7 +906,7 @@ h_mkt_admin_revoke(struct req *r)
 
 	if ((id = path_id(r, 0, "id")) == 0)
 		return 400;
-	if ((st = body_get(r, revoke_fields, NULL, 1, &o)) != 0)
+	if ((st = json_body_checked(r, revoke_fields, NULL, 1, &o)) != 0)
 		return st;
 	json_get_str(o, "serial", &serial);
 	json_get_str(o, "reason", &reason);
@@ -1005,7 +974,7 @@ h_regtoken_create(struct req *r)
 	long long		 uses = 1, ttl = 0, id;
 	int			 st;
 
-	if ((st = body_get(r, token_fields, owned_token, 0, &o)) != 0)
+	if ((st = json_body_checked(r, token_fields, owned_token, 0, &o)) != 0)
 		return st;
 	json_get_str(o, "label", &label);
 	json_get_int(o, "max_uses", &uses);

@@ -402,6 +402,43 @@ json_check(struct req *r, struct json_object *o, const struct jfield *fs,
 }
 
 /*
+ * The request body as an object checked for a write: server-owned keys
+ * (owned, NULL-terminated, may be NULL) refused by name, then the field
+ * table fs. An empty body gives *out NULL when allow_empty. Returns 0
+ * with *out (owned, or NULL), or the status to answer (400 naming the
+ * fields; json_body's 400 or 415).
+ */
+int
+json_body_checked(struct req *r, const struct jfield *fs,
+    const char *const *owned, int allow_empty, struct json_object **out)
+{
+	struct json_object	*o;
+	int			 st, bad = 0;
+
+	*out = NULL;
+	if (allow_empty && r->bodysz == 0)
+		return 0;
+	if ((st = json_body(r, &o)) != 0)
+		return st;
+	for (; owned != NULL && *owned != NULL; owned++)
+		if (json_object_object_get_ex(o, *owned, NULL)) {
+			req_field(r, *owned, "is set by the server and cannot "
+			    "be written");
+			bad = 1;
+		}
+	if (bad) {
+		json_object_put(o);
+		return req_fail(r, 400, "server-owned fields cannot be set");
+	}
+	if (json_check(r, o, fs, "") == -1) {
+		json_object_put(o);
+		return req_fail(r, 400, "some fields are invalid");
+	}
+	*out = o;
+	return 0;
+}
+
+/*
  * Typed getters: 1 and *out set when the key holds that type, 0 when it
  * is absent or null, -1 when it holds another type. *out is borrowed.
  */
