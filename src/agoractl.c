@@ -695,8 +695,9 @@ cmd_regtoken(struct ctl *c, int argc, char *argv[])
 		default:
 			usage();
 		}
-	if (!valid_text(label, 0, 255)) {
-		fprintf(stderr, "agoractl: label: at most 255 characters\n");
+	if (!valid_label(label)) {
+		fprintf(stderr, "agoractl: label: at most 255 printable "
+		    "characters on one line\n");
 		return 1;
 	}
 	if (db_regtoken_create(&c->r, label, uses, ttl, &tok, &id) == -1)

@@ -197,6 +197,10 @@ int	 json_check(struct req *, struct json_object *,
 	    const struct jfield *, const char *);
 int	 json_body_checked(struct req *, const struct jfield *,
 	    const char *const *, int, struct json_object **);
+/* Field-table validators shared by every route: 0, or -1 naming it. */
+int	 jf_nid(struct req *, const char *, struct json_object *);
+int	 jf_url(struct req *, const char *, struct json_object *);
+int	 jf_label(struct req *, const char *, struct json_object *);
 int	 json_get_str(struct json_object *, const char *, const char **);
 int	 json_get_int(struct json_object *, const char *, long long *);
 int	 json_get_bool(struct json_object *, const char *, int *);
@@ -239,6 +243,7 @@ int	 valid_url(const char *, int);
 int	 valid_path_tpl(const char *);
 int	 valid_email(const char *);
 int	 valid_text(const char *, size_t, size_t);
+int	 valid_label(const char *);
 int	 valid_tpl_vars(const char *);
 int	 valid_id(const char *, long long *);
 int	 valid_uid(const char *);

@@ -39,28 +39,11 @@ static const char *const owned_listing[] = {
 /* Validators for field tables: 0, or -1 with a field error. */
 
 static int
-v_nid(struct req *r, const char *name, struct json_object *v)
-{
-	if (valid_nid(json_object_get_string(v)))
-		return 0;
-	return req_field(r, name, "must be a slug: a-z, 0-9 and '-', 2 to "
-	    "64 characters");
-}
-
-static int
 v_text(struct req *r, const char *name, struct json_object *v)
 {
 	if (valid_text(json_object_get_string(v), 0, 65535))
 		return 0;
 	return req_field(r, name, "must not hold control characters");
-}
-
-static int
-v_url(struct req *r, const char *name, struct json_object *v)
-{
-	if (valid_url(json_object_get_string(v), 0))
-		return 0;
-	return req_field(r, name, "must be an https URL");
 }
 
 /*
@@ -218,14 +201,14 @@ v_flags(struct req *r, const char *name, struct json_object *v)
 
 /* The app fields, parallel to enum appf (NULL-terminated for json_check). */
 static const struct jfield app_fields[APPF__MAX + 1] = {
-	[APPF_NID] = { "nid", JT_STR, 2, 64, 1, 0, v_nid },
+	[APPF_NID] = { "nid", JT_STR, 2, 64, 1, 0, jf_nid },
 	[APPF_NAME] = { "name", JT_STR, 1, 255, 1, 0, v_text },
 	[APPF_DESCRIPTION] = { "description", JT_STR, 0, 65535, 0, 0, v_text },
 	[APPF_TINY_DESCRIPTION] = { "tiny_description", JT_STR, 0, 1024, 0, 0,
 	    v_text },
-	[APPF_LOGO] = { "logo", JT_STR, 1, 512, 0, 1, v_url },
+	[APPF_LOGO] = { "logo", JT_STR, 1, 512, 0, 1, jf_url },
 	[APPF_PICTURES] = { "pictures", JT_ARR, 0, 50, 0, 0, v_urlarr },
-	[APPF_WEBSITE] = { "website", JT_STR, 1, 512, 0, 1, v_url },
+	[APPF_WEBSITE] = { "website", JT_STR, 1, 512, 0, 1, jf_url },
 	[APPF_CATEGORIES] = { "categories", JT_ARR, 0, 50, 0, 0, v_strarr },
 	[APPF_TAGS] = { "tags", JT_ARR, 0, 100, 0, 0, v_strarr },
 	[APPF_KEY_BENEFITS] = { "key_benefits", JT_ARR, 0, 50, 0, 0,
@@ -239,8 +222,8 @@ static const struct jfield app_fields[APPF__MAX + 1] = {
 	[APPF_FREE_TRIAL_UNIT] = { "free_trial_unit", JT_STR, 1, 16, 0, 0,
 	    v_unit },
 	[APPF_STACK] = { "stack", JT_STR, 1, 16, 0, 0, v_stack },
-	[APPF_TERMS_URL] = { "terms_url", JT_STR, 1, 512, 0, 1, v_url },
-	[APPF_SUPPORT_URL] = { "support_url", JT_STR, 1, 512, 0, 1, v_url },
+	[APPF_TERMS_URL] = { "terms_url", JT_STR, 1, 512, 0, 1, jf_url },
+	[APPF_SUPPORT_URL] = { "support_url", JT_STR, 1, 512, 0, 1, jf_url },
 	[APPF_RANK] = { "rank", JT_INT, 0, 1000000, 0, 1, NULL },
 	[APPF_APPINFO] = { "appinfo", JT_OBJ, 0, 0, 0, 0, v_flags },
 	[APPF_SSO_ENABLED] = { "sso_enabled", JT_BOOL, 0, 0, 0, 0, NULL },
@@ -274,7 +257,7 @@ static const char *const app_defaults[APPF__MAX] = {
 
 /* The environment fields, parallel to enum envf. */
 static const struct jfield env_fields[ENVF__MAX + 1] = {
-	[ENVF_NID] = { "nid", JT_STR, 2, 64, 1, 0, v_nid },
+	[ENVF_NID] = { "nid", JT_STR, 2, 64, 1, 0, jf_nid },
 	[ENVF_HOST] = { "host", JT_STR, 1, 512, 1, 0, v_host },
 	[ENVF_IDM] = { "idm", JT_STR, 1, 512, 0, 1, v_host },
 	[ENVF_SSO_INIT_PATH] = { "sso_init_path", JT_STR, 1, 512, 0, 0,
@@ -318,20 +301,20 @@ static const char *const env_defaults[ENVF__MAX] = {
 };
 
 static const struct jfield provider_fields[] = {
-	{ "nid", JT_STR, 2, 64, 1, 0, v_nid },
+	{ "nid", JT_STR, 2, 64, 1, 0, jf_nid },
 	{ "name", JT_STR, 1, 255, 1, 0, v_text },
 	{ "email", JT_STR, 3, 255, 1, 0, v_email },
 	{ NULL, JT_ANY, 0, 0, 0, 0, NULL },
 };
 
 static const struct jfield request_fields[] = {
-	{ "marketplace", JT_STR, 2, 64, 1, 0, v_nid },
+	{ "marketplace", JT_STR, 2, 64, 1, 0, jf_nid },
 	{ "note", JT_STR, 0, NOTE_MAX, 0, 0, v_text },
 	{ NULL, JT_ANY, 0, 0, 0, 0, NULL },
 };
 
 static const struct jfield publish_fields[] = {
-	{ "app", JT_STR, 2, 64, 1, 0, v_nid },
+	{ "app", JT_STR, 2, 64, 1, 0, jf_nid },
 	{ "note", JT_STR, 0, NOTE_MAX, 0, 0, v_text },
 	{ NULL, JT_ANY, 0, 0, 0, 0, NULL },
 };

@@ -75,9 +75,9 @@ h_con_regtoken_create(struct req *r)
 	label = form_get(&f, "label");
 	if (label == NULL)
 		label = "";
-	if (!valid_text(label, 0, 255) || strpbrk(label, "\r\n\t"))
+	if (!valid_label(label))
 		req_field(r, "label", "must be at most 255 printable "
-		    "characters");
+		    "characters on one line");
 	if ((v = form_get(&f, "max_uses")) == NULL ||
 	    num_parse(v, 1, 1000000, &uses) == -1)
 		req_field(r, "max_uses", "must be an integer from 1 to "

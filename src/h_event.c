@@ -110,15 +110,6 @@ v_events(struct req *r, const char *name, struct json_object *v)
 }
 
 static int
-v_url(struct req *r, const char *name, struct json_object *v)
-{
-	if (!valid_url(json_object_get_string(v), 0))
-		return req_field(r, name, "must be an absolute https URL (no "
-		    "credentials, no fragment, at most 512 bytes)");
-	return 0;
-}
-
-static int
 v_desc(struct req *r, const char *name, struct json_object *v)
 {
 	if (!valid_text(json_object_get_string(v), 0, 255))
@@ -128,7 +119,7 @@ v_desc(struct req *r, const char *name, struct json_object *v)
 }
 
 static const struct jfield sub_fields[] = {
-	{ "url", JT_STR, 1, 512, 0, 0, v_url },
+	{ "url", JT_STR, 1, 512, 0, 0, jf_url },
 	{ "events", JT_ARR, 1, SUB_EVENTS_MAX, 0, 0, v_events },
 	{ "description", JT_STR, 0, 255, 0, 0, v_desc },
 	{ "active", JT_BOOL, 0, 0, 0, 0, NULL },
@@ -137,7 +128,7 @@ static const struct jfield sub_fields[] = {
 
 /* An admin may also name the owner and allow a private target. */
 static const struct jfield sub_fields_admin[] = {
-	{ "url", JT_STR, 1, 512, 0, 0, v_url },
+	{ "url", JT_STR, 1, 512, 0, 0, jf_url },
 	{ "events", JT_ARR, 1, SUB_EVENTS_MAX, 0, 0, v_events },
 	{ "description", JT_STR, 0, 255, 0, 0, v_desc },
 	{ "active", JT_BOOL, 0, 0, 0, 0, NULL },
@@ -595,7 +586,7 @@ h_sub_deliveries(struct req *r)
 
 /* The members of one webhook of a registration call. */
 static const struct jfield reg_hook_fields[] = {
-	{ "url", JT_STR, 1, 512, 1, 0, v_url },
+	{ "url", JT_STR, 1, 512, 1, 0, jf_url },
 	{ "events", JT_ARR, 1, SUB_EVENTS_MAX, 0, 0, v_events },
 	{ "description", JT_STR, 0, 255, 0, 0, v_desc },
 	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }

@@ -45,15 +45,6 @@ static const char *const owned_token[] = {
 /* Field validators: 0, or -1 with a field error. */
 
 static int
-v_nid(struct req *r, const char *name, struct json_object *v)
-{
-	if (valid_nid(json_object_get_string(v)))
-		return 0;
-	return req_field(r, name, "must be a slug: a-z, 0-9 and '-', 2 to "
-	    "64 characters");
-}
-
-static int
 v_name(struct req *r, const char *name, struct json_object *v)
 {
 	const char	*s = json_object_get_string(v);
@@ -66,29 +57,11 @@ v_name(struct req *r, const char *name, struct json_object *v)
 }
 
 static int
-v_label(struct req *r, const char *name, struct json_object *v)
-{
-	if (valid_text(json_object_get_string(v), 0, 255))
-		return 0;
-	return req_field(r, name, "must be at most 255 bytes without control "
-	    "characters");
-}
-
-static int
 v_env(struct req *r, const char *name, struct json_object *v)
 {
 	if (valid_env(json_object_get_string(v)))
 		return 0;
 	return req_field(r, name, "must be production or uat");
-}
-
-static int
-v_url(struct req *r, const char *name, struct json_object *v)
-{
-	if (valid_url(json_object_get_string(v), 0))
-		return 0;
-	return req_field(r, name, "must be an https URL with a host, "
-	    "without credentials or fragment");
 }
 
 static int
@@ -131,18 +104,18 @@ v_serial(struct req *r, const char *name, struct json_object *v)
 }
 
 static const struct jfield ep_fields[] = {
-	{ "hub", JT_STR, 1, 512, 1, 0, v_url },
-	{ "impac", JT_STR, 1, 512, 0, 1, v_url },
-	{ "connec", JT_STR, 1, 512, 0, 1, v_url },
-	{ "nex", JT_STR, 1, 512, 0, 1, v_url },
+	{ "hub", JT_STR, 1, 512, 1, 0, jf_url },
+	{ "impac", JT_STR, 1, 512, 0, 1, jf_url },
+	{ "connec", JT_STR, 1, 512, 0, 1, jf_url },
+	{ "nex", JT_STR, 1, 512, 0, 1, jf_url },
 	{ .key = NULL }
 };
 
 static const struct jfield ep_patch_fields[] = {
-	{ "hub", JT_STR, 1, 512, 0, 0, v_url },
-	{ "impac", JT_STR, 1, 512, 0, 1, v_url },
-	{ "connec", JT_STR, 1, 512, 0, 1, v_url },
-	{ "nex", JT_STR, 1, 512, 0, 1, v_url },
+	{ "hub", JT_STR, 1, 512, 0, 0, jf_url },
+	{ "impac", JT_STR, 1, 512, 0, 1, jf_url },
+	{ "connec", JT_STR, 1, 512, 0, 1, jf_url },
+	{ "nex", JT_STR, 1, 512, 0, 1, jf_url },
 	{ .key = NULL }
 };
 
@@ -159,7 +132,7 @@ v_endpoints_patch(struct req *r, const char *name, struct json_object *v)
 }
 
 static const struct jfield reg_fields[] = {
-	{ "nid", JT_STR, 2, 64, 1, 0, v_nid },
+	{ "nid", JT_STR, 2, 64, 1, 0, jf_nid },
 	{ "name", JT_STR, 1, 255, 1, 0, v_name },
 	{ "environment", JT_STR, 1, 16, 1, 0, v_env },
 	{ "endpoints", JT_OBJ, 0, 0, 1, 0, v_endpoints },
@@ -182,7 +155,7 @@ static const struct jfield renew_fields[] = {
 };
 
 static const struct jfield token_fields[] = {
-	{ "label", JT_STR, 0, 255, 0, 0, v_label },
+	{ "label", JT_STR, 0, 255, 0, 0, jf_label },
 	{ "max_uses", JT_INT, 1, 1000000, 0, 0, NULL },
 	{ "expires_in", JT_INT, 60, 3650LL * 86400, 0, 1, NULL },
 	{ .key = NULL }

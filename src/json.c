@@ -438,6 +438,36 @@ json_body_checked(struct req *r, const struct jfield *fs,
 	return 0;
 }
 
+/* A nid (valid_nid). */
+int
+jf_nid(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_nid(json_object_get_string(v)))
+		return 0;
+	return req_field(r, name, "must be a slug: a-z, 0-9 and '-', 2 to "
+	    "64 characters");
+}
+
+/* An https URL others may be sent to (valid_url). */
+int
+jf_url(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_url(json_object_get_string(v), 0))
+		return 0;
+	return req_field(r, name, "must be an absolute https URL with a "
+	    "host (no credentials, no fragment, at most 512 bytes)");
+}
+
+/* A token's label (valid_label). */
+int
+jf_label(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_label(json_object_get_string(v)))
+		return 0;
+	return req_field(r, name, "must be at most 255 printable characters "
+	    "on one line");
+}
+
 /*
  * Typed getters: 1 and *out set when the key holds that type, 0 when it
  * is absent or null, -1 when it holds another type. *out is borrowed.

@@ -203,6 +203,17 @@ valid_text(const char *s, size_t min, size_t max)
 	return min == 0 || ink;
 }
 
+/*
+ * A label (registration and admin tokens): valid_text of at most 255
+ * bytes, on one line and without tabs. The API, the console and agoractl
+ * all check a label with this.
+ */
+int
+valid_label(const char *s)
+{
+	return valid_text(s, 0, 255) && strpbrk(s, "\r\n\t") == NULL;
+}
+
 /* A positive database id in decimal, as found in a path. */
 int
 valid_id(const char *s, long long *out)

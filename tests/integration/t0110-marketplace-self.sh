@@ -241,6 +241,17 @@ admin POST /api/v1/admin/registration-tokens -H 'Content-Type: application/json'
 status 400 "max_uses 0 is refused"
 admin POST /api/v1/admin/registration-tokens -H 'Content-Type: application/json' --data-binary '{"token":"agrt_mine"}'
 status 400 "a client cannot choose the token"
+# A label is one line without tabs, as in the console and agoractl.
+n0=$(sql "SELECT COUNT(*) FROM registration_token")
+for lab in 'a\tb' 'a\nb'; do
+	admin POST /api/v1/admin/registration-tokens -H 'Content-Type: application/json' --data-binary '{"label":"'"$lab"'"}'
+	status 400 "a label holding $lab is refused"
+	jqok '.errors[] | select(.field == "label")' "naming label"
+done
+is "$(sql "SELECT COUNT(*) FROM registration_token")" "$n0" "no token was made"
+out=$(ctl registration-token create -l "$(printf 'a\tb')" 2>&1) && fail "agoractl refuses a label with a tab" ||
+    is "$(echo "$out" | grep -c 'label')" 1 "agoractl refuses a label with a tab, naming it"
+is "$(sql "SELECT COUNT(*) FROM registration_token")" "$n0" "still no token was made"
 admin POST "/api/v1/admin/registration-tokens/$RT_ID/revoke"
 status 200 "admin revokes the token"
 jqok '.state == "revoked"' "its state is revoked"
