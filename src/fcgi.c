@@ -701,8 +701,8 @@ req_idem_hash(const struct req *r, unsigned char out[32])
 
 /*
  * The paging parameters of a list route: ?limit= (1..200, default 50) and
- * ?offset= (>= 0, default 0). Returns 0, or -1 with a field error on r
- * (answer 400).
+ * ?offset= (0..INT32_MAX, default 0). Returns 0, or 400 with the
+ * parameter named (every list route answers a bad page alike).
  */
 int
 req_paging(struct req *r, long long *limit, long long *offset)
@@ -712,12 +712,15 @@ req_paging(struct req *r, long long *limit, long long *offset)
 	*limit = 50;
 	*offset = 0;
 	if ((v = req_qs(r, "limit")) != NULL &&
-	    num_parse(v, 1, 200, limit) == -1)
-		return req_field(r, "limit",
-		    "must be an integer from 1 to 200");
+	    num_parse(v, 1, 200, limit) == -1) {
+		req_field(r, "limit", "must be an integer from 1 to 200");
+		return req_fail(r, 400, "bad paging parameters");
+	}
 	if ((v = req_qs(r, "offset")) != NULL &&
-	    num_parse(v, 0, INT32_MAX, offset) == -1)
-		return req_field(r, "offset", "must be a non-negative integer");
+	    num_parse(v, 0, INT32_MAX, offset) == -1) {
+		req_field(r, "offset", "must be a non-negative integer");
+		return req_fail(r, 400, "bad paging parameters");
+	}
 	return 0;
 }
 

@@ -15,8 +15,6 @@
 
 #include "extern.h"
 
-#define PAGE_DEFAULT	50
-#define PAGE_MAX	200
 #define NOTE_MAX	1024
 
 /* Fields a client can never write, per resource. */
@@ -426,28 +424,6 @@ fields_optional(const struct jfield *fs, size_t n, struct jfield *out)
 	}
 }
 
-/* limit/offset from the query. 0, or 400 with the parameter named. */
-static int
-paging(struct req *r, long long *limit, long long *offset)
-{
-	const char	*s;
-
-	*limit = PAGE_DEFAULT;
-	*offset = 0;
-	if ((s = req_qs(r, "limit")) != NULL &&
-	    num_parse(s, 1, PAGE_MAX, limit) == -1) {
-		req_field(r, "limit", "must be an integer from 1 to %d",
-		    PAGE_MAX);
-		return req_fail(r, 400, "bad paging parameters");
-	}
-	if ((s = req_qs(r, "offset")) != NULL &&
-	    num_parse(s, 0, 1000000000, offset) == -1) {
-		req_field(r, "offset", "must be an integer from 0");
-		return req_fail(r, 400, "bad paging parameters");
-	}
-	return 0;
-}
-
 static void
 etag_header(struct req *r, long long version)
 {
@@ -566,7 +542,7 @@ h_provider_list(struct req *r)
 	size_t			 i;
 	int			 st;
 
-	if ((st = paging(r, &limit, &offset)) != 0)
+	if ((st = req_paging(r, &limit, &offset)) != 0)
 		return st;
 	if (db_provider_list(r, limit, offset, &rs, &total) == -1)
 		return 500;
@@ -758,7 +734,7 @@ h_app_list(struct req *r)
 	size_t			 i, n;
 	int			 st;
 
-	if ((st = paging(r, &limit, &offset)) != 0)
+	if ((st = req_paging(r, &limit, &offset)) != 0)
 		return st;
 	if (db_app_list(r, &sc, limit, offset, &as, &n, &total) == -1)
 		return 500;
@@ -1350,7 +1326,7 @@ h_listing_list(struct req *r)
 	int			 st, ok = 0;
 
 	memset(&f, 0, sizeof(f));
-	if ((st = paging(r, &f.limit, &f.offset)) != 0)
+	if ((st = req_paging(r, &f.limit, &f.offset)) != 0)
 		return st;
 	f.state = req_qs(r, "state");
 	f.marketplace = req_qs(r, "marketplace");

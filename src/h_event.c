@@ -333,9 +333,10 @@ h_sub_list(struct req *r)
 	struct sub		**v;
 	size_t			 n, i;
 	long long		 limit, offset, total;
+	int			 st;
 
-	if (req_paging(r, &limit, &offset) == -1)
-		return req_fail(r, 400, "bad paging parameters");
+	if ((st = req_paging(r, &limit, &offset)) != 0)
+		return st;
 	scope_of(r, &sc);
 	if (db_sub_list(r, &sc, limit, offset, &v, &n, &total) == -1)
 		return 500;
@@ -539,12 +540,12 @@ h_sub_deliveries(struct req *r)
 	const char		*state;
 	long long		 id, limit, offset, total;
 	size_t			 i;
-	int			 rc;
+	int			 rc, st;
 
 	if (path_id(r, &id) != 0)
 		return 404;
-	if (req_paging(r, &limit, &offset) == -1)
-		return req_fail(r, 400, "bad paging parameters");
+	if ((st = req_paging(r, &limit, &offset)) != 0)
+		return st;
 	state = req_qs(r, "state");
 	if (state != NULL && strcmp(state, "pending") != 0 &&
 	    strcmp(state, "delivered") != 0 && strcmp(state, "failed") != 0) {

@@ -792,9 +792,10 @@ h_mkt_admin_list(struct req *r)
 	const char		*env, *q;
 	long long		 limit, offset, total;
 	size_t			 i;
+	int			 st;
 
-	if (req_paging(r, &limit, &offset) == -1)
-		return 400;
+	if ((st = req_paging(r, &limit, &offset)) != 0)
+		return st;
 	if ((env = req_qs(r, "environment")) != NULL && !valid_env(env)) {
 		req_field(r, "environment", "must be production or uat");
 		return 400;
@@ -984,9 +985,10 @@ h_regtoken_list(struct req *r)
 	const char		*state;
 	long long		 limit, offset, total;
 	size_t			 i;
+	int			 st;
 
-	if (req_paging(r, &limit, &offset) == -1)
-		return 400;
+	if ((st = req_paging(r, &limit, &offset)) != 0)
+		return st;
 	if ((state = req_qs(r, "state")) != NULL &&
 	    strcmp(state, "active") != 0 && strcmp(state, "used") != 0 &&
 	    strcmp(state, "expired") != 0 && strcmp(state, "revoked") != 0) {

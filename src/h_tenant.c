@@ -592,10 +592,11 @@ h_tenant_list(struct req *r)
 	const char		*mkt, *q;
 	size_t			 i, n;
 	long long		 total;
+	int			 st;
 
 	memset(&f, 0, sizeof(f));
-	if (req_paging(r, &f.limit, &f.offset) == -1)
-		return req_fail(r, 400, "bad paging parameters");
+	if ((st = req_paging(r, &f.limit, &f.offset)) != 0)
+		return st;
 	if ((q = req_qs(r, "q")) != NULL && q[0] != '\0') {
 		if (!valid_text(q, 1, 255)) {
 			req_field(r, "q", "must be 1 to 255 characters");

@@ -152,6 +152,17 @@ admin GET "/api/v1/admin/marketplaces?environment=staging"
 status 400 "an unknown environment filter is 400"
 admin GET "/api/v1/admin/marketplaces?limit=0"
 status 400 "limit=0 is 400"
+# Every list route answers a bad page alike (one req_paging).
+for u in marketplaces registration-tokens providers listings tenants webhooks; do
+	for q in limit=0 limit=201 offset=-1 offset=x; do
+		admin GET "/api/v1/admin/$u?$q"
+		jq -c '[.detail, [.errors[].field]]' "$BODY" >> "$T_TMP/paging.answers"
+		echo "$STATUS" >> "$T_TMP/paging.status"
+	done
+done
+is "$(sort -u "$T_TMP/paging.status")" 400 "a bad limit or offset is 400 on every admin list"
+is "$(sort -u "$T_TMP/paging.answers" | tr '\n' ' ')" '["bad paging parameters",["limit"]] ["bad paging parameters",["offset"]] ' \
+    "with the same detail, naming the parameter"
 admin GET /api/v1/admin/marketplaces/999999
 status 404 "an unknown marketplace is 404"
 admin GET /api/v1/admin/marketplaces/01
