@@ -404,6 +404,7 @@ int	 req_etag_match(const struct req *, const char *);
 int	 req_if_match(const struct req *, const char *);
 int	 req_idem_hash(const struct req *, unsigned char[32]);
 int	 req_paging(struct req *, long long *, long long *);
+long long req_pv_id(const struct req *, size_t);
 void	 reply_paging(struct req *, long long, long long, long long);
 const char *method_name(enum method);
 
@@ -1520,7 +1521,6 @@ int	 con_confirm_rotate(struct req *, const char *, const char *,
 int	 con_grace(struct req *, const struct form *, long long *);
 void	 con_grace_note(struct html *, long long);
 char	*con_json_pretty(const char *);
-long long con_pv_id(struct req *, size_t, const char *);
 struct hparam *con_mkt_opts(struct req *, struct dbres **, size_t *);
 
 /* h_console.c: sessions */

@@ -700,6 +700,21 @@ req_idem_hash(const struct req *r, unsigned char out[32])
 }
 
 /*
+ * Path parameter i ({id}, {tid}, ...) as an id. route_find answered 404
+ * for a path whose parameter is not one, so here it always is: anything
+ * else is a programming error.
+ */
+long long
+req_pv_id(const struct req *r, size_t i)
+{
+	long long	 id;
+
+	if (i >= r->pvsz || !valid_id(r->pv[i], &id))
+		fatalx("path parameter %zu is not an id", i);
+	return id;
+}
+
+/*
  * The paging parameters of a list route: ?limit= (1..200, default 50) and
  * ?offset= (0..INT32_MAX, default 0). Returns 0, or 400 with the
  * parameter named (every list route answers a bad page alike).

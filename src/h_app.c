@@ -340,19 +340,6 @@ scope_of(const struct req *r)
 	return sc;
 }
 
-/* Path parameter i as an id; 0 (and r's error set) if malformed. */
-static long long
-path_id(struct req *r, size_t i, const char *name)
-{
-	long long	 id;
-
-	if (i >= r->pvsz || !valid_id(r->pv[i], &id)) {
-		req_field(r, name, "must be a positive integer");
-		return 0;
-	}
-	return id;
-}
-
 /* A checked JSON value as column text (owned; NULL for null). */
 static char *
 field_text(const struct jfield *f, struct json_object *v)
@@ -564,8 +551,8 @@ provider_of(struct req *r, struct dbres **rs)
 	int		 rc;
 
 	*rs = NULL;
-	if ((id = path_id(r, 0, "id")) == 0 ||
-	    (rc = db_provider_get(r, id, rs)) == 0)
+	id = req_pv_id(r, 0);
+	if ((rc = db_provider_get(r, id, rs)) == 0)
 		return req_fail(r, 404, "no such provider");
 	return rc == -1 ? 500 : 0;
 }
@@ -655,8 +642,7 @@ app_load(struct req *r, struct app **a)
 	int		 rc;
 
 	*a = NULL;
-	if ((id = path_id(r, 0, "id")) == 0)
-		return req_fail(r, 404, "no such app");
+	id = req_pv_id(r, 0);
 	if ((rc = db_app_get(r, id, &sc, a)) == -1)
 		return 500;
 	if (rc == 0)
@@ -912,8 +898,7 @@ env_load(struct req *r, struct app **a, struct env **e)
 	*e = NULL;
 	if ((rc = app_load(r, a)) != 0)
 		return rc;
-	if ((id = path_id(r, 1, "eid")) == 0)
-		return req_fail(r, 404, "no such environment");
+	id = req_pv_id(r, 1);
 	if ((rc = db_env_get(r, (*a)->id, id, e)) == -1)
 		return 500;
 	if (rc == 0)
@@ -1366,8 +1351,7 @@ h_listing_get(struct req *r)
 	long long		 id;
 	int			 rc;
 
-	if ((id = path_id(r, 0, "id")) == 0)
-		return req_fail(r, 404, "no such listing");
+	id = req_pv_id(r, 0);
 	if ((rc = listing_full(r, id, &sc, &o)) == -1)
 		return 500;
 	if (rc == 0)
@@ -1385,8 +1369,7 @@ h_listing_history(struct req *r)
 	long long		 id;
 	int			 rc;
 
-	if ((id = path_id(r, 0, "id")) == 0)
-		return req_fail(r, 404, "no such listing");
+	id = req_pv_id(r, 0);
 	if ((rc = db_listing_get(r, id, &sc, &rs)) == -1)
 		return 500;
 	if (rc == 0)
@@ -1413,10 +1396,7 @@ listing_act(struct req *r, enum lact act, const struct jfield *fs)
 	if ((st = json_body_checked(r, fs, owned_listing, fs != reject_fields,
 	    &o)) != 0)
 		return st;
-	if ((id = path_id(r, 0, "id")) == 0) {
-		json_object_put(o);
-		return req_fail(r, 404, "no such listing");
-	}
+	id = req_pv_id(r, 0);
 	json_get_str(o, "note", &note);
 	rc = db_listing_move(r, id, 0, 0, &sc, act, note, &out, &why, NULL,
 	    NULL);

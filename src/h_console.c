@@ -440,16 +440,3 @@ con_json_pretty(const char *s)
 	json_object_put(o);
 	return t;
 }
-
-/* The id in path parameter i, or 0 with a 404 detail set. */
-long long
-con_pv_id(struct req *r, size_t i, const char *what)
-{
-	long long	 id;
-
-	if (i >= r->pvsz || !valid_id(r->pv[i], &id)) {
-		req_fail(r, 404, "no such %s", what);
-		return 0;
-	}
-	return id;
-}

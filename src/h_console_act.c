@@ -59,8 +59,7 @@ act_tenant_of(struct req *r, struct tenant **t)
 	int		 rc;
 
 	*t = NULL;
-	if ((id = con_pv_id(r, 0, "tenant")) == 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((rc = db_tenant_get(r, id, 0, t)) == -1)
 		return 500;
 	if (rc == 0)
@@ -144,10 +143,7 @@ h_con_tenant_delete(struct req *r)
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((id = con_pv_id(r, 0, "tenant")) == 0) {
-		st = 404;
-		goto out;
-	}
+	id = req_pv_id(r, 0);
 	if ((v = form_get(&f, "version")) == NULL ||
 	    num_parse(v, 1, INT32_MAX, &ver) == -1) {
 		st = req_fail(r, 400, "version must be the version you saw");
@@ -321,8 +317,7 @@ act_provider_of(struct req *r, struct dbres **rs)
 	int		 rc;
 
 	*rs = NULL;
-	if ((id = con_pv_id(r, 0, "provider")) == 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((rc = db_provider_get(r, id, rs)) == -1)
 		return 500;
 	if (rc == 0)
@@ -514,8 +509,7 @@ act_mkt_of(struct req *r, struct dbres **rs)
 	int		 rc;
 
 	*rs = NULL;
-	if ((id = con_pv_id(r, 0, "marketplace")) == 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((rc = db_console_marketplace(r, id, rs)) == -1)
 		return 500;
 	if (rc == 0)
@@ -567,10 +561,7 @@ act_hub_decide(struct req *r, int approve)
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((id = con_pv_id(r, 0, "marketplace")) == 0) {
-		st = 404;
-		goto out;
-	}
+	id = req_pv_id(r, 0);
 	if ((rc = db_mkt_hub_decide(r, id, approve, &hub)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no hub change is pending "
 		    "for this marketplace") : rc == 2 ? req_fail(r, 409,

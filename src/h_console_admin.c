@@ -399,8 +399,7 @@ adm_of(struct req *r, struct dbres **rs)
 	int		 rc;
 
 	*rs = NULL;
-	if ((id = con_pv_id(r, 0, "admin")) == 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((rc = db_admin_get(r, id, rs)) == -1)
 		return 500;
 	if (rc == 0)
@@ -838,8 +837,7 @@ adm_token_of(struct req *r, struct dbres **rs, struct dbres **ts)
 	*ts = NULL;
 	if ((st = adm_of(r, rs)) != 0)
 		return st;
-	if ((id = con_pv_id(r, 1, "API token")) == 0)
-		return 404;
+	id = req_pv_id(r, 1);
 	if ((st = db_admin_token_get(r, dbres_int(*rs, 0, AD_ID), id,
 	    ts)) == -1)
 		return 500;

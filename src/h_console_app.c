@@ -46,8 +46,7 @@ h_con_app(struct req *r)
 	char		*u;
 	int		 rc;
 
-	if ((id = con_pv_id(r, 0, "app")) == 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((rc = db_app_get(r, id, &sc, &a)) == -1)
 		return 500;
 	if (rc == 0)
@@ -198,8 +197,7 @@ h_con_listing(struct req *r)
 {
 	long long	 id;
 
-	if ((id = con_pv_id(r, 0, "listing")) == 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	return con_listing_page(r, 200, id, NULL);
 }
 
@@ -220,10 +218,7 @@ con_listing_act(struct req *r, enum lact act)
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((id = con_pv_id(r, 0, "listing")) == 0) {
-		st = 404;
-		goto out;
-	}
+	id = req_pv_id(r, 0);
 	note = form_get(&f, act == LA_REJECT ? "reason" : "note");
 	if ((st = db_listing_get(r, id, &sc, &cur)) != 1) {
 		st = st == 0 ? req_fail(r, 404, "no such listing") : 500;

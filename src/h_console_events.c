@@ -39,15 +39,6 @@ ev_flash(struct req *r, struct html *h)
 		    "within a moment.");
 }
 
-/* The {id} path parameter; 0 or 404. */
-static int
-ev_pv_id(struct req *r, long long *id)
-{
-	if (r->pvsz < 1 || !valid_id(r->pv[0], id))
-		return req_fail(r, 404, "no such page");
-	return 0;
-}
-
 /* ?page= into *page; 0 or 400. */
 static int
 ev_pageno(struct req *r, long long *page)
@@ -434,8 +425,7 @@ h_con_webhook(struct req *r)
 {
 	long long	 id;
 
-	if (ev_pv_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	return ev_sub_page(r, 200, id, NULL);
 }
 
@@ -449,8 +439,7 @@ h_con_webhook_update(struct req *r)
 	long long	 id;
 	int		 st, rc;
 
-	if (ev_pv_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((st = con_post(r, &f)) != 0)
 		return st;
 	memset(&in, 0, sizeof(in));
@@ -480,8 +469,7 @@ h_con_webhook_test(struct req *r)
 	long long	 id;
 	int		 st, rc;
 
-	if (ev_pv_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((st = con_post(r, &f)) != 0)
 		return st;
 	if ((rc = db_sub_test(r, id, NULL, &uid)) != 1) {
@@ -506,8 +494,7 @@ h_con_webhook_rotate(struct req *r)
 	long long	 id;
 	int		 st, rc;
 
-	if (ev_pv_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((st = con_post(r, &f)) != 0)
 		return st;
 	if ((rc = db_sub_rotate(r, id, NULL, &secret)) != 1)
@@ -528,8 +515,7 @@ h_con_webhook_delete(struct req *r)
 	long long	 id;
 	int		 st, rc;
 
-	if (ev_pv_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((st = con_post(r, &f)) != 0)
 		return st;
 	if ((rc = db_sub_delete(r, id, NULL)) != 1)
@@ -621,8 +607,7 @@ h_con_delivery(struct req *r)
 	char		*t, *u;
 	int		 rc;
 
-	if (ev_pv_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((rc = db_delivery_get(r, id, &d, &a)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such delivery") : 500;
 	t = xasprintf("Delivery %lld", id);
@@ -690,8 +675,7 @@ h_con_delivery_resend(struct req *r)
 	char		*u;
 	int		 st, rc;
 
-	if (ev_pv_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((st = con_post(r, &f)) != 0)
 		return st;
 	if ((rc = db_delivery_resend(r, id)) == -1)

@@ -115,8 +115,7 @@ con_row_of(struct req *r, const char *what,
 	int		 rc;
 
 	*rs = NULL;
-	if ((id = con_pv_id(r, 0, what)) == 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((rc = get(r, id, rs)) == -1)
 		return 500;
 	if (rc == 0)

@@ -27,8 +27,7 @@ h_con_tenant(struct req *r)
 	long long	 id;
 	int		 rc;
 
-	if ((id = con_pv_id(r, 0, "tenant")) == 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((rc = db_tenant_get(r, id, 0, &t)) == -1)
 		return 500;
 	if (rc == 0)
@@ -168,8 +167,7 @@ h_con_tenant_edit(struct req *r)
 	long long	 id;
 	int		 rc;
 
-	if ((id = con_pv_id(r, 0, "tenant")) == 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((rc = db_tenant_get(r, id, 0, &t)) == -1)
 		return 500;
 	if (rc == 0)
@@ -198,10 +196,7 @@ h_con_tenant_update(struct req *r)
 	memset(&in, 0, sizeof(in));
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((id = con_pv_id(r, 0, "tenant")) == 0) {
-		st = 404;
-		goto out;
-	}
+	id = req_pv_id(r, 0);
 	if ((rc = db_tenant_get(r, id, 0, &t)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no such tenant") : 500;
 		goto out;
@@ -247,8 +242,7 @@ con_tenant_of(struct req *r, struct tenant **t)
 	int		 rc;
 
 	*t = NULL;
-	if ((id = con_pv_id(r, 0, "tenant")) == 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((rc = db_tenant_get(r, id, 0, t)) == -1)
 		return 500;
 	if (rc == 0)
@@ -550,8 +544,7 @@ con_tapp_of(struct req *r, struct tenant **t, struct tenant_app **ta)
 	*ta = NULL;
 	if ((st = con_tenant_of(r, t)) != 0)
 		return st;
-	if ((id = con_pv_id(r, 1, "tenant app")) == 0)
-		return 404;
+	id = req_pv_id(r, 1);
 	if ((rc = db_tenant_app_get(r, (*t)->id, 0, id, ta)) == -1)
 		return 500;
 	if (rc == 0)

@@ -167,15 +167,6 @@ sub_json(const struct sub *s)
 	return o;
 }
 
-/* The {id} path parameter; 0 or 404. */
-static int
-path_id(struct req *r, long long *id)
-{
-	if (r->pvsz < 1 || !valid_id(r->pv[0], id))
-		return req_fail(r, 404, "no such subscription");
-	return 0;
-}
-
 /*
  * Fill in from the body o on top of what it has (an update starts from
  * the stored values), then check the target: 0, or a status (field
@@ -360,8 +351,7 @@ h_sub_get(struct req *r)
 	long long		 id;
 	int			 rc;
 
-	if (path_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	scope_of(r, &sc);
 	if ((rc = db_sub_get(r, id, &sc, &s)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such subscription") : 500;
@@ -388,8 +378,7 @@ h_sub_update(struct req *r)
 	long long		 id;
 	int			 st, rc;
 
-	if (path_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((st = json_body(r, &o)) != 0)
 		return st;
 	scope_of(r, &sc);
@@ -464,8 +453,7 @@ h_sub_delete(struct req *r)
 	long long		 id;
 	int			 rc;
 
-	if (path_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	scope_of(r, &sc);
 	if ((rc = db_sub_delete(r, id, &sc)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such subscription") : 500;
@@ -487,8 +475,7 @@ h_sub_rotate(struct req *r)
 	long long		 id;
 	int			 rc;
 
-	if (path_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	scope_of(r, &sc);
 	if ((rc = db_sub_rotate(r, id, &sc, &secret)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such subscription") : 500;
@@ -515,8 +502,7 @@ h_sub_test(struct req *r)
 	long long		 id;
 	int			 rc;
 
-	if (path_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	scope_of(r, &sc);
 	if ((rc = db_sub_test(r, id, &sc, &uid)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such subscription") : 500;
@@ -542,8 +528,7 @@ h_sub_deliveries(struct req *r)
 	size_t			 i;
 	int			 rc, st;
 
-	if (path_id(r, &id) != 0)
-		return 404;
+	id = req_pv_id(r, 0);
 	if ((st = req_paging(r, &limit, &offset)) != 0)
 		return st;
 	state = req_qs(r, "state");

@@ -579,8 +579,7 @@ h_hub_app(struct req *r)
 	int			 st;
 
 	memset(&q, 0, sizeof(q));
-	if (!valid_id(r->pv[0], &q.app_id))
-		return not_found(r);
+	q.app_id = req_pv_id(r, 0);
 	if ((st = view_parse(r, &v)) != 0)
 		return st;
 	q.all = 1;
@@ -642,8 +641,7 @@ h_hub_app_enable(struct req *r)
 {
 	long long	 id;
 
-	if (!valid_id(r->pv[0], &id))
-		return not_found(r);
+	id = req_pv_id(r, 0);
 	return hub_toggle(r, &id, 1, 1);
 }
 
@@ -653,8 +651,7 @@ h_hub_app_disable(struct req *r)
 {
 	long long	 id;
 
-	if (!valid_id(r->pv[0], &id))
-		return not_found(r);
+	id = req_pv_id(r, 0);
 	return hub_toggle(r, &id, 1, 0);
 }
 

@@ -767,19 +767,6 @@ out:
 	return st;
 }
 
-/* Path parameter i as an id; 0 with a field error when malformed. */
-static long long
-path_id(struct req *r, size_t i, const char *name)
-{
-	long long	 id;
-
-	if (i >= r->pvsz || !valid_id(r->pv[i], &id)) {
-		req_field(r, name, "must be a positive integer");
-		return 0;
-	}
-	return id;
-}
-
 /*
  * GET /api/v1/admin/marketplaces: a page (limit, offset), filtered by
  * environment and a nid prefix (q). 200 with X-Total-Count and Link.
@@ -832,8 +819,7 @@ h_mkt_admin_get(struct req *r)
 	size_t			 i;
 	int			 rc;
 
-	if ((id = path_id(r, 0, "id")) == 0)
-		return 400;
+	id = req_pv_id(r, 0);
 	if ((rc = db_mkt_get(r, id, &rs)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
 	if (db_mkt_certs(r, id, &cs) == -1) {
@@ -878,8 +864,7 @@ h_mkt_admin_revoke(struct req *r)
 	size_t			 i;
 	int			 st, rc;
 
-	if ((id = path_id(r, 0, "id")) == 0)
-		return 400;
+	id = req_pv_id(r, 0);
 	if ((st = json_body_checked(r, revoke_fields, NULL, 1, &o)) != 0)
 		return st;
 	json_get_str(o, "serial", &serial);
@@ -1019,8 +1004,7 @@ h_regtoken_revoke(struct req *r)
 	long long	 id;
 	int		 rc;
 
-	if ((id = path_id(r, 0, "id")) == 0)
-		return 400;
+	id = req_pv_id(r, 0);
 	if (db_regtoken_revoke(r, id) == -1)
 		return 500;
 	if ((rc = db_regtoken_get(r, id, &rs)) != 1)

@@ -440,15 +440,6 @@ tapp_json(const struct tenant_app *ta)
 	return o;
 }
 
-/* The {tid} path parameter; 0 or 404 (a malformed id names nothing). */
-static int
-path_id(struct req *r, size_t i, long long *id)
-{
-	if (i >= r->pvsz || !valid_id(r->pv[i], id))
-		return req_fail(r, 404, "no such tenant or tenant app");
-	return 0;
-}
-
 static const struct jfield tenant_create_admin[] = {
 	{ "marketplace", JT_STR, 2, 64, 0, 0, NULL },
 	{ "marketplace_id", JT_INT, 1, INT64_MAX - 1, 0, 0, NULL },
@@ -640,8 +631,7 @@ h_tenant_show(struct req *r)
 	long long	 id;
 	int		 st;
 
-	if ((st = path_id(r, 0, &id)) != 0)
-		return st;
+	id = req_pv_id(r, 0);
 	if ((st = db_tenant_get(r, id, scope(r), &t)) != 1)
 		return st == 0 ? tnrc_status(r, TNRC_NOTFOUND) : 500;
 	st = tenant_reply_etag(r, tenant_json(t), 0);
@@ -687,8 +677,7 @@ h_tenant_update(struct req *r)
 	long long		 id, version;
 	int			 st;
 
-	if ((st = path_id(r, 0, &id)) != 0)
-		return st;
+	id = req_pv_id(r, 0);
 	if ((st = json_body(r, &o)) != 0)
 		return st;
 	if (json_check(r, o, tenant_update_fields, "") == -1) {
@@ -724,8 +713,7 @@ h_tenant_delete(struct req *r)
 	long long	 id, version;
 	int		 st;
 
-	if ((st = path_id(r, 0, &id)) != 0)
-		return st;
+	id = req_pv_id(r, 0);
 	if ((st = tenant_precond(r, id, &version)) != 0)
 		return st;
 	if ((st = db_tenant_delete(r, id, scope(r), version)) != TNRC_OK)
@@ -747,8 +735,7 @@ h_tenant_rotate(struct req *r)
 	long long		 id, grace;
 	int			 st;
 
-	if ((st = path_id(r, 0, &id)) != 0)
-		return st;
+	id = req_pv_id(r, 0);
 	if ((st = rotate_grace(r, &grace)) != 0)
 		return st;
 	if ((st = db_tenant_rotate_key(r, id, scope(r), grace, &key)) !=
@@ -779,8 +766,7 @@ h_tapp_list(struct req *r)
 	size_t			 i, n;
 	int			 st;
 
-	if ((st = path_id(r, 0, &tid)) != 0)
-		return st;
+	tid = req_pv_id(r, 0);
 	if ((st = db_tenant_app_list(r, tid, scope(r), &v, &n)) != 1)
 		return st == 0 ? tnrc_status(r, TNRC_NOTFOUND) : 500;
 	a = json_object_new_array();
@@ -800,8 +786,8 @@ h_tapp_show(struct req *r)
 	long long		 tid, taid;
 	int			 st;
 
-	if ((st = path_id(r, 0, &tid)) != 0 || (st = path_id(r, 1, &taid)))
-		return st;
+	tid = req_pv_id(r, 0);
+	taid = req_pv_id(r, 1);
 	if ((st = db_tenant_app_get(r, tid, scope(r), taid, &ta)) != 1)
 		return st == 0 ? tnrc_status(r, TNRC_NOTFOUND) : 500;
 	st = tenant_reply_etag(r, tapp_json(ta), 0);
@@ -874,8 +860,7 @@ h_tapp_create(struct req *r)
 	long long		 tid, id;
 	int			 st;
 
-	if ((st = path_id(r, 0, &tid)) != 0)
-		return st;
+	tid = req_pv_id(r, 0);
 	if ((st = tapp_body(r, 1, &o, &in, appbuf, rankbuf)) != 0) {
 		json_object_put(o);
 		return st;
@@ -907,8 +892,8 @@ h_tapp_update(struct req *r)
 	long long		 tid, taid;
 	int			 st;
 
-	if ((st = path_id(r, 0, &tid)) != 0 || (st = path_id(r, 1, &taid)))
-		return st;
+	tid = req_pv_id(r, 0);
+	taid = req_pv_id(r, 1);
 	if ((st = tapp_body(r, 0, &o, &in, appbuf, rankbuf)) != 0) {
 		json_object_put(o);
 		return st;
@@ -931,8 +916,8 @@ h_tapp_delete(struct req *r)
 	long long	 tid, taid;
 	int		 st;
 
-	if ((st = path_id(r, 0, &tid)) != 0 || (st = path_id(r, 1, &taid)))
-		return st;
+	tid = req_pv_id(r, 0);
+	taid = req_pv_id(r, 1);
 	if ((st = db_tenant_app_delete(r, tid, scope(r), taid)) != TNRC_OK)
 		return tnrc_status(r, st);
 	return 204;
@@ -994,8 +979,7 @@ h_tapp_bulk(struct req *r)
 	long			 nen = 0, ndis = 0;
 	int			 st;
 
-	if ((st = path_id(r, 0, &tid)) != 0)
-		return st;
+	tid = req_pv_id(r, 0);
 	if ((st = json_body(r, &o)) != 0)
 		return st;
 	st = 400;

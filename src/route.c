@@ -316,11 +316,29 @@ route_find(struct req *r, int *status)
 	enum method		 m = r->method == M_HEAD ? M_GET : r->method;
 	char			*pv[PATHV_MAX];
 	size_t			 i, pvsz, j;
+	long long		 id;
+	int			 badid = 0;
 
 	for (i = 0; i < routesz; i++) {
 		rt = &routes[i];
 		if (!route_match(rt->pattern, r->path, pv, &pvsz))
 			continue;
+		/*
+		 * Every path parameter is an id: a row whose parameter is
+		 * not one does not match (another row may: .../apps/bulk),
+		 * and if none does the answer is 404 in the row's error
+		 * style, whatever the method: one answer on every route.
+		 */
+		for (j = 0; j < pvsz && valid_id(pv[j], &id); j++)
+			;
+		if (j < pvsz) {
+			for (j = 0; j < pvsz; j++)
+				free(pv[j]);
+			if (allow.len == 0)
+				r->errstyle = rt->errstyle;
+			badid = 1;
+			continue;
+		}
 		if (rt->method == m) {
 			for (j = 0; j < pvsz; j++)
 				r->pv[j] = pv[j];
@@ -345,7 +363,8 @@ route_find(struct req *r, int *status)
 		    method_name(r->method));
 		return NULL;
 	}
-	*status = req_fail(r, 404, "no such route");
+	*status = badid ? req_fail(r, 404, "no such resource (an id in a "
+	    "path is a positive integer)") : req_fail(r, 404, "no such route");
 	return NULL;
 }
 

@@ -166,7 +166,7 @@ is "$(sort -u "$T_TMP/paging.answers" | tr '\n' ' ')" '["bad paging parameters",
 admin GET /api/v1/admin/marketplaces/999999
 status 404 "an unknown marketplace is 404"
 admin GET /api/v1/admin/marketplaces/01
-status 400 "a malformed id is 400"
+status 404 "a malformed id is 404, as on every route"
 req GET /api/v1/admin/marketplaces -u "$ONE"
 status 401 "a marketplace cannot use the admin API"
 

@@ -157,7 +157,17 @@ status 401 "a registration token cannot read a marketplace"
 req PUT /api/v1/marketplaces -H "Authorization: Bearer $TOK"
 status 405 "PUT is 405"
 req POST /api/v1/admin/marketplaces/abc/certificate/revoke -H "Authorization: Bearer $ADMIN_TOKEN"
-status 400 "a malformed marketplace id is 400"
+status 404 "a malformed marketplace id is 404"
+# One answer for a malformed path id on every route, whatever the method.
+for p in "GET /api/v1/admin/marketplaces/abc" "GET /api/v1/admin/marketplaces/01" \
+    "POST /api/v1/admin/providers/-1/rotate" "POST /api/v1/admin/listings/1.5/approve" \
+    "GET /api/v1/admin/tenants/abc" "DELETE /api/v1/admin/tenants/1/apps/x" \
+    "GET /api/v1/admin/webhooks/0" "PUT /api/v1/admin/tenants/abc/apps"; do
+	req ${p%% *} "${p#* }" -H "Authorization: Bearer $ADMIN_TOKEN"
+	echo "$STATUS $(jq -r .detail "$BODY")" >> "$T_TMP/badid"
+done
+is "$(sort -u "$T_TMP/badid")" "404 no such resource (an id in a path is a positive integer)" \
+    "a malformed path id is 404 on every route, whatever the method"
 req POST /api/v1/admin/registration-tokens -H "Authorization: Bearer $ADMIN_TOKEN" "${J[@]}" \
     --data-binary '{"max_uses":"2"}'
 status 400 "max_uses as a string is 400"
