@@ -1530,6 +1530,8 @@ int	 h_con_login(struct req *);
 int	 h_con_logout(struct req *);
 
 /* h_console_tenant.c: tenants and tenant apps */
+struct tenant;
+int	 con_tenant_of(struct req *, struct tenant **);
 int	 h_con_tenant(struct req *);
 int	 h_con_tenant_edit(struct req *);
 int	 h_con_tenant_update(struct req *);

@@ -51,22 +51,6 @@ act_flash(struct req *r, struct html *h, int status)
 
 /* Tenants: delete. */
 
-/* The tenant of path parameter 0: 0 with *t (owned), or a status. */
-static int
-act_tenant_of(struct req *r, struct tenant **t)
-{
-	long long	 id;
-	int		 rc;
-
-	*t = NULL;
-	id = req_pv_id(r, 0);
-	if ((rc = db_tenant_get(r, id, 0, t)) == -1)
-		return 500;
-	if (rc == 0)
-		return req_fail(r, 404, "no such tenant");
-	return 0;
-}
-
 /*
  * GET /admin/tenants/{id}/delete: what goes with the tenant (its key,
  * each of its tenant apps, listed), then a confirmation carrying the
@@ -82,7 +66,7 @@ h_con_tenant_delete_ask(struct req *r)
 	char			*u, ver[24];
 	int			 st;
 
-	if ((st = act_tenant_of(r, &t)) != 0)
+	if ((st = con_tenant_of(r, &t)) != 0)
 		return st;
 	if (db_tenant_app_list(r, t->id, 0, &ta, &nta) == -1) {
 		tenant_free(t);

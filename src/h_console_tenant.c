@@ -234,8 +234,11 @@ out:
 	return st;
 }
 
-/* The tenant of path parameter 0, or a status (404, 500). */
-static int
+/*
+ * The tenant of path parameter 0: 0 with *t (owned; tenant_free), or
+ * the status to answer (404, 500).
+ */
+int
 con_tenant_of(struct req *r, struct tenant **t)
 {
 	long long	 id;
