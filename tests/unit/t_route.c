@@ -39,6 +39,19 @@ sample_path(const char *pattern)
 	return b.p;
 }
 
+static const struct {
+	enum method	 m;
+	const char	*path;
+} badids[] = {
+	{ M_GET, "/api/v1/admin/marketplaces/abc" },
+	{ M_GET, "/api/v1/admin/marketplaces/01" },
+	{ M_POST, "/api/v1/admin/providers/-1/rotate" },
+	{ M_DELETE, "/api/v1/admin/tenants/1/apps/x" },
+	{ M_PUT, "/api/v1/admin/tenants/1.5/apps" },
+	{ M_GET, "/api/v1/apps/0" },
+	{ M_GET, "/api/mnoe/v2/apps/9007199254740992" },
+};
+
 int
 main(void)
 {
@@ -118,5 +131,40 @@ main(void)
 	ok(rt == NULL && st == 404, "unknown path is 404");
 	free(r.path);
 	free(r.err_detail);
+
+	/* Path ids: a parameter that is not one names nothing. */
+	for (i = 0; i < sizeof(badids) / sizeof(badids[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		r.method = badids[i].m;
+		r.path = xstrdup(badids[i].path);
+		rt = route_find(&r, &st);
+		ok(rt == NULL && st == 404 && r.resphsz == 0 &&
+		    r.err_detail != NULL &&
+		    strstr(r.err_detail, "positive integer") != NULL,
+		    "%s %s is 404, an id in a path is a positive integer",
+		    method_name(badids[i].m), badids[i].path);
+		free(r.path);
+		free(r.err_detail);
+		for (j = 0; j < r.resphsz; j++)
+			free(r.resph[j]);
+	}
+	memset(&r, 0, sizeof(r));
+	r.method = M_GET;
+	r.path = xstrdup("/api/v1/admin/tenants/12/apps/34");
+	rt = route_find(&r, &st);
+	ok(rt != NULL && r.pvsz == 2 && req_pv_id(&r, 0) == 12 &&
+	    req_pv_id(&r, 1) == 34, "ids in a path are read back");
+	for (j = 0; j < r.pvsz; j++)
+		free(r.pv[j]);
+	free(r.path);
+	memset(&r, 0, sizeof(r));
+	r.method = M_POST;
+	r.path = xstrdup("/api/v1/admin/tenants/12/apps/bulk");
+	rt = route_find(&r, &st);
+	ok(rt != NULL && rt->fn == h_tapp_bulk && r.pvsz == 1,
+	    "a literal segment after an id row still matches its own row");
+	for (j = 0; j < r.pvsz; j++)
+		free(r.pv[j]);
+	free(r.path);
 	return done();
 }
