@@ -639,7 +639,8 @@ db_event_purge(struct db *db, long long days, long long max, long long *n)
 
 /*
  * Fan out up to max events not fanned out yet, oldest first, in one
- * transaction: a delivery row per subscription that hears each. Rows
+ * READ COMMITTED transaction: a delivery row per subscription that
+ * hears each. Rows
  * locked by another notifier (or by their writer, not committed yet)
  * are skipped. 0 with *n events done, or -1.
  */
@@ -654,7 +655,9 @@ db_event_fanout(struct db *db, long long max, long long *n)
 
 	*n = 0;
 	memset(&ids, 0, sizeof(ids));
-	if (db_tx_begin(db) == -1)
+	/* For the next transaction only (STMT_EVENT_FAN_RC says why). */
+	if (db_exec(db, STMT_EVENT_FAN_RC, NULL, 0, NULL, NULL) != 1 ||
+	    db_tx_begin(db) == -1)
 		return -1;
 	p[0] = dbp_int(max);
 	if (db_query(db, STMT_EVENT_FAN_PICK, p, 1, &rs) == -1)

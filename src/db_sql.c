@@ -966,6 +966,15 @@ const char *const db_sql[STMT__MAX] = {
 	 * triggers write one event per transaction (0005_events.sql).
 	 */
 	[STMT_EVENT_TXKEY] = "SET @agora_tx = UUID()",
+	/*
+	 * The fan-out's transaction reads committed rows and locks only
+	 * the rows it picks: under REPEATABLE READ its FOR UPDATE also
+	 * locked the gaps of k_event_fan, and a writer whose trigger was
+	 * inserting an event (any tenant or tenant-app change, hand-made
+	 * SQL included) could end in a deadlock with it.
+	 */
+	[STMT_EVENT_FAN_RC] =
+	    "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
 	[STMT_EVENT_FAN_PICK] =
 	    "SELECT id FROM event WHERE fanned = 0 ORDER BY id LIMIT ? "
 	    "FOR UPDATE SKIP LOCKED",

@@ -642,6 +642,7 @@ enum stmt {
 	STMT_OPS_INIT_GRANT_READ,
 	/* events, subscriptions, deliveries */
 	STMT_EVENT_TXKEY,
+	STMT_EVENT_FAN_RC,
 	STMT_EVENT_FAN_PICK,
 	STMT_EVENT_FAN_OUT,
 	STMT_EVENT_FANNED,

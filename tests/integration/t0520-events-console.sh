@@ -38,7 +38,8 @@ status 200 "the webhook's page"
 post /admin/webhooks/$W/test
 status 303 "send a test event"
 n=$(await 1 '.path == "/con"' 15)
-is "$n" "1" "the test event arrives (and is answered 500)"
+# At least once: a quick retry after the 500 may already be in.
+ok "the test event arrives (and is answered 500): $n" test "$n" -ge 1
 
 # The receiver keeps answering 500: the delivery fails after the retry
 # window (notify_max_age) with every attempt kept.
