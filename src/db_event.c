@@ -640,9 +640,8 @@ db_event_purge(struct db *db, long long days, long long max, long long *n)
 /*
  * Fan out up to max events not fanned out yet, oldest first, in one
  * READ COMMITTED transaction: a delivery row per subscription that
- * hears each. Rows
- * locked by another notifier (or by their writer, not committed yet)
- * are skipped. 0 with *n events done, or -1.
+ * hears each. Rows locked by another notifier (or by their writer, not
+ * committed yet) are skipped. 0 with *n events done, or -1.
  */
 int
 db_event_fanout(struct db *db, long long max, long long *n)
