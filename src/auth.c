@@ -17,23 +17,22 @@
 #define SESSION_COOKIE	"__Host-agora_session"
 
 /*
- * The kinds of Basic credentials. Tenants and environments are found by
- * a statement that also returns the generations of their cached reads
- * (columns 4 and 5), so a cache hit costs this one statement.
+ * The kinds of Basic credentials, tried in this order. Tenants and
+ * environments are found by a statement that also returns the
+ * generations of their cached reads, so a cache hit costs this one
+ * statement (db_cred_find).
  */
 struct basic_kind {
 	unsigned int	 role;
 	enum pkind	 kind;
 	const char	*name;	/* credential.kind */
-	enum stmt	 stmt;
-	int		 gen;	/* stmt takes only the key, returns gens */
 };
 
 static const struct basic_kind basic_kinds[] = {
-	{ ROLE_MKT,	 PK_MKT,	"marketplace",	STMT_CRED_FIND, 0 },
-	{ ROLE_PROVIDER, PK_PROVIDER,	"provider",	STMT_CRED_FIND, 0 },
-	{ ROLE_ENV,	 PK_ENV,	"environment",	STMT_CRED_FIND_ENV, 1 },
-	{ ROLE_TENANT,	 PK_TENANT,	"tenant",	STMT_CRED_FIND_TENANT, 1 },
+	{ ROLE_MKT,	 PK_MKT,	"marketplace" },
+	{ ROLE_PROVIDER, PK_PROVIDER,	"provider" },
+	{ ROLE_ENV,	 PK_ENV,	"environment" },
+	{ ROLE_TENANT,	 PK_TENANT,	"tenant" },
 };
 
 /*
@@ -81,42 +80,29 @@ static int
 auth_cred(struct req *r, const struct basic_kind *bk, const char *user,
     const char *pass)
 {
-	struct dbres	*rs;
-	struct dbp	 p[2];
+	struct cred_row	 c[CRED_ROWS];
 	unsigned char	 h[32];
-	size_t		 i;
-	int		 found = 0;
+	int		 i, n, found = 0;
 
-	if (bk->gen) {
-		p[0] = dbp_str(user);
-		if (db_query(r->db, bk->stmt, p, 1, &rs) == -1)
-			return -1;
-	} else {
-		p[0] = dbp_str(bk->name);
-		p[1] = dbp_str(user);
-		if (db_query(r->db, bk->stmt, p, 2, &rs) == -1)
-			return -1;
-	}
+	if ((n = db_cred_find(r->db, bk->name, user, c)) == -1)
+		return -1;
 	crypto_sha256(pass, strlen(pass), h);
-	for (i = 0; i < rs->nrow; i++) {
-		if (rs->cell[i * rs->ncol + 2].sz != 32)
-			continue;
-		if (crypto_eq(dbres_str(rs, i, 2), h, 32) && !found) {
+	/* Every row is compared, so the time says nothing of which. */
+	for (i = 0; i < n; i++) {
+		if (crypto_eq(c[i].hash, h, 32) && !found) {
 			found = 1;
 			r->pr.kind = bk->kind;
-			r->pr.cred_id = dbres_int(rs, i, 0);
-			r->pr.id = dbres_int(rs, i, 1);
-			r->pr.retiring = dbres_int(rs, i, 3) != 0;
-			if (bk->gen) {
-				r->pr.has_gen = 1;
-				r->pr.gen[0] = (uint64_t)dbres_int(rs, i, 4);
-				r->pr.gen[1] = (uint64_t)dbres_int(rs, i, 5);
-			}
+			r->pr.cred_id = c[i].id;
+			r->pr.id = c[i].owner_id;
+			r->pr.retiring = c[i].retiring;
+			r->pr.has_gen = c[i].has_gen;
+			r->pr.gen[0] = c[i].gen[0];
+			r->pr.gen[1] = c[i].gen[1];
 			snprintf(r->pr.label, sizeof(r->pr.label), "%s:%s",
 			    bk->name, user);
 		}
 	}
-	dbres_free(rs);
+	explicit_bzero(h, sizeof(h));
 	return found;
 }
 
@@ -124,36 +110,26 @@ auth_cred(struct req *r, const struct basic_kind *bk, const char *user,
 static int
 auth_bearer(struct req *r, unsigned int roles, const char *tok)
 {
-	struct dbres	*rs;
-	struct dbp	 p;
+	struct token_row t;
 	unsigned char	 h[32];
 	int		 found = 0;
 
 	crypto_sha256(tok, strlen(tok), h);
-	p = dbp_blob(h, sizeof(h));
 	if ((roles & ROLE_ADMIN) && strncmp(tok, "agat_", 5) == 0) {
-		if (db_query(r->db, STMT_ADMIN_TOKEN_FIND, &p, 1, &rs) == -1)
-			return -1;
-		if (rs->nrow == 1) {
-			found = 1;
+		if ((found = db_admin_token_find(r->db, h, &t)) == 1) {
 			r->pr.kind = PK_ADMIN;
-			r->pr.cred_id = dbres_int(rs, 0, 0);
-			r->pr.id = dbres_int(rs, 0, 1);
-			snprintf(r->pr.label, sizeof(r->pr.label), "admin:%s",
-			    dbres_str(rs, 0, 2));
+			r->pr.cred_id = t.id;
+			r->pr.id = t.owner_id;
+			snprintf(r->pr.label, sizeof(r->pr.label),
+			    "admin:%.89s", t.name);
 		}
-		dbres_free(rs);
 	} else if ((roles & ROLE_REGTOKEN) && strncmp(tok, "agrt_", 5) == 0) {
-		if (db_query(r->db, STMT_REGTOKEN_FIND, &p, 1, &rs) == -1)
-			return -1;
-		if (rs->nrow == 1) {
-			found = 1;
+		if ((found = db_regtoken_find(r->db, h, &t)) == 1) {
 			r->pr.kind = PK_REGTOKEN;
-			r->pr.cred_id = r->pr.id = dbres_int(rs, 0, 0);
+			r->pr.cred_id = r->pr.id = t.id;
 			snprintf(r->pr.label, sizeof(r->pr.label),
 			    "regtoken:%lld", r->pr.id);
 		}
-		dbres_free(rs);
 	}
 	return found;
 }
@@ -182,35 +158,26 @@ auth_cookie(const struct req *r, const char *name)
 static int
 auth_session(struct req *r)
 {
-	struct dbres	*rs;
-	struct dbp	 p[3];
+	struct token_row t;
 	unsigned char	 h[32];
 	char		*tok;
-	int		 found = 0;
+	int		 found;
 
 	if ((tok = auth_cookie(r, SESSION_COOKIE)) == NULL)
 		return 0;
 	crypto_sha256(tok, strlen(tok), h);
 	explicit_bzero(tok, strlen(tok));
 	free(tok);
-	p[0] = dbp_blob(h, sizeof(h));
-	p[1] = dbp_int(r->conf->session_idle);
-	p[2] = dbp_int(r->conf->session_max);
-	if (db_query(r->db, STMT_SESSION_FIND, p, 3, &rs) == -1)
-		return -1;
-	if (rs->nrow == 1) {
-		found = 1;
+	found = db_session_find(r->db, h, r->conf->session_idle,
+	    r->conf->session_max, &t);
+	if (found == 1) {
 		r->pr.kind = PK_ADMIN;
-		r->pr.cred_id = dbres_int(rs, 0, 0);
-		r->pr.id = dbres_int(rs, 0, 1);
-		snprintf(r->pr.label, sizeof(r->pr.label), "admin:%s",
-		    dbres_str(rs, 0, 2));
-		snprintf(r->pr.csrf, sizeof(r->pr.csrf), "%s",
-		    dbres_str(rs, 0, 3));
-		p[0] = dbp_int(r->pr.cred_id);
-		(void)db_exec(r->db, STMT_SESSION_TOUCH, p, 1, NULL, NULL);
+		r->pr.cred_id = t.id;
+		r->pr.id = t.owner_id;
+		snprintf(r->pr.label, sizeof(r->pr.label), "admin:%.89s",
+		    t.name);
+		snprintf(r->pr.csrf, sizeof(r->pr.csrf), "%s", t.csrf);
 	}
-	dbres_free(rs);
 	return found;
 }
 
@@ -279,22 +246,15 @@ auth_principal(struct req *r, unsigned int roles)
 int
 auth_mtls(struct req *r)
 {
-	struct dbres	*rs;
-	const char	*s;
-	size_t		 i;
-	int		 mine = 0;
+	int	 mine;
 
 	if (r->pr.kind != PK_MKT || r->ssl_verify == NULL ||
 	    strcmp(r->ssl_verify, "SUCCESS") != 0)
 		return 0;
-	s = r->ssl_serial != NULL ? r->ssl_serial : "";
-	if (db_mkt_certs(r, r->pr.id, &rs) == -1)
+	mine = db_mkt_cert_valid(r->db, r->pr.id,
+	    r->ssl_serial != NULL ? r->ssl_serial : "");
+	if (mine == -1)
 		return 500;
-	for (i = 0; i < rs->nrow; i++)
-		if (strcasecmp(dbres_str(rs, i, 1), s) == 0 &&
-		    dbres_null(rs, i, 8))
-			mine = 1;
-	dbres_free(rs);
 	if (mine)
 		return 0;
 	return req_fail(r, 403, "the client certificate presented is not a "

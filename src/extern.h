@@ -718,6 +718,51 @@ int	 db_audit(struct req *, const char *, const char *, long long,
 int	 db_audit_commit(struct req *, const char *, const char *, long long,
 	    struct json_object *, struct json_object *);
 
+/* db_auth.c: what auth.c and idem.c read and write, as typed rows */
+
+#define CRED_ROWS	4	/* live secrets of one key: current + grace */
+
+struct cred_row {
+	long long	 id;
+	long long	 owner_id;
+	unsigned char	 hash[32];	/* SHA-256 of the secret */
+	int		 retiring;	/* expires: in its grace period */
+	int		 has_gen;	/* gen[] read (tenant, environment) */
+	uint64_t	 gen[2];
+};
+
+/* An admin token, a registration token or a console session. */
+struct token_row {
+	long long	 id;
+	long long	 owner_id;	/* admin (a registration token: id) */
+	char		 name[256];	/* admin email or token label */
+	char		 csrf[65];	/* a session's CSRF token */
+};
+
+/* A stored Idempotency-Key answer. */
+struct idem_answer {
+	int		 has_hash;
+	unsigned char	 req_hash[32];
+	int		 status;
+	unsigned char	*sealed;	/* owned: idem_answer_free */
+	size_t		 sealsz;
+};
+
+int	 db_cred_find(struct db *, const char *, const char *,
+	    struct cred_row *);
+int	 db_admin_token_find(struct db *, const unsigned char[32],
+	    struct token_row *);
+int	 db_regtoken_find(struct db *, const unsigned char[32],
+	    struct token_row *);
+int	 db_session_find(struct db *, const unsigned char[32], long long,
+	    long long, struct token_row *);
+int	 db_mkt_cert_valid(struct db *, long long, const char *);
+int	 db_idem_find(struct db *, const char *, const char *, long long,
+	    struct idem_answer *);
+void	 idem_answer_free(struct idem_answer *);
+int	 db_idem_add(struct db *, const char *, const char *,
+	    const unsigned char[32], int, const unsigned char *, size_t);
+
 /* db_admin.c: admins, admin tokens, registration tokens */
 
 int	 db_admin_create(struct req *, const char *, const char *, long long *);

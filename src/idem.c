@@ -34,11 +34,10 @@ idem_key_ok(const char *k)
 int
 idem_replay(struct req *r, const char *principal)
 {
-	struct dbres	*rs = NULL;
-	struct dbp	 p[3];
+	struct idem_answer a;
 	unsigned char	 h[32], *body = NULL;
 	size_t		 bodysz;
-	int		 st;
+	int		 rc;
 
 	if (r->idem_key == NULL)
 		return 0;
@@ -47,36 +46,30 @@ idem_replay(struct req *r, const char *principal)
 		    "characters");
 		return reply_error(r, req_fail(r, 400, "bad Idempotency-Key"));
 	}
-	p[0] = dbp_str(principal);
-	p[1] = dbp_str(r->idem_key);
-	p[2] = dbp_int(r->conf->idem_ttl);
-	(void)db_exec(r->db, STMT_IDEM_PURGE, p, 3, NULL, NULL);
-	if (db_query(r->db, STMT_IDEM_FIND, p, 3, &rs) == -1)
+	rc = db_idem_find(r->db, principal, r->idem_key, r->conf->idem_ttl,
+	    &a);
+	if (rc == -1)
 		return 500;
-	if (rs->nrow == 0) {
-		dbres_free(rs);
+	if (rc == 0)
 		return 0;
-	}
-	if (req_idem_hash(r, h) == -1 || rs->cell[0].sz != 32 ||
-	    !crypto_eq(dbres_str(rs, 0, 0), h, 32)) {
-		dbres_free(rs);
+	if (req_idem_hash(r, h) == -1 || !a.has_hash ||
+	    !crypto_eq(a.req_hash, h, 32)) {
+		idem_answer_free(&a);
 		return reply_error(r, req_fail(r, 422, "this Idempotency-Key "
 		    "was used for a different request"));
 	}
-	st = (int)dbres_int(rs, 0, 1);
-	if (crypto_open(r->conf->data_key,
-	    (const unsigned char *)dbres_str(rs, 0, 2), rs->cell[2].sz,
-	    &body, &bodysz) == -1) {
-		dbres_free(rs);
+	rc = crypto_open(r->conf->data_key, a.sealed, a.sealsz, &body,
+	    &bodysz);
+	idem_answer_free(&a);
+	if (rc == -1) {
 		log_warnx("stored answer does not open (data_key changed?)");
 		return 500;
 	}
-	dbres_free(rs);
 	req_header(r, "Idempotent-Replayed", "true");
-	reply_raw(r, st, "application/json", body, bodysz);
+	reply_raw(r, a.status, "application/json", body, bodysz);
 	explicit_bzero(body, bodysz);
 	free(body);
-	return st;
+	return a.status;
 }
 
 /*
@@ -88,7 +81,6 @@ int
 idem_store(struct req *r, const char *principal, int status,
     const char *json)
 {
-	struct dbp	 p[5];
 	unsigned char	 h[32], *sealed;
 	size_t		 sz;
 	int		 rc;
@@ -99,12 +91,8 @@ idem_store(struct req *r, const char *principal, int status,
 	    crypto_seal(r->conf->data_key, json, strlen(json), &sealed,
 	    &sz) == -1)
 		return -1;
-	p[0] = dbp_str(principal);
-	p[1] = dbp_str(r->idem_key);
-	p[2] = dbp_blob(h, sizeof(h));
-	p[3] = dbp_int(status);
-	p[4] = dbp_blob(sealed, sz);
-	rc = db_exec(r->db, STMT_IDEM_ADD, p, 5, NULL, NULL);
+	rc = db_idem_add(r->db, principal, r->idem_key, h, status, sealed,
+	    sz);
 	free(sealed);
 	return rc;
 }

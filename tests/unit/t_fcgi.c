@@ -4,8 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "../../src/extern.h"
 #include "../tap.h"
+#include "capture.h"
 
 static void
 req_reset(struct req *r)
@@ -13,6 +16,8 @@ req_reset(struct req *r)
 	size_t	 i;
 
 	free(r->err_detail);
+	for (i = 0; i < r->resphsz; i++)
+		free(r->resph[i]);
 	for (i = 0; i < r->ferrsz; i++) {
 		free(r->ferr[i].field);
 		free(r->ferr[i].msg);
@@ -37,10 +42,53 @@ page(struct req *r, const char *k, const char *v, long long *l,
 	return req_paging(r, l, o);
 }
 
+/* The string member k of o, or NULL. */
+static const char *
+jstr(struct json_object *o, const char *k)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* The integer member k of o, or -1. */
+static long long
+jint(struct json_object *o, const char *k)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return -1;
+	return json_object_get_int64(v);
+}
+
+/* reply_error for status in style, with a detail and two field errors
+ * (none for a 404), captured in c. */
+static void
+errs(struct req *r, struct capture *c, enum errstyle style, int status)
+{
+	cap_init(c, r);
+	r->method = M_GET;
+	memcpy(r->id, "0123abcd", 9);
+	r->errstyle = style;
+	if (status == 422) {
+		req_field(r, "name", "must be 1 to 64 characters");
+		req_field(r, "rank", "must be a positive integer");
+	}
+	req_fail(r, status, "bad input");
+	reply_error(r, status);
+}
+
 int
 main(void)
 {
 	struct req	 r;
+	struct capture	 cap = { 0 };
+	struct json_object *j, *a, *e;
 	unsigned char	 h1[32], h2[32];
 	long long	 l, o;
 
@@ -106,5 +154,76 @@ main(void)
 	r.method = M_PATCH;
 	ok(req_idem_hash(&r, h2) == 0 && memcmp(h1, h2, 32) != 0,
 	    "another method, another fingerprint");
+
+	/* Error bodies, one shape per route style, from the same error. */
+	req_reset(&r);
+	errs(&r, &cap, ES_PROBLEM, 422);
+	ok(strstr(cap_text(&cap), "Status: 422 ") == cap_text(&cap),
+	    "problem: the status line first");
+	ok(strstr(cap_text(&cap), "\r\nContent-Type: application/problem+json"
+	    "\r\n") != NULL, "problem: application/problem+json");
+	j = json_tokener_parse(cap_body(&cap));
+	ok(j != NULL, "problem: the body is JSON");
+	is_str(jstr(j, "detail"), "bad input", "problem: the detail");
+	is_str(jstr(j, "title"), "Unprocessable Content", "problem: the title");
+	is_int(jint(j, "status"), 422, "problem: status, a number");
+	is_str(jstr(j, "request_id"), "0123abcd", "problem: the request id");
+	ok(json_object_object_get_ex(j, "errors", &a) &&
+	    json_object_array_length(a) == 2, "problem: both field errors");
+	is_str(jstr(json_object_array_get_idx(a, 0), "field"), "name",
+	    "problem: the first names its field");
+	is_str(jstr(json_object_array_get_idx(a, 1), "detail"),
+	    "must be a positive integer", "problem: the second its reason");
+	json_object_put(j);
+
+	req_reset(&r);
+	errs(&r, &cap, ES_JSONAPI, 422);
+	ok(strstr(cap_text(&cap), "\r\nContent-Type: application/vnd.api+json"
+	    "\r\n") != NULL, "JSON:API: its media type");
+	j = json_tokener_parse(cap_body(&cap));
+	ok(j != NULL && json_object_object_get_ex(j, "errors", &a) &&
+	    json_object_array_length(a) == 2, "JSON:API: one error a field");
+	e = json_object_array_get_idx(a, 0);
+	is_str(jstr(e, "status"), "422", "JSON:API: status, a string");
+	is_str(jstr(e, "detail"), "name must be 1 to 64 characters",
+	    "JSON:API: field and reason in the detail");
+	ok(json_object_object_get_ex(e, "source", &e) &&
+	    jstr(e, "parameter") != NULL &&
+	    strcmp(jstr(e, "parameter"), "name") == 0,
+	    "JSON:API: source.parameter names the field");
+	json_object_put(j);
+
+	req_reset(&r);
+	errs(&r, &cap, ES_JSONAPI, 404);
+	j = json_tokener_parse(cap_body(&cap));
+	ok(j != NULL && json_object_object_get_ex(j, "errors", &a) &&
+	    json_object_array_length(a) == 1, "JSON:API without fields: one");
+	is_str(jstr(json_object_array_get_idx(a, 0), "detail"), "bad input",
+	    "JSON:API without fields: the detail");
+	json_object_put(j);
+
+	req_reset(&r);
+	errs(&r, &cap, ES_SIMPLE, 422);
+	ok(strstr(cap_text(&cap), "\r\nContent-Type: application/json\r\n") !=
+	    NULL, "simple: application/json");
+	j = json_tokener_parse(cap_body(&cap));
+	is_str(jstr(j, "error"), "name: must be 1 to 64 characters",
+	    "simple: {\"error\"} with the first field");
+	is_int(json_object_object_length(j), 1, "simple: nothing else");
+	json_object_put(j);
+
+	req_reset(&r);
+	errs(&r, &cap, ES_PROBLEM, 503);
+	ok(strstr(cap_text(&cap), "\r\nRetry-After: 1\r\n") != NULL,
+	    "a 503 says when to retry");
+	req_reset(&r);
+	cap_init(&cap, &r);
+	r.method = M_HEAD;
+	reply_error(&r, 404);
+	is_str(cap_body(&cap), "", "HEAD: the head only");
+	ok(strstr(cap_text(&cap), "Content-Length: 0\r\n") != NULL,
+	    "HEAD: length 0");
+	req_reset(&r);
+	buf_free(&cap.got);
 	return done();
 }
