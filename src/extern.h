@@ -179,15 +179,23 @@ enum jtype {
 
 struct req;
 
+/*
+ * One member of a JSON object body, written with designated initialisers
+ * ({ .key = "nid", .type = JT_STR, .min = 2, .max = 64, .required = 1,
+ * .check = jf_nid }); a table ends with { .key = NULL }. min and max
+ * bound a string's length in bytes, an array's items or an integer's
+ * value; other types have no bounds.
+ */
 struct jfield {
 	const char	*key;
 	enum jtype	 type;
 	long long	 min;
 	long long	 max;
-	int		 required;
-	int		 nullable;
-	int		(*fn)(struct req *, const char *,
-			    struct json_object *);
+	int		 required;	/* absent: 400 naming it */
+	int		 nullable;	/* null accepted (clears the value) */
+	int		(*check)(struct req *, const char *,
+			    struct json_object *);	/* 0, or -1 with a
+							   field error */
 };
 
 int	 json_body(struct req *, struct json_object **);

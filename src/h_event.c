@@ -119,23 +119,27 @@ v_desc(struct req *r, const char *name, struct json_object *v)
 }
 
 static const struct jfield sub_fields[] = {
-	{ "url", JT_STR, 1, 512, 0, 0, jf_url },
-	{ "events", JT_ARR, 1, SUB_EVENTS_MAX, 0, 0, v_events },
-	{ "description", JT_STR, 0, 255, 0, 0, v_desc },
-	{ "active", JT_BOOL, 0, 0, 0, 0, NULL },
-	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+	{ .key = "url", .type = JT_STR, .min = 1, .max = 512,
+	    .check = jf_url },
+	{ .key = "events", .type = JT_ARR, .min = 1, .max = SUB_EVENTS_MAX,
+	    .check = v_events },
+	{ .key = "description", .type = JT_STR, .max = 255, .check = v_desc },
+	{ .key = "active", .type = JT_BOOL },
+	{ .key = NULL }
 };
 
 /* An admin may also name the owner and allow a private target. */
 static const struct jfield sub_fields_admin[] = {
-	{ "url", JT_STR, 1, 512, 0, 0, jf_url },
-	{ "events", JT_ARR, 1, SUB_EVENTS_MAX, 0, 0, v_events },
-	{ "description", JT_STR, 0, 255, 0, 0, v_desc },
-	{ "active", JT_BOOL, 0, 0, 0, 0, NULL },
-	{ "allow_private", JT_BOOL, 0, 0, 0, 0, NULL },
-	{ "marketplace", JT_STR, 2, 64, 0, 0, NULL },
-	{ "provider", JT_STR, 2, 64, 0, 0, NULL },
-	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+	{ .key = "url", .type = JT_STR, .min = 1, .max = 512,
+	    .check = jf_url },
+	{ .key = "events", .type = JT_ARR, .min = 1, .max = SUB_EVENTS_MAX,
+	    .check = v_events },
+	{ .key = "description", .type = JT_STR, .max = 255, .check = v_desc },
+	{ .key = "active", .type = JT_BOOL },
+	{ .key = "allow_private", .type = JT_BOOL },
+	{ .key = "marketplace", .type = JT_STR, .min = 2, .max = 64 },
+	{ .key = "provider", .type = JT_STR, .min = 2, .max = 64 },
+	{ .key = NULL }
 };
 
 /* The JSON of a subscription (no secret); owned. */
@@ -572,10 +576,12 @@ h_sub_deliveries(struct req *r)
 
 /* The members of one webhook of a registration call. */
 static const struct jfield reg_hook_fields[] = {
-	{ "url", JT_STR, 1, 512, 1, 0, jf_url },
-	{ "events", JT_ARR, 1, SUB_EVENTS_MAX, 0, 0, v_events },
-	{ "description", JT_STR, 0, 255, 0, 0, v_desc },
-	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+	{ .key = "url", .type = JT_STR, .min = 1, .max = 512, .required = 1,
+	    .check = jf_url },
+	{ .key = "events", .type = JT_ARR, .min = 1, .max = SUB_EVENTS_MAX,
+	    .check = v_events },
+	{ .key = "description", .type = JT_STR, .max = 255, .check = v_desc },
+	{ .key = NULL }
 };
 
 /*

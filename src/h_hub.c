@@ -269,11 +269,11 @@ h_hub_tenant(struct req *r)
 }
 
 static const struct jfield hub_tenant_attrs[] = {
-	{ "name", JT_STR, 1, 255, 0, 0, NULL },
-	{ "domain", JT_STR, 0, 255, 0, 0, NULL },
-	{ "metadata", JT_OBJ, 0, 0, 0, 0, NULL },
-	{ "frontend_config", JT_OBJ, 0, 0, 0, 0, NULL },
-	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+	{ .key = "name", .type = JT_STR, .min = 1, .max = 255 },
+	{ .key = "domain", .type = JT_STR, .max = 255 },
+	{ .key = "metadata", .type = JT_OBJ },
+	{ .key = "frontend_config", .type = JT_OBJ },
+	{ .key = NULL }
 };
 
 /*

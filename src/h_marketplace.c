@@ -104,18 +104,26 @@ v_serial(struct req *r, const char *name, struct json_object *v)
 }
 
 static const struct jfield ep_fields[] = {
-	{ "hub", JT_STR, 1, 512, 1, 0, jf_url },
-	{ "impac", JT_STR, 1, 512, 0, 1, jf_url },
-	{ "connec", JT_STR, 1, 512, 0, 1, jf_url },
-	{ "nex", JT_STR, 1, 512, 0, 1, jf_url },
+	{ .key = "hub", .type = JT_STR, .min = 1, .max = 512, .required = 1,
+	    .check = jf_url },
+	{ .key = "impac", .type = JT_STR, .min = 1, .max = 512, .nullable = 1,
+	    .check = jf_url },
+	{ .key = "connec", .type = JT_STR, .min = 1, .max = 512, .nullable = 1,
+	    .check = jf_url },
+	{ .key = "nex", .type = JT_STR, .min = 1, .max = 512, .nullable = 1,
+	    .check = jf_url },
 	{ .key = NULL }
 };
 
 static const struct jfield ep_patch_fields[] = {
-	{ "hub", JT_STR, 1, 512, 0, 0, jf_url },
-	{ "impac", JT_STR, 1, 512, 0, 1, jf_url },
-	{ "connec", JT_STR, 1, 512, 0, 1, jf_url },
-	{ "nex", JT_STR, 1, 512, 0, 1, jf_url },
+	{ .key = "hub", .type = JT_STR, .min = 1, .max = 512,
+	    .check = jf_url },
+	{ .key = "impac", .type = JT_STR, .min = 1, .max = 512, .nullable = 1,
+	    .check = jf_url },
+	{ .key = "connec", .type = JT_STR, .min = 1, .max = 512, .nullable = 1,
+	    .check = jf_url },
+	{ .key = "nex", .type = JT_STR, .min = 1, .max = 512, .nullable = 1,
+	    .check = jf_url },
 	{ .key = NULL }
 };
 
@@ -132,38 +140,51 @@ v_endpoints_patch(struct req *r, const char *name, struct json_object *v)
 }
 
 static const struct jfield reg_fields[] = {
-	{ "nid", JT_STR, 2, 64, 1, 0, jf_nid },
-	{ "name", JT_STR, 1, 255, 1, 0, v_name },
-	{ "environment", JT_STR, 1, 16, 1, 0, v_env },
-	{ "endpoints", JT_OBJ, 0, 0, 1, 0, v_endpoints },
-	{ "csr", JT_STR, 1, CSR_MAX, 0, 1, v_csr },
-	{ "key_type", JT_STR, 1, 16, 0, 1, v_keytype },
-	{ "webhooks", JT_ARR, 0, SUB_REG_MAX, 0, 0, sub_reg_check },
+	{ .key = "nid", .type = JT_STR, .min = 2, .max = 64, .required = 1,
+	    .check = jf_nid },
+	{ .key = "name", .type = JT_STR, .min = 1, .max = 255, .required = 1,
+	    .check = v_name },
+	{ .key = "environment", .type = JT_STR, .min = 1, .max = 16,
+	    .required = 1, .check = v_env },
+	{ .key = "endpoints", .type = JT_OBJ, .required = 1,
+	    .check = v_endpoints },
+	{ .key = "csr", .type = JT_STR, .min = 1, .max = CSR_MAX,
+	    .nullable = 1, .check = v_csr },
+	{ .key = "key_type", .type = JT_STR, .min = 1, .max = 16,
+	    .nullable = 1, .check = v_keytype },
+	{ .key = "webhooks", .type = JT_ARR, .max = SUB_REG_MAX,
+	    .check = sub_reg_check },
 	{ .key = NULL }
 };
 
 static const struct jfield patch_fields[] = {
-	{ "name", JT_STR, 1, 255, 0, 0, v_name },
-	{ "endpoints", JT_OBJ, 0, 0, 0, 0, v_endpoints_patch },
+	{ .key = "name", .type = JT_STR, .min = 1, .max = 255,
+	    .check = v_name },
+	{ .key = "endpoints", .type = JT_OBJ, .check = v_endpoints_patch },
 	{ .key = NULL }
 };
 
 static const struct jfield renew_fields[] = {
-	{ "csr", JT_STR, 1, CSR_MAX, 0, 1, v_csr },
-	{ "key_type", JT_STR, 1, 16, 0, 1, v_keytype },
+	{ .key = "csr", .type = JT_STR, .min = 1, .max = CSR_MAX,
+	    .nullable = 1, .check = v_csr },
+	{ .key = "key_type", .type = JT_STR, .min = 1, .max = 16,
+	    .nullable = 1, .check = v_keytype },
 	{ .key = NULL }
 };
 
 static const struct jfield token_fields[] = {
-	{ "label", JT_STR, 0, 255, 0, 0, jf_label },
-	{ "max_uses", JT_INT, 1, 1000000, 0, 0, NULL },
-	{ "expires_in", JT_INT, 60, 3650LL * 86400, 0, 1, NULL },
+	{ .key = "label", .type = JT_STR, .max = 255, .check = jf_label },
+	{ .key = "max_uses", .type = JT_INT, .min = 1, .max = 1000000 },
+	{ .key = "expires_in", .type = JT_INT, .min = 60,
+	    .max = 3650LL * 86400, .nullable = 1 },
 	{ .key = NULL }
 };
 
 static const struct jfield revoke_fields[] = {
-	{ "serial", JT_STR, 1, 40, 0, 1, v_serial },
-	{ "reason", JT_STR, 1, 32, 0, 1, v_reason },
+	{ .key = "serial", .type = JT_STR, .min = 1, .max = 40, .nullable = 1,
+	    .check = v_serial },
+	{ .key = "reason", .type = JT_STR, .min = 1, .max = 32, .nullable = 1,
+	    .check = v_reason },
 	{ .key = NULL }
 };
 

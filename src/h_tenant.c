@@ -441,32 +441,33 @@ tapp_json(const struct tenant_app *ta)
 }
 
 static const struct jfield tenant_create_admin[] = {
-	{ "marketplace", JT_STR, 2, 64, 0, 0, NULL },
-	{ "marketplace_id", JT_INT, 1, INT64_MAX - 1, 0, 0, NULL },
-	{ "uid", JT_STR, 1, 64, 0, 0, NULL },
-	{ "name", JT_STR, 1, 255, 1, 0, NULL },
-	{ "domain", JT_STR, 0, 255, 0, 0, NULL },
-	{ "metadata", JT_OBJ, 0, 0, 0, 0, NULL },
-	{ "frontend_config", JT_OBJ, 0, 0, 0, 0, NULL },
-	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+	{ .key = "marketplace", .type = JT_STR, .min = 2, .max = 64 },
+	{ .key = "marketplace_id", .type = JT_INT, .min = 1,
+	    .max = INT64_MAX - 1 },
+	{ .key = "uid", .type = JT_STR, .min = 1, .max = 64 },
+	{ .key = "name", .type = JT_STR, .min = 1, .max = 255, .required = 1 },
+	{ .key = "domain", .type = JT_STR, .max = 255 },
+	{ .key = "metadata", .type = JT_OBJ },
+	{ .key = "frontend_config", .type = JT_OBJ },
+	{ .key = NULL }
 };
 
 /* A marketplace creates tenants on itself only. */
 static const struct jfield tenant_create_mkt[] = {
-	{ "uid", JT_STR, 1, 64, 0, 0, NULL },
-	{ "name", JT_STR, 1, 255, 1, 0, NULL },
-	{ "domain", JT_STR, 0, 255, 0, 0, NULL },
-	{ "metadata", JT_OBJ, 0, 0, 0, 0, NULL },
-	{ "frontend_config", JT_OBJ, 0, 0, 0, 0, NULL },
-	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+	{ .key = "uid", .type = JT_STR, .min = 1, .max = 64 },
+	{ .key = "name", .type = JT_STR, .min = 1, .max = 255, .required = 1 },
+	{ .key = "domain", .type = JT_STR, .max = 255 },
+	{ .key = "metadata", .type = JT_OBJ },
+	{ .key = "frontend_config", .type = JT_OBJ },
+	{ .key = NULL }
 };
 
 static const struct jfield tenant_update_fields[] = {
-	{ "name", JT_STR, 1, 255, 0, 0, NULL },
-	{ "domain", JT_STR, 0, 255, 0, 0, NULL },
-	{ "metadata", JT_OBJ, 0, 0, 0, 0, NULL },
-	{ "frontend_config", JT_OBJ, 0, 0, 0, 0, NULL },
-	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+	{ .key = "name", .type = JT_STR, .min = 1, .max = 255 },
+	{ .key = "domain", .type = JT_STR, .max = 255 },
+	{ .key = "metadata", .type = JT_OBJ },
+	{ .key = "frontend_config", .type = JT_OBJ },
+	{ .key = NULL }
 };
 
 /*
@@ -796,11 +797,12 @@ h_tapp_show(struct req *r)
 }
 
 static const struct jfield tapp_fields[] = {
-	{ "app", JT_STR, 1, 64, 0, 0, NULL },
-	{ "app_id", JT_INT, 1, INT64_MAX - 1, 0, 0, NULL },
-	{ "rank", JT_INT, -1000000000, 1000000000, 0, 1, NULL },
-	{ "featured", JT_BOOL, 0, 0, 0, 0, NULL },
-	{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+	{ .key = "app", .type = JT_STR, .min = 1, .max = 64 },
+	{ .key = "app_id", .type = JT_INT, .min = 1, .max = INT64_MAX - 1 },
+	{ .key = "rank", .type = JT_INT, .min = -1000000000, .max = 1000000000,
+	    .nullable = 1 },
+	{ .key = "featured", .type = JT_BOOL },
+	{ .key = NULL }
 };
 
 /*
@@ -969,9 +971,9 @@ int
 h_tapp_bulk(struct req *r)
 {
 	static const struct jfield fs[] = {
-		{ "enable", JT_ARR, 0, BULK_MAX, 0, 0, NULL },
-		{ "disable", JT_ARR, 0, BULK_MAX, 0, 0, NULL },
-		{ NULL, JT__MAX, 0, 0, 0, 0, NULL }
+		{ .key = "enable", .type = JT_ARR, .max = BULK_MAX },
+		{ .key = "disable", .type = JT_ARR, .max = BULK_MAX },
+		{ .key = NULL }
 	};
 	struct json_object	*o = NULL, *res;
 	struct tenant		*t;

@@ -321,7 +321,7 @@ json_check_one(struct req *r, const struct jfield *f, const char *name,
 		if ((long long)len < f->min || (long long)len > f->max)
 			return req_field(r, name, "must be %lld to %lld "
 			    "bytes long", f->min, f->max);
-		goto fn;
+		goto check;
 	case JT_INT:
 		if (!json_object_is_type(v, json_type_int))
 			break;
@@ -330,15 +330,15 @@ json_check_one(struct req *r, const struct jfield *f, const char *name,
 		    n == INT64_MIN)
 			return req_field(r, name, "must be an integer from "
 			    "%lld to %lld", f->min, f->max);
-		goto fn;
+		goto check;
 	case JT_BOOL:
 		if (!json_object_is_type(v, json_type_boolean))
 			break;
-		goto fn;
+		goto check;
 	case JT_OBJ:
 		if (!json_object_is_type(v, json_type_object))
 			break;
-		goto fn;
+		goto check;
 	case JT_ARR:
 		if (!json_object_is_type(v, json_type_array))
 			break;
@@ -346,16 +346,16 @@ json_check_one(struct req *r, const struct jfield *f, const char *name,
 		if ((long long)len < f->min || (long long)len > f->max)
 			return req_field(r, name, "must have %lld to %lld "
 			    "items", f->min, f->max);
-		goto fn;
+		goto check;
 	case JT_ANY:
-		goto fn;
+		goto check;
 	default:
 		abort();
 	}
 	return req_field(r, name, "must be %s", jtnames[f->type]);
-fn:
-	if (f->fn != NULL)
-		return f->fn(r, name, v);
+check:
+	if (f->check != NULL)
+		return f->check(r, name, v);
 	return 0;
 }
 

@@ -15,9 +15,8 @@
 #include "extern.h"
 
 static const struct jfield rotate_fields[] = {
-	{ .key = "grace_seconds", .type = JT_INT, .min = 0,
-	    .max = 30 * 86400 },
-	{ .key = NULL, .type = JT__MAX }
+	{ .key = "grace_seconds", .type = JT_INT, .max = 30 * 86400 },
+	{ .key = NULL }
 };
 
 /*
