@@ -418,6 +418,10 @@ const char *method_name(enum method);
 
 /* route.c */
 
+/*
+ * One row of the route table, written with designated initialisers;
+ * errstyle left out is ES_PROBLEM.
+ */
 struct route {
 	enum method	 method;
 	const char	*pattern;
