@@ -1,9 +1,10 @@
 /*
- * Providers, apps, environments and listings: typed access for h_app.c
- * and h_config.c. Every change runs in one transaction with its audit
- * row (and, for a listing, its history row). Provider and environment
- * secrets are returned once and stored as SHA-256; a listing's hub key
- * is sealed with the configuration's data key.
+ * Providers, apps, environments and listings: typed access for
+ * h_provider.c, h_app.c, h_listing.c and h_config.c. Every change runs
+ * in one transaction with its audit row (and, for a listing, its
+ * history row). Provider and environment secrets are returned once
+ * and stored as SHA-256; a listing's hub key is sealed with the
+ * configuration's data key.
  */
 #include "config.h"
 

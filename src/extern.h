@@ -209,6 +209,8 @@ int	 json_body_checked(struct req *, const struct jfield *,
 int	 jf_nid(struct req *, const char *, struct json_object *);
 int	 jf_url(struct req *, const char *, struct json_object *);
 int	 jf_label(struct req *, const char *, struct json_object *);
+int	 jf_text(struct req *, const char *, struct json_object *);
+int	 jf_email(struct req *, const char *, struct json_object *);
 int	 json_get_str(struct json_object *, const char *, const char **);
 int	 json_get_int(struct json_object *, const char *, long long *);
 int	 json_get_bool(struct json_object *, const char *, int *);
@@ -453,6 +455,7 @@ int	 rotate_grace(struct req *, long long *);
 
 int	 idem_replay(struct req *, const char *);
 int	 idem_store(struct req *, const char *, int, const char *);
+int	 idem_keep(struct req *, struct json_object *);
 
 /* db.c: one connection per worker, lazily prepared statements */
 
@@ -958,13 +961,20 @@ int	 db_mkt_hub_taken(struct req *, const char *, long long);
 int	 db_mkt_hub_decide(struct req *, long long, int, char **);
 int	 mkt_patch_check(struct req *, struct json_object *);
 
-/* handlers: h_app.c (providers, apps, environments, listings) */
+/* handlers: h_provider.c (providers) */
 
 int	 provider_check(struct req *, struct json_object *);
 int	 h_provider_create(struct req *);
 int	 h_provider_list(struct req *);
 int	 h_provider_get(struct req *);
 int	 h_provider_rotate(struct req *);
+
+/* handlers: h_app.c (apps, environments) */
+
+struct app;
+
+struct scope	 app_scope(const struct req *);
+int	 app_load(struct req *, struct app **);
 int	 h_app_create(struct req *);
 int	 h_app_list(struct req *);
 int	 h_app_get(struct req *);
@@ -975,6 +985,9 @@ int	 h_env_list(struct req *);
 int	 h_env_get(struct req *);
 int	 h_env_update(struct req *);
 int	 h_env_rotate(struct req *);
+
+/* handlers: h_listing.c (listings) */
+
 int	 h_listing_request(struct req *);
 int	 h_listing_list(struct req *);
 int	 h_listing_get(struct req *);

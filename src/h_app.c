@@ -1,9 +1,9 @@
 /*
- * Providers, apps, environments and listings (/api/v1). A provider sees
- * only its own apps: anyone else's is a 404, never a 403. Admins read
- * everything; a marketplace sees only listings on itself. Bodies are
- * checked against field tables before any transaction opens, and the
- * fields the server owns are refused by name.
+ * Apps and their environments (/api/v1/apps). A provider sees only its
+ * own apps: anyone else's is a 404, never a 403. Admins read everything.
+ * Bodies are checked against field tables before any transaction opens,
+ * and the fields the server owns are refused by name. Providers are in
+ * h_provider.c, listings in h_listing.c.
  */
 #include "config.h"
 
@@ -15,8 +15,6 @@
 
 #include "extern.h"
 
-#define NOTE_MAX	1024
-
 /* Fields a client can never write, per resource. */
 static const char *const owned_app[] = {
 	"id", "uid", "created_at", "updated_at", "provider", "provider_id",
@@ -26,23 +24,8 @@ static const char *const owned_env[] = {
 	"id", "app", "app_id", "api_key", "api_secret", "created_at",
 	"updated_at", "version", NULL
 };
-static const char *const owned_provider[] = {
-	"id", "api_key", "api_secret", "created_at", "updated_at", NULL
-};
-static const char *const owned_listing[] = {
-	"id", "state", "hub_api_id", "api_key", "created_at", "updated_at",
-	"history", NULL
-};
 
 /* Validators for field tables: 0, or -1 with a field error. */
-
-static int
-v_text(struct req *r, const char *name, struct json_object *v)
-{
-	if (valid_text(json_object_get_string(v), 0, 65535))
-		return 0;
-	return req_field(r, name, "must not hold control characters");
-}
 
 /*
  * A host URL, http or https, in which "%{marketplace}" may stand for
@@ -72,14 +55,6 @@ v_path(struct req *r, const char *name, struct json_object *v)
 	return req_field(r, name, "must be a path starting with '/', "
 	    "printable ASCII without spaces (the only variable is "
 	    "%%{marketplace})");
-}
-
-static int
-v_email(struct req *r, const char *name, struct json_object *v)
-{
-	if (valid_email(json_object_get_string(v)))
-		return 0;
-	return req_field(r, name, "must be an e-mail address");
 }
 
 static int
@@ -202,11 +177,11 @@ static const struct jfield app_fields[APPF__MAX + 1] = {
 	[APPF_NID] = { .key = "nid", .type = JT_STR, .min = 2, .max = 64,
 	    .required = 1, .check = jf_nid },
 	[APPF_NAME] = { .key = "name", .type = JT_STR, .min = 1, .max = 255,
-	    .required = 1, .check = v_text },
+	    .required = 1, .check = jf_text },
 	[APPF_DESCRIPTION] = { .key = "description", .type = JT_STR,
-	    .max = 65535, .check = v_text },
+	    .max = 65535, .check = jf_text },
 	[APPF_TINY_DESCRIPTION] = { .key = "tiny_description", .type = JT_STR,
-	    .max = 1024, .check = v_text },
+	    .max = 1024, .check = jf_text },
 	[APPF_LOGO] = { .key = "logo", .type = JT_STR, .min = 1, .max = 512,
 	    .nullable = 1, .check = jf_url },
 	[APPF_PICTURES] = { .key = "pictures", .type = JT_ARR, .max = 50,
@@ -316,44 +291,9 @@ static const char *const env_defaults[ENVF__MAX] = {
 	    "/maestrano/%{marketplace}/synchronizations/:cld-uid",
 };
 
-static const struct jfield provider_fields[] = {
-	{ .key = "nid", .type = JT_STR, .min = 2, .max = 64, .required = 1,
-	    .check = jf_nid },
-	{ .key = "name", .type = JT_STR, .min = 1, .max = 255, .required = 1,
-	    .check = v_text },
-	{ .key = "email", .type = JT_STR, .min = 3, .max = 255, .required = 1,
-	    .check = v_email },
-	{ .key = NULL },
-};
-
-static const struct jfield request_fields[] = {
-	{ .key = "marketplace", .type = JT_STR, .min = 2, .max = 64,
-	    .required = 1, .check = jf_nid },
-	{ .key = "note", .type = JT_STR, .max = NOTE_MAX, .check = v_text },
-	{ .key = NULL },
-};
-
-static const struct jfield publish_fields[] = {
-	{ .key = "app", .type = JT_STR, .min = 2, .max = 64, .required = 1,
-	    .check = jf_nid },
-	{ .key = "note", .type = JT_STR, .max = NOTE_MAX, .check = v_text },
-	{ .key = NULL },
-};
-
-static const struct jfield note_fields[] = {
-	{ .key = "note", .type = JT_STR, .max = NOTE_MAX, .check = v_text },
-	{ .key = NULL },
-};
-
-static const struct jfield reject_fields[] = {
-	{ .key = "note", .type = JT_STR, .min = 1, .max = NOTE_MAX,
-	    .required = 1, .check = v_text },
-	{ .key = NULL },
-};
-
 /* What the caller may see: a provider its own, a marketplace itself. */
-static struct scope
-scope_of(const struct req *r)
+struct scope
+app_scope(const struct req *r)
 {
 	struct scope	 sc = { 0, 0 };
 
@@ -454,189 +394,6 @@ etag_ok(struct req *r, long long version)
 	return req_if_match(r, e);
 }
 
-/*
- * Keep the answer of a create for its Idempotency-Key (inside the
- * create's transaction). 1, 0 (a concurrent twin), -1.
- */
-static int
-idem_keep(struct req *r, struct json_object *o)
-{
-	return idem_store(r, r->pr.label, 201, json_text(o));
-}
-
-/* Providers */
-
-static struct json_object *
-provider_json(const struct dbres *rs, size_t i)
-{
-	struct json_object	*o;
-
-	o = json_object_new_object();
-	jadd_int(o, "id", dbres_int(rs, i, 0));
-	jadd_str(o, "nid", dbres_str(rs, i, 1));
-	jadd_str(o, "name", dbres_str(rs, i, 2));
-	jadd_str(o, "email", dbres_str(rs, i, 3));
-	jadd_str(o, "api_key", dbres_str(rs, i, 4));
-	jadd_str(o, "created_at", dbres_str(rs, i, 5));
-	jadd_str(o, "updated_at", dbres_str(rs, i, 6));
-	return o;
-}
-
-struct provider_fin {
-	char			**secret;
-	struct json_object	*out;
-};
-
-static int
-provider_fin(struct req *r, long long id, void *arg)
-{
-	struct provider_fin	*pf = arg;
-	struct dbres		*rs;
-
-	if (db_provider_get(r, id, &rs) != 1)
-		return -1;
-	pf->out = provider_json(rs, 0);
-	dbres_free(rs);
-	jadd_str(pf->out, "api_secret", *pf->secret);
-	return idem_keep(r, pf->out);
-}
-
-/*
- * POST /api/v1/admin/providers: 201 with the provider, its api_key and
- * its api_secret (shown this once); 400, 409 (nid taken).
- */
-int
-h_provider_create(struct req *r)
-{
-	struct json_object	*o = NULL;
-	struct provider_fin	 pf = { NULL, NULL };
-	const char		*nid, *name, *email;
-	char			*key = NULL, *secret = NULL, loc[64];
-	long long		 id;
-	int			 st;
-
-	if ((st = idem_replay(r, r->pr.label)) != 0)
-		return st;
-	if ((st = json_body_checked(r, provider_fields, owned_provider, 0, &o)))
-		return st;
-	json_get_str(o, "nid", &nid);
-	json_get_str(o, "name", &name);
-	json_get_str(o, "email", &email);
-	pf.secret = &secret;
-	st = db_provider_create(r, nid, name, email, &key, &secret, &id,
-	    provider_fin, &pf);
-	json_object_put(o);
-	if (st == -1) {
-		json_object_put(pf.out);
-		return 500;
-	}
-	if (st == 0) {
-		json_object_put(pf.out);
-		req_field(r, "nid", "is taken");
-		return req_fail(r, 409, "a provider with this nid exists");
-	}
-	snprintf(loc, sizeof(loc), "/api/v1/admin/providers/%lld", id);
-	req_header(r, "Location", loc);
-	free(key);
-	explicit_bzero(secret, strlen(secret));
-	free(secret);
-	return reply_json(r, 201, pf.out);
-}
-
-/* GET /api/v1/admin/providers: 200 {"providers": [...]}, paged. */
-int
-h_provider_list(struct req *r)
-{
-	struct json_object	*o, *a;
-	struct dbres		*rs;
-	long long		 limit, offset, total;
-	size_t			 i;
-	int			 st;
-
-	if ((st = req_paging(r, &limit, &offset)) != 0)
-		return st;
-	if (db_provider_list(r, limit, offset, &rs, &total) == -1)
-		return 500;
-	a = json_object_new_array();
-	for (i = 0; i < rs->nrow; i++)
-		jappend(a, provider_json(rs, i));
-	dbres_free(rs);
-	o = json_object_new_object();
-	jadd(o, "providers", a);
-	reply_paging(r, total, limit, offset);
-	return reply_json(r, 200, o);
-}
-
-/* The provider of path parameter "id": 0 with *rs (owned), or 404/500. */
-static int
-provider_of(struct req *r, struct dbres **rs)
-{
-	long long	 id;
-	int		 rc;
-
-	*rs = NULL;
-	id = req_pv_id(r, 0);
-	if ((rc = db_provider_get(r, id, rs)) == 0)
-		return req_fail(r, 404, "no such provider");
-	return rc == -1 ? 500 : 0;
-}
-
-/* GET /api/v1/admin/providers/{id}: 200 or 404. */
-int
-h_provider_get(struct req *r)
-{
-	struct dbres	*rs;
-	int		 rc;
-
-	if ((rc = provider_of(r, &rs)) != 0)
-		return rc;
-	rc = reply_json(r, 200, provider_json(rs, 0));
-	dbres_free(rs);
-	return rc;
-}
-
-/*
- * POST /api/v1/admin/providers/{id}/rotate {"grace_seconds"?}: a new
- * secret for the provider, shown once; the old one works secret_grace
- * seconds more, or grace_seconds (0: revoked now).
- * 200 {"id", "nid", "api_key", "api_secret", "previous_secret_valid_for"},
- * 400 or 404.
- */
-int
-h_provider_rotate(struct req *r)
-{
-	struct json_object	*o;
-	struct dbres		*rs;
-	long long		 id, grace;
-	char			*secret;
-	int			 rc;
-
-	if ((rc = rotate_grace(r, &grace)) != 0)
-		return rc;
-	if ((rc = provider_of(r, &rs)) != 0)
-		return rc;
-	id = dbres_int(rs, 0, 0);
-	secret = crypto_token("");
-	rc = db_cred_rotate(r, "provider", id, dbres_str(rs, 0, 4), secret,
-	    grace, NULL, NULL);
-	if (rc != 1) {
-		secret_free(secret);
-		dbres_free(rs);
-		return rc == 0 ? req_fail(r, 409, "the rotation was refused; "
-		    "retry") : 500;
-	}
-	o = json_object_new_object();
-	jadd_int(o, "id", id);
-	jadd_str(o, "nid", dbres_str(rs, 0, 1));
-	jadd_str(o, "api_key", dbres_str(rs, 0, 4));
-	jadd_str(o, "api_secret", secret);
-	jadd_int(o, "previous_secret_valid_for", grace);
-	secret_free(secret);
-	dbres_free(rs);
-	req_header(r, "Cache-Control", "no-store");
-	return reply_json(r, 200, o);
-}
-
 /* Apps */
 
 static struct json_object *
@@ -658,10 +415,10 @@ app_json(const struct app *a)
 }
 
 /* The app of path parameter 0 as the caller may see it: 0 or status. */
-static int
+int
 app_load(struct req *r, struct app **a)
 {
-	struct scope	 sc = scope_of(r);
+	struct scope	 sc = app_scope(r);
 	long long	 id;
 	int		 rc;
 
@@ -738,7 +495,7 @@ int
 h_app_list(struct req *r)
 {
 	struct json_object	*o, *arr;
-	struct scope		 sc = scope_of(r);
+	struct scope		 sc = app_scope(r);
 	struct app		**as;
 	long long		 limit, offset, total;
 	size_t			 i, n;
@@ -1147,363 +904,3 @@ out:
 	return st;
 }
 
-/* Listings */
-
-static struct json_object *
-history_json(const struct dbres *rs)
-{
-	struct json_object	*arr, *h;
-	size_t			 i;
-
-	arr = json_object_new_array();
-	for (i = 0; i < rs->nrow; i++) {
-		h = json_object_new_object();
-		jadd_str(h, "at", dbres_str(rs, i, 1));
-		jadd_str(h, "actor", dbres_str(rs, i, 2));
-		jadd_str(h, "from", dbres_str(rs, i, 3));
-		jadd_str(h, "to", dbres_str(rs, i, 4));
-		jadd_str(h, "note", dbres_str(rs, i, 5));
-		jappend(arr, h);
-	}
-	return arr;
-}
-
-/*
- * A listing as r's caller sees it. The marketplace it is on also gets
- * the app's hub key while it is live ("api_key", else null): its hub
- * must accept the api.id:api.key pair autoconfigure hands the app.
- */
-static struct json_object *
-listing_json(const struct req *r, const struct dbres *rs, size_t i)
-{
-	struct json_object	*o, *a;
-
-	o = json_object_new_object();
-	jadd_int(o, "id", dbres_int(rs, i, 0));
-	jadd_str(o, "state", dbres_str(rs, i, 1));
-	jadd_str(o, "hub_api_id", dbres_str(rs, i, 2));
-	a = json_object_new_object();
-	jadd_int(a, "id", dbres_int(rs, i, 3));
-	jadd_str(a, "nid", dbres_str(rs, i, 4));
-	jadd_str(a, "name", dbres_str(rs, i, 5));
-	jadd(o, "app", a);
-	jadd_str(o, "marketplace", dbres_str(rs, i, 6));
-	jadd_bool(o, "live", strcmp(dbres_str(rs, i, 1), "approved") == 0);
-	jadd_str(o, "created_at", dbres_str(rs, i, 7));
-	jadd_str(o, "updated_at", dbres_str(rs, i, 8));
-	if (r->pr.kind == PK_MKT)
-		jadd(o, "api_key", strcmp(dbres_str(rs, i, 1), "approved") ?
-		    NULL : listing_key_json(r->conf,
-		    &rs->cell[i * rs->ncol + 9]));
-	return o;
-}
-
-/* Listing id with its history, as sc may see it; NULL if none. */
-static int
-listing_full(struct req *r, long long id, const struct scope *sc,
-    struct json_object **out)
-{
-	struct dbres	*rs, *hs;
-	int		 rc;
-
-	*out = NULL;
-	if ((rc = db_listing_get(r, id, sc, &rs)) != 1)
-		return rc;
-	if (db_listing_history(r, id, &hs) == -1) {
-		dbres_free(rs);
-		return -1;
-	}
-	*out = listing_json(r, rs, 0);
-	jadd(*out, "history", history_json(hs));
-	dbres_free(rs);
-	dbres_free(hs);
-	return 1;
-}
-
-struct listing_fin {
-	struct json_object	*out;
-};
-
-static int
-listing_fin(struct req *r, long long id, void *arg)
-{
-	struct listing_fin	*lf = arg;
-	struct scope		 sc = { 0, 0 };
-
-	if (listing_full(r, id, &sc, &lf->out) != 1)
-		return -1;
-	return idem_keep(r, lf->out);
-}
-
-/*
- * Answer a listing move: 200/201 with the listing, 404, 409, 500.
- * created selects 201 and Location.
- */
-static int
-listing_reply(struct req *r, int rc, long long id, const char *why,
-    struct json_object *out, int created)
-{
-	struct scope	 sc = scope_of(r);
-	char		 loc[64];
-
-	if (rc == -1) {
-		json_object_put(out);
-		return 500;
-	}
-	if (rc == 0) {
-		json_object_put(out);
-		return req_fail(r, 404, "no such listing");
-	}
-	if (rc == 2) {
-		json_object_put(out);
-		return req_fail(r, 409, "%s", why);
-	}
-	if (rc == 3) {
-		json_object_put(out);
-		return req_fail(r, 403, "%s", why);
-	}
-	if (out == NULL && listing_full(r, id, &sc, &out) != 1)
-		return 500;
-	if (created) {
-		snprintf(loc, sizeof(loc), "/api/v1/listings/%lld", id);
-		req_header(r, "Location", loc);
-	}
-	return reply_json(r, created ? 201 : 200, out);
-}
-
-/*
- * POST /api/v1/apps/{id}/listings {"marketplace", "note"?}: the
- * provider asks for its app on a marketplace. 201 with the listing
- * (submitted); 400, 404 (app or marketplace), 409 (already submitted
- * or live, or the app is deactivated).
- */
-int
-h_listing_request(struct req *r)
-{
-	struct json_object	*o = NULL;
-	struct listing_fin	 lf = { NULL };
-	struct scope		 sc = scope_of(r);
-	struct app		*a = NULL;
-	const char		*mkt, *note, *why = NULL;
-	long long		 mid, id = 0;
-	int			 st, rc;
-
-	if ((st = idem_replay(r, r->pr.label)) != 0)
-		return st;
-	if ((st = json_body_checked(r, request_fields, owned_listing, 0, &o)))
-		return st;
-	if ((st = app_load(r, &a)) != 0)
-		goto out;
-	json_get_str(o, "marketplace", &mkt);
-	json_get_str(o, "note", &note);
-	if ((rc = db_listing_mkt_id(r, mkt, &mid)) == -1) {
-		st = 500;
-		goto out;
-	}
-	if (rc == 0) {
-		req_field(r, "marketplace", "no such marketplace");
-		st = req_fail(r, 404, "no such marketplace");
-		goto out;
-	}
-	if (strcmp(a->f[APPF_ACTIVE], "0") == 0) {
-		st = req_fail(r, 409, "the app is deactivated");
-		goto out;
-	}
-	rc = db_listing_move(r, 0, a->id, mid, &sc, LA_REQUEST, note, &id,
-	    &why, listing_fin, &lf);
-	st = listing_reply(r, rc, id, why, lf.out, 1);
-out:
-	json_object_put(o);
-	db_app_free(a);
-	return st;
-}
-
-/*
- * GET /api/v1/listings, /api/v1/admin/listings and
- * /api/v1/marketplace/listings: 200 {"listings": [...]} as the caller
- * may see them, filtered by state, marketplace and app, paged.
- */
-int
-h_listing_list(struct req *r)
-{
-	struct json_object	*o, *arr;
-	struct scope		 sc = scope_of(r);
-	struct lfilter		 f;
-	struct dbres		*rs;
-	long long		 total;
-	size_t			 i;
-	int			 st, ok = 0;
-
-	memset(&f, 0, sizeof(f));
-	if ((st = req_paging(r, &f.limit, &f.offset)) != 0)
-		return st;
-	f.state = req_qs(r, "state");
-	f.marketplace = req_qs(r, "marketplace");
-	f.app = req_qs(r, "app");
-	if (f.state != NULL) {
-		for (i = 1; i < LS__MAX; i++)
-			if (strcmp(f.state, lstate_names[i]) == 0)
-				ok = 1;
-		if (!ok)
-			req_field(r, "state", "must be submitted, approved, "
-			    "rejected or unpublished");
-	}
-	if (f.marketplace != NULL && !valid_nid(f.marketplace))
-		req_field(r, "marketplace", "must be a marketplace nid");
-	if (f.app != NULL && !valid_nid(f.app))
-		req_field(r, "app", "must be an app nid");
-	if (r->ferrsz > 0)
-		return req_fail(r, 400, "bad filter");
-	if (db_listing_list(r, &sc, &f, &rs, &total) == -1)
-		return 500;
-	arr = json_object_new_array();
-	for (i = 0; i < rs->nrow; i++)
-		jappend(arr, listing_json(r, rs, i));
-	dbres_free(rs);
-	o = json_object_new_object();
-	jadd(o, "listings", arr);
-	reply_paging(r, total, f.limit, f.offset);
-	return reply_json(r, 200, o);
-}
-
-/* GET /api/v1/listings/{id} (and the marketplace's): 200 with history. */
-int
-h_listing_get(struct req *r)
-{
-	struct json_object	*o;
-	struct scope		 sc = scope_of(r);
-	long long		 id;
-	int			 rc;
-
-	id = req_pv_id(r, 0);
-	if ((rc = listing_full(r, id, &sc, &o)) == -1)
-		return 500;
-	if (rc == 0)
-		return req_fail(r, 404, "no such listing");
-	return reply_json(r, 200, o);
-}
-
-/* GET /api/v1/listings/{id}/history: 200 {"history": [...]}, 404. */
-int
-h_listing_history(struct req *r)
-{
-	struct json_object	*o;
-	struct scope		 sc = scope_of(r);
-	struct dbres		*rs;
-	long long		 id;
-	int			 rc;
-
-	id = req_pv_id(r, 0);
-	if ((rc = db_listing_get(r, id, &sc, &rs)) == -1)
-		return 500;
-	if (rc == 0)
-		return req_fail(r, 404, "no such listing");
-	dbres_free(rs);
-	if (db_listing_history(r, id, &rs) == -1)
-		return 500;
-	o = json_object_new_object();
-	jadd(o, "history", history_json(rs));
-	dbres_free(rs);
-	return reply_json(r, 200, o);
-}
-
-/* Move listing {id} by act, with an optional (or required) note. */
-static int
-listing_act(struct req *r, enum lact act, const struct jfield *fs)
-{
-	struct json_object	*o = NULL;
-	struct scope		 sc = scope_of(r);
-	const char		*note = NULL, *why = NULL;
-	long long		 id, out = 0;
-	int			 st, rc;
-
-	if ((st = json_body_checked(r, fs, owned_listing, fs != reject_fields,
-	    &o)) != 0)
-		return st;
-	id = req_pv_id(r, 0);
-	json_get_str(o, "note", &note);
-	rc = db_listing_move(r, id, 0, 0, &sc, act, note, &out, &why, NULL,
-	    NULL);
-	json_object_put(o);
-	return listing_reply(r, rc, out, why, NULL, 0);
-}
-
-/*
- * POST /api/v1/admin/listings/{id}/approve: submitted or unpublished ->
- * approved.
- */
-int
-h_listing_approve(struct req *r)
-{
-	return listing_act(r, LA_APPROVE, note_fields);
-}
-
-/* POST /api/v1/admin/listings/{id}/reject {"note"}: -> rejected. */
-int
-h_listing_reject(struct req *r)
-{
-	return listing_act(r, LA_REJECT, reject_fields);
-}
-
-/*
- * POST /api/v1/admin/listings/{id}/unpublish and
- * /api/v1/marketplace/listings/{id}/unpublish: approved -> unpublished.
- */
-int
-h_listing_unpublish(struct req *r)
-{
-	return listing_act(r, LA_UNPUBLISH, note_fields);
-}
-
-/*
- * POST /api/v1/marketplace/listings {"app", "note"?}: the marketplace
- * publishes a platform app onto itself, live at once. 201 with the
- * listing; 400, 404 (no such app), 409 (already live, app deactivated).
- */
-int
-h_listing_publish(struct req *r)
-{
-	struct json_object	*o = NULL;
-	struct listing_fin	 lf = { NULL };
-	struct scope		 sc = scope_of(r);
-	const char		*app, *note, *why = NULL;
-	long long		 aid, id = 0;
-	int			 st, rc, active;
-
-	if ((st = idem_replay(r, r->pr.label)) != 0)
-		return st;
-	if ((st = json_body_checked(r, publish_fields, owned_listing, 0, &o)))
-		return st;
-	json_get_str(o, "app", &app);
-	json_get_str(o, "note", &note);
-	if ((rc = db_app_by_nid(r, app, &aid, &active)) == -1) {
-		st = 500;
-		goto out;
-	}
-	if (rc == 0) {
-		req_field(r, "app", "no such app");
-		st = req_fail(r, 404, "no such app");
-		goto out;
-	}
-	if (!active) {
-		st = req_fail(r, 409, "the app is deactivated");
-		goto out;
-	}
-	rc = db_listing_move(r, 0, aid, r->pr.id, &sc, LA_PUBLISH, note, &id,
-	    &why, listing_fin, &lf);
-	st = listing_reply(r, rc, id, why, lf.out, 1);
-out:
-	json_object_put(o);
-	return st;
-}
-
-/*
- * The console's provider form as a body o (nid, name, email): checked
- * by the same field table as POST /api/v1/admin/providers. 0, or -1
- * with field errors on r.
- */
-int
-provider_check(struct req *r, struct json_object *o)
-{
-	return json_check(r, o, provider_fields, "");
-}

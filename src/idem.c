@@ -96,3 +96,13 @@ idem_store(struct req *r, const char *principal, int status,
 	free(sealed);
 	return rc;
 }
+
+/*
+ * idem_store for a create that answers 201 with o, under the caller's
+ * label (inside the create's transaction). 1, 0 (a concurrent twin), -1.
+ */
+int
+idem_keep(struct req *r, struct json_object *o)
+{
+	return idem_store(r, r->pr.label, 201, json_text(o));
+}

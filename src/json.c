@@ -468,6 +468,24 @@ jf_label(struct req *r, const char *name, struct json_object *v)
 	    "on one line");
 }
 
+/* Free text: any length the table allows, no control characters. */
+int
+jf_text(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_text(json_object_get_string(v), 0, 65535))
+		return 0;
+	return req_field(r, name, "must not hold control characters");
+}
+
+/* An e-mail address (valid_email). */
+int
+jf_email(struct req *r, const char *name, struct json_object *v)
+{
+	if (valid_email(json_object_get_string(v)))
+		return 0;
+	return req_field(r, name, "must be an e-mail address");
+}
+
 /*
  * Typed getters: 1 and *out set when the key holds that type, 0 when it
  * is absent or null, -1 when it holds another type. *out is borrowed.
