@@ -81,9 +81,9 @@ cert_insert(struct req *r, long long id, const struct issued *is)
  * credential (api_key and the SHA-256 of secret), its certificate, one
  * use of registration token token_id, the audit row, and whatever done
  * stores (the Idempotency-Key answer; it gets the new id and returns as
- * idem_store). Returns MKTR_OK with *id, MKTR_DUP (nid taken),
- * MKTR_NOUSE (token used up, revoked or expired), MKTR_IDEM (done
- * returned 0) or MKTR_ERR. Nothing is left behind unless MKTR_OK.
+ * idem_store). Returns DBRC_OK with *id, DBRC_DUP (nid taken),
+ * DBRC_NOUSE (token used up, revoked or expired), DBRC_BUSY (done
+ * returned 0) or DBRC_ERR. Nothing is left behind unless DBRC_OK.
  */
 int
 db_mkt_register(struct req *r, const struct mkt_in *in,
@@ -95,12 +95,12 @@ db_mkt_register(struct req *r, const struct mkt_in *in,
 	struct dbp		 p[8];
 	unsigned long long	 lid, n;
 	unsigned char		 h[32];
-	int			 rc = MKTR_ERR, x;
+	int			 rc = DBRC_ERR, x;
 
 	*id = 0;
 	crypto_sha256(secret, strlen(secret), h);
 	if (db_tx_begin(r->db) == -1)
-		return MKTR_ERR;
+		return DBRC_ERR;
 
 	p[0] = dbp_str(in->nid);
 	p[1] = dbp_str(in->name);
@@ -111,7 +111,7 @@ db_mkt_register(struct req *r, const struct mkt_in *in,
 	p[6] = dbp_str(in->nex);
 	p[7] = dbp_str(api_key);
 	if ((x = db_exec(r->db, STMT_MKT_ADD, p, 8, NULL, &lid)) != 1) {
-		rc = x == 0 ? MKTR_DUP : MKTR_ERR;
+		rc = x == 0 ? DBRC_DUP : DBRC_ERR;
 		goto fail;
 	}
 
@@ -120,7 +120,7 @@ db_mkt_register(struct req *r, const struct mkt_in *in,
 	if (db_exec(r->db, STMT_REGTOKEN_USE, p, 1, &n, NULL) != 1)
 		goto fail;
 	if (n != 1) {
-		rc = MKTR_NOUSE;
+		rc = DBRC_NOUSE;
 		goto fail;
 	}
 
@@ -141,7 +141,7 @@ db_mkt_register(struct req *r, const struct mkt_in *in,
 	    (long long)lid, NULL, after) == -1)
 		goto fail;
 	if (done != NULL && (x = done(r, (long long)lid, arg)) != 1) {
-		rc = x == 0 ? MKTR_IDEM : MKTR_ERR;
+		rc = x == 0 ? DBRC_BUSY : DBRC_ERR;
 		goto fail;
 	}
 	if (db_tx_commit(r->db) == -1)
@@ -150,7 +150,7 @@ db_mkt_register(struct req *r, const struct mkt_in *in,
 	metrics_inc(MX_CERTS_ISSUED);
 	json_object_put(after);
 	*id = (long long)lid;
-	return MKTR_OK;
+	return DBRC_OK;
 fail:
 	json_object_put(after);
 	db_tx_rollback(r->db);

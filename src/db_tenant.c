@@ -1,7 +1,7 @@
 /*
  * Tenants and tenant apps: typed data access shared by the admin API,
  * the marketplace API, the hub API and the console (their input checks
- * and the status for each enum tnrc are h_tenant.c's).
+ * and the status for each enum dbrc are h_tenant.c's).
  * Every change is one transaction with its audit row, and moves the
  * tenant's updated_at (strictly: at least one microsecond) and version,
  * so that frontends keying their caches on updated_at refresh. Nothing
@@ -223,7 +223,7 @@ key_free(char *k)
 
 /*
  * Create a tenant (in validated by tenant_in_check) with its key.
- * Returns enum tnrc; on TNRC_OK *id and *key (owned, show once) are set.
+ * Returns enum dbrc; on DBRC_OK *id and *key (owned, show once) are set.
  */
 int
 db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
@@ -246,11 +246,11 @@ db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
 	p[0] = dbp_int(in->mkt_id);
 	p[1] = dbp_str(in->mkt_nid);
 	if (db_query(r->db, STMT_TENANT_MKT, p, 2, &rs) == -1)
-		return TNRC_ERR;
+		return DBRC_ERR;
 	mkt = rs->nrow == 1 ? dbres_int(rs, 0, 0) : 0;
 	dbres_free(rs);
 	if (mkt == 0)
-		return TNRC_NOMKT;
+		return DBRC_NOMKT;
 
 	if (in->uid != NULL)
 		uid = xstrdup(in->uid);
@@ -264,7 +264,7 @@ db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
 	}
 	if (db_tx_begin(r->db) == -1) {
 		free(uid);
-		return TNRC_ERR;
+		return DBRC_ERR;
 	}
 	p[0] = dbp_str(uid);
 	p[1] = dbp_int(mkt);
@@ -274,10 +274,10 @@ db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
 	    "{\"app_management\":\"marketplace\"}");
 	p[5] = dbp_str(in->feconf_c ? in->feconf_c : "{}");
 	if ((rc = db_exec(r->db, STMT_TENANT_ADD, p, 6, NULL, &lid)) != 1) {
-		rc = rc == 0 ? TNRC_DUP : TNRC_ERR;
+		rc = rc == 0 ? DBRC_DUP : DBRC_ERR;
 		goto fail;
 	}
-	rc = TNRC_ERR;
+	rc = DBRC_ERR;
 	if (tenant_cred_add(r, (long long)lid, uid, &k) == -1)
 		goto fail;
 	if (db_tenant_get(r, (long long)lid, 0, &t) != 1)
@@ -290,18 +290,18 @@ db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
 	json_object_put(after);
 	*key = k;
 	if (fin != NULL && (rc = fin(r, (long long)lid, arg)) != 1) {
-		rc = rc == -1 ? TNRC_ERR : TNRC_REFUSED;
+		rc = rc == -1 ? DBRC_ERR : DBRC_REFUSED;
 		goto fail;
 	}
 	if (db_tx_commit(r->db) == -1) {
-		rc = TNRC_ERR;
+		rc = DBRC_ERR;
 		goto fail;
 	}
 	tenant_free(t);
 	free(uid);
 	*id = (long long)lid;
 	*key = k;
-	return TNRC_OK;
+	return DBRC_OK;
 fail:
 	db_tx_rollback(r->db);
 	*key = NULL;
@@ -313,7 +313,7 @@ fail:
 
 /*
  * Update tenant id in scope mkt from in (NULL fields unchanged); version
- * 0 skips the optimistic check. Returns enum tnrc.
+ * 0 skips the optimistic check. Returns enum dbrc.
  */
 int
 db_tenant_update(struct req *r, long long id, long long mkt,
@@ -323,19 +323,19 @@ db_tenant_update(struct req *r, long long id, long long mkt,
 	struct json_object	*jb = NULL, *ja = NULL;
 	struct dbp		 p[5];
 	long long		 v, m;
-	int			 rc = TNRC_ERR;
+	int			 rc = DBRC_ERR;
 
 	if (db_tx_begin(r->db) == -1)
-		return TNRC_ERR;
+		return DBRC_ERR;
 	if ((rc = tenant_lock(r, id, mkt, &v, &m)) != 1) {
-		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto out;
 	}
 	if (version != 0 && version != v) {
-		rc = TNRC_STALE;
+		rc = DBRC_STALE;
 		goto out;
 	}
-	rc = TNRC_ERR;
+	rc = DBRC_ERR;
 	if (db_tenant_get(r, id, 0, &b) != 1)
 		goto out;
 	p[0] = dbp_str(in->name);
@@ -351,9 +351,9 @@ db_tenant_update(struct req *r, long long id, long long mkt,
 	ja = tenant_audit(a);
 	if (db_audit_commit(r, "tenant.update", "tenant", id, jb, ja) == -1)
 		goto out;
-	rc = TNRC_OK;
+	rc = DBRC_OK;
 out:
-	if (rc != TNRC_OK)
+	if (rc != DBRC_OK)
 		db_tx_rollback(r->db);
 	json_object_put(jb);
 	json_object_put(ja);
@@ -364,7 +364,7 @@ out:
 
 /*
  * Delete tenant id in scope mkt with its keys and relations; version 0
- * skips the check. Returns enum tnrc.
+ * skips the check. Returns enum dbrc.
  */
 int
 db_tenant_delete(struct req *r, long long id, long long mkt,
@@ -377,16 +377,16 @@ db_tenant_delete(struct req *r, long long id, long long mkt,
 	int			 rc;
 
 	if (db_tx_begin(r->db) == -1)
-		return TNRC_ERR;
+		return DBRC_ERR;
 	if ((rc = tenant_lock(r, id, mkt, &v, &m)) != 1) {
-		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto out;
 	}
 	if (version != 0 && version != v) {
-		rc = TNRC_STALE;
+		rc = DBRC_STALE;
 		goto out;
 	}
-	rc = TNRC_ERR;
+	rc = DBRC_ERR;
 	if (db_tenant_get(r, id, 0, &b) != 1)
 		goto out;
 	p = dbp_int(id);
@@ -397,9 +397,9 @@ db_tenant_delete(struct req *r, long long id, long long mkt,
 	jadd_int(jb, "tenant_apps", b->napps);
 	if (db_audit_commit(r, "tenant.delete", "tenant", id, jb, NULL) == -1)
 		goto out;
-	rc = TNRC_OK;
+	rc = DBRC_OK;
 out:
-	if (rc != TNRC_OK)
+	if (rc != DBRC_OK)
 		db_tx_rollback(r->db);
 	json_object_put(jb);
 	tenant_free(b);
@@ -408,8 +408,8 @@ out:
 
 /*
  * A new key for tenant id in scope mkt; the current keys expire after
- * grace seconds (0: now). Returns enum tnrc, with *key (owned, show
- * once) on TNRC_OK.
+ * grace seconds (0: now). Returns enum dbrc, with *key (owned, show
+ * once) on DBRC_OK.
  */
 int
 db_tenant_rotate_key(struct req *r, long long id, long long mkt,
@@ -424,12 +424,12 @@ db_tenant_rotate_key(struct req *r, long long id, long long mkt,
 
 	*key = NULL;
 	if (db_tx_begin(r->db) == -1)
-		return TNRC_ERR;
+		return DBRC_ERR;
 	if ((rc = tenant_lock(r, id, mkt, &v, &m)) != 1) {
-		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto out;
 	}
-	rc = TNRC_ERR;
+	rc = DBRC_ERR;
 	if (db_tenant_get(r, id, 0, &t) != 1)
 		goto out;
 	p[0] = dbp_int(grace);
@@ -447,9 +447,9 @@ db_tenant_rotate_key(struct req *r, long long id, long long mkt,
 		goto out;
 	*key = k;
 	k = NULL;
-	rc = TNRC_OK;
+	rc = DBRC_OK;
 out:
-	if (rc != TNRC_OK)
+	if (rc != DBRC_OK)
 		db_tx_rollback(r->db);
 	key_free(k);
 	json_object_put(ja);
@@ -623,13 +623,13 @@ static int
 tapp_finish(struct req *r, long long tid, const char *action, long long id,
     struct json_object *before, struct json_object *after)
 {
-	int	 rc = TNRC_ERR;
+	int	 rc = DBRC_ERR;
 
 	if (tenant_touch(r, tid) == 0 &&
 	    db_audit(r, action, id ? "tenant_app" : "tenant", id ? id : tid,
 	    before, after) == 0 &&
 	    db_tx_commit(r->db) == 0)
-		rc = TNRC_OK;
+		rc = DBRC_OK;
 	json_object_put(before);
 	json_object_put(after);
 	return rc;
@@ -637,9 +637,9 @@ tapp_finish(struct req *r, long long tid, const char *action, long long id,
 
 /*
  * Attach the app in->app to tenant tid in scope mkt (in validated by
- * tenant_app_in_check). Returns enum tnrc: TNRC_NOTLIVE (field "app")
+ * tenant_app_in_check). Returns enum dbrc: DBRC_NOTLIVE (field "app")
  * when the app does not exist or is not live on the tenant's
- * marketplace, TNRC_DUP when it is already attached; *id on TNRC_OK.
+ * marketplace, DBRC_DUP when it is already attached; *id on DBRC_OK.
  */
 int
 db_tenant_app_create(struct req *r, long long tid, long long mkt,
@@ -653,23 +653,23 @@ db_tenant_app_create(struct req *r, long long tid, long long mkt,
 
 	*id = 0;
 	if (db_tx_begin(r->db) == -1)
-		return TNRC_ERR;
+		return DBRC_ERR;
 	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
-		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
 	if ((rc = app_state(r, in->app, 0, m, tid, &app, &live, &att)) == -1) {
-		rc = TNRC_ERR;
+		rc = DBRC_ERR;
 		goto fail;
 	}
 	if (rc == 0 || !live) {
 		req_field(r, "app", "is not live on the tenant's marketplace");
-		rc = TNRC_NOTLIVE;
+		rc = DBRC_NOTLIVE;
 		goto fail;
 	}
 	if (att) {
 		req_field(r, "app", "is already attached to this tenant");
-		rc = TNRC_DUP;
+		rc = DBRC_DUP;
 		goto fail;
 	}
 	p[0] = dbp_int(tid);
@@ -677,23 +677,23 @@ db_tenant_app_create(struct req *r, long long tid, long long mkt,
 	p[2] = in->rank_null ? dbp_null() : dbp_int(in->rank_v);
 	p[3] = dbp_int(in->featured == 1);
 	if ((rc = db_exec(r->db, STMT_TAPP_ADD, p, 4, NULL, &lid)) != 1) {
-		rc = rc == 0 ? TNRC_DUP : TNRC_ERR;
+		rc = rc == 0 ? DBRC_DUP : DBRC_ERR;
 		goto fail;
 	}
 	if ((rc = db_tenant_app_get(r, tid, 0, (long long)lid, &ta)) != 1) {
 		if (rc == 0)
 			log_warnx("tenant app %llu of tenant %lld: inserted, "
 			    "not found in the same transaction", lid, tid);
-		rc = TNRC_ERR;
+		rc = DBRC_ERR;
 		goto fail;
 	}
 	rc = tapp_finish(r, tid, "tenant_app.create", (long long)lid, NULL,
 	    tapp_audit(ta));
 	tenant_app_free(ta);
-	if (rc != TNRC_OK)
+	if (rc != DBRC_OK)
 		goto fail;
 	*id = (long long)lid;
-	return TNRC_OK;
+	return DBRC_OK;
 fail:
 	db_tx_rollback(r->db);
 	return rc;
@@ -702,7 +702,7 @@ fail:
 /*
  * Edit relation taid of tenant tid in scope mkt: point it at another app
  * (in->app, which must be live and not yet attached), set rank (in->rank
- * not NULL) or featured (in->featured not -1). Returns enum tnrc.
+ * not NULL) or featured (in->featured not -1). Returns enum dbrc.
  */
 int
 db_tenant_app_update(struct req *r, long long tid, long long mkt,
@@ -714,32 +714,32 @@ db_tenant_app_update(struct req *r, long long tid, long long mkt,
 	int			 rc, live, att;
 
 	if (db_tx_begin(r->db) == -1)
-		return TNRC_ERR;
+		return DBRC_ERR;
 	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
-		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
 	if ((rc = db_tenant_app_get(r, tid, 0, taid, &b)) != 1) {
-		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
 	app = b->app_id;
 	if (in->app != NULL) {
 		if ((rc = app_state(r, in->app, 0, m, tid, &app, &live,
 		    &att)) == -1) {
-			rc = TNRC_ERR;
+			rc = DBRC_ERR;
 			goto fail;
 		}
 		if (rc == 0 || !live) {
 			req_field(r, "app", "is not live on the tenant's "
 			    "marketplace");
-			rc = TNRC_NOTLIVE;
+			rc = DBRC_NOTLIVE;
 			goto fail;
 		}
 		if (att && app != b->app_id) {
 			req_field(r, "app", "is already attached to this "
 			    "tenant");
-			rc = TNRC_DUP;
+			rc = DBRC_DUP;
 			goto fail;
 		}
 	}
@@ -752,18 +752,18 @@ db_tenant_app_update(struct req *r, long long tid, long long mkt,
 	p[3] = dbp_int(taid);
 	p[4] = dbp_int(tid);
 	if ((rc = db_exec(r->db, STMT_TAPP_UPDATE, p, 5, NULL, NULL)) != 1) {
-		rc = rc == 0 ? TNRC_DUP : TNRC_ERR;
+		rc = rc == 0 ? DBRC_DUP : DBRC_ERR;
 		goto fail;
 	}
 	if (db_tenant_app_get(r, tid, 0, taid, &a) != 1) {
-		rc = TNRC_ERR;
+		rc = DBRC_ERR;
 		goto fail;
 	}
 	rc = tapp_finish(r, tid, "tenant_app.update", taid, tapp_audit(b),
 	    tapp_audit(a));
 	tenant_app_free(a);
 	tenant_app_free(b);
-	if (rc != TNRC_OK)
+	if (rc != DBRC_OK)
 		db_tx_rollback(r->db);
 	return rc;
 fail:
@@ -772,7 +772,7 @@ fail:
 	return rc;
 }
 
-/* Delete relation taid of tenant tid in scope mkt. Returns enum tnrc. */
+/* Delete relation taid of tenant tid in scope mkt. Returns enum dbrc. */
 int
 db_tenant_app_delete(struct req *r, long long tid, long long mkt,
     long long taid)
@@ -783,25 +783,25 @@ db_tenant_app_delete(struct req *r, long long tid, long long mkt,
 	int			 rc;
 
 	if (db_tx_begin(r->db) == -1)
-		return TNRC_ERR;
+		return DBRC_ERR;
 	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
-		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
 	if ((rc = db_tenant_app_get(r, tid, 0, taid, &b)) != 1) {
-		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
 	p[0] = dbp_int(taid);
 	p[1] = dbp_int(tid);
 	if (db_exec(r->db, STMT_TAPP_DEL, p, 2, NULL, NULL) != 1) {
-		rc = TNRC_ERR;
+		rc = DBRC_ERR;
 		goto fail;
 	}
 	rc = tapp_finish(r, tid, "tenant_app.delete", taid, tapp_audit(b),
 	    NULL);
 	tenant_app_free(b);
-	if (rc != TNRC_OK)
+	if (rc != DBRC_OK)
 		db_tx_rollback(r->db);
 	return rc;
 fail:
@@ -812,7 +812,7 @@ fail:
 
 /*
  * Bulk enable/disable for tenant tid in scope mkt, one transaction.
- * Returns enum tnrc (see extern.h); *changed counts rows changed.
+ * Returns enum dbrc (see extern.h); *changed counts rows changed.
  */
 int
 db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
@@ -829,9 +829,9 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 	if (changed != NULL)
 		*changed = 0;
 	if (db_tx_begin(r->db) == -1)
-		return TNRC_ERR;
+		return DBRC_ERR;
 	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
-		rc = rc == 0 ? TNRC_NOTFOUND : TNRC_ERR;
+		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
 	after = json_object_new_object();
@@ -846,7 +846,7 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 
 		if ((rc = app_state(r, NULL, id, m, tid, &app, &live,
 		    &att)) == -1) {
-			rc = TNRC_ERR;
+			rc = DBRC_ERR;
 			goto fail;
 		}
 		/*
@@ -861,14 +861,14 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 			    enable ? i : i - nen);
 			req_field(r, field, "app %lld is not live on the "
 			    "tenant's marketplace", id);
-			rc = TNRC_NOTLIVE;
+			rc = DBRC_NOTLIVE;
 			goto fail;
 		}
 		p[0] = dbp_int(tid);
 		p[1] = dbp_int(app);
 		if (db_exec(r->db, enable ? STMT_TAPP_ADD_IGNORE :
 		    STMT_TAPP_DEL_APP, p, 2, &n, NULL) != 1) {
-			rc = TNRC_ERR;
+			rc = DBRC_ERR;
 			goto fail;
 		}
 		if (n > 0) {
@@ -879,16 +879,16 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 	if (ch > 0) {
 		rc = tapp_finish(r, tid, "tenant_app.bulk", 0, NULL, after);
 		after = NULL;
-		if (rc != TNRC_OK)
+		if (rc != DBRC_OK)
 			goto fail;
 	} else if (db_tx_commit(r->db) == -1) {
-		rc = TNRC_ERR;
+		rc = DBRC_ERR;
 		goto fail;
 	}
 	json_object_put(after);
 	if (changed != NULL)
 		*changed = ch;
-	return TNRC_OK;
+	return DBRC_OK;
 fail:
 	db_tx_rollback(r->db);
 	json_object_put(after);

@@ -461,6 +461,28 @@ int	 idem_keep(struct req *, struct json_object *);
 
 struct db;
 
+/*
+ * What a data-layer action answers: one family for every db_* function
+ * that changes or finds something (db_exec alone, the primitive, answers
+ * 1, 0 for a duplicate key, or -1). Reads and one-row changes use the
+ * first three; an action that can fail for a reason its caller must
+ * tell apart adds one of the others and says which in its comment.
+ */
+enum dbrc {
+	DBRC_ERR = -1,		/* database error (logged): 500 */
+	DBRC_NONE = 0,		/* nothing in scope: no such row */
+	DBRC_OK = 1,
+	DBRC_STALE,		/* the expected version differs: 412 */
+	DBRC_DUP,		/* a unique key is taken: 409 */
+	DBRC_NOTLIVE,		/* the app is not live on the marketplace */
+	DBRC_NOMKT,		/* no such marketplace: 422 */
+	DBRC_NOUSE,		/* the registration token has no use left */
+	DBRC_BUSY,		/* a concurrent request holds the
+				   Idempotency-Key */
+	DBRC_REFUSED		/* the caller's callback refused: its status
+				   stands */
+};
+
 enum dbtype {
 	DBT_NULL,
 	DBT_INT,
@@ -922,12 +944,6 @@ struct mkt_in {
 	const char	*hub_pending;	/* another host: an admin decides */
 };
 
-#define MKTR_ERR		(-1)	/* database error */
-#define MKTR_DUP		0	/* the nid is taken */
-#define MKTR_OK		1
-#define MKTR_NOUSE	2	/* the token has no use left */
-#define MKTR_IDEM	3	/* a concurrent request holds the key */
-
 int	 db_mkt_register(struct req *, const struct mkt_in *,
 	    const struct issued *, const char *, const char *, long long,
 	    int (*)(struct req *, long long, void *), void *, long long *);
@@ -1172,23 +1188,12 @@ int	 h_config_marketplaces(struct req *);
  *
  * Scoping: every function taking "mkt" limits itself to tenants of that
  * marketplace (a marketplace managing its own tenants); 0 means any
- * (admins). A tenant outside the scope is "not found" (TNRC_NOTFOUND),
+ * (admins). A tenant outside the scope is "not found" (DBRC_NONE),
  * exactly like a tenant that does not exist.
  *
- * Return codes (enum tnrc) of the db_tenant_* actions; tnrc_status()
- * turns one into an HTTP status with r's error detail set.
+ * The db_tenant_* actions return enum dbrc; tenant_status() turns one
+ * into an HTTP status with r's error detail set.
  */
-
-enum tnrc {
-	TNRC_ERR = -1,		/* database error (logged): 500 */
-	TNRC_NOTFOUND = 0,	/* no such tenant or relation in scope: 404 */
-	TNRC_OK = 1,
-	TNRC_STALE,		/* expected version differs: 412 */
-	TNRC_DUP,		/* uid taken, or app already attached: 409 */
-	TNRC_NOTLIVE,		/* app not live on the tenant's marketplace */
-	TNRC_NOMKT,		/* no such marketplace: 422 */
-	TNRC_REFUSED		/* fin callback refused: its status stands */
-};
 
 #define TENANT_META_MAX		16384	/* bytes of metadata JSON text */
 /*
@@ -1287,12 +1292,12 @@ void	 tenant_free(struct tenant *);
 void	 tenant_list_free(struct tenant **, size_t);
 
 /*
- * Actions, returning enum tnrc. create: *id, and *key (owned, the
+ * Actions, returning enum dbrc. create: *id, and *key (owned, the
  * tenant key in clear, shown once). update/delete: expected version 0
  * skips the check. rotate: a new key, the old one expires after the
  * given grace seconds (0: now). fin (may be NULL) runs inside the
  * transaction after the change with the row id; a return other than 1
- * rolls back (TNRC_REFUSED, or TNRC_ERR when it returns -1).
+ * rolls back (DBRC_REFUSED, or DBRC_ERR when it returns -1).
  */
 int	 db_tenant_create(struct req *, const struct tenant_in *,
 	    long long *, char **,
@@ -1320,15 +1325,15 @@ void	 tenant_app_list_free(struct tenant_app **, size_t);
  * Bulk: attach the apps en[0..nen) (each must be live on the tenant's
  * marketplace; attached ones are kept) and detach dis[0..ndis) (each
  * must be live or attached), all in one transaction; app ids. A bad id
- * gives TNRC_NOTLIVE with a field error "ids[i]" naming it. *changed
+ * gives DBRC_NOTLIVE with a field error "ids[i]" naming it. *changed
  * (may be NULL) counts rows created or deleted; updated_at moves only
  * when it is not 0.
  */
 int	 db_tenant_apps_bulk(struct req *, long long, long long,
 	    const long long *, size_t, const long long *, size_t, long long *);
 
-/* h_tenant.c: the HTTP status for an enum tnrc, r's detail set. */
-int	 tnrc_status(struct req *, int);
+/* h_tenant.c: the HTTP status for an enum dbrc, r's detail set. */
+int	 tenant_status(struct req *, int);
 
 /* db_hub.c: the hub catalog (GET /api/mnoe/v2/apps), a row's columns. */
 enum catcol {

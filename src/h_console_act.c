@@ -133,11 +133,11 @@ h_con_tenant_delete(struct req *r)
 		st = req_fail(r, 400, "version must be the version you saw");
 		goto out;
 	}
-	if ((rc = db_tenant_delete(r, id, 0, ver)) == TNRC_STALE)
+	if ((rc = db_tenant_delete(r, id, 0, ver)) == DBRC_STALE)
 		st = req_fail(r, 409, "Someone changed this tenant since you "
 		    "asked to delete it; look at it again first.");
-	else if (rc != TNRC_OK)
-		st = tnrc_status(r, rc);
+	else if (rc != DBRC_OK)
+		st = tenant_status(r, rc);
 	else
 		st = con_done(r, "/admin/tenants", "deleted");
 out:

@@ -214,19 +214,19 @@ h_con_tenant_update(struct req *r)
 		goto out;
 	}
 	rc = db_tenant_update(r, id, 0, ver, &in);
-	if (rc == TNRC_OK) {
+	if (rc == DBRC_OK) {
 		u = xasprintf("/admin/tenants/%lld", id);
 		st = con_done(r, u, "saved");
 		free(u);
 		goto out;
 	}
-	st = tnrc_status(r, rc);
-	if (rc == TNRC_STALE)
+	st = tenant_status(r, rc);
+	if (rc == DBRC_STALE)
 		req_fail(r, 409, "Someone changed this tenant since you "
 		    "opened the form; your input is kept. Reload the page to "
 		    "see their version.");
 	if (st < 500 && st != 404)
-		st = con_tenant_form(r, rc == TNRC_STALE ? 409 : st, t, &f);
+		st = con_tenant_form(r, rc == DBRC_STALE ? 409 : st, t, &f);
 out:
 	tenant_in_free(&in);
 	tenant_free(t);
@@ -612,13 +612,13 @@ con_tapp_save(struct req *r, int create)
 		rc = db_tenant_app_create(r, t->id, 0, &in, &id);
 	else
 		rc = db_tenant_app_update(r, t->id, 0, ta->id, &in);
-	if (rc == TNRC_OK) {
+	if (rc == DBRC_OK) {
 		u = xasprintf("/admin/tenants/%lld/apps", t->id);
 		st = con_done(r, u, create ? "created" : "saved");
 		free(u);
 		goto out;
 	}
-	st = tnrc_status(r, rc);
+	st = tenant_status(r, rc);
 	if (st < 500 && st != 404)
 		st = con_tapp_form(r, st, t, ta, &f);
 out:
@@ -682,8 +682,8 @@ h_con_tenant_app_delete(struct req *r)
 	if ((st = con_tapp_of(r, &t, &ta)) != 0)
 		goto out;
 	rc = db_tenant_app_delete(r, t->id, 0, ta->id);
-	if (rc != TNRC_OK) {
-		st = tnrc_status(r, rc);
+	if (rc != DBRC_OK) {
+		st = tenant_status(r, rc);
 		goto out;
 	}
 	u = xasprintf("/admin/tenants/%lld/apps", t->id);
@@ -767,8 +767,8 @@ h_con_tenant_apps_bulk(struct req *r)
 	}
 	rc = db_tenant_apps_bulk(r, t->id, 0, en ? ids : NULL, en ? n : 0,
 	    en ? NULL : ids, en ? 0 : n, &changed);
-	if (rc != TNRC_OK) {
-		st = tnrc_status(r, rc);
+	if (rc != DBRC_OK) {
+		st = tenant_status(r, rc);
 		goto out;
 	}
 	st = con_done(r, u, en ? "enabled" : "disabled");
@@ -895,7 +895,7 @@ h_con_tenant_create(struct req *r)
 		goto out;
 	}
 	rc = db_tenant_create(r, &in, &id, &key, NULL, NULL);
-	if (rc == TNRC_OK) {
+	if (rc == DBRC_OK) {
 		if (db_tenant_get(r, id, 0, &t) != 1) {
 			st = 500;
 			goto out;
@@ -904,7 +904,7 @@ h_con_tenant_create(struct req *r)
 		    key, -1);
 		goto out;
 	}
-	st = tnrc_status(r, rc);
+	st = tenant_status(r, rc);
 	if (st < 500)
 		st = con_tenant_new_form(r, st, &f);
 out:
@@ -963,8 +963,8 @@ h_con_tenant_rotate(struct req *r)
 	if ((st = con_tenant_of(r, &t)) != 0)
 		goto out;
 	if ((rc = db_tenant_rotate_key(r, t->id, 0, grace, &key)) !=
-	    TNRC_OK) {
-		st = tnrc_status(r, rc);
+	    DBRC_OK) {
+		st = tenant_status(r, rc);
 		goto out;
 	}
 	st = con_tenant_key_page(r, t->id, "New tenant key", t->uid, key,

@@ -352,8 +352,8 @@ h_hub_tenant_update(struct req *r)
 	if (tenant_in_check(r, &in, 0) == -1)
 		goto out;
 	chk = 1;
-	if ((st = db_tenant_update(r, t->id, 0, 0, &in)) != TNRC_OK) {
-		st = st == TNRC_NOTFOUND ? not_found(r) : tnrc_status(r, st);
+	if ((st = db_tenant_update(r, t->id, 0, 0, &in)) != DBRC_OK) {
+		st = st == DBRC_NONE ? not_found(r) : tenant_status(r, st);
 		goto out;
 	}
 	tenant_free(t);
@@ -613,7 +613,7 @@ hub_toggle(struct req *r, long long *ids, size_t n, int enable)
 
 	st = db_tenant_apps_bulk(r, r->pr.id, 0, enable ? ids : NULL,
 	    enable ? n : 0, enable ? NULL : ids, enable ? 0 : n, &changed);
-	if (st == TNRC_NOTLIVE || st == TNRC_NOTFOUND) {
+	if (st == DBRC_NOTLIVE || st == DBRC_NONE) {
 		/* Say nothing about which id: a 404 like any other. */
 		while (r->ferrsz > 0) {
 			r->ferrsz--;
@@ -622,8 +622,8 @@ hub_toggle(struct req *r, long long *ids, size_t n, int enable)
 		}
 		return not_found(r);
 	}
-	if (st != TNRC_OK)
-		return tnrc_status(r, st);
+	if (st != DBRC_OK)
+		return tenant_status(r, st);
 	if (db_tenant_get(r, r->pr.id, 0, &t) != 1)
 		return 500;
 	meta = json_object_new_object();

@@ -553,20 +553,20 @@ h_mkt_register(struct req *r)
 	rc = db_mkt_register(r, &in, &is, api_key, secret, r->pr.id,
 	    answer_build, &a, &id);
 	switch (rc) {
-	case MKTR_OK:
+	case DBRC_OK:
 		req_header(r, "Location", "/api/v1/marketplace");
 		st = reply_json(r, 201, a.o);
 		a.o = NULL;
 		break;
-	case MKTR_DUP:
+	case DBRC_DUP:
 		st = req_fail(r, 409, "marketplace %s is already registered; "
 		    "re-register with its own key and secret", in.nid);
 		break;
-	case MKTR_NOUSE:
+	case DBRC_NOUSE:
 		st = req_fail(r, 403, "this registration token has no use "
 		    "left");
 		break;
-	case MKTR_IDEM:
+	case DBRC_BUSY:
 		st = req_fail(r, 409, "a request with this Idempotency-Key "
 		    "is in progress; retry");
 		break;

@@ -4,7 +4,7 @@
  * tenants (/api/v1/marketplace/tenants...). The same handlers serve both:
  * a marketplace principal scopes every lookup to its own tenants, and a
  * tenant of another marketplace is answered exactly like one that does
- * not exist (404). Input checks and the answer for each enum tnrc are
+ * not exist (404). Input checks and the answer for each enum dbrc are
  * here, shared with the hub API and the console; data access is
  * db_tenant.c's.
  */
@@ -23,7 +23,7 @@
 /*
  * Input checks and answers shared by every face of tenants: this API,
  * the hub API (h_hub.c) and the console. The data layer (db_tenant.c)
- * takes checked input and answers with enum tnrc.
+ * takes checked input and answers with enum dbrc.
  */
 #define RANK_MAX	1000000000LL
 
@@ -300,32 +300,32 @@ tenant_app_in_check(struct req *r, struct tenant_app_in *in, int create)
 }
 
 /*
- * The HTTP status for a tnrc, with r's error detail set (TNRC_REFUSED:
+ * The HTTP status for an enum dbrc, with r's error detail set (DBRC_REFUSED:
  * the status fin set stands; answered as 500 if none).
  */
 int
-tnrc_status(struct req *r, int rc)
+tenant_status(struct req *r, int rc)
 {
 	switch (rc) {
-	case TNRC_OK:
+	case DBRC_OK:
 		return 200;
-	case TNRC_NOTFOUND:
+	case DBRC_NONE:
 		return req_fail(r, 404, "no such tenant or tenant app");
-	case TNRC_STALE:
+	case DBRC_STALE:
 		return req_fail(r, 412, "the tenant changed since you read "
 		    "it; read it again");
-	case TNRC_DUP:
+	case DBRC_DUP:
 		if (r->ferrsz > 0)
 			return req_fail(r, 409, "the app is already "
 			    "attached to this tenant");
 		return req_fail(r, 409, "a tenant with this uid exists");
-	case TNRC_NOTLIVE:
+	case DBRC_NOTLIVE:
 		return req_fail(r, 422, "the app is not live on the "
 		    "tenant's marketplace");
-	case TNRC_NOMKT:
+	case DBRC_NOMKT:
 		req_field(r, "marketplace", "no such marketplace");
 		return req_fail(r, 422, "no such marketplace");
-	case TNRC_REFUSED:
+	case DBRC_REFUSED:
 		return r->status ? r->status : 500;
 	default:
 		return 500;
@@ -550,16 +550,16 @@ h_tenant_create(struct req *r)
 	st = db_tenant_create(r, &in, &id, &key, tenant_create_fin, &tf);
 	tenant_in_free(&in);
 	json_object_put(o);
-	if (st != TNRC_OK) {
+	if (st != DBRC_OK) {
 		json_object_put(tf.out);
 		/* A marketplace learns nothing of other marketplaces' uids. */
-		if (st == TNRC_DUP && scope(r)) {
+		if (st == DBRC_DUP && scope(r)) {
 			req_field(r, "uid", "%s", TENANT_UID_BAD);
 			return req_fail(r, 400, "the tenant is invalid");
 		}
-		if (st == TNRC_DUP)
+		if (st == DBRC_DUP)
 			req_field(r, "uid", "is taken");
-		return tnrc_status(r, st);
+		return tenant_status(r, st);
 	}
 	explicit_bzero(key, strlen(key));
 	free(key);
@@ -634,7 +634,7 @@ h_tenant_show(struct req *r)
 
 	id = req_pv_id(r, 0);
 	if ((st = db_tenant_get(r, id, scope(r), &t)) != 1)
-		return st == 0 ? tnrc_status(r, TNRC_NOTFOUND) : 500;
+		return st == 0 ? tenant_status(r, DBRC_NONE) : 500;
 	st = tenant_reply_etag(r, tenant_json(t), 0);
 	tenant_free(t);
 	return st;
@@ -653,14 +653,14 @@ tenant_precond(struct req *r, long long id, long long *version)
 	int			 st;
 
 	if ((st = db_tenant_get(r, id, scope(r), &t)) != 1)
-		return st == 0 ? tnrc_status(r, TNRC_NOTFOUND) : 500;
+		return st == 0 ? tenant_status(r, DBRC_NONE) : 500;
 	o = tenant_json(t);
 	etag_of(o, etag, sizeof(etag));
 	json_object_put(o);
 	*version = t->version;
 	tenant_free(t);
 	if (!req_if_match(r, etag))
-		return tnrc_status(r, TNRC_STALE);
+		return tenant_status(r, DBRC_STALE);
 	return 0;
 }
 
@@ -698,8 +698,8 @@ h_tenant_update(struct req *r)
 	json_object_put(o);
 	if (st < -1)
 		return -st;
-	if (st != TNRC_OK)
-		return tnrc_status(r, st);
+	if (st != DBRC_OK)
+		return tenant_status(r, st);
 	if (db_tenant_get(r, id, scope(r), &t) != 1)
 		return 500;
 	st = tenant_reply_etag(r, tenant_json(t), 0);
@@ -717,8 +717,8 @@ h_tenant_delete(struct req *r)
 	id = req_pv_id(r, 0);
 	if ((st = tenant_precond(r, id, &version)) != 0)
 		return st;
-	if ((st = db_tenant_delete(r, id, scope(r), version)) != TNRC_OK)
-		return tnrc_status(r, st);
+	if ((st = db_tenant_delete(r, id, scope(r), version)) != DBRC_OK)
+		return tenant_status(r, st);
 	return 204;
 }
 
@@ -740,8 +740,8 @@ h_tenant_rotate(struct req *r)
 	if ((st = rotate_grace(r, &grace)) != 0)
 		return st;
 	if ((st = db_tenant_rotate_key(r, id, scope(r), grace, &key)) !=
-	    TNRC_OK)
-		return tnrc_status(r, st);
+	    DBRC_OK)
+		return tenant_status(r, st);
 	if (db_tenant_get(r, id, 0, &t) != 1) {
 		explicit_bzero(key, strlen(key));
 		free(key);
@@ -769,7 +769,7 @@ h_tapp_list(struct req *r)
 
 	tid = req_pv_id(r, 0);
 	if ((st = db_tenant_app_list(r, tid, scope(r), &v, &n)) != 1)
-		return st == 0 ? tnrc_status(r, TNRC_NOTFOUND) : 500;
+		return st == 0 ? tenant_status(r, DBRC_NONE) : 500;
 	a = json_object_new_array();
 	for (i = 0; i < n; i++)
 		jappend(a, tapp_json(v[i]));
@@ -790,7 +790,7 @@ h_tapp_show(struct req *r)
 	tid = req_pv_id(r, 0);
 	taid = req_pv_id(r, 1);
 	if ((st = db_tenant_app_get(r, tid, scope(r), taid, &ta)) != 1)
-		return st == 0 ? tnrc_status(r, TNRC_NOTFOUND) : 500;
+		return st == 0 ? tenant_status(r, DBRC_NONE) : 500;
 	st = tenant_reply_etag(r, tapp_json(ta), 0);
 	tenant_app_free(ta);
 	return st;
@@ -869,8 +869,8 @@ h_tapp_create(struct req *r)
 	}
 	st = db_tenant_app_create(r, tid, scope(r), &in, &id);
 	json_object_put(o);
-	if (st != TNRC_OK)
-		return tnrc_status(r, st);
+	if (st != DBRC_OK)
+		return tenant_status(r, st);
 	if (db_tenant_app_get(r, tid, 0, id, &ta) != 1)
 		return 500;
 	snprintf(loc, sizeof(loc), "%s/%lld/apps/%lld", base(r), tid, id);
@@ -902,8 +902,8 @@ h_tapp_update(struct req *r)
 	}
 	st = db_tenant_app_update(r, tid, scope(r), taid, &in);
 	json_object_put(o);
-	if (st != TNRC_OK)
-		return tnrc_status(r, st);
+	if (st != DBRC_OK)
+		return tenant_status(r, st);
 	if (db_tenant_app_get(r, tid, 0, taid, &ta) != 1)
 		return 500;
 	st = reply_json(r, 200, tapp_json(ta));
@@ -920,8 +920,8 @@ h_tapp_delete(struct req *r)
 
 	tid = req_pv_id(r, 0);
 	taid = req_pv_id(r, 1);
-	if ((st = db_tenant_app_delete(r, tid, scope(r), taid)) != TNRC_OK)
-		return tnrc_status(r, st);
+	if ((st = db_tenant_app_delete(r, tid, scope(r), taid)) != DBRC_OK)
+		return tenant_status(r, st);
 	return 204;
 }
 
@@ -998,8 +998,8 @@ h_tapp_bulk(struct req *r)
 		goto out;
 	}
 	if ((st = db_tenant_apps_bulk(r, tid, scope(r), en, (size_t)nen, dis,
-	    (size_t)ndis, &changed)) != TNRC_OK) {
-		st = tnrc_status(r, st);
+	    (size_t)ndis, &changed)) != DBRC_OK) {
+		st = tenant_status(r, st);
 		goto out;
 	}
 	if (db_tenant_get(r, tid, 0, &t) != 1) {
