@@ -34,6 +34,30 @@ diag "nginx refused it after $ms ms"
 ok "within 3 seconds ($ms ms)" test "$ms" -lt 3000
 req GET /healthz
 status 200 "a client without a certificate is still served"
+# Two revocations in quick succession (the CRL rewritten twice within a
+# second): nginx enforces the second as well as the first.
+for n in e f; do
+	req POST /api/v1/marketplaces -H "Authorization: Bearer $(regtoken)" -H "$CT" \
+	    --data "{\"nid\":\"crl$n-$S\",\"name\":\"CRL $n\",\"environment\":\"uat\",\"key_type\":\"p256\",\"endpoints\":{\"hub\":\"https://hub.crl$n-$S.example.com\"}}"
+	jqv .certificate > "$W/$n.pem"
+	jqv .private_key > "$W/$n.key"
+	eval "ID_$n=$(jqv .id)"
+done
+admin POST "/api/v1/admin/marketplaces/$ID_e/certificate/revoke" -H "$CT" --data '{}'
+status 200 "a first revocation"
+admin POST "/api/v1/admin/marketplaces/$ID_f/certificate/revoke" -H "$CT" --data '{}'
+status 200 "and a second at once"
+t0=$(date +%s%N)
+for i in $(seq 1 50); do
+	req GET /healthz --cert "$W/f.pem" --key "$W/f.key"
+	[ "$STATUS" = 400 ] && break
+	sleep 0.1
+done
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+status 400 "nginx refuses the second revoked certificate"
+ok "within 3 seconds ($ms ms)" test "$ms" -lt 3000
+req GET /healthz --cert "$W/e.pem" --key "$W/e.key"
+status 400 "and the first"
 
 # agoractl as the operator: its crl_hook reloads nginx at once.
 req POST /api/v1/marketplaces -H "Authorization: Bearer $(regtoken)" -H "$CT" \
