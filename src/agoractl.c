@@ -593,12 +593,10 @@ parse_duration(const char *s)
 	return v * mul;
 }
 
-/* A cell for a table column: "-" for SQL NULL. */
+/* A table cell: "-" for SQL NULL. */
 static const char *
-cell(const struct dbres *rs, size_t row, size_t col)
+cell(const char *s)
 {
-	const char	*s = dbres_str(rs, row, col);
-
 	return s == NULL ? "-" : s;
 }
 
@@ -606,26 +604,28 @@ cell(const struct dbres *rs, size_t row, size_t col)
 static int
 regtoken_list(struct ctl *c, int argc, char *argv[])
 {
-	struct dbres	*rs;
-	long long	 total, off = 0;
-	size_t		 i;
+	struct regtoken_list	 tl;
+	const struct regtoken	*t;
+	long long		 total, off = 0;
+	size_t			 i;
 
 	if (argc != 2)
 		usage();
 	printf("%-6s %-8s %-5s %-5s %-20s %-20s %s\n", "ID", "STATE", "USES",
 	    "MAX", "EXPIRES", "CREATED", "LABEL");
 	do {
-		if (db_regtoken_list(&c->r, NULL, 200, off, &rs, &total) == -1)
+		if (db_regtoken_list(&c->r, NULL, 200, off, &tl, &total) == -1)
 			return 1;
-		for (i = 0; i < rs->nrow; i++)
-			printf("%-6s %-8s %-5s %-5s %-20s %-20s %s\n",
-			    cell(rs, i, RT_ID), cell(rs, i, RT_STATE),
-			    cell(rs, i, RT_USES), cell(rs, i, RT_MAX_USES),
-			    cell(rs, i, RT_EXPIRES), cell(rs, i, RT_CREATED),
-			    cell(rs, i, RT_LABEL));
-		off += (long long)rs->nrow;
-		i = rs->nrow;
-		dbres_free(rs);
+		for (i = 0; i < tl.n; i++) {
+			t = &tl.v[i];
+			printf("%-6lld %-8s %-5lld %-5lld %-20s %-20s %s\n",
+			    t->id, cell(t->state), t->uses, t->max_uses,
+			    cell(t->expires_at), cell(t->created_at),
+			    cell(t->label));
+		}
+		off += (long long)tl.n;
+		i = tl.n;
+		regtoken_list_free(&tl);
 	} while (i > 0 && off < total);
 	return 0;
 }
@@ -634,7 +634,7 @@ regtoken_list(struct ctl *c, int argc, char *argv[])
 static int
 regtoken_revoke(struct ctl *c, int argc, char *argv[])
 {
-	struct dbres	*rs;
+	struct regtoken_list tl;
 	long long	 id;
 	int		 rc;
 
@@ -646,13 +646,13 @@ regtoken_revoke(struct ctl *c, int argc, char *argv[])
 	}
 	if ((rc = db_regtoken_revoke(&c->r, id)) == -1)
 		return 1;
-	if (db_regtoken_get(&c->r, id, &rs) != 1) {
+	if (db_regtoken_get(&c->r, id, &tl) != 1) {
 		fprintf(stderr, "agoractl: no registration token %lld\n", id);
 		return 1;
 	}
 	printf("registration token %lld %s\n", id, rc == 1 ?
 	    "revoked" : "was already revoked");
-	dbres_free(rs);
+	regtoken_list_free(&tl);
 	return 0;
 }
 
@@ -915,7 +915,8 @@ cmd_audit(struct ctl *c, int argc, char *argv[])
 static int
 cmd_marketplace(struct ctl *c, int argc, char *argv[])
 {
-	struct dbres	*rs;
+	struct mkt_list	 ml;
+	const struct mkt *m;
 	long long	 total, off = 0;
 	size_t		 i;
 
@@ -924,18 +925,19 @@ cmd_marketplace(struct ctl *c, int argc, char *argv[])
 	printf("%-5s %-24s %-10s %-34s %-20s %s\n", "ID", "NID", "ENV",
 	    "SERIAL", "NOT AFTER", "HUB");
 	do {
-		if (db_mkt_list(&c->r, NULL, NULL, 200, off, &rs, &total) == -1)
+		if (db_mkt_list(&c->r, NULL, NULL, 200, off, &ml, &total) == -1)
 			return 1;
-		for (i = 0; i < rs->nrow; i++)
-			printf("%-5s %-24s %-10s %-34s %-20s %s%s\n",
-			    cell(rs, i, MC_ID), cell(rs, i, MC_NID),
-			    cell(rs, i, MC_ENV), cell(rs, i, MC_SERIAL),
-			    cell(rs, i, MC_NA), cell(rs, i, MC_HUB),
-			    dbres_null(rs, i, MC_REVOKED) ? "" :
+		for (i = 0; i < ml.n; i++) {
+			m = &ml.v[i];
+			printf("%-5lld %-24s %-10s %-34s %-20s %s%s\n",
+			    m->id, cell(m->nid), cell(m->environment),
+			    cell(m->serial), cell(m->not_after),
+			    cell(m->hub), m->revoked_at == NULL ? "" :
 			    " (certificate revoked)");
-		off += (long long)rs->nrow;
-		i = rs->nrow;
-		dbres_free(rs);
+		}
+		off += (long long)ml.n;
+		i = ml.n;
+		mkt_list_free(&ml);
 	} while (i > 0 && off < total);
 	return 0;
 }
@@ -1036,22 +1038,22 @@ cmd_certificate(struct ctl *c, int argc, char *argv[])
 static int
 cmd_rotate_secret(struct ctl *c, int argc, char *argv[])
 {
-	struct dbres	*rs;
+	struct mkt_list	 ml;
 	long long	 id, grace;
 	int		 rc;
 
 	if (argc < 2 || rotate_args(c, argc, argv, 2, &grace) == -1)
 		usage();
 	if (!valid_nid(argv[1]) || (rc = db_mkt_by_nid(&c->r, argv[1],
-	    &id)) == 0 || (rc == 1 && (rc = db_mkt_get(&c->r, id, &rs)) == 0)) {
+	    &id)) == 0 || (rc == 1 && (rc = db_mkt_get(&c->r, id, &ml)) == 0)) {
 		fprintf(stderr, "agoractl: no marketplace %s\n", argv[1]);
 		return 1;
 	}
 	if (rc == -1)
 		return 1;
 	rc = rotate_print(c, "marketplace", "mks_", argv[1], id,
-	    dbres_str(rs, 0, MC_API_KEY), grace);
-	dbres_free(rs);
+	    ml.v[0].api_key, grace);
+	mkt_list_free(&ml);
 	return rc;
 }
 

@@ -157,23 +157,84 @@ fail:
 	return rc;
 }
 
+/* Columns of STMT_MKT_GET and STMT_MKT_LIST. */
+enum {
+	MC_ID, MC_NID, MC_NAME, MC_ENV, MC_HUB, MC_IMPAC, MC_CONNEC, MC_NEX,
+	MC_API_KEY, MC_VERSION, MC_CREATED, MC_UPDATED, MC_CERT_ID, MC_SERIAL,
+	MC_CN, MC_PEM, MC_FP1, MC_FP256, MC_KEYTYPE, MC_NB, MC_NA, MC_REVOKED,
+	MC_HUB_PENDING
+};
+
+/* Columns of STMT_CERT_LIST. */
+enum {
+	CE_ID, CE_SERIAL, CE_CN, CE_FP1, CE_FP256, CE_KEYTYPE, CE_NB, CE_NA,
+	CE_REVOKED, CE_REASON, CE_CURRENT
+};
+
+/* The rows of rs as marketplaces, into l (which takes rs). */
+static void
+mkt_rows(struct dbres *rs, struct mkt_list *l)
+{
+	struct mkt	*m;
+	size_t		 i;
+
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		m = &l->v[i];
+		m->id = dbres_int(rs, i, MC_ID);
+		m->nid = dbres_str(rs, i, MC_NID);
+		m->name = dbres_str(rs, i, MC_NAME);
+		m->environment = dbres_str(rs, i, MC_ENV);
+		m->hub = dbres_str(rs, i, MC_HUB);
+		m->impac = dbres_str(rs, i, MC_IMPAC);
+		m->connec = dbres_str(rs, i, MC_CONNEC);
+		m->nex = dbres_str(rs, i, MC_NEX);
+		m->hub_pending = dbres_str(rs, i, MC_HUB_PENDING);
+		m->api_key = dbres_str(rs, i, MC_API_KEY);
+		m->version = dbres_int(rs, i, MC_VERSION);
+		m->created_at = dbres_str(rs, i, MC_CREATED);
+		m->updated_at = dbres_str(rs, i, MC_UPDATED);
+		m->cert_id = dbres_int(rs, i, MC_CERT_ID);
+		m->serial = dbres_str(rs, i, MC_SERIAL);
+		m->subject = dbres_str(rs, i, MC_CN);
+		m->pem = dbres_str(rs, i, MC_PEM);
+		m->fp_sha1 = dbres_str(rs, i, MC_FP1);
+		m->fp_sha256 = dbres_str(rs, i, MC_FP256);
+		m->key_type = dbres_str(rs, i, MC_KEYTYPE);
+		m->not_before = dbres_str(rs, i, MC_NB);
+		m->not_after = dbres_str(rs, i, MC_NA);
+		m->revoked_at = dbres_str(rs, i, MC_REVOKED);
+	}
+}
+
+void
+mkt_list_free(struct mkt_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
+}
+
 /*
- * Marketplace id with its current certificate (columns: enum mktcol).
- * Returns 1 with an owned *rs, 0 if there is none, -1 on error.
+ * Marketplace id with its current certificate. Returns 1 with l->v[0]
+ * (l owned: mkt_list_free), 0 if there is none, -1 on error.
  */
 int
-db_mkt_get(struct req *r, long long id, struct dbres **rs)
+db_mkt_get(struct req *r, long long id, struct mkt_list *l)
 {
+	struct dbres	*rs;
 	struct dbp	 p = dbp_int(id);
 
-	*rs = NULL;
-	if (db_query(r->db, STMT_MKT_GET, &p, 1, rs) == -1)
+	memset(l, 0, sizeof(*l));
+	if (db_query(r->db, STMT_MKT_GET, &p, 1, &rs) == -1)
 		return -1;
-	if ((*rs)->nrow == 0) {
-		dbres_free(*rs);
-		*rs = NULL;
+	if (rs->nrow == 0) {
+		dbres_free(rs);
 		return 0;
 	}
+	mkt_rows(rs, l);
 	return 1;
 }
 
@@ -196,17 +257,17 @@ db_mkt_by_nid(struct req *r, const char *nid, long long *id)
 
 /*
  * A page of marketplaces, optionally of one environment and with a nid
- * prefix (NULL: any). 0 with an owned *rs (enum mktcol) and *total, or
+ * prefix (NULL: any). 0 with *l (owned: mkt_list_free) and *total, or
  * -1.
  */
 int
 db_mkt_list(struct req *r, const char *env, const char *prefix,
-    long long limit, long long offset, struct dbres **rs, long long *total)
+    long long limit, long long offset, struct mkt_list *l, long long *total)
 {
-	struct dbres	*cnt;
+	struct dbres	*cnt, *rs;
 	struct dbp	 p[7];
 
-	*rs = NULL;
+	memset(l, 0, sizeof(*l));
 	p[0] = p[1] = dbp_str(env);
 	p[2] = p[3] = p[4] = dbp_str(prefix);
 	p[5] = dbp_int(limit);
@@ -215,7 +276,10 @@ db_mkt_list(struct req *r, const char *env, const char *prefix,
 		return -1;
 	*total = dbres_int(cnt, 0, 0);
 	dbres_free(cnt);
-	return db_query(r->db, STMT_MKT_LIST, p, 7, rs);
+	if (db_query(r->db, STMT_MKT_LIST, p, 7, &rs) == -1)
+		return -1;
+	mkt_rows(rs, l);
+	return 0;
 }
 
 /*
@@ -372,16 +436,46 @@ fail:
 }
 
 /*
- * Every certificate of marketplace id, oldest first: id, serial,
- * subject_cn, fp_sha1, fp_sha256, key_type, not_before, not_after,
- * revoked_at, revoke_reason, current (1/0). 0 with owned *rs, or -1.
+ * The certificates of marketplace id, oldest first, the current one
+ * marked. 0 with *l (owned: mkt_cert_list_free), or -1.
  */
 int
-db_mkt_certs(struct req *r, long long id, struct dbres **rs)
+db_mkt_certs(struct req *r, long long id, struct mkt_cert_list *l)
 {
+	struct dbres	*rs;
 	struct dbp	 p = dbp_int(id);
+	struct mkt_cert	*c;
+	size_t		 i;
 
-	return db_query(r->db, STMT_CERT_LIST, &p, 1, rs);
+	memset(l, 0, sizeof(*l));
+	if (db_query(r->db, STMT_CERT_LIST, &p, 1, &rs) == -1)
+		return -1;
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		c = &l->v[i];
+		c->id = dbres_int(rs, i, CE_ID);
+		c->serial = dbres_str(rs, i, CE_SERIAL);
+		c->subject = dbres_str(rs, i, CE_CN);
+		c->fp_sha1 = dbres_str(rs, i, CE_FP1);
+		c->fp_sha256 = dbres_str(rs, i, CE_FP256);
+		c->key_type = dbres_str(rs, i, CE_KEYTYPE);
+		c->not_before = dbres_str(rs, i, CE_NB);
+		c->not_after = dbres_str(rs, i, CE_NA);
+		c->revoked_at = dbres_str(rs, i, CE_REVOKED);
+		c->revoke_reason = dbres_str(rs, i, CE_REASON);
+		c->current = dbres_int(rs, i, CE_CURRENT) == 1;
+	}
+	return 0;
+}
+
+void
+mkt_cert_list_free(struct mkt_cert_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
 }
 
 /*
@@ -570,19 +664,52 @@ db_crl_refresh(struct req *r, int force, char **pem)
 	return db_crl_sync(r, force, pem, NULL);
 }
 
+/* The rows of rs as registration tokens, into l (which takes rs). */
+static void
+regtoken_rows(struct dbres *rs, struct regtoken_list *l)
+{
+	struct regtoken	*t;
+	size_t		 i;
+
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		t = &l->v[i];
+		t->id = dbres_int(rs, i, RT_ID);
+		t->label = dbres_str(rs, i, RT_LABEL);
+		t->max_uses = dbres_int(rs, i, RT_MAX_USES);
+		t->uses = dbres_int(rs, i, RT_USES);
+		t->expires_at = dbres_str(rs, i, RT_EXPIRES);
+		t->revoked_at = dbres_str(rs, i, RT_REVOKED);
+		t->created_by = dbres_str(rs, i, RT_CREATED_BY);
+		t->created_at = dbres_str(rs, i, RT_CREATED);
+		t->state = dbres_str(rs, i, RT_STATE);
+	}
+}
+
+void
+regtoken_list_free(struct regtoken_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
+}
+
 /*
  * A page of registration tokens, newest first, optionally in one state
- * (active, used, expired, revoked). 0 with owned *rs (enum rtcol) and
- * *total, or -1. Never the token: only its hash is stored anyway.
+ * (active, used, expired, revoked; NULL: any). 0 with *l (owned:
+ * regtoken_list_free) and *total, or -1. Never the token: only its hash
+ * is stored anyway.
  */
 int
 db_regtoken_list(struct req *r, const char *state, long long limit,
-    long long offset, struct dbres **rs, long long *total)
+    long long offset, struct regtoken_list *l, long long *total)
 {
-	struct dbres	*cnt;
+	struct dbres	*cnt, *rs;
 	struct dbp	 p[4];
 
-	*rs = NULL;
+	memset(l, 0, sizeof(*l));
 	p[0] = p[1] = dbp_str(state);
 	p[2] = dbp_int(limit);
 	p[3] = dbp_int(offset);
@@ -590,23 +717,27 @@ db_regtoken_list(struct req *r, const char *state, long long limit,
 		return -1;
 	*total = dbres_int(cnt, 0, 0);
 	dbres_free(cnt);
-	return db_query(r->db, STMT_REGTOKEN_LIST, p, 4, rs);
+	if (db_query(r->db, STMT_REGTOKEN_LIST, p, 4, &rs) == -1)
+		return -1;
+	regtoken_rows(rs, l);
+	return 0;
 }
 
-/* Token id (enum rtcol): 1 with owned *rs, 0 if none, -1. */
+/* Token id: 1 with l->v[0] (l owned), 0 if none, -1. */
 int
-db_regtoken_get(struct req *r, long long id, struct dbres **rs)
+db_regtoken_get(struct req *r, long long id, struct regtoken_list *l)
 {
+	struct dbres	*rs;
 	struct dbp	 p = dbp_int(id);
 
-	*rs = NULL;
-	if (db_query(r->db, STMT_REGTOKEN_GET, &p, 1, rs) == -1)
+	memset(l, 0, sizeof(*l));
+	if (db_query(r->db, STMT_REGTOKEN_GET, &p, 1, &rs) == -1)
 		return -1;
-	if ((*rs)->nrow == 0) {
-		dbres_free(*rs);
-		*rs = NULL;
+	if (rs->nrow == 0) {
+		dbres_free(rs);
 		return 0;
 	}
+	regtoken_rows(rs, l);
 	return 1;
 }
 

@@ -890,35 +890,90 @@ int	 cert_file_until(const char *, int, long long *);
 
 /* db_marketplace.c: marketplaces, certificates, registration tokens */
 
-/* Columns of STMT_MKT_GET and STMT_MKT_LIST. */
-enum mktcol {
-	MC_ID,
-	MC_NID,
-	MC_NAME,
-	MC_ENV,
-	MC_HUB,
-	MC_IMPAC,
-	MC_CONNEC,
-	MC_NEX,
-	MC_API_KEY,
-	MC_VERSION,
-	MC_CREATED,
-	MC_UPDATED,
-	MC_CERT_ID,
-	MC_SERIAL,
-	MC_CN,
-	MC_PEM,
-	MC_FP1,
-	MC_FP256,
-	MC_KEYTYPE,
-	MC_NB,
-	MC_NA,
-	MC_REVOKED,
-	MC_HUB_PENDING,		/* hub URL awaiting an admin, or NULL */
-	MC__MAX
+/*
+ * A marketplace with its current certificate, as read (db_mkt_get,
+ * db_mkt_list). Strings are borrowed from the result the list owns
+ * (NULL for SQL NULL) and live until mkt_list_free.
+ */
+struct mkt {
+	long long	 id;
+	const char	*nid;
+	const char	*name;
+	const char	*environment;
+	const char	*hub;
+	const char	*impac;
+	const char	*connec;
+	const char	*nex;
+	const char	*hub_pending;	/* hub URL awaiting an admin */
+	const char	*api_key;
+	long long	 version;
+	const char	*created_at;
+	const char	*updated_at;
+	long long	 cert_id;	/* the current certificate: */
+	const char	*serial;
+	const char	*subject;
+	const char	*pem;
+	const char	*fp_sha1;
+	const char	*fp_sha256;
+	const char	*key_type;
+	const char	*not_before;
+	const char	*not_after;
+	const char	*revoked_at;
 };
 
-/* Columns of STMT_REGTOKEN_LIST and STMT_REGTOKEN_GET. */
+/* One of a marketplace's certificates (db_mkt_certs). */
+struct mkt_cert {
+	long long	 id;
+	const char	*serial;
+	const char	*subject;
+	const char	*fp_sha1;
+	const char	*fp_sha256;
+	const char	*key_type;
+	const char	*not_before;
+	const char	*not_after;
+	const char	*revoked_at;
+	const char	*revoke_reason;
+	int		 current;
+};
+
+/* A registration token (db_regtoken_get, db_regtoken_list). */
+struct regtoken {
+	long long	 id;
+	const char	*label;
+	long long	 max_uses;
+	long long	 uses;
+	const char	*expires_at;
+	const char	*revoked_at;
+	const char	*created_by;
+	const char	*created_at;
+	const char	*state;		/* active, used, expired, revoked */
+};
+
+/* Rows of one of those types and the result they borrow from. */
+struct mkt_list {
+	size_t		 n;
+	struct mkt	*v;
+	struct dbres	*rs;
+};
+struct mkt_cert_list {
+	size_t		 n;
+	struct mkt_cert	*v;
+	struct dbres	*rs;
+};
+struct regtoken_list {
+	size_t		 n;
+	struct regtoken	*v;
+	struct dbres	*rs;
+};
+
+void	 mkt_list_free(struct mkt_list *);
+void	 mkt_cert_list_free(struct mkt_cert_list *);
+void	 regtoken_list_free(struct regtoken_list *);
+
+/*
+ * Columns of the console's registration-token list, which shares
+ * STMT_REGTOKEN_LIST's (h_console_list.c).
+ */
 enum rtcol {
 	RT_ID,
 	RT_LABEL,
@@ -947,10 +1002,10 @@ struct mkt_in {
 int	 db_mkt_register(struct req *, const struct mkt_in *,
 	    const struct issued *, const char *, const char *, long long,
 	    int (*)(struct req *, long long, void *), void *, long long *);
-int	 db_mkt_get(struct req *, long long, struct dbres **);
+int	 db_mkt_get(struct req *, long long, struct mkt_list *);
 int	 db_mkt_by_nid(struct req *, const char *, long long *);
 int	 db_mkt_list(struct req *, const char *, const char *, long long,
-	    long long, struct dbres **, long long *);
+	    long long, struct mkt_list *, long long *);
 int	 db_mkt_update(struct req *, long long, long long,
 	    const struct mkt_in *);
 int	 db_cred_rotate(struct req *, const char *, long long, const char *,
@@ -958,20 +1013,14 @@ int	 db_cred_rotate(struct req *, const char *, long long, const char *,
 	    int (*)(struct req *, long long, void *), void *);
 int	 db_mkt_renew(struct req *, long long, const struct issued *,
 	    int (*)(struct req *, long long, void *), void *);
-/* Columns of db_mkt_certs (STMT_CERT_LIST). */
-enum certcol {
-	CE_ID, CE_SERIAL, CE_CN, CE_FP1, CE_FP256, CE_KEYTYPE, CE_NB, CE_NA,
-	CE_REVOKED, CE_REASON, CE_CURRENT, CE__MAX
-};
-
-int	 db_mkt_certs(struct req *, long long, struct dbres **);
+int	 db_mkt_certs(struct req *, long long, struct mkt_cert_list *);
 int	 db_mkt_revoke(struct req *, long long, const char *, const char *,
 	    char **);
 int	 db_crl_refresh(struct req *, int, char **);
 int	 db_crl_sync(struct req *, int, char **, long long *);
 int	 db_regtoken_list(struct req *, const char *, long long, long long,
-	    struct dbres **, long long *);
-int	 db_regtoken_get(struct req *, long long, struct dbres **);
+	    struct regtoken_list *, long long *);
+int	 db_regtoken_get(struct req *, long long, struct regtoken_list *);
 int	 db_regtoken_revoke(struct req *, long long);
 int	 db_mkt_hub_taken(struct req *, const char *, long long);
 int	 db_mkt_hub_decide(struct req *, long long, int, char **);

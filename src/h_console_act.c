@@ -591,7 +591,8 @@ h_con_marketplace(struct req *r)
 		{ "Revoked", NULL }, { "Current", NULL },
 	};
 	struct html	 h;
-	struct dbres	*rs, *cs = NULL;
+	struct dbres	*rs;
+	struct mkt_cert_list cs = { 0 };
 	char		*u;
 	const char	*v;
 	size_t		 i;
@@ -669,34 +670,34 @@ h_con_marketplace(struct req *r)
 	}
 	html_elem(&h, "h2", NULL, "Certificate history");
 	html_thead(&h, NULL, NULL, 0, NULL, cols, 8);
-	for (i = 0; i < cs->nrow; i++) {
+	for (i = 0; i < cs.n; i++) {
 		html_lit(&h, "<tr>");
 		html_open(&h, "td", "class", "mono", NULL);
-		html_t(&h, dbres_str(cs, i, CE_SERIAL));
+		html_t(&h, cs.v[i].serial);
 		html_close(&h, "td");
-		html_td(&h, dbres_str(cs, i, CE_CN));
+		html_td(&h, cs.v[i].subject);
 		html_open(&h, "td", "class", "mono", NULL);
-		html_t(&h, dbres_str(cs, i, CE_FP1));
+		html_t(&h, cs.v[i].fp_sha1);
 		html_close(&h, "td");
-		html_td(&h, dbres_str(cs, i, CE_KEYTYPE));
+		html_td(&h, cs.v[i].key_type);
 		html_lit(&h, "<td class=\"nowrap\">");
-		html_time(&h, dbres_str(cs, i, CE_NB));
+		html_time(&h, cs.v[i].not_before);
 		html_lit(&h, "</td><td class=\"nowrap\">");
-		html_time(&h, dbres_str(cs, i, CE_NA));
+		html_time(&h, cs.v[i].not_after);
 		html_lit(&h, "</td><td>");
-		if (dbres_null(cs, i, CE_REVOKED))
+		if (cs.v[i].revoked_at == NULL)
 			html_t(&h, "no");
 		else {
-			html_time(&h, dbres_str(cs, i, CE_REVOKED));
-			html_tf(&h, " (%s)", dbres_str(cs, i, CE_REASON) ?
-			    dbres_str(cs, i, CE_REASON) : "unspecified");
+			html_time(&h, cs.v[i].revoked_at);
+			html_tf(&h, " (%s)", cs.v[i].revoke_reason ?
+			    cs.v[i].revoke_reason : "unspecified");
 		}
 		html_lit(&h, "</td>");
-		html_td(&h, dbres_int(cs, i, CE_CURRENT) ? "yes" : "no");
+		html_td(&h, cs.v[i].current ? "yes" : "no");
 		html_lit(&h, "</tr>");
 	}
 	html_tfoot(&h);
-	dbres_free(cs);
+	mkt_cert_list_free(&cs);
 	dbres_free(rs);
 	return html_reply(&h, 200);
 }

@@ -103,55 +103,40 @@ out:
 	return st;
 }
 
-/*
- * The row of path parameter 0 that get (1 found, 0 not, -1 error)
- * reads, what naming it in a 404: 0 with *rs (owned), or a status.
- */
+/* The marketplace of path parameter 0 (*ml owned), or a status. */
 static int
-con_row_of(struct req *r, const char *what,
-    int (*get)(struct req *, long long, struct dbres **), struct dbres **rs)
+con_mkt_of(struct req *r, struct mkt_list *ml)
 {
-	long long	 id;
-	int		 rc;
+	int	 rc;
 
-	*rs = NULL;
-	id = req_pv_id(r, 0);
-	if ((rc = get(r, id, rs)) == -1)
+	if ((rc = db_mkt_get(r, req_pv_id(r, 0), ml)) == -1)
 		return 500;
 	if (rc == 0)
-		return req_fail(r, 404, "no such %s", what);
+		return req_fail(r, 404, "no such marketplace");
 	return 0;
-}
-
-/* The marketplace of path parameter 0 (enum mcol row), or a status. */
-static int
-con_mkt_of(struct req *r, struct dbres **rs)
-{
-	return con_row_of(r, "marketplace", db_mkt_get, rs);
 }
 
 /* GET /admin/marketplaces/{id}/rotate: confirm a new API secret. */
 int
 h_con_mkt_rotate_ask(struct req *r)
 {
-	struct dbres	*rs;
+	struct mkt_list	 ml;
 	char		*q, *a, *b;
 	int		 st;
 
-	if ((st = con_mkt_of(r, &rs)) != 0)
+	if ((st = con_mkt_of(r, &ml)) != 0)
 		return st;
 	q = xasprintf("Give marketplace %s a new API secret? The current "
 	    "one keeps working for %lld seconds, then only the new one "
-	    "does. The new secret is shown once.", dbres_str(rs, 0, MC_NID),
+	    "does. The new secret is shown once.", ml.v[0].nid,
 	    r->conf->secret_grace);
-	a = xasprintf("/admin/marketplaces/%s/rotate", dbres_str(rs, 0,
-	    MC_ID));
-	b = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0, MC_ID));
+	a = xasprintf("/admin/marketplaces/%lld/rotate", ml.v[0].id);
+	b = xasprintf("/admin/marketplaces/%lld", ml.v[0].id);
 	st = con_confirm_rotate(r, "Rotate the API secret", q, a, b);
 	free(q);
 	free(a);
 	free(b);
-	dbres_free(rs);
+	mkt_list_free(&ml);
 	return st;
 }
 
@@ -165,7 +150,7 @@ h_con_mkt_rotate(struct req *r)
 {
 	struct form	 f;
 	struct html	 h;
-	struct dbres	*rs = NULL;
+	struct mkt_list	 ml = { 0 };
 	char		*secret = NULL, *u;
 	long long	 id, grace;
 	int		 st, rc;
@@ -176,24 +161,24 @@ h_con_mkt_rotate(struct req *r)
 		st = req_fail(r, 400, "the form is invalid");
 		goto out;
 	}
-	if ((st = con_mkt_of(r, &rs)) != 0)
+	if ((st = con_mkt_of(r, &ml)) != 0)
 		goto out;
-	id = dbres_int(rs, 0, MC_ID);
+	id = ml.v[0].id;
 	secret = crypto_token("mks_");
 	if ((rc = db_cred_rotate(r, "marketplace", id,
-	    dbres_str(rs, 0, MC_API_KEY), secret, grace, NULL, NULL)) != 1) {
+	    ml.v[0].api_key, secret, grace, NULL, NULL)) != 1) {
 		st = rc == 0 ? req_fail(r, 409, "the rotation was refused; "
 		    "retry") : 500;
 		goto out;
 	}
 	con_page(r, &h, "New API secret", "marketplaces");
 	html_open(&h, "h1", NULL);
-	html_tf(&h, "New API secret of %s", dbres_str(rs, 0, MC_NID));
+	html_tf(&h, "New API secret of %s", ml.v[0].nid);
 	html_close(&h, "h1");
 	html_lit(&h, "<div class=\"secret\"><p>The new secret is shown "
 	    "<strong>this once</strong>; only its hash is kept.</p><dl "
 	    "class=\"show\">");
-	con_dl(&h, "API key", dbres_str(rs, 0, MC_API_KEY));
+	con_dl(&h, "API key", ml.v[0].api_key);
 	html_elem(&h, "dt", NULL, "API secret");
 	html_open(&h, "dd", NULL);
 	html_elem(&h, "code", "token", secret);
@@ -210,7 +195,7 @@ out:
 	if (secret != NULL)
 		explicit_bzero(secret, strlen(secret));
 	free(secret);
-	dbres_free(rs);
+	mkt_list_free(&ml);
 	form_free(&f);
 	return st;
 }
@@ -229,32 +214,31 @@ int
 h_con_mkt_revoke_ask(struct req *r)
 {
 	struct html	 h;
-	struct dbres	*rs;
+	struct mkt_list	 ml;
 	char		*u;
 	int		 st;
 
-	if ((st = con_mkt_of(r, &rs)) != 0)
+	if ((st = con_mkt_of(r, &ml)) != 0)
 		return st;
 	con_page(r, &h, "Revoke the certificate", "marketplaces");
 	html_elem(&h, "h1", NULL, "Revoke the certificate");
 	html_open(&h, "p", "class", "confirm", NULL);
 	html_tf(&h, "Revoke the current certificate of marketplace %s? "
 	    "It is added to the CRL at once; the marketplace must renew "
-	    "its certificate.", dbres_str(rs, 0, MC_NID));
+	    "its certificate.", ml.v[0].nid);
 	html_close(&h, "p");
-	u = xasprintf("/admin/marketplaces/%s/revoke", dbres_str(rs, 0,
-	    MC_ID));
+	u = xasprintf("/admin/marketplaces/%lld/revoke", ml.v[0].id);
 	html_form(&h, u, "confirm");
 	free(u);
 	html_select(&h, "reason", "Reason", con_reasons,
 	    sizeof(con_reasons) / sizeof(con_reasons[0]), "unspecified");
 	html_submit(&h, "Revoke", "danger");
 	html_t(&h, " ");
-	u = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0, MC_ID));
+	u = xasprintf("/admin/marketplaces/%lld", ml.v[0].id);
 	html_a(&h, u, "Cancel");
 	free(u);
 	html_form_end(&h);
-	dbres_free(rs);
+	mkt_list_free(&ml);
 	return html_reply(&h, 200);
 }
 
@@ -263,7 +247,7 @@ int
 h_con_mkt_revoke(struct req *r)
 {
 	struct form	 f;
-	struct dbres	*rs = NULL;
+	struct mkt_list	 ml = { 0 };
 	const char	*reason;
 	char		*serial = NULL, *u;
 	long long	 id;
@@ -271,9 +255,9 @@ h_con_mkt_revoke(struct req *r)
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((st = con_mkt_of(r, &rs)) != 0)
+	if ((st = con_mkt_of(r, &ml)) != 0)
 		goto out;
-	id = dbres_int(rs, 0, MC_ID);
+	id = ml.v[0].id;
 	reason = form_get(&f, "reason");
 	if (reason == NULL || cert_reason_code(reason) < 0) {
 		st = req_fail(r, 400, "reason must be unspecified, "
@@ -294,38 +278,44 @@ h_con_mkt_revoke(struct req *r)
 	free(u);
 out:
 	free(serial);
-	dbres_free(rs);
+	mkt_list_free(&ml);
 	form_free(&f);
 	return st;
 }
 
-/* The registration token of path parameter 0 (enum rtcol), or a status. */
+/* The registration token of path parameter 0 (*tl owned), or a status. */
 static int
-con_regtoken_of(struct req *r, struct dbres **rs)
+con_regtoken_of(struct req *r, struct regtoken_list *tl)
 {
-	return con_row_of(r, "registration token", db_regtoken_get, rs);
+	int	 rc;
+
+	if ((rc = db_regtoken_get(r, req_pv_id(r, 0), tl)) == -1)
+		return 500;
+	if (rc == 0)
+		return req_fail(r, 404, "no such registration token");
+	return 0;
 }
 
 /* GET /admin/registration-tokens/{id}/revoke: confirm. */
 int
 h_con_regtoken_revoke_ask(struct req *r)
 {
-	struct dbres	*rs;
+	struct regtoken_list tl;
 	char		*q, *a;
 	int		 st;
 
-	if ((st = con_regtoken_of(r, &rs)) != 0)
+	if ((st = con_regtoken_of(r, &tl)) != 0)
 		return st;
-	q = xasprintf("Revoke registration token %s (\"%s\")? A marketplace "
-	    "that has not registered with it yet cannot any more.",
-	    dbres_str(rs, 0, RT_ID), dbres_str(rs, 0, RT_LABEL));
-	a = xasprintf("/admin/registration-tokens/%s/revoke",
-	    dbres_str(rs, 0, RT_ID));
+	q = xasprintf("Revoke registration token %lld (\"%s\")? A "
+	    "marketplace that has not registered with it yet cannot any more.",
+	    tl.v[0].id, tl.v[0].label);
+	a = xasprintf("/admin/registration-tokens/%lld/revoke",
+	    tl.v[0].id);
 	st = con_confirm(r, "Revoke registration token", q, a, "Revoke",
 	    "/admin/registration-tokens");
 	free(q);
 	free(a);
-	dbres_free(rs);
+	regtoken_list_free(&tl);
 	return st;
 }
 
@@ -334,14 +324,14 @@ int
 h_con_regtoken_revoke(struct req *r)
 {
 	struct form	 f;
-	struct dbres	*rs = NULL;
+	struct regtoken_list tl = { 0 };
 	int		 st, rc;
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((st = con_regtoken_of(r, &rs)) != 0)
+	if ((st = con_regtoken_of(r, &tl)) != 0)
 		goto out;
-	if ((rc = db_regtoken_revoke(r, dbres_int(rs, 0, RT_ID))) == -1) {
+	if ((rc = db_regtoken_revoke(r, tl.v[0].id)) == -1) {
 		st = 500;
 		goto out;
 	}
@@ -351,7 +341,7 @@ h_con_regtoken_revoke(struct req *r)
 	}
 	st = con_done(r, "/admin/registration-tokens", "revoked");
 out:
-	dbres_free(rs);
+	regtoken_list_free(&tl);
 	form_free(&f);
 	return st;
 }

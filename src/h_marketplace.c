@@ -204,18 +204,18 @@ mkt_in_get(struct json_object *o, struct mkt_in *in)
 	json_get_str(e, "nex", &in->nex);
 }
 
-/* The current registration of a row (enum mktcol) as in, borrowed. */
+/* The current registration of m as in, borrowed. */
 static void
-mkt_in_row(const struct dbres *rs, struct mkt_in *in)
+mkt_in_row(const struct mkt *m, struct mkt_in *in)
 {
-	in->nid = dbres_str(rs, 0, MC_NID);
-	in->name = dbres_str(rs, 0, MC_NAME);
-	in->environment = dbres_str(rs, 0, MC_ENV);
-	in->hub = dbres_str(rs, 0, MC_HUB);
-	in->impac = dbres_str(rs, 0, MC_IMPAC);
-	in->connec = dbres_str(rs, 0, MC_CONNEC);
-	in->nex = dbres_str(rs, 0, MC_NEX);
-	in->hub_pending = dbres_str(rs, 0, MC_HUB_PENDING);
+	in->nid = m->nid;
+	in->name = m->name;
+	in->environment = m->environment;
+	in->hub = m->hub;
+	in->impac = m->impac;
+	in->connec = m->connec;
+	in->nex = m->nex;
+	in->hub_pending = m->hub_pending;
 }
 
 static int
@@ -237,7 +237,7 @@ mkt_in_same(const struct mkt_in *a, const struct mkt_in *b)
 }
 
 /*
- * The marketplace (current row rs) asks for hub URL in->hub. The CA
+ * Marketplace m (as it is) asks for hub URL in->hub. The CA
  * certifies the hub's host, so: a new URL on the same host applies at
  * once (and drops a pending request); another host is only recorded in
  * in->hub_pending, in->hub staying the current one, until an admin
@@ -245,12 +245,12 @@ mkt_in_same(const struct mkt_in *a, const struct mkt_in *b)
  * is refused. Returns 0, or the status to answer (409, 500).
  */
 static int
-hub_request(struct req *r, const struct dbres *rs, struct mkt_in *in)
+hub_request(struct req *r, const struct mkt *m, struct mkt_in *in)
 {
 	char	 cur[256], want[256];
 	int	 rc;
 
-	if (cert_url_host(dbres_str(rs, 0, MC_HUB), cur, sizeof(cur)) == -1 ||
+	if (cert_url_host(m->hub, cur, sizeof(cur)) == -1 ||
 	    cert_url_host(in->hub, want, sizeof(want)) == -1) {
 		req_field(r, "endpoints.hub", "has no usable host");
 		return req_fail(r, 400, "the hub has no usable host");
@@ -259,7 +259,7 @@ hub_request(struct req *r, const struct dbres *rs, struct mkt_in *in)
 		in->hub_pending = NULL;
 		return 0;
 	}
-	if ((rc = db_mkt_hub_taken(r, want, dbres_int(rs, 0, MC_ID))) == -1)
+	if ((rc = db_mkt_hub_taken(r, want, m->id)) == -1)
 		return 500;
 	if (rc == 1) {
 		req_field(r, "endpoints.hub", "is the hub of another "
@@ -268,65 +268,63 @@ hub_request(struct req *r, const struct dbres *rs, struct mkt_in *in)
 		    "marketplace");
 	}
 	in->hub_pending = in->hub;
-	in->hub = dbres_str(rs, 0, MC_HUB);
+	in->hub = m->hub;
 	return 0;
 }
 
 /*
- * A marketplace row (enum mktcol) as JSON; owned. With full, the PEMs
+ * Marketplace m as JSON; owned. With full, the PEMs
  * (certificate and CA) are included. Never a secret.
  */
 static struct json_object *
-mkt_json(struct req *r, const struct dbres *rs, size_t i, int full)
+mkt_json(struct req *r, const struct mkt *m, int full)
 {
 	struct json_object	*o, *e;
 
 	o = json_object_new_object();
-	jadd_int(o, "id", dbres_int(rs, i, MC_ID));
-	jadd_str(o, "nid", dbres_str(rs, i, MC_NID));
-	jadd_str(o, "name", dbres_str(rs, i, MC_NAME));
-	jadd_str(o, "environment", dbres_str(rs, i, MC_ENV));
+	jadd_int(o, "id", m->id);
+	jadd_str(o, "nid", m->nid);
+	jadd_str(o, "name", m->name);
+	jadd_str(o, "environment", m->environment);
 	e = json_object_new_object();
-	jadd_str(e, "hub", dbres_str(rs, i, MC_HUB));
-	jadd_str(e, "impac", dbres_str(rs, i, MC_IMPAC));
-	jadd_str(e, "connec", dbres_str(rs, i, MC_CONNEC));
-	jadd_str(e, "nex", dbres_str(rs, i, MC_NEX));
+	jadd_str(e, "hub", m->hub);
+	jadd_str(e, "impac", m->impac);
+	jadd_str(e, "connec", m->connec);
+	jadd_str(e, "nex", m->nex);
 	jadd(o, "endpoints", e);
-	if (dbres_null(rs, i, MC_HUB_PENDING))
+	if (m->hub_pending == NULL)
 		jadd(o, "hub_change", NULL);
 	else {
 		e = json_object_new_object();
-		jadd_str(e, "hub", dbres_str(rs, i, MC_HUB_PENDING));
+		jadd_str(e, "hub", m->hub_pending);
 		jadd_str(e, "state", "awaiting an admin's approval");
 		jadd(o, "hub_change", e);
 	}
-	jadd_str(o, "api_key", dbres_str(rs, i, MC_API_KEY));
-	jadd_str(o, "serial", dbres_str(rs, i, MC_SERIAL));
-	jadd_str(o, "subject", dbres_str(rs, i, MC_CN));
-	jadd_str(o, "fingerprint_sha1", dbres_str(rs, i, MC_FP1));
-	jadd_str(o, "fingerprint_sha256", dbres_str(rs, i, MC_FP256));
-	jadd_str(o, "key_type", dbres_str(rs, i, MC_KEYTYPE));
-	jadd_str(o, "not_before", dbres_str(rs, i, MC_NB));
-	jadd_str(o, "not_after", dbres_str(rs, i, MC_NA));
-	jadd_str(o, "revoked_at", dbres_str(rs, i, MC_REVOKED));
+	jadd_str(o, "api_key", m->api_key);
+	jadd_str(o, "serial", m->serial);
+	jadd_str(o, "subject", m->subject);
+	jadd_str(o, "fingerprint_sha1", m->fp_sha1);
+	jadd_str(o, "fingerprint_sha256", m->fp_sha256);
+	jadd_str(o, "key_type", m->key_type);
+	jadd_str(o, "not_before", m->not_before);
+	jadd_str(o, "not_after", m->not_after);
+	jadd_str(o, "revoked_at", m->revoked_at);
 	if (full) {
-		jadd_str(o, "certificate", dbres_str(rs, i, MC_PEM));
+		jadd_str(o, "certificate", m->pem);
 		jadd_str(o, "ca_certificate", cert_ca_pem(r->conf));
 	}
-	jadd_int(o, "version", dbres_int(rs, i, MC_VERSION));
-	jadd_str(o, "created_at", dbres_str(rs, i, MC_CREATED));
-	jadd_str(o, "updated_at", dbres_str(rs, i, MC_UPDATED));
+	jadd_int(o, "version", m->version);
+	jadd_str(o, "created_at", m->created_at);
+	jadd_str(o, "updated_at", m->updated_at);
 	return o;
 }
 
-/* The entity tag of a marketplace row, quoted, into buf. */
+/* The entity tag of marketplace m, quoted, into buf. */
 static void
-mkt_etag(const struct dbres *rs, char *buf, size_t sz)
+mkt_etag(const struct mkt *m, char *buf, size_t sz)
 {
-	snprintf(buf, sz, "\"mkt-%lld-%lld\"", dbres_int(rs, 0, MC_ID),
-	    dbres_int(rs, 0, MC_VERSION));
+	snprintf(buf, sz, "\"mkt-%lld-%lld\"", m->id, m->version);
 }
-
 
 /* A new api key: "mk_" and 16 hex characters (64 random bits); owned. */
 static char *
@@ -361,14 +359,14 @@ static int
 answer_build(struct req *r, long long id, void *arg)
 {
 	struct answer	*a = arg;
-	struct dbres	*rs;
+	struct mkt_list	 ml;
 	int		 rc;
 
-	if (db_mkt_get(r, id, &rs) != 1)
+	if (db_mkt_get(r, id, &ml) != 1)
 		return -1;
 	json_object_put(a->o);
-	a->o = mkt_json(r, rs, 0, 1);
-	dbres_free(rs);
+	a->o = mkt_json(r, &ml.v[0], 1);
+	mkt_list_free(&ml);
 	if (a->secret != NULL)
 		jadd_str(a->o, "api_secret", a->secret);
 	if (a->reg != NULL && sub_reg_apply(r, id, a->reg, 1, a->o) == -1)
@@ -395,13 +393,13 @@ mkt_reregister(struct req *r, struct mkt_in *in,
     const struct sub_reg *reg)
 {
 	struct json_object	*o;
-	struct dbres		*rs = NULL;
+	struct mkt_list		 ml = { 0 };
 	struct mkt_in		 cur;
 	int			 st, rc;
 
-	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1)
+	if ((rc = db_mkt_get(r, r->pr.id, &ml)) != 1)
 		return rc == 0 ? req_fail(r, 401, "invalid credentials") : 500;
-	mkt_in_row(rs, &cur);
+	mkt_in_row(&ml.v[0], &cur);
 	if (strcmp(cur.nid, in->nid) != 0) {
 		st = req_fail(r, 403, "these credentials belong to "
 		    "marketplace %s, not %s", cur.nid, in->nid);
@@ -414,14 +412,14 @@ mkt_reregister(struct req *r, struct mkt_in *in,
 		    "cannot change");
 		goto out;
 	}
-	if ((st = hub_request(r, rs, in)) != 0)
+	if ((st = hub_request(r, &ml.v[0], in)) != 0)
 		goto out;
 	if (!mkt_in_same(&cur, in)) {
 		if (r->pr.retiring) {
 			st = auth_retiring(r);
 			goto out;
 		}
-		rc = db_mkt_update(r, r->pr.id, dbres_int(rs, 0, MC_VERSION),
+		rc = db_mkt_update(r, r->pr.id, ml.v[0].version,
 		    in);
 		if (rc == -1) {
 			st = 500;
@@ -432,9 +430,8 @@ mkt_reregister(struct req *r, struct mkt_in *in,
 			    "first; retry");
 			goto out;
 		}
-		dbres_free(rs);
-		if (db_mkt_get(r, r->pr.id, &rs) != 1) {
-			rs = NULL;
+		mkt_list_free(&ml);
+		if (db_mkt_get(r, r->pr.id, &ml) != 1) {
 			st = 500;
 			goto out;
 		}
@@ -444,7 +441,7 @@ mkt_reregister(struct req *r, struct mkt_in *in,
 		st = auth_retiring(r);
 		goto out;
 	}
-	o = mkt_json(r, rs, 0, 1);
+	o = mkt_json(r, &ml.v[0], 1);
 	if (sub_reg_apply(r, r->pr.id, reg, 0, o) == -1) {
 		json_object_put(o);
 		st = 500;
@@ -452,7 +449,7 @@ mkt_reregister(struct req *r, struct mkt_in *in,
 	}
 	st = reply_json(r, 200, o);
 out:
-	dbres_free(rs);
+	mkt_list_free(&ml);
 	return st;
 }
 
@@ -466,7 +463,7 @@ int
 h_mkt_register(struct req *r)
 {
 	struct json_object	*o = NULL;
-	struct dbres		*tr;
+	struct regtoken_list	 tr;
 	struct mkt_in		 in;
 	struct issued		 is;
 	struct answer		 a;
@@ -513,8 +510,8 @@ h_mkt_register(struct req *r)
 		st = 500;
 		goto out;
 	}
-	rc = strcmp(dbres_str(tr, 0, RT_STATE), "active") == 0;
-	dbres_free(tr);
+	rc = strcmp(tr.v[0].state, "active") == 0;
+	regtoken_list_free(&tr);
 	if (!rc) {
 		st = req_fail(r, 403, "this registration token has no use "
 		    "left");
@@ -590,20 +587,20 @@ out:
 int
 h_mkt_self_get(struct req *r)
 {
-	struct dbres	*rs;
+	struct mkt_list	 ml;
 	char		 etag[64];
 	int		 st;
 
-	if ((st = db_mkt_get(r, r->pr.id, &rs)) != 1)
+	if ((st = db_mkt_get(r, r->pr.id, &ml)) != 1)
 		return st == 0 ? req_fail(r, 404, "no such marketplace") : 500;
-	mkt_etag(rs, etag, sizeof(etag));
+	mkt_etag(&ml.v[0], etag, sizeof(etag));
 	req_header(r, "ETag", etag);
 	if (req_etag_match(r, etag)) {
-		dbres_free(rs);
+		mkt_list_free(&ml);
 		return reply_empty(r, 304);
 	}
-	st = reply_json(r, 200, mkt_json(r, rs, 0, 1));
-	dbres_free(rs);
+	st = reply_json(r, 200, mkt_json(r, &ml.v[0], 1));
+	mkt_list_free(&ml);
 	return st;
 }
 
@@ -616,7 +613,7 @@ int
 h_mkt_self_patch(struct req *r)
 {
 	struct json_object	*o = NULL, *e;
-	struct dbres		*rs = NULL;
+	struct mkt_list		 ml = { 0 };
 	struct mkt_in		 in, cur;
 	char			 etag[64];
 	const char		*s;
@@ -624,23 +621,23 @@ h_mkt_self_patch(struct req *r)
 
 	if ((st = json_body_checked(r, patch_fields, owned_patch, 0, &o)) != 0)
 		return st;
-	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1) {
+	if ((rc = db_mkt_get(r, r->pr.id, &ml)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
 		goto out;
 	}
-	mkt_etag(rs, etag, sizeof(etag));
+	mkt_etag(&ml.v[0], etag, sizeof(etag));
 	if (!req_if_match(r, etag)) {
 		st = req_fail(r, 412, "the marketplace changed since %s",
 		    r->if_match);
 		goto out;
 	}
-	mkt_in_row(rs, &in);
+	mkt_in_row(&ml.v[0], &in);
 	if (json_get_str(o, "name", &s) == 1)
 		in.name = s;
 	if ((e = json_get(o, "endpoints")) != NULL) {
 		if (json_get_str(e, "hub", &s) == 1) {
 			in.hub = s;
-			if ((st = hub_request(r, rs, &in)) != 0)
+			if ((st = hub_request(r, &ml.v[0], &in)) != 0)
 				goto out;
 		}
 		if (json_object_object_get_ex(e, "impac", NULL))
@@ -650,30 +647,29 @@ h_mkt_self_patch(struct req *r)
 		if (json_object_object_get_ex(e, "nex", NULL))
 			json_get_str(e, "nex", &in.nex);
 	}
-	mkt_in_row(rs, &cur);
+	mkt_in_row(&ml.v[0], &cur);
 	if (mkt_in_same(&cur, &in)) {
 		/* Nothing changes: no new version, no audit row. */
 		req_header(r, "ETag", etag);
-		st = reply_json(r, 200, mkt_json(r, rs, 0, 1));
+		st = reply_json(r, 200, mkt_json(r, &ml.v[0], 1));
 		goto out;
 	}
-	rc = db_mkt_update(r, r->pr.id, dbres_int(rs, 0, MC_VERSION), &in);
+	rc = db_mkt_update(r, r->pr.id, ml.v[0].version, &in);
 	if (rc != 1) {
 		st = rc == 0 ? req_fail(r, 412, "the marketplace changed "
 		    "meanwhile; read it again") : 500;
 		goto out;
 	}
-	dbres_free(rs);
-	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1) {
-		rs = NULL;
+	mkt_list_free(&ml);
+	if ((rc = db_mkt_get(r, r->pr.id, &ml)) != 1) {
 		st = 500;
 		goto out;
 	}
-	mkt_etag(rs, etag, sizeof(etag));
+	mkt_etag(&ml.v[0], etag, sizeof(etag));
 	req_header(r, "ETag", etag);
-	st = reply_json(r, 200, mkt_json(r, rs, 0, 1));
+	st = reply_json(r, 200, mkt_json(r, &ml.v[0], 1));
 out:
-	dbres_free(rs);
+	mkt_list_free(&ml);
 	json_object_put(o);
 	return st;
 }
@@ -694,7 +690,7 @@ rotate_done(struct req *r, long long id, void *arg)
 int
 h_mkt_secret_rotate(struct req *r)
 {
-	struct dbres		*rs = NULL;
+	struct mkt_list		 ml = { 0 };
 	struct json_object	*o;
 	char			*secret;
 	long long		 grace;
@@ -704,18 +700,18 @@ h_mkt_secret_rotate(struct req *r)
 		return st;
 	if ((st = rotate_grace(r, &grace)) != 0)
 		return st;
-	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1)
+	if ((rc = db_mkt_get(r, r->pr.id, &ml)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
 	secret = crypto_token("mks_");
 	o = json_object_new_object();
-	jadd_str(o, "api_key", dbres_str(rs, 0, MC_API_KEY));
+	jadd_str(o, "api_key", ml.v[0].api_key);
 	jadd_str(o, "api_secret", secret);
 	jadd_int(o, "previous_secret_valid_for", grace);
 	rc = db_cred_rotate(r, "marketplace", r->pr.id,
-	    dbres_str(rs, 0, MC_API_KEY), secret, grace, rotate_done, o);
+	    ml.v[0].api_key, secret, grace, rotate_done, o);
 	explicit_bzero(secret, strlen(secret));
 	free(secret);
-	dbres_free(rs);
+	mkt_list_free(&ml);
 	if (rc != 1) {
 		json_object_put(o);
 		return rc == 0 ? req_fail(r, 409, "a request with this "
@@ -733,7 +729,7 @@ int
 h_mkt_cert_renew(struct req *r)
 {
 	struct json_object	*o = NULL;
-	struct dbres		*rs = NULL;
+	struct mkt_list		 ml = { 0 };
 	struct issued		 is;
 	struct answer		 a;
 	const char		*csr = NULL, *kt = NULL;
@@ -753,11 +749,11 @@ h_mkt_cert_renew(struct req *r)
 	}
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		goto out;
-	if ((rc = db_mkt_get(r, r->pr.id, &rs)) != 1) {
+	if ((rc = db_mkt_get(r, r->pr.id, &ml)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
 		goto out;
 	}
-	if (cert_url_host(dbres_str(rs, 0, MC_HUB), host, sizeof(host)) ==
+	if (cert_url_host(ml.v[0].hub, host, sizeof(host)) ==
 	    -1) {
 		st = 500;
 		goto out;
@@ -783,7 +779,7 @@ h_mkt_cert_renew(struct req *r)
 out:
 	json_object_put(a.o);
 	cert_issued_free(&is);
-	dbres_free(rs);
+	mkt_list_free(&ml);
 	json_object_put(o);
 	return st;
 }
@@ -796,7 +792,7 @@ int
 h_mkt_admin_list(struct req *r)
 {
 	struct json_object	*o, *arr;
-	struct dbres		*rs;
+	struct mkt_list		 ml;
 	const char		*env, *q;
 	long long		 limit, offset, total;
 	size_t			 i;
@@ -815,14 +811,14 @@ h_mkt_admin_list(struct req *r)
 	}
 	if (q != NULL && *q == '\0')
 		q = NULL;
-	if (db_mkt_list(r, env, q, limit, offset, &rs, &total) == -1)
+	if (db_mkt_list(r, env, q, limit, offset, &ml, &total) == -1)
 		return 500;
 	o = json_object_new_object();
 	arr = json_object_new_array();
-	for (i = 0; i < rs->nrow; i++)
-		jappend(arr, mkt_json(r, rs, i, 0));
+	for (i = 0; i < ml.n; i++)
+		jappend(arr, mkt_json(r, &ml.v[i], 0));
 	jadd(o, "marketplaces", arr);
-	dbres_free(rs);
+	mkt_list_free(&ml);
 	reply_paging(r, total, limit, offset);
 	return reply_json(r, 200, o);
 }
@@ -835,37 +831,38 @@ int
 h_mkt_admin_get(struct req *r)
 {
 	struct json_object	*o, *arr, *c;
-	struct dbres		*rs, *cs;
+	struct mkt_list		 ml;
+	struct mkt_cert_list	 cs;
 	long long		 id;
 	size_t			 i;
 	int			 rc;
 
 	id = req_pv_id(r, 0);
-	if ((rc = db_mkt_get(r, id, &rs)) != 1)
+	if ((rc = db_mkt_get(r, id, &ml)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
 	if (db_mkt_certs(r, id, &cs) == -1) {
-		dbres_free(rs);
+		mkt_list_free(&ml);
 		return 500;
 	}
-	o = mkt_json(r, rs, 0, 1);
-	dbres_free(rs);
+	o = mkt_json(r, &ml.v[0], 1);
+	mkt_list_free(&ml);
 	arr = json_object_new_array();
-	for (i = 0; i < cs->nrow; i++) {
+	for (i = 0; i < cs.n; i++) {
 		c = json_object_new_object();
-		jadd_int(c, "id", dbres_int(cs, i, 0));
-		jadd_str(c, "serial", dbres_str(cs, i, 1));
-		jadd_str(c, "subject", dbres_str(cs, i, 2));
-		jadd_str(c, "fingerprint_sha1", dbres_str(cs, i, 3));
-		jadd_str(c, "fingerprint_sha256", dbres_str(cs, i, 4));
-		jadd_str(c, "key_type", dbres_str(cs, i, 5));
-		jadd_str(c, "not_before", dbres_str(cs, i, 6));
-		jadd_str(c, "not_after", dbres_str(cs, i, 7));
-		jadd_str(c, "revoked_at", dbres_str(cs, i, 8));
-		jadd_str(c, "revoke_reason", dbres_str(cs, i, 9));
-		jadd_bool(c, "current", dbres_int(cs, i, 10) == 1);
+		jadd_int(c, "id", cs.v[i].id);
+		jadd_str(c, "serial", cs.v[i].serial);
+		jadd_str(c, "subject", cs.v[i].subject);
+		jadd_str(c, "fingerprint_sha1", cs.v[i].fp_sha1);
+		jadd_str(c, "fingerprint_sha256", cs.v[i].fp_sha256);
+		jadd_str(c, "key_type", cs.v[i].key_type);
+		jadd_str(c, "not_before", cs.v[i].not_before);
+		jadd_str(c, "not_after", cs.v[i].not_after);
+		jadd_str(c, "revoked_at", cs.v[i].revoked_at);
+		jadd_str(c, "revoke_reason", cs.v[i].revoke_reason);
+		jadd_bool(c, "current", cs.v[i].current == 1);
 		jappend(arr, c);
 	}
-	dbres_free(cs);
+	mkt_cert_list_free(&cs);
 	jadd(o, "certificates", arr);
 	return reply_json(r, 200, o);
 }
@@ -922,20 +919,20 @@ h_mkt_admin_revoke(struct req *r)
 
 /* A registration token row (enum rtcol) as JSON; owned. */
 static struct json_object *
-token_json(const struct dbres *rs, size_t i)
+token_json(const struct regtoken *t)
 {
 	struct json_object	*o;
 
 	o = json_object_new_object();
-	jadd_int(o, "id", dbres_int(rs, i, RT_ID));
-	jadd_str(o, "label", dbres_str(rs, i, RT_LABEL));
-	jadd_int(o, "max_uses", dbres_int(rs, i, RT_MAX_USES));
-	jadd_int(o, "uses", dbres_int(rs, i, RT_USES));
-	jadd_str(o, "expires_at", dbres_str(rs, i, RT_EXPIRES));
-	jadd_str(o, "revoked_at", dbres_str(rs, i, RT_REVOKED));
-	jadd_str(o, "created_by", dbres_str(rs, i, RT_CREATED_BY));
-	jadd_str(o, "created_at", dbres_str(rs, i, RT_CREATED));
-	jadd_str(o, "state", dbres_str(rs, i, RT_STATE));
+	jadd_int(o, "id", t->id);
+	jadd_str(o, "label", t->label);
+	jadd_int(o, "max_uses", t->max_uses);
+	jadd_int(o, "uses", t->uses);
+	jadd_str(o, "expires_at", t->expires_at);
+	jadd_str(o, "revoked_at", t->revoked_at);
+	jadd_str(o, "created_by", t->created_by);
+	jadd_str(o, "created_at", t->created_at);
+	jadd_str(o, "state", t->state);
 	return o;
 }
 
@@ -948,7 +945,7 @@ int
 h_regtoken_create(struct req *r)
 {
 	struct json_object	*o = NULL, *out = NULL;
-	struct dbres		*rs = NULL;
+	struct regtoken_list	 tl = { 0 };
 	const char		*label = "";
 	char			*tok = NULL;
 	long long		 uses = 1, ttl = 0, id;
@@ -962,11 +959,11 @@ h_regtoken_create(struct req *r)
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		goto out;
 	if (db_regtoken_create(r, label, uses, ttl, &tok, &id) == -1 ||
-	    db_regtoken_get(r, id, &rs) != 1) {
+	    db_regtoken_get(r, id, &tl) != 1) {
 		st = 500;
 		goto out;
 	}
-	out = token_json(rs, 0);
+	out = token_json(&tl.v[0]);
 	jadd_str(out, "token", tok);
 	(void)idem_store(r, r->pr.label, 201, json_text(out));
 	st = reply_json(r, 201, out);
@@ -974,7 +971,7 @@ out:
 	if (tok != NULL)
 		explicit_bzero(tok, strlen(tok));
 	free(tok);
-	dbres_free(rs);
+	regtoken_list_free(&tl);
 	json_object_put(o);
 	return st;
 }
@@ -987,7 +984,7 @@ int
 h_regtoken_list(struct req *r)
 {
 	struct json_object	*o, *arr;
-	struct dbres		*rs;
+	struct regtoken_list	 tl;
 	const char		*state;
 	long long		 limit, offset, total;
 	size_t			 i;
@@ -1002,14 +999,14 @@ h_regtoken_list(struct req *r)
 		    "revoked");
 		return 400;
 	}
-	if (db_regtoken_list(r, state, limit, offset, &rs, &total) == -1)
+	if (db_regtoken_list(r, state, limit, offset, &tl, &total) == -1)
 		return 500;
 	o = json_object_new_object();
 	arr = json_object_new_array();
-	for (i = 0; i < rs->nrow; i++)
-		jappend(arr, token_json(rs, i));
+	for (i = 0; i < tl.n; i++)
+		jappend(arr, token_json(&tl.v[i]));
 	jadd(o, "registration_tokens", arr);
-	dbres_free(rs);
+	regtoken_list_free(&tl);
 	reply_paging(r, total, limit, offset);
 	return reply_json(r, 200, o);
 }
@@ -1021,18 +1018,18 @@ h_regtoken_list(struct req *r)
 int
 h_regtoken_revoke(struct req *r)
 {
-	struct dbres	*rs;
+	struct regtoken_list	 tl;
 	long long	 id;
 	int		 rc;
 
 	id = req_pv_id(r, 0);
 	if (db_regtoken_revoke(r, id) == -1)
 		return 500;
-	if ((rc = db_regtoken_get(r, id, &rs)) != 1)
+	if ((rc = db_regtoken_get(r, id, &tl)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such registration "
 		    "token") : 500;
-	rc = reply_json(r, 200, token_json(rs, 0));
-	dbres_free(rs);
+	rc = reply_json(r, 200, token_json(&tl.v[0]));
+	regtoken_list_free(&tl);
 	return rc;
 }
 
