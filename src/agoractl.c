@@ -757,17 +757,17 @@ rotate_print(struct ctl *c, const char *kind, const char *prefix,
 static int
 provider_rotate(struct ctl *c, const char *nid, long long grace)
 {
-	struct dbres	*rs;
+	struct provider_list pl;
 	int		 rc;
 
-	if ((rc = db_provider_by_nid(&c->r, nid, &rs)) != 1) {
+	if ((rc = db_provider_by_nid(&c->r, nid, &pl)) != 1) {
 		if (rc == 0)
 			fprintf(stderr, "agoractl: no provider %s\n", nid);
 		return 1;
 	}
-	rc = rotate_print(c, "provider", "", nid, dbres_int(rs, 0, 0),
-	    dbres_str(rs, 0, 4), grace);
-	dbres_free(rs);
+	rc = rotate_print(c, "provider", "", nid, pl.v[0].id,
+	    pl.v[0].api_key, grace);
+	provider_list_free(&pl);
 	return rc;
 }
 
@@ -779,7 +779,8 @@ provider_rotate(struct ctl *c, const char *nid, long long grace)
 static int
 cmd_provider(struct ctl *c, int argc, char *argv[])
 {
-	struct dbres	*rs;
+	struct provider_list pl;
+	const struct provider *p;
 	char		*key, *secret;
 	long long	 id, off = 0, total, grace;
 	size_t		 i;
@@ -787,17 +788,17 @@ cmd_provider(struct ctl *c, int argc, char *argv[])
 
 	if (argc == 2 && strcmp(argv[1], "list") == 0) {
 		do {
-			if (db_provider_list(&c->r, 200, off, &rs,
+			if (db_provider_list(&c->r, 200, off, &pl,
 			    &total) == -1)
 				return 1;
-			for (i = 0; i < rs->nrow; i++)
-				printf("%s\t%s\t%s\t%s\t%s\n",
-				    dbres_str(rs, i, 0), dbres_str(rs, i, 1),
-				    dbres_str(rs, i, 4), dbres_str(rs, i, 3),
-				    dbres_str(rs, i, 2));
-			off += (long long)rs->nrow;
-			i = rs->nrow;
-			dbres_free(rs);
+			for (i = 0; i < pl.n; i++) {
+				p = &pl.v[i];
+				printf("%lld\t%s\t%s\t%s\t%s\n", p->id,
+				    p->nid, p->api_key, p->email, p->name);
+			}
+			off += (long long)pl.n;
+			i = pl.n;
+			provider_list_free(&pl);
 		} while (i > 0 && off < total);
 		return 0;
 	}

@@ -191,59 +191,99 @@ fail:
 	return rc;
 }
 
-/* The one-row answer of statement st to *p: 1 with *out, 0 none, -1. */
+/* Columns of PROVIDER_COLS. */
+enum {
+	PR_ID, PR_NID, PR_NAME, PR_EMAIL, PR_API_KEY, PR_CREATED, PR_UPDATED
+};
+
+/* The rows of rs as providers, into l (which takes rs). */
+static void
+provider_rows(struct dbres *rs, struct provider_list *l)
+{
+	struct provider	*v;
+	size_t		 i;
+
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		v = &l->v[i];
+		v->id = dbres_int(rs, i, PR_ID);
+		v->nid = dbres_str(rs, i, PR_NID);
+		v->name = dbres_str(rs, i, PR_NAME);
+		v->email = dbres_str(rs, i, PR_EMAIL);
+		v->api_key = dbres_str(rs, i, PR_API_KEY);
+		v->created_at = dbres_str(rs, i, PR_CREATED);
+		v->updated_at = dbres_str(rs, i, PR_UPDATED);
+	}
+}
+
+void
+provider_list_free(struct provider_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The one-row answer of statement st to *p: 1 with l->v[0], 0, -1. */
 static int
 provider_row(struct req *r, enum stmt st, const struct dbp *p,
-    struct dbres **out)
+    struct provider_list *l)
 {
-	*out = NULL;
-	if (db_query(r->db, st, p, 1, out) == -1)
+	struct dbres	*rs;
+
+	memset(l, 0, sizeof(*l));
+	if (db_query(r->db, st, p, 1, &rs) == -1)
 		return -1;
-	if ((*out)->nrow == 0) {
-		dbres_free(*out);
-		*out = NULL;
+	if (rs->nrow == 0) {
+		dbres_free(rs);
 		return 0;
 	}
+	provider_rows(rs, l);
 	return 1;
 }
 
 /*
- * One provider as a row: id, nid, name, email, api_key, created_at,
- * updated_at. 1 with *out (owned), 0 if none, -1.
+ * Provider id: 1 with l->v[0] (l owned: provider_list_free), 0 if none,
+ * -1.
  */
 int
-db_provider_get(struct req *r, long long id, struct dbres **out)
+db_provider_get(struct req *r, long long id, struct provider_list *l)
 {
 	struct dbp	 p = dbp_int(id);
 
-	return provider_row(r, STMT_PROVIDER_GET, &p, out);
+	return provider_row(r, STMT_PROVIDER_GET, &p, l);
 }
 
 /* The provider with nid, as db_provider_get. */
 int
-db_provider_by_nid(struct req *r, const char *nid, struct dbres **out)
+db_provider_by_nid(struct req *r, const char *nid, struct provider_list *l)
 {
 	struct dbp	 p = dbp_str(nid);
 
-	return provider_row(r, STMT_PROVIDER_BY_NID, &p, out);
+	return provider_row(r, STMT_PROVIDER_BY_NID, &p, l);
 }
 
-/* A page of providers (rows as above) and the total. 0 or -1. */
+/* A page of providers and the total. 0 with *l (owned), or -1. */
 int
 db_provider_list(struct req *r, long long limit, long long offset,
-    struct dbres **out, long long *total)
+    struct provider_list *l, long long *total)
 {
 	struct dbres	*rs;
 	struct dbp	 p[2];
 
-	*out = NULL;
+	memset(l, 0, sizeof(*l));
 	if (db_query(r->db, STMT_PROVIDER_COUNT, NULL, 0, &rs) == -1)
 		return -1;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
 	p[0] = dbp_int(limit);
 	p[1] = dbp_int(offset);
-	return db_query(r->db, STMT_PROVIDER_LIST, p, 2, out);
+	if (db_query(r->db, STMT_PROVIDER_LIST, p, 2, &rs) == -1)
+		return -1;
+	provider_rows(rs, l);
+	return 0;
 }
 
 void
@@ -679,42 +719,84 @@ fail:
 	return -1;
 }
 
+/* Columns of LISTING_COLS and STMT_LISTING_HISTORY. */
+enum {
+	LG_ID, LG_STATE, LG_HUB_API_ID, LG_APP_ID, LG_APP_NID, LG_APP_NAME,
+	LG_MKT_NID, LG_CREATED, LG_UPDATED, LG_KEY
+};
+enum { LH_ID, LH_AT, LH_ACTOR, LH_FROM, LH_TO, LH_NOTE };
+
+/* The rows of rs as listings, into l (which takes rs). */
+static void
+listing_rows(struct dbres *rs, struct listing_list *l)
+{
+	struct listing	*v;
+	size_t		 i;
+
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		v = &l->v[i];
+		v->id = dbres_int(rs, i, LG_ID);
+		v->state = dbres_str(rs, i, LG_STATE);
+		v->hub_api_id = dbres_str(rs, i, LG_HUB_API_ID);
+		v->app_id = dbres_int(rs, i, LG_APP_ID);
+		v->app_nid = dbres_str(rs, i, LG_APP_NID);
+		v->app_name = dbres_str(rs, i, LG_APP_NAME);
+		v->marketplace = dbres_str(rs, i, LG_MKT_NID);
+		v->created_at = dbres_str(rs, i, LG_CREATED);
+		v->updated_at = dbres_str(rs, i, LG_UPDATED);
+		(void)dbres_str(rs, i, LG_KEY);	/* the column is there */
+		v->key = &rs->cell[i * rs->ncol + LG_KEY];
+		v->live = strcmp(v->state, "approved") == 0;
+	}
+}
+
+void
+listing_list_free(struct listing_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
+}
+
 /*
- * Listing id as seen by scope, one row: id, state, hub_api_id, app id,
- * app nid, app name, marketplace nid, created_at, updated_at. 1 with
- * *out (owned), 0 if none, -1.
+ * Listing id as seen by scope: 1 with l->v[0] (l owned:
+ * listing_list_free), 0 if none, -1.
  */
 int
 db_listing_get(struct req *r, long long id, const struct scope *sc,
-    struct dbres **out)
+    struct listing_list *l)
 {
+	struct dbres	*rs;
 	struct dbp	 p[5];
 
-	*out = NULL;
+	memset(l, 0, sizeof(*l));
 	p[0] = dbp_scope(sc->provider_id);
 	p[1] = dbp_scope(sc->provider_id);
 	p[2] = dbp_scope(sc->marketplace_id);
 	p[3] = dbp_scope(sc->marketplace_id);
 	p[4] = dbp_int(id);
-	if (db_query(r->db, STMT_LISTING_GET, p, 5, out) == -1)
+	if (db_query(r->db, STMT_LISTING_GET, p, 5, &rs) == -1)
 		return -1;
-	if ((*out)->nrow == 0) {
-		dbres_free(*out);
-		*out = NULL;
+	if (rs->nrow == 0) {
+		dbres_free(rs);
 		return 0;
 	}
+	listing_rows(rs, l);
 	return 1;
 }
 
-/* A filtered page of listings (rows as above) and the total. 0 or -1. */
+/* A filtered page of listings and the total. 0 with *l (owned), or -1. */
 int
 db_listing_list(struct req *r, const struct scope *sc,
-    const struct lfilter *f, struct dbres **out, long long *total)
+    const struct lfilter *f, struct listing_list *l, long long *total)
 {
 	struct dbres	*rs;
 	struct dbp	 p[12];
 
-	*out = NULL;
+	memset(l, 0, sizeof(*l));
 	p[0] = dbp_scope(sc->provider_id);
 	p[1] = dbp_scope(sc->provider_id);
 	p[2] = dbp_scope(sc->marketplace_id);
@@ -731,19 +813,48 @@ db_listing_list(struct req *r, const struct scope *sc,
 	dbres_free(rs);
 	p[10] = dbp_int(f->limit);
 	p[11] = dbp_int(f->offset);
-	return db_query(r->db, STMT_LISTING_LIST, p, 12, out);
+	if (db_query(r->db, STMT_LISTING_LIST, p, 12, &rs) == -1)
+		return -1;
+	listing_rows(rs, l);
+	return 0;
 }
 
 /*
- * The history of listing id (access checked by the caller): id, at,
- * actor, from_state, to_state, note. 0 with *out (owned) or -1.
+ * The history of listing id, oldest first (access checked by the
+ * caller). 0 with *l (owned: listing_event_list_free), or -1.
  */
 int
-db_listing_history(struct req *r, long long id, struct dbres **out)
+db_listing_history(struct req *r, long long id,
+    struct listing_event_list *l)
 {
-	struct dbp	 p = dbp_int(id);
+	struct dbres		*rs;
+	struct dbp		 p = dbp_int(id);
+	struct listing_event	*v;
+	size_t			 i;
 
-	return db_query(r->db, STMT_LISTING_HISTORY, &p, 1, out);
+	memset(l, 0, sizeof(*l));
+	if (db_query(r->db, STMT_LISTING_HISTORY, &p, 1, &rs) == -1)
+		return -1;
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		v = &l->v[i];
+		v->at = dbres_str(rs, i, LH_AT);
+		v->actor = dbres_str(rs, i, LH_ACTOR);
+		v->from = dbres_str(rs, i, LH_FROM);
+		v->to = dbres_str(rs, i, LH_TO);
+		v->note = dbres_str(rs, i, LH_NOTE);
+	}
+	return 0;
+}
+
+void
+listing_event_list_free(struct listing_event_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
 }
 
 static enum lstate
@@ -1135,19 +1246,19 @@ db_provider_ver(struct req *r, long long id, char ver[32])
 	return rc;
 }
 
-/* A provider row (db_provider_get columns) for the audit log; owned. */
+/* Provider p for the audit log; owned. */
 static struct json_object *
-provider_snapshot(const struct dbres *rs)
+provider_snapshot(const struct provider *p)
 {
 	struct json_object	*o;
 
 	o = json_object_new_object();
-	jadd_int(o, "id", dbres_int(rs, 0, PR_ID));
-	jadd_str(o, "nid", dbres_str(rs, 0, PR_NID));
-	jadd_str(o, "name", dbres_str(rs, 0, PR_NAME));
-	jadd_str(o, "email", dbres_str(rs, 0, PR_EMAIL));
-	jadd_str(o, "api_key", dbres_str(rs, 0, PR_API_KEY));
-	jadd_str(o, "updated_at", dbres_str(rs, 0, PR_UPDATED));
+	jadd_int(o, "id", p->id);
+	jadd_str(o, "nid", p->nid);
+	jadd_str(o, "name", p->name);
+	jadd_str(o, "email", p->email);
+	jadd_str(o, "api_key", p->api_key);
+	jadd_str(o, "updated_at", p->updated_at);
 	return o;
 }
 
@@ -1161,19 +1272,18 @@ db_provider_update(struct req *r, long long id, const char *ver,
     const char *name, const char *email)
 {
 	struct json_object	*before = NULL, *after = NULL;
-	struct dbres		*rs = NULL;
+	struct provider_list	 pl = { 0 };
 	struct dbp		 p[4];
 	unsigned long long	 n;
 	int			 rc = -1;
 
 	if (db_tx_begin(r->db) == -1)
 		return -1;
-	if ((rc = db_provider_get(r, id, &rs)) != 1)
+	if ((rc = db_provider_get(r, id, &pl)) != 1)
 		goto out;
 	rc = -1;
-	before = provider_snapshot(rs);
-	dbres_free(rs);
-	rs = NULL;
+	before = provider_snapshot(&pl.v[0]);
+	provider_list_free(&pl);
 	p[0] = dbp_str(name);
 	p[1] = dbp_str(email);
 	p[2] = dbp_int(id);
@@ -1184,9 +1294,9 @@ db_provider_update(struct req *r, long long id, const char *ver,
 		rc = 0;
 		goto out;
 	}
-	if (db_provider_get(r, id, &rs) != 1)
+	if (db_provider_get(r, id, &pl) != 1)
 		goto out;
-	after = provider_snapshot(rs);
+	after = provider_snapshot(&pl.v[0]);
 	if (db_audit_commit(r, "provider.update", "provider", id, before,
 	    after) == -1)
 		goto out;
@@ -1194,7 +1304,7 @@ db_provider_update(struct req *r, long long id, const char *ver,
 out:
 	if (rc != 1)
 		db_tx_rollback(r->db);
-	dbres_free(rs);
+	provider_list_free(&pl);
 	json_object_put(before);
 	json_object_put(after);
 	return rc;

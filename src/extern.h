@@ -1172,19 +1172,66 @@ int	 db_provider_create(struct req *, const char *, const char *,
 	    const char *, char **, char **, long long *,
 	    int (*)(struct req *, long long, void *), void *);
 void	 secret_free(char *);
-/* Columns of db_provider_get and db_provider_by_nid. */
-enum prcol {
-	PR_ID, PR_NID, PR_NAME, PR_EMAIL, PR_API_KEY, PR_CREATED, PR_UPDATED,
-	PR__MAX
+/*
+ * A provider, a listing, a listing's history entry, as read. Strings
+ * are borrowed from the result their list owns (NULL for SQL NULL).
+ */
+struct provider {
+	long long	 id;
+	const char	*nid;
+	const char	*name;
+	const char	*email;
+	const char	*api_key;
+	const char	*created_at;
+	const char	*updated_at;
+};
+struct provider_list {
+	size_t		 n;
+	struct provider	*v;
+	struct dbres	*rs;
+};
+struct listing {
+	long long	 id;
+	const char	*state;		/* lstate_names */
+	const char	*hub_api_id;
+	long long	 app_id;
+	const char	*app_nid;
+	const char	*app_name;
+	const char	*marketplace;	/* its nid */
+	const char	*created_at;
+	const char	*updated_at;
+	const struct dbcell *key;	/* the sealed hub key, or NULL cell */
+	int		 live;		/* state is approved */
+};
+struct listing_list {
+	size_t		 n;
+	struct listing	*v;
+	struct dbres	*rs;
+};
+struct listing_event {
+	const char	*at;
+	const char	*actor;
+	const char	*from;
+	const char	*to;
+	const char	*note;
+};
+struct listing_event_list {
+	size_t		 n;
+	struct listing_event *v;
+	struct dbres	*rs;
 };
 
-int	 db_provider_get(struct req *, long long, struct dbres **);
-int	 db_provider_by_nid(struct req *, const char *, struct dbres **);
+void	 provider_list_free(struct provider_list *);
+void	 listing_list_free(struct listing_list *);
+void	 listing_event_list_free(struct listing_event_list *);
+int	 db_provider_get(struct req *, long long, struct provider_list *);
+int	 db_provider_by_nid(struct req *, const char *,
+	    struct provider_list *);
 int	 db_provider_ver(struct req *, long long, char[32]);
 int	 db_provider_update(struct req *, long long, const char *,
 	    const char *, const char *);
 int	 db_provider_list(struct req *, long long, long long,
-	    struct dbres **, long long *);
+	    struct provider_list *, long long *);
 void	 db_app_free(struct app *);
 int	 db_app_get(struct req *, long long, const struct scope *,
 	    struct app **);
@@ -1203,10 +1250,11 @@ int	 db_env_update(struct req *, const struct env *, struct json_object *,
 	    struct json_object *);
 int	 db_env_rotate(struct req *, const struct env *, long long, char **);
 int	 db_listing_get(struct req *, long long, const struct scope *,
-	    struct dbres **);
+	    struct listing_list *);
 int	 db_listing_list(struct req *, const struct scope *,
-	    const struct lfilter *, struct dbres **, long long *);
-int	 db_listing_history(struct req *, long long, struct dbres **);
+	    const struct lfilter *, struct listing_list *, long long *);
+int	 db_listing_history(struct req *, long long,
+	    struct listing_event_list *);
 int	 db_listing_move(struct req *, long long, long long, long long,
 	    const struct scope *, enum lact, const char *, long long *,
 	    const char **, int (*)(struct req *, long long, void *), void *);

@@ -147,23 +147,23 @@ out:
 
 /* Providers. */
 
-/* The provider form (new when rs is NULL), input kept from in. */
+/* The provider form (new when p is NULL), input kept from in. */
 static int
-act_provider_form(struct req *r, int status, const struct dbres *rs,
+act_provider_form(struct req *r, int status, const struct provider *p,
     const char *ver, const struct form *in)
 {
 	struct html	 h;
 	char		*u;
 
-	con_page(r, &h, rs ? "Edit provider" : "New provider", "providers");
-	if (rs != NULL) {
-		u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
+	con_page(r, &h, p ? "Edit provider" : "New provider", "providers");
+	if (p != NULL) {
+		u = xasprintf("/admin/providers/%lld", p->id);
 		html_crumbs(&h, "Dashboard", "/admin", "Providers",
-		    "/admin/providers", dbres_str(rs, 0, PR_NID), u, "Edit",
+		    "/admin/providers", p->nid, u, "Edit",
 		    NULL, NULL);
 		free(u);
 		html_open(&h, "h1", NULL);
-		html_tf(&h, "Edit provider %s", dbres_str(rs, 0, PR_NID));
+		html_tf(&h, "Edit provider %s", p->nid);
 		html_close(&h, "h1");
 	} else {
 		html_crumbs(&h, "Dashboard", "/admin", "Providers",
@@ -171,20 +171,20 @@ act_provider_form(struct req *r, int status, const struct dbres *rs,
 		html_elem(&h, "h1", NULL, "New provider");
 	}
 	act_flash(r, &h, status);
-	u = rs ? xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID)) :
+	u = p ? xasprintf("/admin/providers/%lld", p->id) :
 	    xstrdup("/admin/providers");
 	html_form(&h, u, "edit");
-	if (rs == NULL)
+	if (p == NULL)
 		html_input(&h, "nid", "Nid", "text", in ? form_get(in, "nid") :
 		    NULL, "a-z, 0-9 and '-'; it never changes");
 	else
 		html_hidden(&h, "version", in && form_get(in, "version") ?
 		    form_get(in, "version") : ver);
 	html_input(&h, "name", "Name", "text", in ? form_get(in, "name") :
-	    rs ? dbres_str(rs, 0, PR_NAME) : NULL, NULL);
+	    p ? p->name : NULL, NULL);
 	html_input(&h, "email", "E-mail", "email", in ? form_get(in,
-	    "email") : rs ? dbres_str(rs, 0, PR_EMAIL) : NULL, NULL);
-	html_submit(&h, rs ? "Save" : "Create", "primary");
+	    "email") : p ? p->email : NULL, NULL);
+	html_submit(&h, p ? "Save" : "Create", "primary");
 	html_t(&h, " ");
 	html_a(&h, u, "Cancel");
 	html_form_end(&h);
@@ -293,16 +293,13 @@ out:
 	return st;
 }
 
-/* The provider of path parameter 0 (db_provider_get row), or a status. */
+/* The provider of path parameter 0 (*pl owned), or a status. */
 static int
-act_provider_of(struct req *r, struct dbres **rs)
+act_provider_of(struct req *r, struct provider_list *pl)
 {
-	long long	 id;
-	int		 rc;
+	int	 rc;
 
-	*rs = NULL;
-	id = req_pv_id(r, 0);
-	if ((rc = db_provider_get(r, id, rs)) == -1)
+	if ((rc = db_provider_get(r, req_pv_id(r, 0), pl)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such provider");
@@ -313,42 +310,45 @@ act_provider_of(struct req *r, struct dbres **rs)
 int
 h_con_provider(struct req *r)
 {
-	struct html	 h;
-	struct dbres	*rs;
-	char		*u;
-	int		 st;
+	struct html		 h;
+	struct provider_list pl;
+	const struct provider	*p;
+	char			*u, id[24];
+	int			 st;
 
-	if ((st = act_provider_of(r, &rs)) != 0)
+	if ((st = act_provider_of(r, &pl)) != 0)
 		return st;
-	con_page(r, &h, dbres_str(rs, 0, PR_NID), "providers");
+	p = &pl.v[0];
+	snprintf(id, sizeof(id), "%lld", p->id);
+	con_page(r, &h, p->nid, "providers");
 	html_crumbs(&h, "Dashboard", "/admin", "Providers", "/admin/providers",
-	    dbres_str(rs, 0, PR_NID), NULL, NULL);
+	    p->nid, NULL, NULL);
 	html_lit(&h, "<div class=\"titlebar\">");
 	html_open(&h, "h1", NULL);
-	html_tf(&h, "Provider %s", dbres_str(rs, 0, PR_NID));
+	html_tf(&h, "Provider %s", p->nid);
 	html_close(&h, "h1");
 	html_lit(&h, "<div class=\"actions\">");
-	u = xasprintf("/admin/providers/%s/rotate", dbres_str(rs, 0, PR_ID));
+	u = xasprintf("/admin/providers/%lld/rotate", p->id);
 	act_button(&h, u, "Rotate secret", "button");
 	free(u);
-	u = xasprintf("/admin/providers/%s/edit", dbres_str(rs, 0, PR_ID));
+	u = xasprintf("/admin/providers/%lld/edit", p->id);
 	act_button(&h, u, "Edit", "button primary");
 	free(u);
 	html_lit(&h, "</div></div><dl class=\"show\">");
-	con_dl(&h, "Id", dbres_str(rs, 0, PR_ID));
-	con_dl(&h, "Nid", dbres_str(rs, 0, PR_NID));
-	con_dl(&h, "Name", dbres_str(rs, 0, PR_NAME));
-	con_dl(&h, "E-mail", dbres_str(rs, 0, PR_EMAIL));
-	con_dl(&h, "API key", dbres_str(rs, 0, PR_API_KEY));
-	act_dl_time(&h, "Created", dbres_str(rs, 0, PR_CREATED));
-	act_dl_time(&h, "Updated", dbres_str(rs, 0, PR_UPDATED));
+	con_dl(&h, "Id", id);
+	con_dl(&h, "Nid", p->nid);
+	con_dl(&h, "Name", p->name);
+	con_dl(&h, "E-mail", p->email);
+	con_dl(&h, "API key", p->api_key);
+	act_dl_time(&h, "Created", p->created_at);
+	act_dl_time(&h, "Updated", p->updated_at);
 	html_lit(&h, "</dl><h2>Apps</h2>");
-	if (con_provider_apps(r, &h, dbres_int(rs, 0, PR_ID)) == -1) {
+	if (con_provider_apps(r, &h, p->id) == -1) {
 		html_free(&h);
-		dbres_free(rs);
+		provider_list_free(&pl);
 		return 500;
 	}
-	dbres_free(rs);
+	provider_list_free(&pl);
 	return html_reply(&h, 200);
 }
 
@@ -356,17 +356,17 @@ h_con_provider(struct req *r)
 int
 h_con_provider_edit(struct req *r)
 {
-	struct dbres	*rs;
+	struct provider_list pl;
 	char		 ver[32];
 	int		 st;
 
-	if ((st = act_provider_of(r, &rs)) != 0)
+	if ((st = act_provider_of(r, &pl)) != 0)
 		return st;
-	if ((st = db_provider_ver(r, dbres_int(rs, 0, PR_ID), ver)) != 1)
+	if ((st = db_provider_ver(r, pl.v[0].id, ver)) != 1)
 		st = st == 0 ? req_fail(r, 404, "no such provider") : 500;
 	else
-		st = act_provider_form(r, 200, rs, ver, NULL);
-	dbres_free(rs);
+		st = act_provider_form(r, 200, &pl.v[0], ver, NULL);
+	provider_list_free(&pl);
 	return st;
 }
 
@@ -380,23 +380,23 @@ h_con_provider_update(struct req *r)
 {
 	struct json_object	*o = NULL;
 	struct form		 f;
-	struct dbres		*rs = NULL;
+	struct provider_list	 pl = { 0 };
 	const char		*ver;
 	char			*u;
 	int			 st, rc;
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((st = act_provider_of(r, &rs)) != 0)
+	if ((st = act_provider_of(r, &pl)) != 0)
 		goto out;
 	if ((ver = form_get(&f, "version")) == NULL || strlen(ver) > 31)
 		req_field(r, "version", "must be the version you edited");
-	if (act_provider_check(r, &f, dbres_str(rs, 0, PR_NID), &o) == -1 ||
+	if (act_provider_check(r, &f, pl.v[0].nid, &o) == -1 ||
 	    r->ferrsz > 0) {
-		st = act_provider_form(r, 400, rs, "", &f);
+		st = act_provider_form(r, 400, &pl.v[0], "", &f);
 		goto out;
 	}
-	rc = db_provider_update(r, dbres_int(rs, 0, PR_ID), ver,
+	rc = db_provider_update(r, pl.v[0].id, ver,
 	    form_get(&f, "name"), form_get(&f, "email"));
 	if (rc == -1)
 		st = 500;
@@ -404,15 +404,15 @@ h_con_provider_update(struct req *r)
 		req_fail(r, 409, "Someone changed this provider since you "
 		    "opened the form; your input is kept. Reload the page to "
 		    "see their version.");
-		st = act_provider_form(r, 409, rs, "", &f);
+		st = act_provider_form(r, 409, &pl.v[0], "", &f);
 	} else {
-		u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
+		u = xasprintf("/admin/providers/%lld", pl.v[0].id);
 		st = con_done(r, u, "saved");
 		free(u);
 	}
 out:
 	json_object_put(o);
-	dbres_free(rs);
+	provider_list_free(&pl);
 	form_free(&f);
 	return st;
 }
@@ -421,24 +421,24 @@ out:
 int
 h_con_provider_rotate_ask(struct req *r)
 {
-	struct dbres	*rs;
+	struct provider_list pl;
 	char		*q, *a, *b;
 	int		 st;
 
-	if ((st = act_provider_of(r, &rs)) != 0)
+	if ((st = act_provider_of(r, &pl)) != 0)
 		return st;
 	q = xasprintf("Give provider %s a new API secret? The current one "
 	    "keeps working for %lld seconds (the grace period), then only "
 	    "the new one does; revoke it now if it leaked. The new secret "
-	    "is shown once.", dbres_str(rs, 0, PR_NID),
+	    "is shown once.", pl.v[0].nid,
 	    r->conf->secret_grace);
-	a = xasprintf("/admin/providers/%s/rotate", dbres_str(rs, 0, PR_ID));
-	b = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
+	a = xasprintf("/admin/providers/%lld/rotate", pl.v[0].id);
+	b = xasprintf("/admin/providers/%lld", pl.v[0].id);
 	st = con_confirm_rotate(r, "Rotate the provider's secret", q, a, b);
 	free(q);
 	free(a);
 	free(b);
-	dbres_free(rs);
+	provider_list_free(&pl);
 	return st;
 }
 
@@ -451,7 +451,7 @@ int
 h_con_provider_rotate(struct req *r)
 {
 	struct form	 f;
-	struct dbres	*rs = NULL;
+	struct provider_list pl = { 0 };
 	char		*secret = NULL, *u;
 	long long	 grace;
 	int		 st, rc;
@@ -462,23 +462,23 @@ h_con_provider_rotate(struct req *r)
 		st = req_fail(r, 400, "the form is invalid");
 		goto out;
 	}
-	if ((st = act_provider_of(r, &rs)) != 0)
+	if ((st = act_provider_of(r, &pl)) != 0)
 		goto out;
 	secret = crypto_token("");
-	if ((rc = db_cred_rotate(r, "provider", dbres_int(rs, 0, PR_ID),
-	    dbres_str(rs, 0, PR_API_KEY), secret, grace, NULL, NULL)) != 1) {
+	if ((rc = db_cred_rotate(r, "provider", pl.v[0].id,
+	    pl.v[0].api_key, secret, grace, NULL, NULL)) != 1) {
 		st = rc == 0 ? req_fail(r, 409, "the rotation was refused; "
 		    "retry") : 500;
 		goto out;
 	}
-	u = xasprintf("/admin/providers/%s", dbres_str(rs, 0, PR_ID));
+	u = xasprintf("/admin/providers/%lld", pl.v[0].id);
 	st = act_secret_page(r, "New provider secret", u,
-	    "Back to the provider", dbres_str(rs, 0, PR_API_KEY), secret,
+	    "Back to the provider", pl.v[0].api_key, secret,
 	    grace);
 	free(u);
 out:
 	secret_free(secret);
-	dbres_free(rs);
+	provider_list_free(&pl);
 	form_free(&f);
 	return st;
 }

@@ -40,7 +40,7 @@ h_con_app(struct req *r)
 	struct scope	 sc = { 0, 0 };
 	struct app	*a;
 	struct lfilter	 lf;
-	struct dbres	*ls;
+	struct listing_list ls;
 	long long	 id, total;
 	size_t		 i;
 	char		*u;
@@ -78,16 +78,16 @@ h_con_app(struct req *r)
 	html_lit(&h, "<dd>");
 	html_time(&h, a->updated_at);
 	html_lit(&h, "</dd></dl><h2>Listings</h2><ul>");
-	for (i = 0; i < ls->nrow; i++) {
+	for (i = 0; i < ls.n; i++) {
 		html_lit(&h, "<li>");
-		u = xasprintf("/admin/listings/%s", dbres_str(ls, i, 0));
-		html_a(&h, u, dbres_str(ls, i, 6));
+		u = xasprintf("/admin/listings/%lld", ls.v[i].id);
+		html_a(&h, u, ls.v[i].marketplace);
 		free(u);
-		html_tf(&h, ": %s", dbres_str(ls, i, 1));
+		html_tf(&h, ": %s", ls.v[i].state);
 		html_lit(&h, "</li>");
 	}
 	html_lit(&h, "</ul>");
-	dbres_free(ls);
+	listing_list_free(&ls);
 	db_app_free(a);
 	return html_reply(&h, 200);
 }
@@ -103,44 +103,47 @@ con_listing_page(struct req *r, int status, long long id,
 	};
 	struct html	 h;
 	struct scope	 sc = { 0, 0 };
-	struct dbres	*l, *hs;
+	struct listing_list ll;
+	struct listing_event_list hs;
+	const struct listing *l;
 	const char	*state;
 	char		*u;
 	size_t		 i;
 	int		 rc, unp;
 
-	if ((rc = db_listing_get(r, id, &sc, &l)) == -1)
+	if ((rc = db_listing_get(r, id, &sc, &ll)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such listing");
 	if (db_listing_history(r, id, &hs) == -1) {
-		dbres_free(l);
+		listing_list_free(&ll);
 		return 500;
 	}
-	state = dbres_str(l, 0, 1);
+	l = &ll.v[0];
+	state = l->state;
 	con_page(r, &h, "Listing", "listings");
 	html_crumbs(&h, "Dashboard", "/admin", "Listings", "/admin/listings",
-	    dbres_str(l, 0, 5), NULL, NULL);
+	    l->app_name, NULL, NULL);
 	html_open(&h, "h1", NULL);
-	html_tf(&h, "Listing of %s on %s", dbres_str(l, 0, 5),
-	    dbres_str(l, 0, 6));
+	html_tf(&h, "Listing of %s on %s", l->app_name,
+	    l->marketplace);
 	html_close(&h, "h1");
 	if (status >= 400)
 		html_elem(&h, "p", "flash error", r->err_detail ?
 		    r->err_detail : "Correct the fields marked below.");
 	html_lit(&h, "<dl class=\"show\">");
 	con_dl(&h, "State", state);
-	con_dl(&h, "App", dbres_str(l, 0, 5));
-	con_dl(&h, "App nid", dbres_str(l, 0, 4));
-	con_dl(&h, "Marketplace", dbres_str(l, 0, 6));
-	con_dl(&h, "Hub API id", dbres_str(l, 0, 2));
+	con_dl(&h, "App", l->app_name);
+	con_dl(&h, "App nid", l->app_nid);
+	con_dl(&h, "Marketplace", l->marketplace);
+	con_dl(&h, "Hub API id", l->hub_api_id);
 	html_elem(&h, "dt", NULL, "Requested");
 	html_lit(&h, "<dd>");
-	html_time(&h, dbres_str(l, 0, 7));
+	html_time(&h, l->created_at);
 	html_lit(&h, "</dd>");
 	html_elem(&h, "dt", NULL, "Updated");
 	html_lit(&h, "<dd>");
-	html_time(&h, dbres_str(l, 0, 8));
+	html_time(&h, l->updated_at);
 	html_lit(&h, "</dd></dl>");
 	unp = strcmp(state, "unpublished") == 0;
 	if (strcmp(state, "submitted") == 0 || unp) {
@@ -175,19 +178,19 @@ con_listing_page(struct req *r, int status, long long id,
 	}
 	html_elem(&h, "h2", NULL, "History");
 	html_thead(&h, NULL, NULL, 0, NULL, cols, 5);
-	for (i = 0; i < hs->nrow; i++) {
+	for (i = 0; i < hs.n; i++) {
 		html_lit(&h, "<tr><td class=\"nowrap\">");
-		html_time(&h, dbres_str(hs, i, 1));
+		html_time(&h, hs.v[i].at);
 		html_lit(&h, "</td>");
-		html_td(&h, dbres_str(hs, i, 2));
-		html_td(&h, dbres_str(hs, i, 3));
-		html_td(&h, dbres_str(hs, i, 4));
-		html_td(&h, dbres_str(hs, i, 5));
+		html_td(&h, hs.v[i].actor);
+		html_td(&h, hs.v[i].from);
+		html_td(&h, hs.v[i].to);
+		html_td(&h, hs.v[i].note);
 		html_lit(&h, "</tr>");
 	}
 	html_tfoot(&h);
-	dbres_free(hs);
-	dbres_free(l);
+	listing_event_list_free(&hs);
+	listing_list_free(&ll);
 	return html_reply(&h, status);
 }
 
@@ -210,7 +213,7 @@ con_listing_act(struct req *r, enum lact act)
 {
 	struct scope	 sc = { 0, 0 };
 	struct form	 f;
-	struct dbres	*cur;
+	struct listing_list cur;
 	const char	*note, *why;
 	char		*u;
 	long long	 id, out;
@@ -224,8 +227,8 @@ con_listing_act(struct req *r, enum lact act)
 		st = st == 0 ? req_fail(r, 404, "no such listing") : 500;
 		goto out;
 	}
-	unp = strcmp(dbres_str(cur, 0, 1), "unpublished") == 0;
-	dbres_free(cur);
+	unp = strcmp(cur.v[0].state, "unpublished") == 0;
+	listing_list_free(&cur);
 	if (note != NULL && *note == '\0' && act != LA_REJECT)
 		note = NULL;
 	if (act == LA_REJECT && (note == NULL || !valid_text(note, 1, 1024)))

@@ -48,20 +48,21 @@ static const struct jfield reject_fields[] = {
 	{ .key = NULL },
 };
 
+/* A listing's history as a JSON array; owned. */
 static struct json_object *
-history_json(const struct dbres *rs)
+history_json(const struct listing_event_list *l)
 {
 	struct json_object	*arr, *h;
 	size_t			 i;
 
 	arr = json_object_new_array();
-	for (i = 0; i < rs->nrow; i++) {
+	for (i = 0; i < l->n; i++) {
 		h = json_object_new_object();
-		jadd_str(h, "at", dbres_str(rs, i, 1));
-		jadd_str(h, "actor", dbres_str(rs, i, 2));
-		jadd_str(h, "from", dbres_str(rs, i, 3));
-		jadd_str(h, "to", dbres_str(rs, i, 4));
-		jadd_str(h, "note", dbres_str(rs, i, 5));
+		jadd_str(h, "at", l->v[i].at);
+		jadd_str(h, "actor", l->v[i].actor);
+		jadd_str(h, "from", l->v[i].from);
+		jadd_str(h, "to", l->v[i].to);
+		jadd_str(h, "note", l->v[i].note);
 		jappend(arr, h);
 	}
 	return arr;
@@ -73,27 +74,26 @@ history_json(const struct dbres *rs)
  * must accept the api.id:api.key pair autoconfigure hands the app.
  */
 static struct json_object *
-listing_json(const struct req *r, const struct dbres *rs, size_t i)
+listing_json(const struct req *r, const struct listing *l)
 {
 	struct json_object	*o, *a;
 
 	o = json_object_new_object();
-	jadd_int(o, "id", dbres_int(rs, i, 0));
-	jadd_str(o, "state", dbres_str(rs, i, 1));
-	jadd_str(o, "hub_api_id", dbres_str(rs, i, 2));
+	jadd_int(o, "id", l->id);
+	jadd_str(o, "state", l->state);
+	jadd_str(o, "hub_api_id", l->hub_api_id);
 	a = json_object_new_object();
-	jadd_int(a, "id", dbres_int(rs, i, 3));
-	jadd_str(a, "nid", dbres_str(rs, i, 4));
-	jadd_str(a, "name", dbres_str(rs, i, 5));
+	jadd_int(a, "id", l->app_id);
+	jadd_str(a, "nid", l->app_nid);
+	jadd_str(a, "name", l->app_name);
 	jadd(o, "app", a);
-	jadd_str(o, "marketplace", dbres_str(rs, i, 6));
-	jadd_bool(o, "live", strcmp(dbres_str(rs, i, 1), "approved") == 0);
-	jadd_str(o, "created_at", dbres_str(rs, i, 7));
-	jadd_str(o, "updated_at", dbres_str(rs, i, 8));
+	jadd_str(o, "marketplace", l->marketplace);
+	jadd_bool(o, "live", l->live);
+	jadd_str(o, "created_at", l->created_at);
+	jadd_str(o, "updated_at", l->updated_at);
 	if (r->pr.kind == PK_MKT)
-		jadd(o, "api_key", strcmp(dbres_str(rs, i, 1), "approved") ?
-		    NULL : listing_key_json(r->conf,
-		    &rs->cell[i * rs->ncol + 9]));
+		jadd(o, "api_key", l->live ? listing_key_json(r->conf,
+		    l->key) : NULL);
 	return o;
 }
 
@@ -102,20 +102,21 @@ static int
 listing_full(struct req *r, long long id, const struct scope *sc,
     struct json_object **out)
 {
-	struct dbres	*rs, *hs;
-	int		 rc;
+	struct listing_list	 ll;
+	struct listing_event_list hs;
+	int			 rc;
 
 	*out = NULL;
-	if ((rc = db_listing_get(r, id, sc, &rs)) != 1)
+	if ((rc = db_listing_get(r, id, sc, &ll)) != 1)
 		return rc;
 	if (db_listing_history(r, id, &hs) == -1) {
-		dbres_free(rs);
+		listing_list_free(&ll);
 		return -1;
 	}
-	*out = listing_json(r, rs, 0);
-	jadd(*out, "history", history_json(hs));
-	dbres_free(rs);
-	dbres_free(hs);
+	*out = listing_json(r, &ll.v[0]);
+	jadd(*out, "history", history_json(&hs));
+	listing_list_free(&ll);
+	listing_event_list_free(&hs);
 	return 1;
 }
 
@@ -228,7 +229,7 @@ h_listing_list(struct req *r)
 	struct json_object	*o, *arr;
 	struct scope		 sc = app_scope(r);
 	struct lfilter		 f;
-	struct dbres		*rs;
+	struct listing_list	 ll;
 	long long		 total;
 	size_t			 i;
 	int			 st, ok = 0;
@@ -253,12 +254,12 @@ h_listing_list(struct req *r)
 		req_field(r, "app", "must be an app nid");
 	if (r->ferrsz > 0)
 		return req_fail(r, 400, "bad filter");
-	if (db_listing_list(r, &sc, &f, &rs, &total) == -1)
+	if (db_listing_list(r, &sc, &f, &ll, &total) == -1)
 		return 500;
 	arr = json_object_new_array();
-	for (i = 0; i < rs->nrow; i++)
-		jappend(arr, listing_json(r, rs, i));
-	dbres_free(rs);
+	for (i = 0; i < ll.n; i++)
+		jappend(arr, listing_json(r, &ll.v[i]));
+	listing_list_free(&ll);
 	o = json_object_new_object();
 	jadd(o, "listings", arr);
 	reply_paging(r, total, f.limit, f.offset);
@@ -288,21 +289,22 @@ h_listing_history(struct req *r)
 {
 	struct json_object	*o;
 	struct scope		 sc = app_scope(r);
-	struct dbres		*rs;
+	struct listing_list	 ll;
+	struct listing_event_list hs;
 	long long		 id;
 	int			 rc;
 
 	id = req_pv_id(r, 0);
-	if ((rc = db_listing_get(r, id, &sc, &rs)) == -1)
+	if ((rc = db_listing_get(r, id, &sc, &ll)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such listing");
-	dbres_free(rs);
-	if (db_listing_history(r, id, &rs) == -1)
+	listing_list_free(&ll);
+	if (db_listing_history(r, id, &hs) == -1)
 		return 500;
 	o = json_object_new_object();
-	jadd(o, "history", history_json(rs));
-	dbres_free(rs);
+	jadd(o, "history", history_json(&hs));
+	listing_event_list_free(&hs);
 	return reply_json(r, 200, o);
 }
 

@@ -28,19 +28,20 @@ static const struct jfield provider_fields[] = {
 	{ .key = NULL },
 };
 
+/* Provider p as JSON (never its secret); owned. */
 static struct json_object *
-provider_json(const struct dbres *rs, size_t i)
+provider_json(const struct provider *p)
 {
 	struct json_object	*o;
 
 	o = json_object_new_object();
-	jadd_int(o, "id", dbres_int(rs, i, 0));
-	jadd_str(o, "nid", dbres_str(rs, i, 1));
-	jadd_str(o, "name", dbres_str(rs, i, 2));
-	jadd_str(o, "email", dbres_str(rs, i, 3));
-	jadd_str(o, "api_key", dbres_str(rs, i, 4));
-	jadd_str(o, "created_at", dbres_str(rs, i, 5));
-	jadd_str(o, "updated_at", dbres_str(rs, i, 6));
+	jadd_int(o, "id", p->id);
+	jadd_str(o, "nid", p->nid);
+	jadd_str(o, "name", p->name);
+	jadd_str(o, "email", p->email);
+	jadd_str(o, "api_key", p->api_key);
+	jadd_str(o, "created_at", p->created_at);
+	jadd_str(o, "updated_at", p->updated_at);
 	return o;
 }
 
@@ -53,12 +54,12 @@ static int
 provider_fin(struct req *r, long long id, void *arg)
 {
 	struct provider_fin	*pf = arg;
-	struct dbres		*rs;
+	struct provider_list	 pl;
 
-	if (db_provider_get(r, id, &rs) != 1)
+	if (db_provider_get(r, id, &pl) != 1)
 		return -1;
-	pf->out = provider_json(rs, 0);
-	dbres_free(rs);
+	pf->out = provider_json(&pl.v[0]);
+	provider_list_free(&pl);
 	jadd_str(pf->out, "api_secret", *pf->secret);
 	return idem_keep(r, pf->out);
 }
@@ -110,35 +111,32 @@ int
 h_provider_list(struct req *r)
 {
 	struct json_object	*o, *a;
-	struct dbres		*rs;
+	struct provider_list	 pl;
 	long long		 limit, offset, total;
 	size_t			 i;
 	int			 st;
 
 	if ((st = req_paging(r, &limit, &offset)) != 0)
 		return st;
-	if (db_provider_list(r, limit, offset, &rs, &total) == -1)
+	if (db_provider_list(r, limit, offset, &pl, &total) == -1)
 		return 500;
 	a = json_object_new_array();
-	for (i = 0; i < rs->nrow; i++)
-		jappend(a, provider_json(rs, i));
-	dbres_free(rs);
+	for (i = 0; i < pl.n; i++)
+		jappend(a, provider_json(&pl.v[i]));
+	provider_list_free(&pl);
 	o = json_object_new_object();
 	jadd(o, "providers", a);
 	reply_paging(r, total, limit, offset);
 	return reply_json(r, 200, o);
 }
 
-/* The provider of path parameter "id": 0 with *rs (owned), or 404/500. */
+/* The provider of path parameter "id": 0 with *pl (owned), or 404/500. */
 static int
-provider_of(struct req *r, struct dbres **rs)
+provider_of(struct req *r, struct provider_list *pl)
 {
-	long long	 id;
-	int		 rc;
+	int	 rc;
 
-	*rs = NULL;
-	id = req_pv_id(r, 0);
-	if ((rc = db_provider_get(r, id, rs)) == 0)
+	if ((rc = db_provider_get(r, req_pv_id(r, 0), pl)) == 0)
 		return req_fail(r, 404, "no such provider");
 	return rc == -1 ? 500 : 0;
 }
@@ -147,13 +145,13 @@ provider_of(struct req *r, struct dbres **rs)
 int
 h_provider_get(struct req *r)
 {
-	struct dbres	*rs;
-	int		 rc;
+	struct provider_list	 pl;
+	int			 rc;
 
-	if ((rc = provider_of(r, &rs)) != 0)
+	if ((rc = provider_of(r, &pl)) != 0)
 		return rc;
-	rc = reply_json(r, 200, provider_json(rs, 0));
-	dbres_free(rs);
+	rc = reply_json(r, 200, provider_json(&pl.v[0]));
+	provider_list_free(&pl);
 	return rc;
 }
 
@@ -168,33 +166,34 @@ int
 h_provider_rotate(struct req *r)
 {
 	struct json_object	*o;
-	struct dbres		*rs;
-	long long		 id, grace;
+	struct provider_list	 pl;
+	const struct provider	*p;
+	long long		 grace;
 	char			*secret;
 	int			 rc;
 
 	if ((rc = rotate_grace(r, &grace)) != 0)
 		return rc;
-	if ((rc = provider_of(r, &rs)) != 0)
+	if ((rc = provider_of(r, &pl)) != 0)
 		return rc;
-	id = dbres_int(rs, 0, 0);
+	p = &pl.v[0];
 	secret = crypto_token("");
-	rc = db_cred_rotate(r, "provider", id, dbres_str(rs, 0, 4), secret,
-	    grace, NULL, NULL);
+	rc = db_cred_rotate(r, "provider", p->id, p->api_key, secret, grace,
+	    NULL, NULL);
 	if (rc != 1) {
 		secret_free(secret);
-		dbres_free(rs);
+		provider_list_free(&pl);
 		return rc == 0 ? req_fail(r, 409, "the rotation was refused; "
 		    "retry") : 500;
 	}
 	o = json_object_new_object();
-	jadd_int(o, "id", id);
-	jadd_str(o, "nid", dbres_str(rs, 0, 1));
-	jadd_str(o, "api_key", dbres_str(rs, 0, 4));
+	jadd_int(o, "id", p->id);
+	jadd_str(o, "nid", p->nid);
+	jadd_str(o, "api_key", p->api_key);
 	jadd_str(o, "api_secret", secret);
 	jadd_int(o, "previous_secret_valid_for", grace);
 	secret_free(secret);
-	dbres_free(rs);
+	provider_list_free(&pl);
 	req_header(r, "Cache-Control", "no-store");
 	return reply_json(r, 200, o);
 }
