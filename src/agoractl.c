@@ -1114,7 +1114,6 @@ static int
 cmd_status(struct ctl *c, int argc, char *argv[])
 {
 	struct ops_counts	 n;
-	struct dbres		*rs;
 	char			 state[64];
 	long long		 v, when;
 	int			 bad = 0, rc;
@@ -1133,13 +1132,11 @@ cmd_status(struct ctl *c, int argc, char *argv[])
 		    c->conf.db_name, c->conf.db_user);
 		if ((rc = db_ops_cluster(c->db, state, sizeof(state))) == 1)
 			printf("%-14s %s\n", "cluster node", state);
-		if (db_query(c->db, STMT_SCHEMA_VERSION, NULL, 0, &rs) == -1) {
+		if (db_schema_version(c->db, &v) == -1) {
 			printf("%-14s unknown (run agoractl db-init)\n",
 			    "schema");
 			bad = 1;
 		} else {
-			v = dbres_int(rs, 0, 0);
-			dbres_free(rs);
 			printf("%-14s version %lld (this build expects %d)%s\n",
 			    "schema", v, AGORA_SCHEMA_VERSION,
 			    v == AGORA_SCHEMA_VERSION ? "" :

@@ -343,6 +343,19 @@ db_retryable(const struct db *db)
 	return db_lost(db) && !db->wrote && !db->unknown;
 }
 
+/* The schema version the database is at: 0 with *v, or -1. */
+int
+db_schema_version(struct db *db, long long *v)
+{
+	struct dbres	*rs;
+
+	if (db_query(db, STMT_SCHEMA_VERSION, NULL, 0, &rs) == -1)
+		return -1;
+	*v = dbres_int(rs, 0, 0);
+	dbres_free(rs);
+	return 0;
+}
+
 /*
  * For /readyz: 1 if the node in use may serve (no Galera, or Synced in
  * the primary component), 0 if not (the connection is dropped, so the

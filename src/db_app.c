@@ -1173,18 +1173,71 @@ done:
 	return rc;
 }
 
+/* Columns of STMT_CONFIG_MARKETPLACES. */
+enum {
+	CFGC_APP_NID, CFGC_ENV_NID, CFGC_MKT_NID, CFGC_HOST, CFGC_IDM,
+	CFGC_SSO_INIT, CFGC_SSO_CONSUME, CFGC_GROUP, CFGC_GROUP_USER,
+	CFGC_NOTIFICATION, CFGC_INITIALIZATION, CFGC_EXTERNAL_IDS,
+	CFGC_SYNC_START, CFGC_SYNC_TOGGLE, CFGC_SYNC_STATUS, CFGC_HUB_API_ID,
+	CFGC_HUB_KEY_ENC, CFGC_HUB_URL, CFGC_CONNEC_URL, CFGC_PEM,
+	CFGC_FP_SHA1
+};
+
 /*
  * Everything the autoconfigure answer of environment env_id needs, one
  * row per marketplace on which its app is live and which has a current
- * certificate (see STMT_CONFIG_MARKETPLACES for the columns). 0 with
- * *out (owned) or -1.
+ * certificate. 0 with *l (owned: cfg_list_free) or -1.
  */
 int
-db_config_marketplaces(struct req *r, long long env_id, struct dbres **out)
+db_config_marketplaces(struct req *r, long long env_id, struct cfg_list *l)
 {
+	struct dbres	*rs;
 	struct dbp	 p = dbp_int(env_id);
+	struct cfg_item	*c;
+	const char	*ext;
+	size_t		 i;
 
-	return db_query(r->db, STMT_CONFIG_MARKETPLACES, &p, 1, out);
+	memset(l, 0, sizeof(*l));
+	if (db_query(r->db, STMT_CONFIG_MARKETPLACES, &p, 1, &rs) == -1)
+		return -1;
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		c = &l->v[i];
+		c->app_nid = dbres_str(rs, i, CFGC_APP_NID);
+		c->env_nid = dbres_str(rs, i, CFGC_ENV_NID);
+		c->mkt_nid = dbres_str(rs, i, CFGC_MKT_NID);
+		c->host = dbres_str(rs, i, CFGC_HOST);
+		c->idm = dbres_str(rs, i, CFGC_IDM);
+		c->sso_init = dbres_str(rs, i, CFGC_SSO_INIT);
+		c->sso_consume = dbres_str(rs, i, CFGC_SSO_CONSUME);
+		c->group = dbres_str(rs, i, CFGC_GROUP);
+		c->group_user = dbres_str(rs, i, CFGC_GROUP_USER);
+		c->notification = dbres_str(rs, i, CFGC_NOTIFICATION);
+		c->initialization = dbres_str(rs, i, CFGC_INITIALIZATION);
+		ext = dbres_str(rs, i, CFGC_EXTERNAL_IDS);
+		c->external_ids = ext != NULL && strcmp(ext, "0") != 0;
+		c->sync_start = dbres_str(rs, i, CFGC_SYNC_START);
+		c->sync_toggle = dbres_str(rs, i, CFGC_SYNC_TOGGLE);
+		c->sync_status = dbres_str(rs, i, CFGC_SYNC_STATUS);
+		c->hub_api_id = dbres_str(rs, i, CFGC_HUB_API_ID);
+		(void)dbres_str(rs, i, CFGC_HUB_KEY_ENC);
+		c->hub_key = &rs->cell[i * rs->ncol + CFGC_HUB_KEY_ENC];
+		c->hub_url = dbres_str(rs, i, CFGC_HUB_URL);
+		c->connec_url = dbres_str(rs, i, CFGC_CONNEC_URL);
+		c->pem = dbres_str(rs, i, CFGC_PEM);
+		c->fp_sha1 = dbres_str(rs, i, CFGC_FP_SHA1);
+	}
+	return 0;
+}
+
+void
+cfg_list_free(struct cfg_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
 }
 
 /* The id of marketplace nid: 1 with *id, 0 if none, -1. */

@@ -514,18 +514,74 @@ fail:
 	return rc;
 }
 
+/* Columns of DLV_COLS and STMT_ATTEMPT_LIST. */
+enum {
+	DC_ID, DC_SUB, DC_URL, DC_EVENT, DC_TYPE, DC_STATE, DC_ATTEMPTS,
+	DC_STATUS, DC_CREATED, DC_NEXT, DC_DONE, DC_PAYLOAD, DC_EV_CREATED
+};
+enum {
+	DA_ID, DA_AT, DA_MS, DA_STATUS, DA_ERROR, DA_RESPONSE, DA_NOTIFIER
+};
+
+/* The rows of rs as deliveries, into l (which takes rs). */
+static void
+delivery_rows(struct dbres *rs, struct delivery_list *l)
+{
+	struct delivery	*d;
+	size_t		 i;
+
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		d = &l->v[i];
+		d->id = dbres_int(rs, i, DC_ID);
+		d->sub_id = dbres_int(rs, i, DC_SUB);
+		d->url = dbres_str(rs, i, DC_URL);
+		d->event = dbres_str(rs, i, DC_EVENT);
+		d->type = dbres_str(rs, i, DC_TYPE);
+		d->state = dbres_str(rs, i, DC_STATE);
+		d->attempts = dbres_int(rs, i, DC_ATTEMPTS);
+		if ((d->has_status = !dbres_null(rs, i, DC_STATUS)))
+			d->status = dbres_int(rs, i, DC_STATUS);
+		d->created_at = dbres_str(rs, i, DC_CREATED);
+		d->next_at = dbres_str(rs, i, DC_NEXT);
+		d->done_at = dbres_str(rs, i, DC_DONE);
+		d->payload = dbres_str(rs, i, DC_PAYLOAD);
+		d->event_at = dbres_str(rs, i, DC_EV_CREATED);
+	}
+}
+
+void
+delivery_list_free(struct delivery_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+attempt_list_free(struct attempt_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
+}
+
 /*
  * A page of deliveries, newest first: of subscription sub (0: all) in
- * state (NULL: any). 0 with *rs (owned, enum dlvcol) and *total, or -1.
+ * state (NULL: any). 0 with *l (owned: delivery_list_free) and *total,
+ * or -1.
  */
 int
 db_delivery_list(struct req *r, long long sub, const char *state,
-    long long limit, long long offset, struct dbres **rs, long long *total)
+    long long limit, long long offset, struct delivery_list *l,
+    long long *total)
 {
-	struct dbres	*c;
+	struct dbres	*c, *rs;
 	struct dbp	 p[6];
 
-	*rs = NULL;
+	memset(l, 0, sizeof(*l));
 	p[0] = sub ? dbp_int(sub) : dbp_null();
 	p[1] = p[0];
 	p[2] = dbp_str(state);
@@ -536,32 +592,51 @@ db_delivery_list(struct req *r, long long sub, const char *state,
 	dbres_free(c);
 	p[4] = dbp_int(limit);
 	p[5] = dbp_int(offset);
-	return db_query(r->db, STMT_DELIVERY_LIST, p, 6, rs);
+	if (db_query(r->db, STMT_DELIVERY_LIST, p, 6, &rs) == -1)
+		return -1;
+	delivery_rows(rs, l);
+	return 0;
 }
 
 /*
- * Delivery id and every attempt, oldest first. 1 with *d (enum dlvcol)
- * and *att (enum attcol), both owned; 0 not found; -1 error.
+ * Delivery id and every attempt, oldest first. 1 with d->v[0] and *att,
+ * both owned; 0 not found; -1 error.
  */
 int
-db_delivery_get(struct req *r, long long id, struct dbres **d,
-    struct dbres **att)
+db_delivery_get(struct req *r, long long id, struct delivery_list *d,
+    struct attempt_list *att)
 {
+	struct dbres	*rs;
 	struct dbp	 p[1];
+	struct attempt	*a;
+	size_t		 i;
 
-	*d = *att = NULL;
+	memset(d, 0, sizeof(*d));
+	memset(att, 0, sizeof(*att));
 	p[0] = dbp_int(id);
-	if (db_query(r->db, STMT_DELIVERY_GET, p, 1, d) == -1)
+	if (db_query(r->db, STMT_DELIVERY_GET, p, 1, &rs) == -1)
 		return -1;
-	if ((*d)->nrow == 0) {
-		dbres_free(*d);
-		*d = NULL;
+	if (rs->nrow == 0) {
+		dbres_free(rs);
 		return 0;
 	}
-	if (db_query(r->db, STMT_ATTEMPT_LIST, p, 1, att) == -1) {
-		dbres_free(*d);
-		*d = NULL;
+	delivery_rows(rs, d);
+	if (db_query(r->db, STMT_ATTEMPT_LIST, p, 1, &rs) == -1) {
+		delivery_list_free(d);
 		return -1;
+	}
+	att->rs = rs;
+	att->n = rs->nrow;
+	att->v = xcalloc(att->n ? att->n : 1, sizeof(*att->v));
+	for (i = 0; i < att->n; i++) {
+		a = &att->v[i];
+		a->at = dbres_str(rs, i, DA_AT);
+		a->ms = dbres_int(rs, i, DA_MS);
+		if ((a->has_status = !dbres_null(rs, i, DA_STATUS)))
+			a->status = dbres_int(rs, i, DA_STATUS);
+		a->error = dbres_str(rs, i, DA_ERROR);
+		a->response = dbres_str(rs, i, DA_RESPONSE);
+		a->notifier = dbres_str(rs, i, DA_NOTIFIER);
 	}
 	return 1;
 }

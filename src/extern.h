@@ -727,6 +727,7 @@ int	 db_lost(const struct db *);
 void	 db_attempt(struct db *);
 int	 db_retryable(const struct db *);
 int	 db_node_ready(struct db *, char *, size_t);
+int	 db_schema_version(struct db *, long long *);
 int	 db_query(struct db *, enum stmt, const struct dbp *, size_t,
 	    struct dbres **);
 int	 db_query_each(struct db *, enum stmt, const struct dbp *, size_t,
@@ -1266,7 +1267,43 @@ struct json_object *listing_key_json(const struct conf *,
 	    const struct dbcell *);
 int	 db_listing_mkt_id(struct req *, const char *, long long *);
 int	 db_app_by_nid(struct req *, const char *, long long *, int *);
-int	 db_config_marketplaces(struct req *, long long, struct dbres **);
+/*
+ * One marketplace an environment's app is live on, as autoconfigure
+ * renders it (db_config_marketplaces): the environment's templates,
+ * the listing's hub id and sealed key, the marketplace's endpoints and
+ * certificate. Strings are borrowed from the list's result.
+ */
+struct cfg_item {
+	const char	*app_nid;
+	const char	*env_nid;
+	const char	*mkt_nid;
+	const char	*host;
+	const char	*idm;		/* NULL: the host */
+	const char	*sso_init;
+	const char	*sso_consume;
+	const char	*group;
+	const char	*group_user;
+	const char	*notification;
+	const char	*initialization;
+	int		 external_ids;
+	const char	*sync_start;
+	const char	*sync_toggle;
+	const char	*sync_status;
+	const char	*hub_api_id;
+	const struct dbcell *hub_key;	/* sealed: listing_key_open */
+	const char	*hub_url;
+	const char	*connec_url;	/* NULL: the hub's */
+	const char	*pem;
+	const char	*fp_sha1;
+};
+struct cfg_list {
+	size_t		 n;
+	struct cfg_item	*v;
+	struct dbres	*rs;
+};
+
+int	 db_config_marketplaces(struct req *, long long, struct cfg_list *);
+void	 cfg_list_free(struct cfg_list *);
 
 /* handlers: h_config.c (SDK autoconfigure) */
 
@@ -1883,18 +1920,48 @@ struct sub_in {
 	int		 allow_private;
 };
 
-/* Columns of STMT_DELIVERY_LIST and STMT_DELIVERY_GET. */
-enum dlvcol {
-	DC_ID, DC_SUB, DC_URL, DC_EVENT, DC_TYPE, DC_STATE, DC_ATTEMPTS,
-	DC_STATUS, DC_CREATED, DC_NEXT, DC_DONE, DC_PAYLOAD, DC_EV_CREATED,
-	DC__MAX
+/*
+ * A delivery of an event to a subscription, and one attempt of it, as
+ * read. Strings are borrowed from the result their list owns.
+ */
+struct delivery {
+	long long	 id;
+	long long	 sub_id;
+	const char	*url;
+	const char	*event;		/* the event's uid */
+	const char	*type;
+	const char	*state;		/* pending, delivered, failed */
+	long long	 attempts;
+	int		 has_status;
+	long long	 status;	/* the last HTTP status */
+	const char	*created_at;
+	const char	*next_at;
+	const char	*done_at;
+	const char	*payload;
+	const char	*event_at;	/* when the event happened */
+};
+struct delivery_list {
+	size_t		 n;
+	struct delivery	*v;
+	struct dbres	*rs;
+};
+struct attempt {
+	const char	*at;
+	long long	 ms;
+	int		 has_status;
+	long long	 status;
+	const char	*error;
+	const char	*response;	/* the answer's first bytes */
+	const char	*notifier;
+};
+struct attempt_list {
+	size_t		 n;
+	struct attempt	*v;
+	struct dbres	*rs;
 };
 
-/* Columns of STMT_ATTEMPT_LIST. */
-enum attcol {
-	DA_ID, DA_AT, DA_MS, DA_STATUS, DA_ERROR, DA_RESPONSE, DA_NOTIFIER,
-	DA__MAX
-};
+void	 delivery_list_free(struct delivery_list *);
+void	 attempt_list_free(struct attempt_list *);
 
 /* Columns of STMT_DELIVERY_CLAIMED (agora-notify). */
 enum clmcol {
@@ -1920,9 +1987,9 @@ int	 db_sub_rotate(struct req *, long long, const struct sub_scope *,
 int	 db_sub_test(struct req *, long long, const struct sub_scope *,
 	    char **);
 int	 db_delivery_list(struct req *, long long, const char *, long long,
-	    long long, struct dbres **, long long *);
-int	 db_delivery_get(struct req *, long long, struct dbres **,
-	    struct dbres **);
+	    long long, struct delivery_list *, long long *);
+int	 db_delivery_get(struct req *, long long, struct delivery_list *,
+	    struct attempt_list *);
 int	 db_delivery_resend(struct req *, long long);
 int	 db_sub_owner(struct req *, const char *, const char *, long long *);
 int	 db_sub_register(struct req *, long long, const struct sub_in *,

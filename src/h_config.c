@@ -18,32 +18,6 @@
 #define CONNEC_BASE	"/api/v2"
 #define CONNEC_TIMEOUT	300
 
-/* Columns of STMT_CONFIG_MARKETPLACES. */
-enum cfgcol {
-	CFGC_APP_NID,
-	CFGC_ENV_NID,
-	CFGC_MKT_NID,
-	CFGC_HOST,
-	CFGC_IDM,
-	CFGC_SSO_INIT,
-	CFGC_SSO_CONSUME,
-	CFGC_GROUP,
-	CFGC_GROUP_USER,
-	CFGC_NOTIFICATION,
-	CFGC_INITIALIZATION,
-	CFGC_EXTERNAL_IDS,
-	CFGC_SYNC_START,
-	CFGC_SYNC_TOGGLE,
-	CFGC_SYNC_STATUS,
-	CFGC_HUB_API_ID,
-	CFGC_HUB_KEY_ENC,
-	CFGC_HUB_URL,
-	CFGC_CONNEC_URL,
-	CFGC_PEM,
-	CFGC_FP_SHA1,
-	CFGC__MAX
-};
-
 /* Member key of w: URL u without its trailing slashes. */
 static void
 url_member(struct jw *w, const char *key, const char *u)
@@ -93,85 +67,81 @@ fp_member(struct jw *w, const char *key, const char *fp)
 }
 
 /*
- * One marketplaces[] item from row i, written to w; 0, or -1 (nothing
+ * One marketplaces[] item from c, written to w; 0, or -1 (nothing
  * written) when its hub key cannot be opened (logged; such an item
  * would break every SDK).
  */
 static int
-config_item(struct req *r, struct jw *w, const struct dbres *rs, size_t i)
+config_item(struct req *r, struct jw *w, const struct cfg_item *c)
 {
 	unsigned char	*key;
-	const char	*mkt, *ext;
+	const char	*mkt;
 	char		*id;
 	size_t		 keysz;
 
-	if (listing_key_open(r->conf, &rs->cell[i * rs->ncol +
-	    CFGC_HUB_KEY_ENC], &key, &keysz) == -1) {
+	if (listing_key_open(r->conf, c->hub_key, &key, &keysz) == -1) {
 		log_warnx("listing %s: the hub key does not open",
-		    dbres_str(rs, i, CFGC_HUB_API_ID));
+		    c->hub_api_id);
 		return -1;
 	}
-	mkt = dbres_str(rs, i, CFGC_MKT_NID);
+	mkt = c->mkt_nid;
 	jw_obj(w, NULL);
-	id = xasprintf("%s-%s-%s", dbres_str(rs, i, CFGC_APP_NID),
-	    dbres_str(rs, i, CFGC_ENV_NID), mkt);
+	id = xasprintf("%s-%s-%s", c->app_nid,
+	    c->env_nid, mkt);
 	jw_str(w, "nid", id);
 	free(id);
 	jw_str(w, "marketplace", mkt);
-	jw_str(w, "environment", dbres_str(rs, i, CFGC_ENV_NID));
+	jw_str(w, "environment", c->env_nid);
 
 	jw_obj(w, "app");
-	tpl_member(w, "host", dbres_str(rs, i, CFGC_HOST), mkt, 1);
+	tpl_member(w, "host", c->host, mkt, 1);
 	tpl_member(w, "synchronization_start_path",
-	    dbres_str(rs, i, CFGC_SYNC_START), mkt, 0);
+	    c->sync_start, mkt, 0);
 	tpl_member(w, "synchronization_toggle_path",
-	    dbres_str(rs, i, CFGC_SYNC_TOGGLE), mkt, 0);
+	    c->sync_toggle, mkt, 0);
 	tpl_member(w, "synchronization_status_path",
-	    dbres_str(rs, i, CFGC_SYNC_STATUS), mkt, 0);
+	    c->sync_status, mkt, 0);
 	jw_end(w);
 
 	jw_obj(w, "api");
-	jw_str(w, "id", dbres_str(rs, i, CFGC_HUB_API_ID));
+	jw_str(w, "id", c->hub_api_id);
 	jw_strn(w, "key", (const char *)key, keysz);
 	explicit_bzero(key, keysz);
 	free(key);
-	url_member(w, "host", dbres_str(rs, i, CFGC_HUB_URL));
+	url_member(w, "host", c->hub_url);
 	jw_str(w, "base", API_BASE);
 	jw_end(w);
 
 	jw_obj(w, "sso");
-	tpl_member(w, "idm", dbres_null(rs, i, CFGC_IDM) ?
-	    dbres_str(rs, i, CFGC_HOST) : dbres_str(rs, i, CFGC_IDM), mkt, 1);
-	tpl_member(w, "init_path", dbres_str(rs, i, CFGC_SSO_INIT), mkt, 0);
-	tpl_member(w, "consume_path", dbres_str(rs, i, CFGC_SSO_CONSUME),
+	tpl_member(w, "idm", c->idm == NULL ? c->host : c->idm, mkt, 1);
+	tpl_member(w, "init_path", c->sso_init, mkt, 0);
+	tpl_member(w, "consume_path", c->sso_consume,
 	    mkt, 0);
-	url_member(w, "idp", dbres_str(rs, i, CFGC_HUB_URL));
-	fp_member(w, "x509_fingerprint", dbres_str(rs, i, CFGC_FP_SHA1));
-	jw_str(w, "x509_certificate", dbres_str(rs, i, CFGC_PEM));
+	url_member(w, "idp", c->hub_url);
+	fp_member(w, "x509_fingerprint", c->fp_sha1);
+	jw_str(w, "x509_certificate", c->pem);
 	jw_end(w);
 
 	/* No Connec! of its own: the hub host, so every SDK still loads. */
 	jw_obj(w, "connec");
-	url_member(w, "host", dbres_str(rs, i,
-	    dbres_null(rs, i, CFGC_CONNEC_URL) ? CFGC_HUB_URL :
-	    CFGC_CONNEC_URL));
+	url_member(w, "host", c->connec_url == NULL ? c->hub_url :
+	    c->connec_url);
 	jw_str(w, "base_path", CONNEC_BASE);
 	jw_int(w, "timeout", CONNEC_TIMEOUT);
 	jw_end(w);
 
 	jw_obj(w, "webhooks");
 	jw_obj(w, "account");
-	tpl_member(w, "group_path", dbres_str(rs, i, CFGC_GROUP), mkt, 0);
-	tpl_member(w, "group_user_path", dbres_str(rs, i, CFGC_GROUP_USER),
+	tpl_member(w, "group_path", c->group, mkt, 0);
+	tpl_member(w, "group_user_path", c->group_user,
 	    mkt, 0);
 	jw_end(w);
 	jw_obj(w, "connec");
-	ext = dbres_str(rs, i, CFGC_EXTERNAL_IDS);
-	jw_bool(w, "external_ids", ext != NULL && strcmp(ext, "0") != 0);
+	jw_bool(w, "external_ids", c->external_ids);
 	tpl_member(w, "initialization_path",
-	    dbres_str(rs, i, CFGC_INITIALIZATION), mkt, 0);
+	    c->initialization, mkt, 0);
 	tpl_member(w, "notification_path",
-	    dbres_str(rs, i, CFGC_NOTIFICATION), mkt, 0);
+	    c->notification, mkt, 0);
 	jw_end(w);
 	jw_end(w);
 	jw_end(w);
@@ -189,17 +159,17 @@ int
 h_config_marketplaces(struct req *r)
 {
 	struct jw	 w = { 0 };
-	struct dbres	*rs;
+	struct cfg_list	 cl;
 	size_t		 i;
 	int		 st;
 
-	if (db_config_marketplaces(r, r->pr.id, &rs) == -1)
+	if (db_config_marketplaces(r, r->pr.id, &cl) == -1)
 		return 500;
 	jw_obj(&w, NULL);
 	jw_arr(&w, "marketplaces");
-	for (i = 0; i < rs->nrow; i++)
-		(void)config_item(r, &w, rs, i);
-	dbres_free(rs);
+	for (i = 0; i < cl.n; i++)
+		(void)config_item(r, &w, &cl.v[i]);
+	cfg_list_free(&cl);
 	jw_end(&w);
 	jw_end(&w);
 	st = reply_raw(r, 200, "application/json", w.b.p, w.b.len);

@@ -39,6 +39,29 @@ ev_flash(struct req *r, struct html *h)
 		    "within a moment.");
 }
 
+/* A cell with a number, empty when has is 0. */
+static void
+ev_td_num(struct html *h, int has, long long v)
+{
+	char	 b[24];
+
+	if (has)
+		snprintf(b, sizeof(b), "%lld", v);
+	html_td(h, has ? b : NULL);
+}
+
+/* A cell linking to path and id, the id as its text. */
+static void
+ev_td_id(struct html *h, const char *path, long long id)
+{
+	char	*u, b[24];
+
+	snprintf(b, sizeof(b), "%lld", id);
+	u = xasprintf("%s%lld", path, id);
+	html_td_a(h, u, b);
+	free(u);
+}
+
 /* ?page= into *page; 0 or 400. */
 static int
 ev_pageno(struct req *r, long long *page)
@@ -335,7 +358,8 @@ ev_sub_page(struct req *r, int status, long long id, const struct form *f)
 	};
 	struct html	 h;
 	struct sub	*s;
-	struct dbres	*rs = NULL;
+	struct delivery_list dl = { 0 };
+	const struct delivery *d;
 	long long	 page, total;
 	size_t		 i;
 	char		*u, *t;
@@ -346,7 +370,7 @@ ev_sub_page(struct req *r, int status, long long id, const struct form *f)
 	if ((rc = db_sub_get(r, id, NULL, &s)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such webhook") : 500;
 	if (db_delivery_list(r, id, NULL, EV_PER_PAGE,
-	    (page - 1) * EV_PER_PAGE, &rs, &total) == -1) {
+	    (page - 1) * EV_PER_PAGE, &dl, &total) == -1) {
 		sub_free(s);
 		return 500;
 	}
@@ -395,26 +419,25 @@ ev_sub_page(struct req *r, int status, long long id, const struct form *f)
 
 	html_elem(&h, "h2", NULL, "Deliveries");
 	html_thead(&h, NULL, NULL, 0, NULL, cols, 8);
-	for (i = 0; i < rs->nrow; i++) {
+	for (i = 0; i < dl.n; i++) {
+		d = &dl.v[i];
 		html_lit(&h, "<tr>");
-		u = xasprintf("/admin/deliveries/%s", dbres_str(rs, i, DC_ID));
-		html_td_a(&h, u, dbres_str(rs, i, DC_ID));
-		free(u);
-		html_td(&h, dbres_str(rs, i, DC_EVENT));
-		html_td(&h, dbres_str(rs, i, DC_TYPE));
-		html_td(&h, dbres_str(rs, i, DC_STATE));
-		html_td(&h, dbres_str(rs, i, DC_ATTEMPTS));
-		html_td(&h, dbres_str(rs, i, DC_STATUS));
-		html_td(&h, dbres_str(rs, i, DC_CREATED));
-		html_td(&h, strcmp(dbres_str(rs, i, DC_STATE), "pending") == 0 ?
-		    dbres_str(rs, i, DC_NEXT) : NULL);
+		ev_td_id(&h, "/admin/deliveries/", d->id);
+		html_td(&h, d->event);
+		html_td(&h, d->type);
+		html_td(&h, d->state);
+		ev_td_num(&h, 1, d->attempts);
+		ev_td_num(&h, d->has_status, d->status);
+		html_td(&h, d->created_at);
+		html_td(&h, strcmp(d->state, "pending") == 0 ? d->next_at :
+		    NULL);
 		html_lit(&h, "</tr>");
 	}
 	html_tfoot(&h);
 	u = xasprintf("/admin/webhooks/%lld", id);
 	html_pager(&h, u, NULL, 0, page, EV_PER_PAGE, total);
 	free(u);
-	dbres_free(rs);
+	delivery_list_free(&dl);
 	sub_free(s);
 	return html_reply(&h, status);
 }
@@ -537,12 +560,12 @@ h_con_deliveries(struct req *r)
 		{ "Created", NULL },
 	};
 	struct html	 h;
-	struct dbres	*rs = NULL;
+	struct delivery_list dl = { 0 };
+	const struct delivery *d;
 	struct hparam	 p[1];
 	const char	*st;
 	long long	 page, total;
 	size_t		 i;
-	char		*u;
 
 	if (ev_pageno(r, &page) != 0)
 		return 400;
@@ -556,7 +579,7 @@ h_con_deliveries(struct req *r)
 		return req_fail(r, 400, "state must be failed, pending or "
 		    "delivered");
 	if (db_delivery_list(r, 0, st, EV_PER_PAGE, (page - 1) * EV_PER_PAGE,
-	    &rs, &total) == -1)
+	    &dl, &total) == -1)
 		return 500;
 	p[0].key = "state";
 	p[0].val = st;
@@ -568,26 +591,23 @@ h_con_deliveries(struct req *r)
 	html_submit(&h, "Filter", "primary");
 	html_form_end(&h);
 	html_thead(&h, NULL, NULL, 0, NULL, cols, 9);
-	for (i = 0; i < rs->nrow; i++) {
+	for (i = 0; i < dl.n; i++) {
+		d = &dl.v[i];
 		html_lit(&h, "<tr>");
-		u = xasprintf("/admin/deliveries/%s", dbres_str(rs, i, DC_ID));
-		html_td_a(&h, u, dbres_str(rs, i, DC_ID));
-		free(u);
-		u = xasprintf("/admin/webhooks/%s", dbres_str(rs, i, DC_SUB));
-		html_td_a(&h, u, dbres_str(rs, i, DC_SUB));
-		free(u);
-		html_td(&h, dbres_str(rs, i, DC_URL));
-		html_td(&h, dbres_str(rs, i, DC_EVENT));
-		html_td(&h, dbres_str(rs, i, DC_TYPE));
-		html_td(&h, dbres_str(rs, i, DC_STATE));
-		html_td(&h, dbres_str(rs, i, DC_ATTEMPTS));
-		html_td(&h, dbres_str(rs, i, DC_STATUS));
-		html_td(&h, dbres_str(rs, i, DC_CREATED));
+		ev_td_id(&h, "/admin/deliveries/", d->id);
+		ev_td_id(&h, "/admin/webhooks/", d->sub_id);
+		html_td(&h, d->url);
+		html_td(&h, d->event);
+		html_td(&h, d->type);
+		html_td(&h, d->state);
+		ev_td_num(&h, 1, d->attempts);
+		ev_td_num(&h, d->has_status, d->status);
+		html_td(&h, d->created_at);
 		html_lit(&h, "</tr>");
 	}
 	html_tfoot(&h);
 	html_pager(&h, "/admin/deliveries", p, 1, page, EV_PER_PAGE, total);
-	dbres_free(rs);
+	delivery_list_free(&dl);
 	return html_reply(&h, 200);
 }
 
@@ -601,15 +621,19 @@ h_con_delivery(struct req *r)
 		{ "Answer (first bytes)", NULL }, { "Notifier", NULL },
 	};
 	struct html	 h;
-	struct dbres	*d, *a;
+	struct delivery_list dl;
+	struct attempt_list al;
+	const struct delivery *d;
+	const struct attempt *a;
 	long long	 id;
 	size_t		 i;
 	char		*t, *u;
 	int		 rc;
 
 	id = req_pv_id(r, 0);
-	if ((rc = db_delivery_get(r, id, &d, &a)) != 1)
+	if ((rc = db_delivery_get(r, id, &dl, &al)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such delivery") : 500;
+	d = &dl.v[0];
 	t = xasprintf("Delivery %lld", id);
 	con_page(r, &h, t, "webhooks");
 	ev_flash(r, &h);
@@ -618,23 +642,25 @@ h_con_delivery(struct req *r)
 	html_lit(&h, "<dl class=\"show\">");
 	html_elem(&h, "dt", NULL, "Webhook");
 	html_open(&h, "dd", NULL);
-	u = xasprintf("/admin/webhooks/%s", dbres_str(d, 0, DC_SUB));
-	html_a(&h, u, dbres_str(d, 0, DC_URL));
+	u = xasprintf("/admin/webhooks/%lld", d->sub_id);
+	html_a(&h, u, d->url);
 	free(u);
 	html_close(&h, "dd");
 	html_elem(&h, "dt", NULL, "Event");
-	html_elem(&h, "dd", NULL, dbres_str(d, 0, DC_EVENT));
+	html_elem(&h, "dd", NULL, d->event);
 	html_elem(&h, "dt", NULL, "Type");
-	html_elem(&h, "dd", NULL, dbres_str(d, 0, DC_TYPE));
+	html_elem(&h, "dd", NULL, d->type);
 	html_elem(&h, "dt", NULL, "State");
-	html_elem(&h, "dd", "state", dbres_str(d, 0, DC_STATE));
+	html_elem(&h, "dd", "state", d->state);
 	html_elem(&h, "dt", NULL, "Attempts");
-	html_elem(&h, "dd", NULL, dbres_str(d, 0, DC_ATTEMPTS));
+	html_open(&h, "dd", NULL);
+	html_int(&h, d->attempts);
+	html_close(&h, "dd");
 	html_elem(&h, "dt", NULL, "Next attempt");
-	html_elem(&h, "dd", NULL, strcmp(dbres_str(d, 0, DC_STATE),
-	    "pending") == 0 ? dbres_str(d, 0, DC_NEXT) : "\xe2\x80\x94");
+	html_elem(&h, "dd", NULL, strcmp(d->state, "pending") == 0 ?
+	    d->next_at : "\xe2\x80\x94");
 	html_lit(&h, "</dl>");
-	if (strcmp(dbres_str(d, 0, DC_STATE), "pending") != 0) {
+	if (strcmp(d->state, "pending") != 0) {
 		u = xasprintf("/admin/deliveries/%lld/resend", id);
 		html_form(&h, u, "inline");
 		html_submit(&h, "Send again", "primary");
@@ -642,27 +668,28 @@ h_con_delivery(struct req *r)
 		free(u);
 	}
 	html_elem(&h, "h2", NULL, "Event data");
-	html_elem(&h, "pre", NULL, dbres_str(d, 0, DC_PAYLOAD));
+	html_elem(&h, "pre", NULL, d->payload);
 	html_elem(&h, "h2", NULL, "Attempts");
 	html_thead(&h, NULL, NULL, 0, NULL, cols, 7);
-	for (i = 0; i < a->nrow; i++) {
+	for (i = 0; i < al.n; i++) {
+		a = &al.v[i];
 		html_lit(&h, "<tr>");
 		html_open(&h, "td", NULL);
 		html_int(&h, (long long)i + 1);
 		html_close(&h, "td");
-		html_td(&h, dbres_str(a, i, DA_AT));
-		html_td(&h, dbres_str(a, i, DA_STATUS));
-		html_td(&h, dbres_str(a, i, DA_MS));
-		html_td(&h, dbres_str(a, i, DA_ERROR));
+		html_td(&h, a->at);
+		ev_td_num(&h, a->has_status, a->status);
+		ev_td_num(&h, 1, a->ms);
+		html_td(&h, a->error);
 		html_open(&h, "td", NULL);
-		html_elem(&h, "code", NULL, dbres_str(a, i, DA_RESPONSE));
+		html_elem(&h, "code", NULL, a->response);
 		html_close(&h, "td");
-		html_td(&h, dbres_str(a, i, DA_NOTIFIER));
+		html_td(&h, a->notifier);
 		html_lit(&h, "</tr>");
 	}
 	html_tfoot(&h);
-	dbres_free(d);
-	dbres_free(a);
+	delivery_list_free(&dl);
+	attempt_list_free(&al);
 	return html_reply(&h, 200);
 }
 

@@ -526,7 +526,8 @@ h_sub_deliveries(struct req *r)
 	struct json_object	*o, *a, *d, *e;
 	struct sub_scope	 sc;
 	struct sub		*s;
-	struct dbres		*rs;
+	struct delivery_list	 dl;
+	const struct delivery	*v;
 	const char		*state;
 	long long		 id, limit, offset, total;
 	size_t			 i;
@@ -545,30 +546,30 @@ h_sub_deliveries(struct req *r)
 	if ((rc = db_sub_get(r, id, &sc, &s)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such subscription") : 500;
 	sub_free(s);
-	if (db_delivery_list(r, id, state, limit, offset, &rs, &total) == -1)
+	if (db_delivery_list(r, id, state, limit, offset, &dl, &total) == -1)
 		return 500;
 	o = json_object_new_object();
 	a = json_object_new_array();
-	for (i = 0; i < rs->nrow; i++) {
+	for (i = 0; i < dl.n; i++) {
+		v = &dl.v[i];
 		d = json_object_new_object();
-		jadd_int(d, "id", dbres_int(rs, i, DC_ID));
+		jadd_int(d, "id", v->id);
 		e = json_object_new_object();
-		jadd_str(e, "id", dbres_str(rs, i, DC_EVENT));
-		jadd_str(e, "type", dbres_str(rs, i, DC_TYPE));
-		jadd_str(e, "created_at", dbres_str(rs, i, DC_EV_CREATED));
+		jadd_str(e, "id", v->event);
+		jadd_str(e, "type", v->type);
+		jadd_str(e, "created_at", v->event_at);
 		jadd(d, "event", e);
-		jadd_str(d, "state", dbres_str(rs, i, DC_STATE));
-		jadd_int(d, "attempts", dbres_int(rs, i, DC_ATTEMPTS));
-		jadd(d, "last_status", dbres_null(rs, i, DC_STATUS) ? NULL :
-		    json_object_new_int64(dbres_int(rs, i, DC_STATUS)));
-		jadd_str(d, "created_at", dbres_str(rs, i, DC_CREATED));
+		jadd_str(d, "state", v->state);
+		jadd_int(d, "attempts", v->attempts);
+		jadd(d, "last_status", v->has_status ?
+		    json_object_new_int64(v->status) : NULL);
+		jadd_str(d, "created_at", v->created_at);
 		jadd_str(d, "next_attempt_at",
-		    strcmp(dbres_str(rs, i, DC_STATE), "pending") == 0 ?
-		    dbres_str(rs, i, DC_NEXT) : NULL);
-		jadd_str(d, "done_at", dbres_str(rs, i, DC_DONE));
+		    strcmp(v->state, "pending") == 0 ? v->next_at : NULL);
+		jadd_str(d, "done_at", v->done_at);
 		jappend(a, d);
 	}
-	dbres_free(rs);
+	delivery_list_free(&dl);
 	jadd(o, "deliveries", a);
 	reply_paging(r, total, limit, offset);
 	return reply_json(r, 200, o);

@@ -78,7 +78,6 @@ int
 h_readyz(struct req *r)
 {
 	struct json_object	*o, *w;
-	struct dbres		*rs;
 	char			 state[128];
 	long long		 v;
 	char			 why[256];
@@ -90,10 +89,8 @@ h_readyz(struct req *r)
 	if (rc == 0)
 		return req_fail(r, 503, "the database node is not ready (%s)",
 		    state);
-	if (db_query(r->db, STMT_SCHEMA_VERSION, NULL, 0, &rs) == -1)
+	if (db_schema_version(r->db, &v) == -1)
 		return req_fail(r, 503, "the database is not reachable");
-	v = dbres_int(rs, 0, 0);
-	dbres_free(rs);
 	if (v != AGORA_SCHEMA_VERSION)
 		return req_fail(r, 503, "schema version %lld, expected %d; "
 		    "run agoractl migrate", v, AGORA_SCHEMA_VERSION);

@@ -579,8 +579,6 @@ h_tenant_list(struct req *r)
 	struct tenant_filter	 f;
 	struct tenant		**ts;
 	struct json_object	*o, *a;
-	struct dbres		*rs;
-	struct dbp		 p[2];
 	const char		*mkt, *q;
 	size_t			 i, n;
 	long long		 total;
@@ -605,12 +603,10 @@ h_tenant_list(struct req *r)
 			    "marketplace nid");
 			return req_fail(r, 400, "bad filter");
 		}
-		p[0] = dbp_int(0);
-		p[1] = dbp_str(mkt);
-		if (db_query(r->db, STMT_TENANT_MKT, p, 2, &rs) == -1)
+		if ((st = db_mkt_by_nid(r, mkt, &f.mkt_id)) == -1)
 			return 500;
-		f.mkt_id = rs->nrow == 1 ? dbres_int(rs, 0, 0) : -1;
-		dbres_free(rs);
+		if (st == 0)
+			f.mkt_id = -1;
 	}
 	if (db_tenant_list(r, &f, &ts, &n, &total) == -1)
 		return 500;
