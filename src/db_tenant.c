@@ -637,9 +637,9 @@ tapp_finish(struct req *r, long long tid, const char *action, long long id,
 
 /*
  * Attach the app in->app to tenant tid in scope mkt (in validated by
- * tenant_app_in_check). Returns enum dbrc: DBRC_NOTLIVE (field "app")
- * when the app does not exist or is not live on the tenant's
- * marketplace, DBRC_DUP when it is already attached; *id on DBRC_OK.
+ * tenant_app_in_check). Returns enum dbrc: DBRC_NOTLIVE when the app
+ * does not exist or is not live on the tenant's marketplace, DBRC_DUP
+ * when it is already attached; *id on DBRC_OK.
  */
 int
 db_tenant_app_create(struct req *r, long long tid, long long mkt,
@@ -663,12 +663,10 @@ db_tenant_app_create(struct req *r, long long tid, long long mkt,
 		goto fail;
 	}
 	if (rc == 0 || !live) {
-		req_field(r, "app", "is not live on the tenant's marketplace");
 		rc = DBRC_NOTLIVE;
 		goto fail;
 	}
 	if (att) {
-		req_field(r, "app", "is already attached to this tenant");
 		rc = DBRC_DUP;
 		goto fail;
 	}
@@ -731,14 +729,10 @@ db_tenant_app_update(struct req *r, long long tid, long long mkt,
 			goto fail;
 		}
 		if (rc == 0 || !live) {
-			req_field(r, "app", "is not live on the tenant's "
-			    "marketplace");
 			rc = DBRC_NOTLIVE;
 			goto fail;
 		}
 		if (att && app != b->app_id) {
-			req_field(r, "app", "is already attached to this "
-			    "tenant");
 			rc = DBRC_DUP;
 			goto fail;
 		}
@@ -812,12 +806,13 @@ fail:
 
 /*
  * Bulk enable/disable for tenant tid in scope mkt, one transaction.
- * Returns enum dbrc (see extern.h); *changed counts rows changed.
+ * Returns enum dbrc (see extern.h); *changed counts rows changed; *bad
+ * (may be NULL) names the refused id on DBRC_NOTLIVE.
  */
 int
 db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
     const long long *en, size_t nen, const long long *dis, size_t ndis,
-    long long *changed)
+    long long *changed, struct bulk_bad *bad)
 {
 	struct json_object	*after = NULL, *ja, *jd;
 	struct dbp		 p[2];
@@ -842,8 +837,6 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 	for (i = 0; i < nen + ndis; i++) {
 		int	 enable = i < nen;
 		long long id = enable ? en[i] : dis[i - nen];
-		char	 field[32];
-
 		if ((rc = app_state(r, NULL, id, m, tid, &app, &live,
 		    &att)) == -1) {
 			rc = DBRC_ERR;
@@ -857,10 +850,10 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 		 */
 		if (rc == 0 || (enable && !live) || (!enable && !live &&
 		    (!att || r->pr.kind == PK_TENANT))) {
-			snprintf(field, sizeof(field), "ids[%zu]",
-			    enable ? i : i - nen);
-			req_field(r, field, "app %lld is not live on the "
-			    "tenant's marketplace", id);
+			if (bad != NULL) {
+				bad->index = enable ? i : i - nen;
+				bad->app = id;
+			}
 			rc = DBRC_NOTLIVE;
 			goto fail;
 		}

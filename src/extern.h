@@ -198,9 +198,11 @@ struct jfield {
 							   field error */
 };
 
+/* body.c: request bodies, checked against field tables (the edge) */
+
+#define JSON_DEPTH	8	/* nesting json_parse_why accepts */
+
 int	 json_body(struct req *, struct json_object **);
-struct json_object *json_parse_text(const char *, size_t);
-struct json_object *json_parse_why(const char *, size_t, const char **);
 int	 json_check(struct req *, struct json_object *,
 	    const struct jfield *, const char *);
 int	 json_body_checked(struct req *, const struct jfield *,
@@ -211,6 +213,11 @@ int	 jf_url(struct req *, const char *, struct json_object *);
 int	 jf_label(struct req *, const char *, struct json_object *);
 int	 jf_text(struct req *, const char *, struct json_object *);
 int	 jf_email(struct req *, const char *, struct json_object *);
+
+/* json.c (continued): JSON only */
+
+struct json_object *json_parse_text(const char *, size_t);
+struct json_object *json_parse_why(const char *, size_t, const char **);
 int	 json_get_str(struct json_object *, const char *, const char **);
 int	 json_get_int(struct json_object *, const char *, long long *);
 int	 json_get_bool(struct json_object *, const char *, int *);
@@ -1459,15 +1466,26 @@ void	 tenant_app_list_free(struct tenant_app **, size_t);
  * Bulk: attach the apps en[0..nen) (each must be live on the tenant's
  * marketplace; attached ones are kept) and detach dis[0..ndis) (each
  * must be live or attached), all in one transaction; app ids. A bad id
- * gives DBRC_NOTLIVE with a field error "ids[i]" naming it. *changed
- * (may be NULL) counts rows created or deleted; updated_at moves only
- * when it is not 0.
+ * gives DBRC_NOTLIVE and, in *bad, its index in its list and the id.
+ * *changed (may be NULL) counts rows created or deleted; updated_at
+ * moves only when it is not 0.
  */
+struct bulk_bad {
+	size_t		 index;
+	long long	 app;
+};
 int	 db_tenant_apps_bulk(struct req *, long long, long long,
-	    const long long *, size_t, const long long *, size_t, long long *);
+	    const long long *, size_t, const long long *, size_t, long long *,
+	    struct bulk_bad *);
 
-/* h_tenant.c: the HTTP status for an enum dbrc, r's detail set. */
+/*
+ * h_tenant.c: the HTTP status for an enum dbrc, r's detail set; for a
+ * tenant-app action (field "app") and a bulk one (field "ids[i]"), the
+ * field error of a refusal too.
+ */
 int	 tenant_status(struct req *, int);
+int	 tapp_status(struct req *, int);
+int	 tapp_bulk_status(struct req *, int, const struct bulk_bad *);
 
 /* db_hub.c: the hub catalog (GET /api/mnoe/v2/apps), a row's columns. */
 enum catcol {

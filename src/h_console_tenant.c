@@ -618,7 +618,7 @@ con_tapp_save(struct req *r, int create)
 		free(u);
 		goto out;
 	}
-	st = tenant_status(r, rc);
+	st = tapp_status(r, rc);
 	if (st < 500 && st != 404)
 		st = con_tapp_form(r, st, t, ta, &f);
 out:
@@ -708,6 +708,7 @@ h_con_tenant_apps_bulk(struct req *r)
 	struct html	 h;
 	struct tenant	*t = NULL;
 	long long	*ids = NULL, changed = 0;
+	struct bulk_bad	 bad;
 	const char	*act, *cf;
 	char		*u = NULL;
 	size_t		 i, n = 0;
@@ -766,9 +767,9 @@ h_con_tenant_apps_bulk(struct req *r)
 		goto out;
 	}
 	rc = db_tenant_apps_bulk(r, t->id, 0, en ? ids : NULL, en ? n : 0,
-	    en ? NULL : ids, en ? 0 : n, &changed);
+	    en ? NULL : ids, en ? 0 : n, &changed, &bad);
 	if (rc != DBRC_OK) {
-		st = tenant_status(r, rc);
+		st = tapp_bulk_status(r, rc, &bad);
 		goto out;
 	}
 	st = con_done(r, u, en ? "enabled" : "disabled");

@@ -612,16 +612,11 @@ hub_toggle(struct req *r, long long *ids, size_t n, int enable)
 	int			 st;
 
 	st = db_tenant_apps_bulk(r, r->pr.id, 0, enable ? ids : NULL,
-	    enable ? n : 0, enable ? NULL : ids, enable ? 0 : n, &changed);
-	if (st == DBRC_NOTLIVE || st == DBRC_NONE) {
-		/* Say nothing about which id: a 404 like any other. */
-		while (r->ferrsz > 0) {
-			r->ferrsz--;
-			free(r->ferr[r->ferrsz].field);
-			free(r->ferr[r->ferrsz].msg);
-		}
+	    enable ? n : 0, enable ? NULL : ids, enable ? 0 : n, &changed,
+	    NULL);
+	/* Say nothing about which id: a 404 like any other. */
+	if (st == DBRC_NOTLIVE || st == DBRC_NONE)
 		return not_found(r);
-	}
 	if (st != DBRC_OK)
 		return tenant_status(r, st);
 	if (db_tenant_get(r, r->pr.id, 0, &t) != 1)

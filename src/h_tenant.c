@@ -315,9 +315,6 @@ tenant_status(struct req *r, int rc)
 		return req_fail(r, 412, "the tenant changed since you read "
 		    "it; read it again");
 	case DBRC_DUP:
-		if (r->ferrsz > 0)
-			return req_fail(r, 409, "the app is already "
-			    "attached to this tenant");
 		return req_fail(r, 409, "a tenant with this uid exists");
 	case DBRC_NOTLIVE:
 		return req_fail(r, 422, "the app is not live on the "
@@ -330,6 +327,41 @@ tenant_status(struct req *r, int rc)
 	default:
 		return 500;
 	}
+}
+
+/*
+ * tenant_status for a tenant-app create or update, with the field error
+ * of a refused app.
+ */
+int
+tapp_status(struct req *r, int rc)
+{
+	switch (rc) {
+	case DBRC_NOTLIVE:
+		req_field(r, "app", "is not live on the tenant's marketplace");
+		break;
+	case DBRC_DUP:
+		req_field(r, "app", "is already attached to this tenant");
+		return req_fail(r, 409, "the app is already attached to this "
+		    "tenant");
+	default:
+		break;
+	}
+	return tenant_status(r, rc);
+}
+
+/* tenant_status for a bulk change, naming the refused id (bad). */
+int
+tapp_bulk_status(struct req *r, int rc, const struct bulk_bad *bad)
+{
+	char	 field[32];
+
+	if (rc == DBRC_NOTLIVE) {
+		snprintf(field, sizeof(field), "ids[%zu]", bad->index);
+		req_field(r, field, "app %lld is not live on the tenant's "
+		    "marketplace", bad->app);
+	}
+	return tenant_status(r, rc);
 }
 
 /* The marketplace scope of the caller: its id, or 0 for an admin. */
@@ -866,7 +898,7 @@ h_tapp_create(struct req *r)
 	st = db_tenant_app_create(r, tid, scope(r), &in, &id);
 	json_object_put(o);
 	if (st != DBRC_OK)
-		return tenant_status(r, st);
+		return tapp_status(r, st);
 	if (db_tenant_app_get(r, tid, 0, id, &ta) != 1)
 		return 500;
 	snprintf(loc, sizeof(loc), "%s/%lld/apps/%lld", base(r), tid, id);
@@ -899,7 +931,7 @@ h_tapp_update(struct req *r)
 	st = db_tenant_app_update(r, tid, scope(r), taid, &in);
 	json_object_put(o);
 	if (st != DBRC_OK)
-		return tenant_status(r, st);
+		return tapp_status(r, st);
 	if (db_tenant_app_get(r, tid, 0, taid, &ta) != 1)
 		return 500;
 	st = reply_json(r, 200, tapp_json(ta));
@@ -974,6 +1006,7 @@ h_tapp_bulk(struct req *r)
 	struct json_object	*o = NULL, *res;
 	struct tenant		*t;
 	long long		*en = NULL, *dis = NULL, tid, changed;
+	struct bulk_bad		 bad;
 	long			 nen = 0, ndis = 0;
 	int			 st;
 
@@ -994,8 +1027,8 @@ h_tapp_bulk(struct req *r)
 		goto out;
 	}
 	if ((st = db_tenant_apps_bulk(r, tid, scope(r), en, (size_t)nen, dis,
-	    (size_t)ndis, &changed)) != DBRC_OK) {
-		st = tenant_status(r, st);
+	    (size_t)ndis, &changed, &bad)) != DBRC_OK) {
+		st = tapp_bulk_status(r, st, &bad);
 		goto out;
 	}
 	if (db_tenant_get(r, tid, 0, &t) != 1) {
