@@ -1017,7 +1017,7 @@ cmd_certificate(struct ctl *c, int argc, char *argv[])
 	if (rc == -1)
 		return 1;
 	rc = db_mkt_revoke(&c->r, id, serial, reason, &done);
-	if (rc == 0 || rc == 2) {
+	if (rc == 0 || rc == DBRC_CONFLICT) {
 		fprintf(stderr, "agoractl: %s\n", rc == 0 ? "no such "
 		    "certificate" : "the certificate is already revoked");
 		return 1;

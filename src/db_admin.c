@@ -249,7 +249,8 @@ db_admin_get(struct req *r, long long id, struct dbres **out)
  * Disable (disable 1) or enable admin id at version: a disabled admin's
  * sessions end at once and neither its password nor its tokens are
  * accepted. The last active admin cannot be disabled. Returns 1, 0 (no
- * such admin at that version: stale), ADM_LAST, or -1. Audited.
+ * such admin at that version: stale), DBRC_CONFLICT (the last active
+ * one), or -1. Audited.
  */
 int
 db_admin_set_disabled(struct req *r, long long id, long long version,
@@ -278,7 +279,7 @@ db_admin_set_disabled(struct req *r, long long id, long long version,
 		if (dbres_int(rs, i, 0) == id)
 			active = 1;
 	if (disable && active && rs->nrow <= 1) {
-		rc = ADM_LAST;
+		rc = DBRC_CONFLICT;
 		goto out;
 	}
 	if ((before = admin_snapshot(r, id)) == NULL) {

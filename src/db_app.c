@@ -1032,12 +1032,12 @@ listing_may_publish(struct req *r, long long app_id, long long mkt_id,
  * Apply action act to a listing, as one transaction with its history
  * and audit rows. The listing is either id (with scope checked), or,
  * when id is 0, the one of app_id on mkt_id (created if none). note may
- * be NULL; fin runs inside the transaction. Returns 1 with *out set to
- * the listing id; 0 when it does not exist in scope (404); 2 when the
- * move is illegal or the app is inactive (409, *why says which,
- * static); 3 when a marketplace may not publish the app onto itself
- * (403, *why: the provider did not opt in there, or an admin rejected
- * or took it down); -1 on error.
+ * be NULL; fin runs inside the transaction. Returns DBRC_OK with *out
+ * set to the listing id; DBRC_NONE when it does not exist in scope;
+ * DBRC_CONFLICT when the move is illegal or the app is inactive (*why
+ * says which, static); DBRC_FORBIDDEN when a marketplace may not
+ * publish the app onto itself (*why: the provider did not opt in there,
+ * or an admin rejected or took it down); DBRC_ERR.
  *
  * An admin's reject or unpublish puts the listing on hold, and only an
  * admin's approval lifts it: self-publishing respects the admin.
@@ -1086,18 +1086,18 @@ db_listing_move(struct req *r, long long id, long long app_id,
 	}
 	if ((to = ltrans[act][from]) == LS_NONE) {
 		*why = "this listing cannot make that move from its state";
-		rc = 2;
+		rc = DBRC_CONFLICT;
 		goto fail;
 	}
 	if (to != LS_UNPUBLISHED && to != LS_REJECTED && !active) {
 		*why = "the app is deactivated";
-		rc = 2;
+		rc = DBRC_CONFLICT;
 		goto fail;
 	}
 	if (act == LA_PUBLISH && (rc = listing_may_publish(r, app_id, mkt_id,
 	    hold, why)) != 1) {
 		if (rc == 0)
-			rc = 3;
+			rc = DBRC_FORBIDDEN;
 		goto fail;
 	}
 	rc = -1;
@@ -1105,7 +1105,7 @@ db_listing_move(struct req *r, long long id, long long app_id,
 		if ((rc = listing_add(r, app_id, mkt_id, &id)) != 1) {
 			if (rc == 0) {
 				*why = "the listing was created meanwhile";
-				rc = 2;
+				rc = DBRC_CONFLICT;
 			}
 			goto fail;
 		}
@@ -1153,7 +1153,7 @@ db_listing_move(struct req *r, long long id, long long app_id,
 		if (rc == 0) {
 			*why = "a concurrent request holds this "
 			    "Idempotency-Key";
-			rc = 2;
+			rc = DBRC_CONFLICT;
 		}
 		goto fail;
 	}

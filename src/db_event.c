@@ -355,8 +355,8 @@ sub_lock(struct req *r, long long id, const struct sub_scope *sc,
 
 /*
  * Replace the settings of subscription id (in scope) with in, if its
- * version is still version (0: any). 1 done, 0 not found, 2 stale, -1
- * error.
+ * version is still version (0: any). DBRC_OK, DBRC_NONE (not found),
+ * DBRC_STALE or DBRC_ERR.
  */
 int
 db_sub_update(struct req *r, long long id, const struct sub_scope *sc,
@@ -372,7 +372,7 @@ db_sub_update(struct req *r, long long id, const struct sub_scope *sc,
 	if ((rc = sub_lock(r, id, sc, &v)) != 1)
 		goto fail;
 	if (version != 0 && v != version) {
-		rc = 2;
+		rc = DBRC_STALE;
 		goto fail;
 	}
 	rc = -1;

@@ -481,8 +481,8 @@ mkt_cert_list_free(struct mkt_cert_list *l)
 /*
  * Revoke a certificate of marketplace id: the one with serial, or the
  * current one when serial is NULL, with an RFC 5280 reason. Returns 1
- * (revoked; *serial_out owned), 0 (no such certificate), 2 (already
- * revoked) or -1. The CRL is the caller's next step (db_crl_refresh).
+ * (revoked; *serial_out owned), 0 (no such certificate), DBRC_CONFLICT
+ * (already revoked) or -1. The CRL is the caller's next step (db_crl_refresh).
  */
 int
 db_mkt_revoke(struct req *r, long long id, const char *serial,
@@ -507,7 +507,7 @@ db_mkt_revoke(struct req *r, long long id, const char *serial,
 		goto fail;
 	}
 	if (dbres_int(rs, 0, 2) == 1) {
-		rc = 2;
+		rc = DBRC_CONFLICT;
 		goto fail;
 	}
 	cid = dbres_int(rs, 0, 0);
@@ -516,7 +516,7 @@ db_mkt_revoke(struct req *r, long long id, const char *serial,
 	if (db_exec(r->db, STMT_CERT_REVOKE, p, 2, &n, NULL) != 1)
 		goto fail;
 	if (n != 1) {
-		rc = 2;
+		rc = DBRC_CONFLICT;
 		goto fail;
 	}
 	/* The CRL in the database is stale from this commit on. */
@@ -793,8 +793,8 @@ db_mkt_hub_taken(struct req *r, const char *host, long long id)
  * makes it the hub (the next certificate names its host), otherwise it
  * is dropped; audited ("marketplace.hub_approve" or "_refuse") in the
  * same transaction. Returns 1 with *hub (owned: the hub now), 0 when
- * nothing is pending (or no such marketplace), 2 when the host became
- * another marketplace's meanwhile, -1 on error.
+ * nothing is pending (or no such marketplace), DBRC_DUP when the host
+ * became another marketplace's meanwhile, -1 on error.
  */
 int
 db_mkt_hub_decide(struct req *r, long long id, int approve, char **hub)
@@ -821,7 +821,7 @@ db_mkt_hub_decide(struct req *r, long long id, int approve, char **hub)
 	if ((x = db_exec(r->db, approve ? STMT_MKT_HUB_APPLY :
 	    STMT_MKT_HUB_DROP, &p, 1, &n, NULL)) != 1) {
 		if (x == 0)
-			rc = 2;
+			rc = DBRC_DUP;
 		goto out;
 	}
 	after = json_object_new_object();

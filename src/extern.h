@@ -486,8 +486,10 @@ enum dbrc {
 	DBRC_NOUSE,		/* the registration token has no use left */
 	DBRC_BUSY,		/* a concurrent request holds the
 				   Idempotency-Key */
-	DBRC_REFUSED		/* the caller's callback refused: its status
+	DBRC_REFUSED,		/* the caller's callback refused: its status
 				   stands */
+	DBRC_CONFLICT,		/* the row's state refuses the action: 409 */
+	DBRC_FORBIDDEN		/* the caller may not do this here: 403 */
 };
 
 enum dbtype {
@@ -825,7 +827,6 @@ enum atokcol {
 	AT__MAX
 };
 
-#define ADM_LAST	2	/* db_admin_set_disabled: the last active one */
 
 int	 db_admin_get(struct req *, long long, struct dbres **);
 int	 db_admin_set_disabled(struct req *, long long, long long, int);

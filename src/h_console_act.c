@@ -548,7 +548,7 @@ act_hub_decide(struct req *r, int approve)
 	id = req_pv_id(r, 0);
 	if ((rc = db_mkt_hub_decide(r, id, approve, &hub)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no hub change is pending "
-		    "for this marketplace") : rc == 2 ? req_fail(r, 409,
+		    "for this marketplace") : rc == DBRC_DUP ? req_fail(r, 409,
 		    "that host became another marketplace's hub meanwhile; "
 		    "refuse the request") : 500;
 		goto out;

@@ -699,7 +699,7 @@ adm_state(struct req *r, int disable)
 	rc = db_admin_set_disabled(r, dbres_int(rs, 0, AD_ID), ver, disable);
 	if (rc == -1)
 		st = 500;
-	else if (rc == ADM_LAST)
+	else if (rc == DBRC_CONFLICT)
 		st = req_fail(r, 409, "%s is the last active admin and cannot "
 		    "be disabled; create or enable another admin first",
 		    dbres_str(rs, 0, AD_EMAIL));

@@ -245,7 +245,7 @@ con_listing_act(struct req *r, enum lact act)
 		st = 500;
 	else if (rc == 0)
 		st = req_fail(r, 404, "no such listing");
-	else if (rc == 2) {
+	else if (rc == DBRC_CONFLICT) {
 		req_fail(r, 409, "%s", why ? why : "this transition is not "
 		    "allowed");
 		st = con_listing_page(r, 409, id, &f);

@@ -267,8 +267,8 @@ h_con_mkt_revoke(struct req *r)
 	}
 	if ((rc = db_mkt_revoke(r, id, NULL, reason, &serial)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "the marketplace has no "
-		    "certificate") : rc == 2 ? req_fail(r, 409, "the "
-		    "certificate is already revoked") : 500;
+		    "certificate") : rc == DBRC_CONFLICT ? req_fail(r, 409,
+		    "the certificate is already revoked") : 500;
 		goto out;
 	}
 	if (db_crl_refresh(r, 1, NULL) != 0)

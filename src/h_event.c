@@ -426,7 +426,7 @@ h_sub_update(struct req *r)
 	if ((rc = db_sub_update(r, id, &sc, s->version, &in)) != 1) {
 		if (rc == 0)
 			st = req_fail(r, 404, "no such subscription");
-		else if (rc == 2)
+		else if (rc == DBRC_STALE)
 			st = req_fail(r, 409, "the subscription changed "
 			    "meanwhile; read it again");
 		else

@@ -154,11 +154,11 @@ listing_reply(struct req *r, int rc, long long id, const char *why,
 		json_object_put(out);
 		return req_fail(r, 404, "no such listing");
 	}
-	if (rc == 2) {
+	if (rc == DBRC_CONFLICT) {
 		json_object_put(out);
 		return req_fail(r, 409, "%s", why);
 	}
-	if (rc == 3) {
+	if (rc == DBRC_FORBIDDEN) {
 		json_object_put(out);
 		return req_fail(r, 403, "%s", why);
 	}

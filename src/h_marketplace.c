@@ -899,7 +899,7 @@ h_mkt_admin_revoke(struct req *r)
 		if (rc == 0)
 			st = req_fail(r, 404, "no such marketplace or "
 			    "certificate");
-		else if (rc == 2)
+		else if (rc == DBRC_CONFLICT)
 			st = req_fail(r, 409, "the certificate is already "
 			    "revoked");
 		else
