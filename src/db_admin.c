@@ -12,6 +12,15 @@
 
 #include "extern.h"
 
+/* Columns of STMT_CON_ADMIN_GET; of STMT_CON_ATOKEN_LIST and _GET. */
+enum {
+	AD_ID, AD_EMAIL, AD_STATE, AD_CREATED, AD_PWCHANGED, AD_DISABLED,
+	AD_LOCKED, AD_FAILED, AD_VERSION
+};
+enum {
+	AT_ID, AT_LABEL, AT_CREATED, AT_EXPIRES, AT_REVOKED, AT_STATE
+};
+
 /*
  * Admin id as the audit log records it (never its password hash), read
  * inside the caller's transaction: owned, or NULL on error.
@@ -230,19 +239,50 @@ fail:
 	return -1;
 }
 
-/* Admin id as a row (enum admcol): 1 with *out (owned), 0 none, -1. */
-int
-db_admin_get(struct req *r, long long id, struct dbres **out)
+void
+admin_list_free(struct admin_list *l)
 {
-	struct dbp	 p = dbp_int(id);
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
+}
 
-	if (db_query(r->db, STMT_CON_ADMIN_GET, &p, 1, out) == -1)
+void
+admin_token_list_free(struct admin_token_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Admin id: 1 with l->v[0] (l owned: admin_list_free), 0 none, -1. */
+int
+db_admin_get(struct req *r, long long id, struct admin_list *l)
+{
+	struct dbres	*rs;
+	struct dbp	 p = dbp_int(id);
+	struct admin	*a;
+
+	memset(l, 0, sizeof(*l));
+	if (db_query(r->db, STMT_CON_ADMIN_GET, &p, 1, &rs) == -1)
 		return -1;
-	if ((*out)->nrow == 1)
-		return 1;
-	dbres_free(*out);
-	*out = NULL;
-	return 0;
+	if (rs->nrow != 1) {
+		dbres_free(rs);
+		return 0;
+	}
+	l->rs = rs;
+	l->n = 1;
+	l->v = a = xcalloc(1, sizeof(*a));
+	a->id = dbres_int(rs, 0, AD_ID);
+	a->email = dbres_str(rs, 0, AD_EMAIL);
+	a->state = dbres_str(rs, 0, AD_STATE);
+	a->created_at = dbres_str(rs, 0, AD_CREATED);
+	a->pw_changed_at = dbres_str(rs, 0, AD_PWCHANGED);
+	a->disabled_at = dbres_str(rs, 0, AD_DISABLED);
+	a->locked_until = dbres_str(rs, 0, AD_LOCKED);
+	a->failed = dbres_int(rs, 0, AD_FAILED);
+	a->version = dbres_int(rs, 0, AD_VERSION);
+	return 1;
 }
 
 /*
@@ -364,31 +404,61 @@ out:
 	return rc;
 }
 
-/* Admin admin_id's API tokens (enum atokcol), newest first. 0 or -1. */
-int
-db_admin_tokens(struct req *r, long long admin_id, struct dbres **out)
+/* The rows of rs as admin tokens, into l (which takes rs). */
+static void
+admin_token_rows(struct dbres *rs, struct admin_token_list *l)
 {
-	struct dbp	 p = dbp_int(admin_id);
+	struct admin_token	*t;
+	size_t			 i;
 
-	return db_query(r->db, STMT_CON_ATOKEN_LIST, &p, 1, out);
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		t = &l->v[i];
+		t->id = dbres_int(rs, i, AT_ID);
+		t->label = dbres_str(rs, i, AT_LABEL);
+		t->created_at = dbres_str(rs, i, AT_CREATED);
+		t->expires_at = dbres_str(rs, i, AT_EXPIRES);
+		t->revoked_at = dbres_str(rs, i, AT_REVOKED);
+		t->state = dbres_str(rs, i, AT_STATE);
+	}
 }
 
-/* Token id of admin admin_id (enum atokcol): 1 with *out, 0, -1. */
+/* Admin admin_id's API tokens, newest first. 0 with *l (owned) or -1. */
+int
+db_admin_tokens(struct req *r, long long admin_id,
+    struct admin_token_list *l)
+{
+	struct dbres	*rs;
+	struct dbp	 p = dbp_int(admin_id);
+
+	memset(l, 0, sizeof(*l));
+	if (db_query(r->db, STMT_CON_ATOKEN_LIST, &p, 1, &rs) == -1)
+		return -1;
+	admin_token_rows(rs, l);
+	return 0;
+}
+
+/* Token id of admin admin_id: 1 with l->v[0] (l owned), 0, -1. */
 int
 db_admin_token_get(struct req *r, long long admin_id, long long id,
-    struct dbres **out)
+    struct admin_token_list *l)
 {
+	struct dbres	*rs;
 	struct dbp	 p[2];
 
+	memset(l, 0, sizeof(*l));
 	p[0] = dbp_int(id);
 	p[1] = dbp_int(admin_id);
-	if (db_query(r->db, STMT_CON_ATOKEN_GET, p, 2, out) == -1)
+	if (db_query(r->db, STMT_CON_ATOKEN_GET, p, 2, &rs) == -1)
 		return -1;
-	if ((*out)->nrow == 1)
-		return 1;
-	dbres_free(*out);
-	*out = NULL;
-	return 0;
+	if (rs->nrow != 1) {
+		dbres_free(rs);
+		return 0;
+	}
+	admin_token_rows(rs, l);
+	return 1;
 }
 
 /*

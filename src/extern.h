@@ -817,23 +817,48 @@ int	 db_admin_setpw(struct req *, const char *, const char *);
 int	 db_admin_token_create(struct req *, long long, const char *,
 	    long long, char **);
 
-/* Columns of STMT_CON_ADMIN_GET; of STMT_CON_ATOKEN_LIST and _GET. */
-enum admcol {
-	AD_ID, AD_EMAIL, AD_STATE, AD_CREATED, AD_PWCHANGED, AD_DISABLED,
-	AD_LOCKED, AD_FAILED, AD_VERSION, AD__MAX
+/*
+ * A console admin and one of its API tokens, as read. Strings are
+ * borrowed from the result their list owns (NULL for SQL NULL).
+ */
+struct admin {
+	long long	 id;
+	const char	*email;
+	const char	*state;		/* active, disabled, locked */
+	const char	*created_at;
+	const char	*pw_changed_at;
+	const char	*disabled_at;
+	const char	*locked_until;
+	long long	 failed;
+	long long	 version;
 };
-enum atokcol {
-	AT_ID, AT_LABEL, AT_CREATED, AT_EXPIRES, AT_REVOKED, AT_STATE,
-	AT__MAX
+struct admin_list {
+	size_t		 n;
+	struct admin	*v;
+	struct dbres	*rs;
+};
+struct admin_token {
+	long long	 id;
+	const char	*label;
+	const char	*created_at;
+	const char	*expires_at;
+	const char	*revoked_at;
+	const char	*state;		/* active, expired, revoked */
+};
+struct admin_token_list {
+	size_t		 n;
+	struct admin_token *v;
+	struct dbres	*rs;
 };
 
-
-int	 db_admin_get(struct req *, long long, struct dbres **);
+void	 admin_list_free(struct admin_list *);
+void	 admin_token_list_free(struct admin_token_list *);
+int	 db_admin_get(struct req *, long long, struct admin_list *);
 int	 db_admin_set_disabled(struct req *, long long, long long, int);
 int	 db_admin_reset_pw(struct req *, long long, long long, char **);
-int	 db_admin_tokens(struct req *, long long, struct dbres **);
+int	 db_admin_tokens(struct req *, long long, struct admin_token_list *);
 int	 db_admin_token_get(struct req *, long long, long long,
-	    struct dbres **);
+	    struct admin_token_list *);
 int	 db_admin_token_revoke(struct req *, long long, long long);
 int	 db_regtoken_create(struct req *, const char *, long long, long long,
 	    char **, long long *);

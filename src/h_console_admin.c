@@ -393,14 +393,11 @@ h_con_audit_csv(struct req *r)
 
 /* The admin of path parameter 0 (enum admcol), or a status. */
 static int
-adm_of(struct req *r, struct dbres **rs)
+adm_of(struct req *r, struct admin_list *al)
 {
-	long long	 id;
-	int		 rc;
+	int	 rc;
 
-	*rs = NULL;
-	id = req_pv_id(r, 0);
-	if ((rc = db_admin_get(r, id, rs)) == -1)
+	if ((rc = db_admin_get(r, req_pv_id(r, 0), al)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such admin");
@@ -500,22 +497,23 @@ out:
 
 /* A confirmation that posts the admin's version along. */
 static int
-adm_confirm(struct req *r, const struct dbres *rs, const char *title,
+adm_confirm(struct req *r, const struct admin *a, const char *title,
     const char *question, const char *what, const char *button)
 {
 	struct html	 h;
-	char		*u;
+	char		*u, ver[24];
 
 	con_page(r, &h, title, "admins");
 	html_elem(&h, "h1", NULL, title);
 	html_elem(&h, "p", "confirm", question);
-	u = xasprintf("/admin/admins/%s/%s", dbres_str(rs, 0, AD_ID), what);
+	u = xasprintf("/admin/admins/%lld/%s", a->id, what);
 	html_form(&h, u, "confirm");
 	free(u);
-	html_hidden(&h, "version", dbres_str(rs, 0, AD_VERSION));
+	snprintf(ver, sizeof(ver), "%lld", a->version);
+	html_hidden(&h, "version", ver);
 	html_submit(&h, button, "danger");
 	html_t(&h, " ");
-	u = xasprintf("/admin/admins/%s", dbres_str(rs, 0, AD_ID));
+	u = xasprintf("/admin/admins/%lld", a->id);
 	html_a(&h, u, "Cancel");
 	free(u);
 	html_form_end(&h);
@@ -531,58 +529,59 @@ h_con_admin(struct req *r)
 		{ "Expires", NULL }, { "State", NULL }, { "", NULL },
 	};
 	struct html	 h;
-	struct dbres	*rs, *ts = NULL;
+	struct admin_list	 al;
+	struct admin_token_list tl = { 0 };
 	const char	*state;
 	char		*u, *t;
 	size_t		 i;
 	int		 st;
 
-	if ((st = adm_of(r, &rs)) != 0)
+	if ((st = adm_of(r, &al)) != 0)
 		return st;
-	if (db_admin_tokens(r, dbres_int(rs, 0, AD_ID), &ts) == -1) {
-		dbres_free(rs);
+	if (db_admin_tokens(r, al.v[0].id, &tl) == -1) {
+		admin_list_free(&al);
 		return 500;
 	}
-	state = dbres_str(rs, 0, AD_STATE);
-	con_page(r, &h, dbres_str(rs, 0, AD_EMAIL), "admins");
+	state = al.v[0].state;
+	con_page(r, &h, al.v[0].email, "admins");
 	html_crumbs(&h, "Dashboard", "/admin", "Admins", "/admin/admins",
-	    dbres_str(rs, 0, AD_EMAIL), NULL, NULL);
+	    al.v[0].email, NULL, NULL);
 	html_lit(&h, "<div class=\"titlebar\">");
 	html_open(&h, "h1", NULL);
-	html_tf(&h, "Admin %s", dbres_str(rs, 0, AD_EMAIL));
+	html_tf(&h, "Admin %s", al.v[0].email);
 	html_close(&h, "h1");
 	html_lit(&h, "<div class=\"actions\">");
-	u = xasprintf("/admin/admins/%s/password", dbres_str(rs, 0, AD_ID));
+	u = xasprintf("/admin/admins/%lld/password", al.v[0].id);
 	html_open(&h, "a", "class", "button", "href", u, NULL);
 	html_t(&h, "Reset password");
 	html_close(&h, "a");
 	free(u);
-	u = xasprintf("/admin/admins/%s/%s", dbres_str(rs, 0, AD_ID),
+	u = xasprintf("/admin/admins/%lld/%s", al.v[0].id,
 	    strcmp(state, "disabled") == 0 ? "enable" : "disable");
 	html_open(&h, "a", "class", "button", "href", u, NULL);
 	html_t(&h, strcmp(state, "disabled") == 0 ? "Enable" : "Disable");
 	html_close(&h, "a");
 	free(u);
 	html_lit(&h, "</div></div><dl class=\"show\">");
-	con_dl(&h, "E-mail", dbres_str(rs, 0, AD_EMAIL));
+	con_dl(&h, "E-mail", al.v[0].email);
 	con_dl(&h, "State", state);
 	html_elem(&h, "dt", NULL, "Created");
 	html_lit(&h, "<dd>");
-	html_time(&h, dbres_str(rs, 0, AD_CREATED));
+	html_time(&h, al.v[0].created_at);
 	html_lit(&h, "</dd>");
 	html_elem(&h, "dt", NULL, "Password changed");
 	html_lit(&h, "<dd>");
-	html_time(&h, dbres_str(rs, 0, AD_PWCHANGED));
+	html_time(&h, al.v[0].pw_changed_at);
 	html_lit(&h, "</dd>");
 	html_elem(&h, "dt", NULL, "Disabled");
 	html_lit(&h, "<dd>");
-	html_time(&h, dbres_str(rs, 0, AD_DISABLED));
+	html_time(&h, al.v[0].disabled_at);
 	html_lit(&h, "</dd>");
 	html_elem(&h, "dt", NULL, "Locked until");
 	html_lit(&h, "<dd>");
-	html_time(&h, dbres_str(rs, 0, AD_LOCKED));
+	html_time(&h, al.v[0].locked_until);
 	html_lit(&h, "</dd></dl>");
-	t = xasprintf("admin:%s", dbres_str(rs, 0, AD_EMAIL));
+	t = xasprintf("admin:%s", al.v[0].email);
 	u = html_qurl("/admin/audit", NULL, 0, "actor", t);
 	html_lit(&h, "<p>");
 	html_a(&h, u, "What this admin did (audit log)");
@@ -592,33 +591,35 @@ h_con_admin(struct req *r)
 
 	html_elem(&h, "h2", NULL, "API tokens");
 	html_thead(&h, NULL, NULL, 0, NULL, cols, 6);
-	for (i = 0; i < ts->nrow; i++) {
+	for (i = 0; i < tl.n; i++) {
 		html_lit(&h, "<tr>");
-		html_td(&h, dbres_str(ts, i, AT_ID));
-		html_td(&h, dbres_str(ts, i, AT_LABEL));
+		html_open(&h, "td", NULL);
+		html_int(&h, tl.v[i].id);
+		html_close(&h, "td");
+		html_td(&h, tl.v[i].label);
 		html_lit(&h, "<td class=\"nowrap\">");
-		html_time(&h, dbres_str(ts, i, AT_CREATED));
+		html_time(&h, tl.v[i].created_at);
 		html_lit(&h, "</td><td class=\"nowrap\">");
-		if (dbres_null(ts, i, AT_EXPIRES))
+		if (tl.v[i].expires_at == NULL)
 			html_t(&h, "never");
 		else
-			html_time(&h, dbres_str(ts, i, AT_EXPIRES));
+			html_time(&h, tl.v[i].expires_at);
 		html_lit(&h, "</td>");
-		html_td(&h, dbres_str(ts, i, AT_STATE));
+		html_td(&h, tl.v[i].state);
 		html_lit(&h, "<td>");
-		if (strcmp(dbres_str(ts, i, AT_STATE), "active") == 0) {
-			u = xasprintf("/admin/admins/%s/tokens/%s/revoke",
-			    dbres_str(rs, 0, AD_ID), dbres_str(ts, i, AT_ID));
+		if (strcmp(tl.v[i].state, "active") == 0) {
+			u = xasprintf("/admin/admins/%lld/tokens/%lld/revoke",
+			    al.v[0].id, tl.v[i].id);
 			html_a(&h, u, "Revoke");
 			free(u);
 		}
 		html_lit(&h, "</td></tr>");
 	}
 	html_tfoot(&h);
-	if (ts->nrow == 0)
+	if (tl.n == 0)
 		html_elem(&h, "p", "muted", "No API tokens.");
 	html_elem(&h, "h2", NULL, "New API token");
-	u = xasprintf("/admin/admins/%s/tokens", dbres_str(rs, 0, AD_ID));
+	u = xasprintf("/admin/admins/%lld/tokens", al.v[0].id);
 	html_form(&h, u, "inline");
 	free(u);
 	html_input(&h, "label", "Label", "text", NULL, "what it is for");
@@ -626,8 +627,8 @@ h_con_admin(struct req *r)
 	    "1 to 3650; 0: never");
 	html_submit(&h, "Create token", "primary");
 	html_form_end(&h);
-	dbres_free(ts);
-	dbres_free(rs);
+	admin_token_list_free(&tl);
+	admin_list_free(&al);
 	return html_reply(&h, 200);
 }
 
@@ -635,21 +636,21 @@ h_con_admin(struct req *r)
 static int
 adm_state_ask(struct req *r, int disable)
 {
-	struct dbres	*rs;
+	struct admin_list	 al;
 	char		*q;
 	int		 st;
 
-	if ((st = adm_of(r, &rs)) != 0)
+	if ((st = adm_of(r, &al)) != 0)
 		return st;
 	q = xasprintf(disable ? "Disable admin %s? Its sessions end now and "
 	    "neither its password nor its API tokens are accepted until it "
 	    "is enabled again. The last active admin cannot be disabled." :
 	    "Enable admin %s again? Its password and its unexpired API "
-	    "tokens are accepted again.", dbres_str(rs, 0, AD_EMAIL));
-	st = adm_confirm(r, rs, disable ? "Disable admin" : "Enable admin", q,
+	    "tokens are accepted again.", al.v[0].email);
+	st = adm_confirm(r, &al.v[0], disable ? "Disable admin" : "Enable admin", q,
 	    disable ? "disable" : "enable", disable ? "Disable" : "Enable");
 	free(q);
-	dbres_free(rs);
+	admin_list_free(&al);
 	return st;
 }
 
@@ -687,33 +688,33 @@ static int
 adm_state(struct req *r, int disable)
 {
 	struct form	 f;
-	struct dbres	*rs = NULL;
+	struct admin_list	 al = { 0 };
 	char		*u;
 	long long	 ver;
 	int		 st, rc;
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((st = adm_of(r, &rs)) != 0 || (st = adm_version(r, &f, &ver)))
+	if ((st = adm_of(r, &al)) != 0 || (st = adm_version(r, &f, &ver)))
 		goto out;
-	rc = db_admin_set_disabled(r, dbres_int(rs, 0, AD_ID), ver, disable);
+	rc = db_admin_set_disabled(r, al.v[0].id, ver, disable);
 	if (rc == -1)
 		st = 500;
 	else if (rc == DBRC_CONFLICT)
 		st = req_fail(r, 409, "%s is the last active admin and cannot "
 		    "be disabled; create or enable another admin first",
-		    dbres_str(rs, 0, AD_EMAIL));
+		    al.v[0].email);
 	else if (rc == 0)
 		st = req_fail(r, 409, "Someone changed this admin since you "
 		    "looked; look again first.");
 	else {
-		u = xasprintf("/admin/admins/%s", dbres_str(rs, 0, AD_ID));
+		u = xasprintf("/admin/admins/%lld", al.v[0].id);
 		st = con_done(r, u, disable ? "admin_disabled" :
 		    "admin_enabled");
 		free(u);
 	}
 out:
-	dbres_free(rs);
+	admin_list_free(&al);
 	form_free(&f);
 	return st;
 }
@@ -736,19 +737,19 @@ h_con_admin_enable(struct req *r)
 int
 h_con_admin_password_ask(struct req *r)
 {
-	struct dbres	*rs;
+	struct admin_list	 al;
 	char		*q;
 	int		 st;
 
-	if ((st = adm_of(r, &rs)) != 0)
+	if ((st = adm_of(r, &al)) != 0)
 		return st;
 	q = xasprintf("Give admin %s a new random password? The current "
 	    "password and every session of this admin end now; the new "
-	    "password is shown once.", dbres_str(rs, 0, AD_EMAIL));
-	st = adm_confirm(r, rs, "Reset the password", q, "password",
+	    "password is shown once.", al.v[0].email);
+	st = adm_confirm(r, &al.v[0], "Reset the password", q, "password",
 	    "Reset");
 	free(q);
-	dbres_free(rs);
+	admin_list_free(&al);
 	return st;
 }
 
@@ -757,16 +758,16 @@ int
 h_con_admin_password(struct req *r)
 {
 	struct form	 f;
-	struct dbres	*rs = NULL;
+	struct admin_list	 al = { 0 };
 	char		*pw = NULL;
 	long long	 ver;
 	int		 st, rc;
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((st = adm_of(r, &rs)) != 0 || (st = adm_version(r, &f, &ver)))
+	if ((st = adm_of(r, &al)) != 0 || (st = adm_version(r, &f, &ver)))
 		goto out;
-	rc = db_admin_reset_pw(r, dbres_int(rs, 0, AD_ID), ver, &pw);
+	rc = db_admin_reset_pw(r, al.v[0].id, ver, &pw);
 	if (rc == -1)
 		st = 500;
 	else if (rc == 0)
@@ -774,10 +775,10 @@ h_con_admin_password(struct req *r)
 		    "looked; look again first.");
 	else
 		st = adm_secret_page(r, "New password", "Password", pw,
-		    dbres_int(rs, 0, AD_ID));
+		    al.v[0].id);
 out:
 	secret_free(pw);
-	dbres_free(rs);
+	admin_list_free(&al);
 	form_free(&f);
 	return st;
 }
@@ -790,7 +791,7 @@ int
 h_con_admin_token_create(struct req *r)
 {
 	struct form	 f;
-	struct dbres	*rs = NULL;
+	struct admin_list	 al = { 0 };
 	const char	*label, *v;
 	char		*tok = NULL;
 	long long	 days = 0;
@@ -798,7 +799,7 @@ h_con_admin_token_create(struct req *r)
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((st = adm_of(r, &rs)) != 0)
+	if ((st = adm_of(r, &al)) != 0)
 		goto out;
 	if ((label = form_get(&f, "label")) == NULL)
 		label = "";
@@ -813,33 +814,32 @@ h_con_admin_token_create(struct req *r)
 		    r->ferr[0].msg);
 		goto out;
 	}
-	if (db_admin_token_create(r, dbres_int(rs, 0, AD_ID), label,
+	if (db_admin_token_create(r, al.v[0].id, label,
 	    days * 86400, &tok) == -1) {
 		st = 500;
 		goto out;
 	}
 	st = adm_secret_page(r, "New API token", "Token (Authorization: "
-	    "Bearer)", tok, dbres_int(rs, 0, AD_ID));
+	    "Bearer)", tok, al.v[0].id);
 out:
 	secret_free(tok);
-	dbres_free(rs);
+	admin_list_free(&al);
 	form_free(&f);
 	return st;
 }
 
 /* The token of path parameters 0 (admin) and 1, or a status. */
 static int
-adm_token_of(struct req *r, struct dbres **rs, struct dbres **ts)
+adm_token_of(struct req *r, struct admin_list *al,
+    struct admin_token_list *tl)
 {
-	long long	 id;
-	int		 st;
+	int	 st;
 
-	*ts = NULL;
-	if ((st = adm_of(r, rs)) != 0)
+	memset(tl, 0, sizeof(*tl));
+	if ((st = adm_of(r, al)) != 0)
 		return st;
-	id = req_pv_id(r, 1);
-	if ((st = db_admin_token_get(r, dbres_int(*rs, 0, AD_ID), id,
-	    ts)) == -1)
+	if ((st = db_admin_token_get(r, al->v[0].id, req_pv_id(r, 1),
+	    tl)) == -1)
 		return 500;
 	if (st == 0)
 		return req_fail(r, 404, "no such API token");
@@ -850,25 +850,24 @@ adm_token_of(struct req *r, struct dbres **rs, struct dbres **ts)
 int
 h_con_admin_token_revoke_ask(struct req *r)
 {
-	struct dbres	*rs = NULL, *ts = NULL;
+	struct admin_list	 al = { 0 };
+	struct admin_token_list tl = { 0 };
 	char		*q, *a, *b;
 	int		 st;
 
-	if ((st = adm_token_of(r, &rs, &ts)) == 0) {
-		q = xasprintf("Revoke API token %s (\"%s\") of %s? Programs "
-		    "using it are refused from now on.", dbres_str(ts, 0,
-		    AT_ID), dbres_str(ts, 0, AT_LABEL), dbres_str(rs, 0,
-		    AD_EMAIL));
-		a = xasprintf("/admin/admins/%s/tokens/%s/revoke",
-		    dbres_str(rs, 0, AD_ID), dbres_str(ts, 0, AT_ID));
-		b = xasprintf("/admin/admins/%s", dbres_str(rs, 0, AD_ID));
+	if ((st = adm_token_of(r, &al, &tl)) == 0) {
+		q = xasprintf("Revoke API token %lld (\"%s\") of %s? Programs "
+		    "using it are refused from now on.", tl.v[0].id, tl.v[0].label, al.v[0].email);
+		a = xasprintf("/admin/admins/%lld/tokens/%lld/revoke",
+		    al.v[0].id, tl.v[0].id);
+		b = xasprintf("/admin/admins/%lld", al.v[0].id);
 		st = con_confirm(r, "Revoke API token", q, a, "Revoke", b);
 		free(q);
 		free(a);
 		free(b);
 	}
-	dbres_free(ts);
-	dbres_free(rs);
+	admin_token_list_free(&tl);
+	admin_list_free(&al);
 	return st;
 }
 
@@ -877,28 +876,29 @@ int
 h_con_admin_token_revoke(struct req *r)
 {
 	struct form	 f;
-	struct dbres	*rs = NULL, *ts = NULL;
+	struct admin_list	 al = { 0 };
+	struct admin_token_list tl = { 0 };
 	char		*u;
 	int		 st, rc;
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((st = adm_token_of(r, &rs, &ts)) != 0)
+	if ((st = adm_token_of(r, &al, &tl)) != 0)
 		goto out;
-	rc = db_admin_token_revoke(r, dbres_int(rs, 0, AD_ID),
-	    dbres_int(ts, 0, AT_ID));
+	rc = db_admin_token_revoke(r, al.v[0].id,
+	    tl.v[0].id);
 	if (rc == -1)
 		st = 500;
 	else if (rc == 0)
 		st = req_fail(r, 409, "the token is already revoked");
 	else {
-		u = xasprintf("/admin/admins/%s", dbres_str(rs, 0, AD_ID));
+		u = xasprintf("/admin/admins/%lld", al.v[0].id);
 		st = con_done(r, u, "revoked");
 		free(u);
 	}
 out:
-	dbres_free(ts);
-	dbres_free(rs);
+	admin_token_list_free(&tl);
+	admin_list_free(&al);
 	form_free(&f);
 	return st;
 }
