@@ -586,25 +586,59 @@ db_console_mkt_names(struct req *r, struct dbres **out)
 	return db_query(r->db, STMT_CON_MKT_NAMES, NULL, 0, out);
 }
 
+/* Columns of STMT_CON_MKT_GET. */
+enum {
+	CM_ID, CM_NID, CM_NAME, CM_ENV, CM_HUB, CM_IMPAC, CM_CONNEC, CM_NEX,
+	CM_API_KEY, CM_SERIAL, CM_FP1, CM_FP256, CM_NB, CM_NA, CM_REVOKED,
+	CM_CREATED, CM_UPDATED, CM_CN, CM_KEYTYPE, CM_REASON, CM_VERSION,
+	CM_HUB_PENDING
+};
+
 /*
- * One marketplace with its certificate: id, nid, name, environment,
- * hub, impac, connec, nex, api_key, serial, fp_sha1, fp_sha256,
- * not_before, not_after, revoked_at, created_at, updated_at, subject,
- * key type, revoke reason, version. 1, 0, -1.
+ * Marketplace id as the console shows it (times in the console's form,
+ * the certificate's revocation reason; no PEM): 1 with l->v[0] (l
+ * owned: mkt_list_free), 0, -1.
  */
 int
-db_console_marketplace(struct req *r, long long id, struct dbres **out)
+db_console_marketplace(struct req *r, long long id, struct mkt_list *l)
 {
+	struct dbres	*rs;
 	struct dbp	 p;
+	struct mkt	*m;
 
+	memset(l, 0, sizeof(*l));
 	p = dbp_int(id);
-	if (db_query(r->db, STMT_CON_MKT_GET, &p, 1, out) == -1)
+	if (db_query(r->db, STMT_CON_MKT_GET, &p, 1, &rs) == -1)
 		return -1;
-	if ((*out)->nrow == 0) {
-		dbres_free(*out);
-		*out = NULL;
+	if (rs->nrow == 0) {
+		dbres_free(rs);
 		return 0;
 	}
+	l->rs = rs;
+	l->n = 1;
+	l->v = m = xcalloc(1, sizeof(*m));
+	m->id = dbres_int(rs, 0, CM_ID);
+	m->nid = dbres_str(rs, 0, CM_NID);
+	m->name = dbres_str(rs, 0, CM_NAME);
+	m->environment = dbres_str(rs, 0, CM_ENV);
+	m->hub = dbres_str(rs, 0, CM_HUB);
+	m->impac = dbres_str(rs, 0, CM_IMPAC);
+	m->connec = dbres_str(rs, 0, CM_CONNEC);
+	m->nex = dbres_str(rs, 0, CM_NEX);
+	m->api_key = dbres_str(rs, 0, CM_API_KEY);
+	m->serial = dbres_str(rs, 0, CM_SERIAL);
+	m->fp_sha1 = dbres_str(rs, 0, CM_FP1);
+	m->fp_sha256 = dbres_str(rs, 0, CM_FP256);
+	m->not_before = dbres_str(rs, 0, CM_NB);
+	m->not_after = dbres_str(rs, 0, CM_NA);
+	m->revoked_at = dbres_str(rs, 0, CM_REVOKED);
+	m->created_at = dbres_str(rs, 0, CM_CREATED);
+	m->updated_at = dbres_str(rs, 0, CM_UPDATED);
+	m->subject = dbres_str(rs, 0, CM_CN);
+	m->key_type = dbres_str(rs, 0, CM_KEYTYPE);
+	m->revoke_reason = dbres_str(rs, 0, CM_REASON);
+	m->version = dbres_int(rs, 0, CM_VERSION);
+	m->hub_pending = dbres_str(rs, 0, CM_HUB_PENDING);
 	return 1;
 }
 

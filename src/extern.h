@@ -953,6 +953,7 @@ struct mkt {
 	const char	*not_before;
 	const char	*not_after;
 	const char	*revoked_at;
+	const char	*revoke_reason;	/* the console's read only */
 };
 
 /* One of a marketplace's certificates (db_mkt_certs). */
@@ -1715,14 +1716,6 @@ enum alcol {
 	AL__MAX
 };
 
-/* Columns of STMT_CON_MKT_GET (db_console_marketplace). */
-enum cmcol {
-	CM_ID, CM_NID, CM_NAME, CM_ENV, CM_HUB, CM_IMPAC, CM_CONNEC, CM_NEX,
-	CM_API_KEY, CM_SERIAL, CM_FP1, CM_FP256, CM_NB, CM_NA, CM_REVOKED,
-	CM_CREATED, CM_UPDATED, CM_CN, CM_KEYTYPE, CM_REASON, CM_VERSION,
-	CM_HUB_PENDING, CM__MAX
-};
-
 /* Columns of STMT_CON_RECENT (the first nine: every audit list's). */
 enum recentcol {
 	RC_ID, RC_AT, RC_ACTOR, RC_ACTION, RC_KIND, RC_TARGET, RC_BEFORE,
@@ -1749,7 +1742,7 @@ int	 db_console_list(struct req *, enum clist, const struct clq *,
 int	 db_console_list_each(struct req *, enum clist, const struct clq *,
 	    int (*)(void *, const struct dbres *), void *);
 int	 db_console_mkt_names(struct req *, struct dbres **);
-int	 db_console_marketplace(struct req *, long long, struct dbres **);
+int	 db_console_marketplace(struct req *, long long, struct mkt_list *);
 int	 db_console_tenant_apps(struct req *, long long, struct dbres **);
 int	 db_console_live_page(struct req *, long long, long long,
 	    const char *, long long, long long, struct dbres **, long long *);

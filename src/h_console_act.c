@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,16 +486,13 @@ out:
 
 /* Marketplaces. */
 
-/* The marketplace of path parameter 0 (enum cmcol), or a status. */
+/* The marketplace of path parameter 0 (*ml owned), or a status. */
 static int
-act_mkt_of(struct req *r, struct dbres **rs)
+act_mkt_of(struct req *r, struct mkt_list *ml)
 {
-	long long	 id;
-	int		 rc;
+	int	 rc;
 
-	*rs = NULL;
-	id = req_pv_id(r, 0);
-	if ((rc = db_console_marketplace(r, id, rs)) == -1)
+	if ((rc = db_console_marketplace(r, req_pv_id(r, 0), ml)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such marketplace");
@@ -591,80 +589,77 @@ h_con_marketplace(struct req *r)
 		{ "Revoked", NULL }, { "Current", NULL },
 	};
 	struct html	 h;
-	struct dbres	*rs;
+	struct mkt_list	 ml;
 	struct mkt_cert_list cs = { 0 };
 	char		*u;
 	const char	*v;
 	size_t		 i;
 	int		 st;
 
-	if ((st = act_mkt_of(r, &rs)) != 0)
+	if ((st = act_mkt_of(r, &ml)) != 0)
 		return st;
-	if (db_mkt_certs(r, dbres_int(rs, 0, CM_ID), &cs) == -1) {
-		dbres_free(rs);
+	if (db_mkt_certs(r, ml.v[0].id, &cs) == -1) {
+		mkt_list_free(&ml);
 		return 500;
 	}
-	con_page(r, &h, dbres_str(rs, 0, CM_NID), "marketplaces");
+	con_page(r, &h, ml.v[0].nid, "marketplaces");
 	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL,
-	    "Marketplaces", "/admin/marketplaces", dbres_str(rs, 0, CM_NID),
+	    "Marketplaces", "/admin/marketplaces", ml.v[0].nid,
 	    NULL, NULL);
 	html_lit(&h, "<div class=\"titlebar\">");
 	html_open(&h, "h1", NULL);
-	html_tf(&h, "Marketplace %s", dbres_str(rs, 0, CM_NID));
+	html_tf(&h, "Marketplace %s", ml.v[0].nid);
 	html_close(&h, "h1");
 	html_lit(&h, "<div class=\"actions\">");
-	u = xasprintf("/admin/marketplaces/%s/rotate", dbres_str(rs, 0,
-	    CM_ID));
+	u = xasprintf("/admin/marketplaces/%lld/rotate", ml.v[0].id);
 	act_button(&h, u, "Rotate secret", "button");
 	free(u);
-	if (!dbres_null(rs, 0, CM_SERIAL) && dbres_null(rs, 0, CM_REVOKED)) {
-		u = xasprintf("/admin/marketplaces/%s/revoke",
-		    dbres_str(rs, 0, CM_ID));
+	if (ml.v[0].serial != NULL && ml.v[0].revoked_at == NULL) {
+		u = xasprintf("/admin/marketplaces/%lld/revoke", ml.v[0].id);
 		act_button(&h, u, "Revoke certificate", "button");
 		free(u);
 	}
-	u = xasprintf("/admin/tenants?marketplace=%s", dbres_str(rs, 0,
-	    CM_ID));
+	u = xasprintf("/admin/tenants?marketplace=%lld", ml.v[0].id);
 	act_button(&h, u, "Tenants", "button");
 	free(u);
-	u = xasprintf("/admin/marketplaces/%s/edit", dbres_str(rs, 0, CM_ID));
+	u = xasprintf("/admin/marketplaces/%lld/edit", ml.v[0].id);
 	act_button(&h, u, "Edit endpoints", "button primary");
 	free(u);
 	html_lit(&h, "</div></div><dl class=\"show\">");
-	con_dl(&h, "Nid", dbres_str(rs, 0, CM_NID));
-	con_dl(&h, "Name", dbres_str(rs, 0, CM_NAME));
-	con_dl(&h, "Environment", dbres_str(rs, 0, CM_ENV));
-	con_dl(&h, "Hub", dbres_str(rs, 0, CM_HUB));
-	con_dl(&h, "Impac!", dbres_str(rs, 0, CM_IMPAC));
-	con_dl(&h, "Connec!", dbres_str(rs, 0, CM_CONNEC));
-	con_dl(&h, "Nex!", dbres_str(rs, 0, CM_NEX));
-	con_dl(&h, "API key", dbres_str(rs, 0, CM_API_KEY));
-	act_dl_time(&h, "Registered", dbres_str(rs, 0, CM_CREATED));
-	act_dl_time(&h, "Updated", dbres_str(rs, 0, CM_UPDATED));
+	con_dl(&h, "Nid", ml.v[0].nid);
+	con_dl(&h, "Name", ml.v[0].name);
+	con_dl(&h, "Environment", ml.v[0].environment);
+	con_dl(&h, "Hub", ml.v[0].hub);
+	con_dl(&h, "Impac!", ml.v[0].impac);
+	con_dl(&h, "Connec!", ml.v[0].connec);
+	con_dl(&h, "Nex!", ml.v[0].nex);
+	con_dl(&h, "API key", ml.v[0].api_key);
+	act_dl_time(&h, "Registered", ml.v[0].created_at);
+	act_dl_time(&h, "Updated", ml.v[0].updated_at);
 	html_lit(&h, "</dl>");
-	act_hub_pending(&h, dbres_int(rs, 0, CM_ID), dbres_str(rs, 0, CM_HUB),
-	    dbres_str(rs, 0, CM_HUB_PENDING));
+	act_hub_pending(&h, ml.v[0].id, ml.v[0].hub,
+	    ml.v[0].hub_pending);
 	html_elem(&h, "h2", NULL, "Current certificate");
-	if (dbres_null(rs, 0, CM_SERIAL))
+	if (ml.v[0].serial == NULL)
 		html_elem(&h, "p", "muted", "None yet.");
 	else {
 		html_lit(&h, "<dl class=\"show cert\">");
-		con_dl(&h, "Subject", dbres_str(rs, 0, CM_CN));
-		con_dl(&h, "Serial", dbres_str(rs, 0, CM_SERIAL));
-		con_dl(&h, "SHA-1 fingerprint", dbres_str(rs, 0, CM_FP1));
-		con_dl(&h, "SHA-256 fingerprint", dbres_str(rs, 0, CM_FP256));
-		con_dl(&h, "Key", dbres_str(rs, 0, CM_KEYTYPE));
-		act_dl_time(&h, "Valid from", dbres_str(rs, 0, CM_NB));
-		act_dl_time(&h, "Valid until", dbres_str(rs, 0, CM_NA));
-		v = dbres_str(rs, 0, CM_REVOKED);
+		con_dl(&h, "Subject", ml.v[0].subject);
+		con_dl(&h, "Serial", ml.v[0].serial);
+		con_dl(&h, "SHA-1 fingerprint", ml.v[0].fp_sha1);
+		con_dl(&h, "SHA-256 fingerprint", ml.v[0].fp_sha256);
+		con_dl(&h, "Key", ml.v[0].key_type);
+		act_dl_time(&h, "Valid from", ml.v[0].not_before);
+		act_dl_time(&h, "Valid until", ml.v[0].not_after);
+		v = ml.v[0].revoked_at;
 		html_elem(&h, "dt", NULL, "Revoked");
 		html_lit(&h, "<dd>");
 		if (v == NULL)
 			html_t(&h, "no");
 		else {
 			html_time(&h, v);
-			html_tf(&h, " (%s)", dbres_str(rs, 0, CM_REASON) ?
-			    dbres_str(rs, 0, CM_REASON) : "unspecified");
+			html_tf(&h, " (%s)", ml.v[0].revoke_reason ?
+			    ml.v[0].revoke_reason : "unspecified");
 		}
 		html_lit(&h, "</dd></dl>");
 	}
@@ -698,7 +693,7 @@ h_con_marketplace(struct req *r)
 	}
 	html_tfoot(&h);
 	mkt_cert_list_free(&cs);
-	dbres_free(rs);
+	mkt_list_free(&ml);
 	return html_reply(&h, 200);
 }
 
@@ -707,46 +702,56 @@ static const struct {
 	const char	*field;		/* form and error name */
 	const char	*key;		/* key in "endpoints" */
 	const char	*label;
-	int		 col;
+	size_t		 off;		/* of its value in struct mkt */
 } act_eps[] = {
-	{ "endpoints.hub", "hub", "Hub (required)", CM_HUB },
-	{ "endpoints.impac", "impac", "Impac!", CM_IMPAC },
-	{ "endpoints.connec", "connec", "Connec!", CM_CONNEC },
-	{ "endpoints.nex", "nex", "Nex!", CM_NEX },
+	{ "endpoints.hub", "hub", "Hub (required)", offsetof(struct mkt, hub) },
+	{ "endpoints.impac", "impac", "Impac!", offsetof(struct mkt, impac) },
+	{ "endpoints.connec", "connec", "Connec!",
+	    offsetof(struct mkt, connec) },
+	{ "endpoints.nex", "nex", "Nex!", offsetof(struct mkt, nex) },
 };
+
+/* The value of endpoint i of act_eps in m. */
+static const char *
+act_ep(const struct mkt *m, size_t i)
+{
+	return *(const char *const *)(const void *)((const char *)m +
+	    act_eps[i].off);
+}
 
 /* The endpoints form, input kept from in. */
 static int
-act_mkt_form(struct req *r, int status, const struct dbres *rs,
+act_mkt_form(struct req *r, int status, const struct mkt *m,
     const struct form *in)
 {
 	struct html	 h;
-	char		*u, *b;
+	char		*u, *b, ver[24];
 	size_t		 i;
 
 	con_page(r, &h, "Edit marketplace", "marketplaces");
-	b = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0, CM_ID));
+	b = xasprintf("/admin/marketplaces/%lld", m->id);
 	html_crumbs(&h, "Dashboard", "/admin", "Partners", NULL,
-	    "Marketplaces", "/admin/marketplaces", dbres_str(rs, 0, CM_NID),
+	    "Marketplaces", "/admin/marketplaces", m->nid,
 	    b, "Edit", NULL, NULL);
 	html_open(&h, "h1", NULL);
-	html_tf(&h, "Edit marketplace %s", dbres_str(rs, 0, CM_NID));
+	html_tf(&h, "Edit marketplace %s", m->nid);
 	html_close(&h, "h1");
 	act_flash(r, &h, status);
 	html_elem(&h, "p", "muted", "The same rules as the marketplace's own "
 	    "PATCH /api/v1/marketplace: https URLs with a host; an empty "
 	    "optional endpoint is removed.");
-	u = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0, CM_ID));
+	u = xasprintf("/admin/marketplaces/%lld", m->id);
 	html_form(&h, u, "edit");
 	free(u);
+	snprintf(ver, sizeof(ver), "%lld", m->version);
 	html_hidden(&h, "version", in && form_get(in, "version") ?
-	    form_get(in, "version") : dbres_str(rs, 0, CM_VERSION));
+	    form_get(in, "version") : ver);
 	html_input(&h, "name", "Name", "text", in ? form_get(in, "name") :
-	    dbres_str(rs, 0, CM_NAME), NULL);
+	    m->name, NULL);
 	for (i = 0; i < sizeof(act_eps) / sizeof(act_eps[0]); i++)
 		html_input(&h, act_eps[i].field, act_eps[i].label, "url",
 		    in ? form_get(in, act_eps[i].field) :
-		    dbres_str(rs, 0, act_eps[i].col), NULL);
+		    act_ep(m, i), NULL);
 	html_submit(&h, "Save", "primary");
 	html_t(&h, " ");
 	html_a(&h, b, "Cancel");
@@ -759,13 +764,13 @@ act_mkt_form(struct req *r, int status, const struct dbres *rs,
 int
 h_con_mkt_edit(struct req *r)
 {
-	struct dbres	*rs;
+	struct mkt_list	 ml;
 	int		 st;
 
-	if ((st = act_mkt_of(r, &rs)) != 0)
+	if ((st = act_mkt_of(r, &ml)) != 0)
 		return st;
-	st = act_mkt_form(r, 200, rs, NULL);
-	dbres_free(rs);
+	st = act_mkt_form(r, 200, &ml.v[0], NULL);
+	mkt_list_free(&ml);
 	return st;
 }
 
@@ -780,7 +785,7 @@ h_con_mkt_update(struct req *r)
 {
 	struct json_object	*o = NULL, *e;
 	struct form		 f;
-	struct dbres		*rs = NULL;
+	struct mkt_list		 ml = { 0 };
 	struct mkt_in		 in;
 	const char		*v;
 	const char		**dst[4];
@@ -791,7 +796,7 @@ h_con_mkt_update(struct req *r)
 
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((st = act_mkt_of(r, &rs)) != 0)
+	if ((st = act_mkt_of(r, &ml)) != 0)
 		goto out;
 	if ((v = form_get(&f, "version")) == NULL ||
 	    num_parse(v, 1, INT32_MAX, &ver) == -1)
@@ -807,12 +812,12 @@ h_con_mkt_update(struct req *r)
 	}
 	jadd(o, "endpoints", e);
 	if (mkt_patch_check(r, o) == -1 || r->ferrsz > 0) {
-		st = act_mkt_form(r, 400, rs, &f);
+		st = act_mkt_form(r, 400, &ml.v[0], &f);
 		goto out;
 	}
 	memset(&in, 0, sizeof(in));
-	in.nid = dbres_str(rs, 0, CM_NID);
-	in.environment = dbres_str(rs, 0, CM_ENV);
+	in.nid = ml.v[0].nid;
+	in.environment = ml.v[0].environment;
 	in.name = form_get(&f, "name");
 	dst[0] = &in.hub;
 	dst[1] = &in.impac;
@@ -822,23 +827,22 @@ h_con_mkt_update(struct req *r)
 		v = form_get(&f, act_eps[i].field);
 		*dst[i] = v != NULL && *v != '\0' ? v : NULL;
 	}
-	rc = db_mkt_update(r, dbres_int(rs, 0, CM_ID), ver, &in);
+	rc = db_mkt_update(r, ml.v[0].id, ver, &in);
 	if (rc == -1)
 		st = 500;
 	else if (rc == 0) {
 		req_fail(r, 409, "Someone changed this marketplace since you "
 		    "opened the form; your input is kept. Reload the page to "
 		    "see their version.");
-		st = act_mkt_form(r, 409, rs, &f);
+		st = act_mkt_form(r, 409, &ml.v[0], &f);
 	} else {
-		u = xasprintf("/admin/marketplaces/%s", dbres_str(rs, 0,
-		    CM_ID));
+		u = xasprintf("/admin/marketplaces/%lld", ml.v[0].id);
 		st = con_done(r, u, "saved");
 		free(u);
 	}
 out:
 	json_object_put(o);
-	dbres_free(rs);
+	mkt_list_free(&ml);
 	form_free(&f);
 	return st;
 }
