@@ -33,7 +33,8 @@ struct ctl {
 	const char	*path;	/* the configuration file */
 	struct conf	 conf;
 	struct db	*db;
-	struct req	 r;	/* carries conf, db and the audit actor */
+	struct principal pr;	/* the audit actor: agoractl:$USER */
+	struct dbx	 dx;	/* what the data layer sees */
 };
 
 /* What a command needs from the database. */
@@ -445,7 +446,7 @@ cmd_hub_keys(struct ctl *c, int argc, char *argv[])
 	(void)argv;
 	if (argc != 1)
 		usage();
-	if (db_listing_keys(&c->r, &pg, &n) == -1)
+	if (db_listing_keys(&c->dx, &pg, &n) == -1)
 		return 1;
 	if (n > 0)
 		printf("sealed a hub key for %lld live listing%s\n", n,
@@ -495,7 +496,7 @@ cmd_create_admin(struct ctl *c, int argc, char *argv[])
 	}
 	if ((pw = read_password()) == NULL)
 		return 1;
-	rc = db_admin_create(&c->r, argv[1], pw, &id);
+	rc = db_admin_create(&c->dx, argv[1], pw, &id);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
 	if (rc == 0) {
@@ -518,7 +519,7 @@ cmd_set_password(struct ctl *c, int argc, char *argv[])
 		usage();
 	if ((pw = read_password()) == NULL)
 		return 1;
-	rc = db_admin_setpw(&c->r, argv[1], pw);
+	rc = db_admin_setpw(&c->dx, argv[1], pw);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
 	if (rc == 0) {
@@ -562,7 +563,7 @@ cmd_admin_token(struct ctl *c, int argc, char *argv[])
 	}
 	id = dbres_int(rs, 0, 0);
 	dbres_free(rs);
-	if (db_admin_token_create(&c->r, id, label, 0, &tok) == -1)
+	if (db_admin_token_create(&c->dx, id, label, 0, &tok) == -1)
 		return 1;
 	printf("%s\n", tok);
 	explicit_bzero(tok, strlen(tok));
@@ -614,7 +615,7 @@ regtoken_list(struct ctl *c, int argc, char *argv[])
 	printf("%-6s %-8s %-5s %-5s %-20s %-20s %s\n", "ID", "STATE", "USES",
 	    "MAX", "EXPIRES", "CREATED", "LABEL");
 	do {
-		if (db_regtoken_list(&c->r, NULL, 200, off, &tl, &total) == -1)
+		if (db_regtoken_list(&c->dx, NULL, 200, off, &tl, &total) == -1)
 			return 1;
 		for (i = 0; i < tl.n; i++) {
 			t = &tl.v[i];
@@ -644,9 +645,9 @@ regtoken_revoke(struct ctl *c, int argc, char *argv[])
 		fprintf(stderr, "agoractl: id: a positive integer\n");
 		return 1;
 	}
-	if ((rc = db_regtoken_revoke(&c->r, id)) == -1)
+	if ((rc = db_regtoken_revoke(&c->dx, id)) == -1)
 		return 1;
-	if (db_regtoken_get(&c->r, id, &tl) != 1) {
+	if (db_regtoken_get(&c->dx, id, &tl) != 1) {
 		fprintf(stderr, "agoractl: no registration token %lld\n", id);
 		return 1;
 	}
@@ -700,7 +701,7 @@ cmd_regtoken(struct ctl *c, int argc, char *argv[])
 		    "characters on one line\n");
 		return 1;
 	}
-	if (db_regtoken_create(&c->r, label, uses, ttl, &tok, &id) == -1)
+	if (db_regtoken_create(&c->dx, label, uses, ttl, &tok, &id) == -1)
 		return 1;
 	printf("%s\n", tok);
 	explicit_bzero(tok, strlen(tok));
@@ -739,7 +740,7 @@ rotate_print(struct ctl *c, const char *kind, const char *prefix,
 	int	 rc;
 
 	secret = crypto_token(prefix);
-	rc = db_cred_rotate(&c->r, kind, id, key, secret, grace, NULL, NULL);
+	rc = db_cred_rotate(&c->dx, kind, id, key, secret, grace, NULL, NULL);
 	if (rc == 1) {
 		printf("%s\n", secret);
 		if (grace == 0)
@@ -760,7 +761,7 @@ provider_rotate(struct ctl *c, const char *nid, long long grace)
 	struct provider_list pl;
 	int		 rc;
 
-	if ((rc = db_provider_by_nid(&c->r, nid, &pl)) != 1) {
+	if ((rc = db_provider_by_nid(&c->dx, nid, &pl)) != 1) {
 		if (rc == 0)
 			fprintf(stderr, "agoractl: no provider %s\n", nid);
 		return 1;
@@ -788,7 +789,7 @@ cmd_provider(struct ctl *c, int argc, char *argv[])
 
 	if (argc == 2 && strcmp(argv[1], "list") == 0) {
 		do {
-			if (db_provider_list(&c->r, 200, off, &pl,
+			if (db_provider_list(&c->dx, 200, off, &pl,
 			    &total) == -1)
 				return 1;
 			for (i = 0; i < pl.n; i++) {
@@ -822,7 +823,7 @@ cmd_provider(struct ctl *c, int argc, char *argv[])
 		fprintf(stderr, "agoractl: email: not an e-mail address\n");
 		return 1;
 	}
-	rc = db_provider_create(&c->r, argv[2], argv[3], argv[4], &key,
+	rc = db_provider_create(&c->dx, argv[2], argv[3], argv[4], &key,
 	    &secret, &id, NULL, NULL);
 	if (rc == 0) {
 		fprintf(stderr, "agoractl: a provider %s exists\n", argv[2]);
@@ -903,7 +904,7 @@ cmd_audit(struct ctl *c, int argc, char *argv[])
 	}
 	/* The count includes the header line. */
 	progress_init(&pg, "audit export: lines", 0);
-	rc = db_audit_csv(&c->r, &f, audit_emit, &pg);
+	rc = db_audit_csv(&c->dx, &f, audit_emit, &pg);
 	progress_done(&pg);
 	if (rc == -1 || fflush(stdout) == EOF) {
 		fprintf(stderr, "agoractl: the export failed\n");
@@ -926,7 +927,8 @@ cmd_marketplace(struct ctl *c, int argc, char *argv[])
 	printf("%-5s %-24s %-10s %-34s %-20s %s\n", "ID", "NID", "ENV",
 	    "SERIAL", "NOT AFTER", "HUB");
 	do {
-		if (db_mkt_list(&c->r, NULL, NULL, 200, off, &ml, &total) == -1)
+		if (db_mkt_list(&c->dx, NULL, NULL, 200, off, &ml,
+		    &total) == -1)
 			return 1;
 		for (i = 0; i < ml.n; i++) {
 			m = &ml.v[i];
@@ -949,7 +951,7 @@ cmd_crl(struct ctl *c, int argc, char *argv[])
 {
 	if (argc != 1)
 		usage();
-	if (db_crl_refresh(&c->r, 1, NULL) == -1) {
+	if (db_crl_refresh(&c->dx, 1, NULL) == -1) {
 		fprintf(stderr, "agoractl: the CRL could not be written\n");
 		return 1;
 	}
@@ -970,7 +972,7 @@ cmd_crl_sync(struct ctl *c, int argc, char *argv[])
 
 	if (argc != 1)
 		usage();
-	if (db_crl_sync(&c->r, 0, NULL, &n) == -1) {
+	if (db_crl_sync(&c->dx, 0, NULL, &n) == -1) {
 		fprintf(stderr, "agoractl: the CRL could not be synced\n");
 		return 1;
 	}
@@ -1009,14 +1011,14 @@ cmd_certificate(struct ctl *c, int argc, char *argv[])
 		    "affiliationChanged, superseded or cessationOfOperation\n");
 		return 1;
 	}
-	if (!valid_nid(argv[2]) || (rc = db_mkt_by_nid(&c->r, argv[2],
+	if (!valid_nid(argv[2]) || (rc = db_mkt_by_nid(&c->dx, argv[2],
 	    &id)) == 0) {
 		fprintf(stderr, "agoractl: no marketplace %s\n", argv[2]);
 		return 1;
 	}
 	if (rc == -1)
 		return 1;
-	rc = db_mkt_revoke(&c->r, id, serial, reason, &done);
+	rc = db_mkt_revoke(&c->dx, id, serial, reason, &done);
 	if (rc == 0 || rc == DBRC_CONFLICT) {
 		fprintf(stderr, "agoractl: %s\n", rc == 0 ? "no such "
 		    "certificate" : "the certificate is already revoked");
@@ -1026,7 +1028,7 @@ cmd_certificate(struct ctl *c, int argc, char *argv[])
 		return 1;
 	printf("certificate %s of %s revoked\n", done, argv[2]);
 	free(done);
-	if (db_crl_refresh(&c->r, 1, NULL) == -1) {
+	if (db_crl_refresh(&c->dx, 1, NULL) == -1) {
 		fprintf(stderr, "agoractl: the CRL could not be written; "
 		    "run agoractl crl\n");
 		return 1;
@@ -1045,8 +1047,9 @@ cmd_rotate_secret(struct ctl *c, int argc, char *argv[])
 
 	if (argc < 2 || rotate_args(c, argc, argv, 2, &grace) == -1)
 		usage();
-	if (!valid_nid(argv[1]) || (rc = db_mkt_by_nid(&c->r, argv[1],
-	    &id)) == 0 || (rc == 1 && (rc = db_mkt_get(&c->r, id, &ml)) == 0)) {
+	if (!valid_nid(argv[1]) || (rc = db_mkt_by_nid(&c->dx, argv[1],
+	    &id)) == 0 || (rc == 1 &&
+	    (rc = db_mkt_get(&c->dx, id, &ml)) == 0)) {
 		fprintf(stderr, "agoractl: no marketplace %s\n", argv[1]);
 		return 1;
 	}
@@ -1332,13 +1335,15 @@ main(int argc, char *argv[])
 	}
 	/* Revocations made here count in the workers' metrics too. */
 	(void)metrics_open(c.conf.metrics_file, 0);
-	c.r.conf = &c.conf;
+	c.dx.conf = &c.conf;
+	c.dx.pr = &c.pr;
+	c.dx.id = "";
 	if ((user = getenv("USER")) == NULL || !valid_uid(user))
 		user = "operator";
-	snprintf(c.r.pr.label, sizeof(c.r.pr.label), "agoractl:%s", user);
+	snprintf(c.pr.label, sizeof(c.pr.label), "agoractl:%s", user);
 	if (cm->db == CTL_CONF) {
 		rc = cm->fn(&c, argc, argv);
-		c.r.db = NULL;
+		c.dx.db = NULL;
 		goto out;
 	}
 	/* Schema changes use the admin account when one is configured. */
@@ -1356,7 +1361,7 @@ main(int argc, char *argv[])
 		rc = 1;
 		goto out;
 	}
-	c.r.db = c.db;
+	c.dx.db = c.db;
 	rc = cm->fn(&c, argc, argv);
 out:
 	db_close(c.db);

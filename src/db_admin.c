@@ -26,13 +26,13 @@ enum {
  * inside the caller's transaction: owned, or NULL on error.
  */
 static struct json_object *
-admin_snapshot(struct req *r, long long id)
+admin_snapshot(struct dbx *dx, long long id)
 {
 	struct json_object	*o;
 	struct dbres		*rs;
 	struct dbp		 p = dbp_int(id);
 
-	if (db_query(r->db, STMT_CON_ADMIN_GET, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_CON_ADMIN_GET, &p, 1, &rs) == -1)
 		return NULL;
 	if (rs->nrow != 1) {
 		dbres_free(rs);
@@ -54,7 +54,7 @@ admin_snapshot(struct req *r, long long id)
  * *id set, 0 if the e-mail exists, -1 on error.
  */
 int
-db_admin_create(struct req *r, const char *email, const char *pw,
+db_admin_create(struct dbx *dx, const char *email, const char *pw,
     long long *id)
 {
 	struct json_object	*after;
@@ -65,37 +65,37 @@ db_admin_create(struct req *r, const char *email, const char *pw,
 
 	if ((h = crypto_pw_hash(pw)) == NULL)
 		return -1;
-	if (db_tx_begin(r->db) == -1) {
+	if (db_tx_begin(dx->db) == -1) {
 		free(h);
 		return -1;
 	}
 	p[0] = dbp_str(email);
 	p[1] = dbp_str(h);
-	rc = db_exec(r->db, STMT_ADMIN_ADD, p, 2, NULL, &lid);
+	rc = db_exec(dx->db, STMT_ADMIN_ADD, p, 2, NULL, &lid);
 	free(h);
 	if (rc != 1)
 		goto fail;
-	if ((after = admin_snapshot(r, (long long)lid)) == NULL) {
+	if ((after = admin_snapshot(dx, (long long)lid)) == NULL) {
 		rc = -1;
 		goto fail;
 	}
-	rc = db_audit(r, "admin.create", "admin", (long long)lid, NULL,
+	rc = db_audit(dx, "admin.create", "admin", (long long)lid, NULL,
 	    after) == 0 ? 1 : -1;
 	json_object_put(after);
-	if (rc != 1 || db_tx_commit(r->db) == -1) {
+	if (rc != 1 || db_tx_commit(dx->db) == -1) {
 		rc = -1;
 		goto fail;
 	}
 	*id = (long long)lid;
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return rc;
 }
 
 /* Set an admin's password, ending its sessions. 1, 0 (no such admin), -1. */
 int
-db_admin_setpw(struct req *r, const char *email, const char *pw)
+db_admin_setpw(struct dbx *dx, const char *email, const char *pw)
 {
 	struct json_object	*after;
 	struct dbp		 p[2];
@@ -105,13 +105,13 @@ db_admin_setpw(struct req *r, const char *email, const char *pw)
 
 	if ((h = crypto_pw_hash(pw)) == NULL)
 		return -1;
-	if (db_tx_begin(r->db) == -1) {
+	if (db_tx_begin(dx->db) == -1) {
 		free(h);
 		return -1;
 	}
 	p[0] = dbp_str(h);
 	p[1] = dbp_str(email);
-	if (db_exec(r->db, STMT_ADMIN_SETPW, p, 2, &n, NULL) != 1)
+	if (db_exec(dx->db, STMT_ADMIN_SETPW, p, 2, &n, NULL) != 1)
 		goto out;
 	if (n == 0) {
 		rc = 0;
@@ -119,9 +119,9 @@ db_admin_setpw(struct req *r, const char *email, const char *pw)
 	}
 	after = json_object_new_object();
 	jadd_str(after, "email", email);
-	rc = db_audit(r, "admin.password", "admin", 0, NULL, after);
+	rc = db_audit(dx, "admin.password", "admin", 0, NULL, after);
 	json_object_put(after);
-	if (rc == -1 || db_tx_commit(r->db) == -1) {
+	if (rc == -1 || db_tx_commit(dx->db) == -1) {
 		rc = -1;
 		goto out;
 	}
@@ -129,7 +129,7 @@ db_admin_setpw(struct req *r, const char *email, const char *pw)
 	return 1;
 out:
 	free(h);
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return rc;
 }
 
@@ -139,7 +139,7 @@ out:
  * -1.
  */
 int
-db_admin_token_create(struct req *r, long long admin_id, const char *label,
+db_admin_token_create(struct dbx *dx, long long admin_id, const char *label,
     long long ttl, char **tok)
 {
 	struct json_object	*after;
@@ -152,17 +152,17 @@ db_admin_token_create(struct req *r, long long admin_id, const char *label,
 	*tok = NULL;
 	t = crypto_token("agat_");
 	crypto_sha256(t, strlen(t), h);
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		goto fail;
 	p[0] = dbp_blob(h, sizeof(h));
 	p[1] = dbp_int(admin_id);
 	p[2] = dbp_str(label);
 	p[3] = ttl > 0 ? dbp_int(ttl) : dbp_null();
-	if (db_exec(r->db, STMT_ADMIN_TOKEN_ADD, p, 4, NULL, &id) != 1)
+	if (db_exec(dx->db, STMT_ADMIN_TOKEN_ADD, p, 4, NULL, &id) != 1)
 		goto rollback;
 	p[0] = dbp_int((long long)id);
 	p[1] = dbp_int(admin_id);
-	if (db_query(r->db, STMT_CON_ATOKEN_GET, p, 2, &rs) == -1)
+	if (db_query(dx->db, STMT_CON_ATOKEN_GET, p, 2, &rs) == -1)
 		goto rollback;
 	after = json_object_new_object();
 	jadd_int(after, "id", (long long)id);
@@ -171,18 +171,18 @@ db_admin_token_create(struct req *r, long long admin_id, const char *label,
 	jadd_str(after, "created_at", dbres_str(rs, 0, AT_CREATED));
 	jadd_str(after, "expires_at", dbres_str(rs, 0, AT_EXPIRES));
 	dbres_free(rs);
-	if (db_audit(r, "admin_token.create", "admin_token", (long long)id,
+	if (db_audit(dx, "admin_token.create", "admin_token", (long long)id,
 	    NULL, after) == -1) {
 		json_object_put(after);
 		goto rollback;
 	}
 	json_object_put(after);
-	if (db_tx_commit(r->db) == -1)
+	if (db_tx_commit(dx->db) == -1)
 		goto rollback;
 	*tok = t;
 	return 0;
 rollback:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 fail:
 	explicit_bzero(t, strlen(t));
 	free(t);
@@ -195,7 +195,7 @@ fail:
  * or -1.
  */
 int
-db_regtoken_create(struct req *r, const char *label, long long uses,
+db_regtoken_create(struct dbx *dx, const char *label, long long uses,
     long long ttl, char **tok, long long *id)
 {
 	struct json_object	*after;
@@ -207,32 +207,32 @@ db_regtoken_create(struct req *r, const char *label, long long uses,
 	*tok = NULL;
 	t = crypto_token("agrt_");
 	crypto_sha256(t, strlen(t), h);
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		goto fail;
 	p[0] = dbp_blob(h, sizeof(h));
 	p[1] = dbp_str(label);
 	p[2] = dbp_int(uses);
 	p[3] = ttl > 0 ? dbp_int(ttl) : dbp_null();
-	p[4] = dbp_str(r->pr.label[0] ? r->pr.label : "anonymous");
-	if (db_exec(r->db, STMT_REGTOKEN_ADD, p, 5, NULL, &lid) != 1)
+	p[4] = dbp_str(dx->pr->label[0] ? dx->pr->label : "anonymous");
+	if (db_exec(dx->db, STMT_REGTOKEN_ADD, p, 5, NULL, &lid) != 1)
 		goto rollback;
 	after = json_object_new_object();
 	jadd_str(after, "label", label);
 	jadd_int(after, "max_uses", uses);
 	jadd_int(after, "ttl_seconds", ttl);
-	if (db_audit(r, "registration_token.create", "registration_token",
+	if (db_audit(dx, "registration_token.create", "registration_token",
 	    (long long)lid, NULL, after) == -1) {
 		json_object_put(after);
 		goto rollback;
 	}
 	json_object_put(after);
-	if (db_tx_commit(r->db) == -1)
+	if (db_tx_commit(dx->db) == -1)
 		goto rollback;
 	*tok = t;
 	*id = (long long)lid;
 	return 0;
 rollback:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 fail:
 	explicit_bzero(t, strlen(t));
 	free(t);
@@ -257,14 +257,14 @@ admin_token_list_free(struct admin_token_list *l)
 
 /* Admin id: 1 with l->v[0] (l owned: admin_list_free), 0 none, -1. */
 int
-db_admin_get(struct req *r, long long id, struct admin_list *l)
+db_admin_get(struct dbx *dx, long long id, struct admin_list *l)
 {
 	struct dbres	*rs;
 	struct dbp	 p = dbp_int(id);
 	struct admin	*a;
 
 	memset(l, 0, sizeof(*l));
-	if (db_query(r->db, STMT_CON_ADMIN_GET, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_CON_ADMIN_GET, &p, 1, &rs) == -1)
 		return -1;
 	if (rs->nrow != 1) {
 		dbres_free(rs);
@@ -293,7 +293,7 @@ db_admin_get(struct req *r, long long id, struct admin_list *l)
  * one), or -1. Audited.
  */
 int
-db_admin_set_disabled(struct req *r, long long id, long long version,
+db_admin_set_disabled(struct dbx *dx, long long id, long long version,
     int disable)
 {
 	struct json_object	*before = NULL, *after = NULL;
@@ -303,17 +303,17 @@ db_admin_set_disabled(struct req *r, long long id, long long version,
 	size_t			 i;
 	int			 rc = -1, active = 0;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
 	/*
 	 * Every disable writes the guard row first, so two cannot cross
 	 * (on one node the second waits; on a cluster one fails
 	 * certification and runs again), then counts the active admins.
 	 */
-	if (disable && db_exec(r->db, STMT_CON_ADMIN_GUARD, NULL, 0, NULL,
+	if (disable && db_exec(dx->db, STMT_CON_ADMIN_GUARD, NULL, 0, NULL,
 	    NULL) != 1)
 		goto out;
-	if (db_query(r->db, STMT_CON_ADMIN_ACTIVE, NULL, 0, &rs) == -1)
+	if (db_query(dx->db, STMT_CON_ADMIN_ACTIVE, NULL, 0, &rs) == -1)
 		goto out;
 	for (i = 0; i < rs->nrow; i++)
 		if (dbres_int(rs, i, 0) == id)
@@ -322,31 +322,31 @@ db_admin_set_disabled(struct req *r, long long id, long long version,
 		rc = DBRC_CONFLICT;
 		goto out;
 	}
-	if ((before = admin_snapshot(r, id)) == NULL) {
+	if ((before = admin_snapshot(dx, id)) == NULL) {
 		rc = 0;
 		goto out;
 	}
 	p[0] = dbp_int(disable != 0);
 	p[1] = dbp_int(id);
 	p[2] = dbp_int(version);
-	if (db_exec(r->db, STMT_CON_ADMIN_SETSTATE, p, 3, &n, NULL) != 1)
+	if (db_exec(dx->db, STMT_CON_ADMIN_SETSTATE, p, 3, &n, NULL) != 1)
 		goto out;
 	if (n == 0) {
 		rc = 0;
 		goto out;
 	}
 	p[0] = dbp_int(id);
-	if (disable && db_exec(r->db, STMT_CON_ADMIN_SESS_END, p, 1, NULL,
+	if (disable && db_exec(dx->db, STMT_CON_ADMIN_SESS_END, p, 1, NULL,
 	    NULL) != 1)
 		goto out;
-	if ((after = admin_snapshot(r, id)) == NULL ||
-	    db_audit_commit(r, disable ? "admin.disable" : "admin.enable",
+	if ((after = admin_snapshot(dx, id)) == NULL ||
+	    db_audit_commit(dx, disable ? "admin.disable" : "admin.enable",
 	    "admin", id, before, after) == -1)
 		goto out;
 	rc = 1;
 out:
 	if (rc != 1)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	json_object_put(before);
 	json_object_put(after);
 	dbres_free(rs);
@@ -360,7 +360,7 @@ out:
  * password.
  */
 int
-db_admin_reset_pw(struct req *r, long long id, long long version,
+db_admin_reset_pw(struct dbx *dx, long long id, long long version,
     char **pw)
 {
 	struct json_object	*after = NULL;
@@ -375,21 +375,21 @@ db_admin_reset_pw(struct req *r, long long id, long long version,
 		secret_free(np);
 		return -1;
 	}
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		goto out;
 	p[0] = dbp_str(h);
 	p[1] = dbp_int(id);
 	p[2] = dbp_int(version);
-	if (db_exec(r->db, STMT_CON_ADMIN_RESETPW, p, 3, &n, NULL) != 1)
+	if (db_exec(dx->db, STMT_CON_ADMIN_RESETPW, p, 3, &n, NULL) != 1)
 		goto out;
 	if (n == 0) {
 		rc = 0;
 		goto out;
 	}
 	p[0] = dbp_int(id);
-	if (db_exec(r->db, STMT_CON_ADMIN_SESS_END, p, 1, NULL, NULL) != 1 ||
-	    (after = admin_snapshot(r, id)) == NULL ||
-	    db_audit_commit(r, "admin.password_reset", "admin", id, NULL,
+	if (db_exec(dx->db, STMT_CON_ADMIN_SESS_END, p, 1, NULL, NULL) != 1 ||
+	    (after = admin_snapshot(dx, id)) == NULL ||
+	    db_audit_commit(dx, "admin.password_reset", "admin", id, NULL,
 	    after) == -1)
 		goto out;
 	rc = 1;
@@ -397,7 +397,7 @@ db_admin_reset_pw(struct req *r, long long id, long long version,
 	np = NULL;
 out:
 	if (rc != 1)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	json_object_put(after);
 	free(h);
 	secret_free(np);
@@ -427,14 +427,14 @@ admin_token_rows(struct dbres *rs, struct admin_token_list *l)
 
 /* Admin admin_id's API tokens, newest first. 0 with *l (owned) or -1. */
 int
-db_admin_tokens(struct req *r, long long admin_id,
+db_admin_tokens(struct dbx *dx, long long admin_id,
     struct admin_token_list *l)
 {
 	struct dbres	*rs;
 	struct dbp	 p = dbp_int(admin_id);
 
 	memset(l, 0, sizeof(*l));
-	if (db_query(r->db, STMT_CON_ATOKEN_LIST, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_CON_ATOKEN_LIST, &p, 1, &rs) == -1)
 		return -1;
 	admin_token_rows(rs, l);
 	return 0;
@@ -442,7 +442,7 @@ db_admin_tokens(struct req *r, long long admin_id,
 
 /* Token id of admin admin_id: 1 with l->v[0] (l owned), 0, -1. */
 int
-db_admin_token_get(struct req *r, long long admin_id, long long id,
+db_admin_token_get(struct dbx *dx, long long admin_id, long long id,
     struct admin_token_list *l)
 {
 	struct dbres	*rs;
@@ -451,7 +451,7 @@ db_admin_token_get(struct req *r, long long admin_id, long long id,
 	memset(l, 0, sizeof(*l));
 	p[0] = dbp_int(id);
 	p[1] = dbp_int(admin_id);
-	if (db_query(r->db, STMT_CON_ATOKEN_GET, p, 2, &rs) == -1)
+	if (db_query(dx->db, STMT_CON_ATOKEN_GET, p, 2, &rs) == -1)
 		return -1;
 	if (rs->nrow != 1) {
 		dbres_free(rs);
@@ -466,18 +466,18 @@ db_admin_token_get(struct req *r, long long admin_id, long long id,
  * -1. Audited.
  */
 int
-db_admin_token_revoke(struct req *r, long long admin_id, long long id)
+db_admin_token_revoke(struct dbx *dx, long long admin_id, long long id)
 {
 	struct json_object	*after;
 	struct dbp		 p[2];
 	unsigned long long	 n;
 	int			 rc = -1;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
 	p[0] = dbp_int(id);
 	p[1] = dbp_int(admin_id);
-	if (db_exec(r->db, STMT_CON_ATOKEN_REVOKE, p, 2, &n, NULL) != 1)
+	if (db_exec(dx->db, STMT_CON_ATOKEN_REVOKE, p, 2, &n, NULL) != 1)
 		goto out;
 	if (n == 0) {
 		rc = 0;
@@ -486,11 +486,11 @@ db_admin_token_revoke(struct req *r, long long admin_id, long long id)
 	after = json_object_new_object();
 	jadd_int(after, "admin_id", admin_id);
 	jadd_bool(after, "revoked", 1);
-	rc = db_audit(r, "admin_token.revoke", "admin_token", id, NULL,
-	    after) == 0 && db_tx_commit(r->db) == 0 ? 1 : -1;
+	rc = db_audit(dx, "admin_token.revoke", "admin_token", id, NULL,
+	    after) == 0 && db_tx_commit(dx->db) == 0 ? 1 : -1;
 	json_object_put(after);
 out:
 	if (rc != 1)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	return rc;
 }

@@ -85,7 +85,7 @@ dup_or_null(const char *s)
  * stored. Inside the caller's transaction. 1, 0 (duplicate) or -1.
  */
 static int
-cred_new(struct req *r, const char *kind, long long owner, const char *key,
+cred_new(struct dbx *dx, const char *kind, long long owner, const char *key,
     char **secret)
 {
 	unsigned char	 h[32];
@@ -100,7 +100,7 @@ cred_new(struct req *r, const char *kind, long long owner, const char *key,
 	p[1] = dbp_str(key);
 	p[2] = dbp_blob(h, sizeof(h));
 	p[3] = dbp_int(owner);
-	if ((rc = db_exec(r->db, STMT_CRED_ADD, p, 4, NULL, NULL)) != 1) {
+	if ((rc = db_exec(dx->db, STMT_CRED_ADD, p, 4, NULL, NULL)) != 1) {
 		explicit_bzero(s, strlen(s));
 		free(s);
 		return rc;
@@ -139,9 +139,9 @@ key_new(const char *prefix)
  * fin refused), -1 on error. fin runs inside the transaction.
  */
 int
-db_provider_create(struct req *r, const char *nid, const char *name,
+db_provider_create(struct dbx *dx, const char *nid, const char *name,
     const char *email, char **key, char **secret, long long *id,
-    int (*fin)(struct req *, long long, void *), void *arg)
+    int (*fin)(void *, long long, void *), void *arg)
 {
 	struct json_object	*after;
 	struct dbp		 p[4];
@@ -151,7 +151,7 @@ db_provider_create(struct req *r, const char *nid, const char *name,
 
 	*key = *secret = NULL;
 	k = key_new("pk_");
-	if (db_tx_begin(r->db) == -1) {
+	if (db_tx_begin(dx->db) == -1) {
 		free(k);
 		return -1;
 	}
@@ -159,16 +159,16 @@ db_provider_create(struct req *r, const char *nid, const char *name,
 	p[1] = dbp_str(name);
 	p[2] = dbp_str(email);
 	p[3] = dbp_str(k);
-	if ((rc = db_exec(r->db, STMT_PROVIDER_ADD, p, 4, NULL, &lid)) != 1)
+	if ((rc = db_exec(dx->db, STMT_PROVIDER_ADD, p, 4, NULL, &lid)) != 1)
 		goto fail;
-	if ((rc = cred_new(r, "provider", (long long)lid, k, &s)) != 1)
+	if ((rc = cred_new(dx, "provider", (long long)lid, k, &s)) != 1)
 		goto fail;
 	after = json_object_new_object();
 	jadd_str(after, "nid", nid);
 	jadd_str(after, "name", name);
 	jadd_str(after, "email", email);
 	jadd_str(after, "api_key", k);
-	rc = db_audit(r, "provider.create", "provider", (long long)lid, NULL,
+	rc = db_audit(dx, "provider.create", "provider", (long long)lid, NULL,
 	    after) == 0 ? 1 : -1;
 	json_object_put(after);
 	if (rc != 1)
@@ -176,15 +176,15 @@ db_provider_create(struct req *r, const char *nid, const char *name,
 	*key = k;
 	*secret = s;
 	*id = (long long)lid;
-	if (fin != NULL && (rc = fin(r, (long long)lid, arg)) != 1)
+	if (fin != NULL && (rc = fin(dx->up, (long long)lid, arg)) != 1)
 		goto fail;
-	if (db_tx_commit(r->db) == -1) {
+	if (db_tx_commit(dx->db) == -1) {
 		rc = -1;
 		goto fail;
 	}
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	*key = *secret = NULL;
 	free(k);
 	secret_free(s);
@@ -228,13 +228,13 @@ provider_list_free(struct provider_list *l)
 
 /* The one-row answer of statement st to *p: 1 with l->v[0], 0, -1. */
 static int
-provider_row(struct req *r, enum stmt st, const struct dbp *p,
+provider_row(struct dbx *dx, enum stmt st, const struct dbp *p,
     struct provider_list *l)
 {
 	struct dbres	*rs;
 
 	memset(l, 0, sizeof(*l));
-	if (db_query(r->db, st, p, 1, &rs) == -1)
+	if (db_query(dx->db, st, p, 1, &rs) == -1)
 		return -1;
 	if (rs->nrow == 0) {
 		dbres_free(rs);
@@ -249,38 +249,38 @@ provider_row(struct req *r, enum stmt st, const struct dbp *p,
  * -1.
  */
 int
-db_provider_get(struct req *r, long long id, struct provider_list *l)
+db_provider_get(struct dbx *dx, long long id, struct provider_list *l)
 {
 	struct dbp	 p = dbp_int(id);
 
-	return provider_row(r, STMT_PROVIDER_GET, &p, l);
+	return provider_row(dx, STMT_PROVIDER_GET, &p, l);
 }
 
 /* The provider with nid, as db_provider_get. */
 int
-db_provider_by_nid(struct req *r, const char *nid, struct provider_list *l)
+db_provider_by_nid(struct dbx *dx, const char *nid, struct provider_list *l)
 {
 	struct dbp	 p = dbp_str(nid);
 
-	return provider_row(r, STMT_PROVIDER_BY_NID, &p, l);
+	return provider_row(dx, STMT_PROVIDER_BY_NID, &p, l);
 }
 
 /* A page of providers and the total. 0 with *l (owned), or -1. */
 int
-db_provider_list(struct req *r, long long limit, long long offset,
+db_provider_list(struct dbx *dx, long long limit, long long offset,
     struct provider_list *l, long long *total)
 {
 	struct dbres	*rs;
 	struct dbp	 p[2];
 
 	memset(l, 0, sizeof(*l));
-	if (db_query(r->db, STMT_PROVIDER_COUNT, NULL, 0, &rs) == -1)
+	if (db_query(dx->db, STMT_PROVIDER_COUNT, NULL, 0, &rs) == -1)
 		return -1;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
 	p[0] = dbp_int(limit);
 	p[1] = dbp_int(offset);
-	if (db_query(r->db, STMT_PROVIDER_LIST, p, 2, &rs) == -1)
+	if (db_query(dx->db, STMT_PROVIDER_LIST, p, 2, &rs) == -1)
 		return -1;
 	provider_rows(rs, l);
 	return 0;
@@ -327,7 +327,7 @@ app_row(const struct dbres *rs, size_t i)
  * 1 with *out (owned, db_app_free), 0 if none, -1.
  */
 int
-db_app_get(struct req *r, long long id, const struct scope *sc,
+db_app_get(struct dbx *dx, long long id, const struct scope *sc,
     struct app **out)
 {
 	struct dbres	*rs;
@@ -338,7 +338,7 @@ db_app_get(struct req *r, long long id, const struct scope *sc,
 	p[0] = dbp_int(id);
 	p[1] = dbp_scope(sc->provider_id);
 	p[2] = dbp_scope(sc->provider_id);
-	if (db_query(r->db, STMT_APP_GET, p, 3, &rs) == -1)
+	if (db_query(dx->db, STMT_APP_GET, p, 3, &rs) == -1)
 		return -1;
 	if (rs->nrow == 1) {
 		*out = app_row(rs, 0);
@@ -353,7 +353,7 @@ db_app_get(struct req *r, long long id, const struct scope *sc,
  * apps), *n and *total, or -1.
  */
 int
-db_app_list(struct req *r, const struct scope *sc, long long limit,
+db_app_list(struct dbx *dx, const struct scope *sc, long long limit,
     long long offset, struct app ***out, size_t *n, long long *total)
 {
 	struct dbres	*rs;
@@ -364,13 +364,13 @@ db_app_list(struct req *r, const struct scope *sc, long long limit,
 	*n = 0;
 	p[0] = dbp_scope(sc->provider_id);
 	p[1] = dbp_scope(sc->provider_id);
-	if (db_query(r->db, STMT_APP_COUNT, p, 2, &rs) == -1)
+	if (db_query(dx->db, STMT_APP_COUNT, p, 2, &rs) == -1)
 		return -1;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
 	p[2] = dbp_int(limit);
 	p[3] = dbp_int(offset);
-	if (db_query(r->db, STMT_APP_LIST, p, 4, &rs) == -1)
+	if (db_query(dx->db, STMT_APP_LIST, p, 4, &rs) == -1)
 		return -1;
 	*out = xcalloc(rs->nrow + 1, sizeof(struct app *));
 	for (i = 0; i < rs->nrow; i++)
@@ -388,7 +388,7 @@ db_app_list(struct req *r, const struct scope *sc, long long limit,
  * row records the row as committed. 0 or -1.
  */
 static int
-row_stamp(struct req *r, enum stmt st, long long id, long long app_id,
+row_stamp(struct dbx *dx, enum stmt st, long long id, long long app_id,
     size_t cv, size_t cc, size_t cu, struct json_object *after)
 {
 	struct dbres	*rs;
@@ -403,7 +403,7 @@ row_stamp(struct req *r, enum stmt st, long long id, long long app_id,
 		p[1] = dbp_int(app_id);
 		np = 2;
 	}
-	if (db_query(r->db, st, p, np, &rs) == -1)
+	if (db_query(dx->db, st, p, np, &rs) == -1)
 		return -1;
 	if (rs->nrow != 1) {
 		dbres_free(rs);
@@ -423,8 +423,8 @@ row_stamp(struct req *r, enum stmt st, long long id, long long app_id,
  * the transaction. 1, 0 (nid taken, or fin refused), -1.
  */
 int
-db_app_create(struct req *r, struct app *a, struct json_object *after,
-    int (*fin)(struct req *, long long, void *), void *arg)
+db_app_create(struct dbx *dx, struct app *a, struct json_object *after,
+    int (*fin)(void *, long long, void *), void *arg)
 {
 	struct dbp		 p[2 + APPF__MAX];
 	unsigned long long	 lid;
@@ -437,30 +437,30 @@ db_app_create(struct req *r, struct app *a, struct json_object *after,
 	p[1] = dbp_int(a->provider_id);
 	for (i = 0; i < APPF__MAX; i++)
 		p[2 + i] = dbp_str(a->f[i]);
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if ((rc = db_exec(r->db, STMT_APP_ADD, p, 2 + APPF__MAX, NULL,
+	if ((rc = db_exec(dx->db, STMT_APP_ADD, p, 2 + APPF__MAX, NULL,
 	    &lid)) != 1)
 		goto fail;
 	a->id = (long long)lid;
-	if (row_stamp(r, STMT_APP_GET, a->id, 0, 4, 5, 6, after) == -1) {
+	if (row_stamp(dx, STMT_APP_GET, a->id, 0, 4, 5, 6, after) == -1) {
 		rc = -1;
 		goto fail;
 	}
 	jadd_str(after, "uid", a->uid);
-	if (db_audit(r, "app.create", "app", a->id, NULL, after) == -1) {
+	if (db_audit(dx, "app.create", "app", a->id, NULL, after) == -1) {
 		rc = -1;
 		goto fail;
 	}
-	if (fin != NULL && (rc = fin(r, a->id, arg)) != 1)
+	if (fin != NULL && (rc = fin(dx->up, a->id, arg)) != 1)
 		goto fail;
-	if (db_tx_commit(r->db) == -1) {
+	if (db_tx_commit(dx->db) == -1) {
 		rc = -1;
 		goto fail;
 	}
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return rc;
 }
 
@@ -470,7 +470,7 @@ fail:
  * wrote first), -1.
  */
 int
-db_app_update(struct req *r, const struct app *a, const char *action,
+db_app_update(struct dbx *dx, const struct app *a, const char *action,
     struct json_object *before, struct json_object *after)
 {
 	struct dbp		 p[APPF__MAX + 2];
@@ -482,26 +482,26 @@ db_app_update(struct req *r, const struct app *a, const char *action,
 		p[i] = dbp_str(a->f[i]);
 	p[APPF__MAX] = dbp_int(a->id);
 	p[APPF__MAX + 1] = dbp_int(a->version);
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if ((rc = db_exec(r->db, STMT_APP_UPDATE, p, APPF__MAX + 2, &n,
+	if ((rc = db_exec(dx->db, STMT_APP_UPDATE, p, APPF__MAX + 2, &n,
 	    NULL)) != 1)
 		goto fail;
 	if (n == 0) {
 		rc = 0;
 		goto fail;
 	}
-	if (db_audit(r, action, "app", a->id, before, after) == -1) {
+	if (db_audit(dx, action, "app", a->id, before, after) == -1) {
 		rc = -1;
 		goto fail;
 	}
-	if (db_tx_commit(r->db) == -1) {
+	if (db_tx_commit(dx->db) == -1) {
 		rc = -1;
 		goto fail;
 	}
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return rc;
 }
 
@@ -543,7 +543,7 @@ env_row(const struct dbres *rs, size_t i)
  * 1 with *out (owned, db_env_free), 0 if none, -1.
  */
 int
-db_env_get(struct req *r, long long app_id, long long id, struct env **out)
+db_env_get(struct dbx *dx, long long app_id, long long id, struct env **out)
 {
 	struct dbres	*rs;
 	struct dbp	 p[2];
@@ -552,7 +552,7 @@ db_env_get(struct req *r, long long app_id, long long id, struct env **out)
 	*out = NULL;
 	p[0] = dbp_int(id);
 	p[1] = dbp_int(app_id);
-	if (db_query(r->db, STMT_ENV_GET, p, 2, &rs) == -1)
+	if (db_query(dx->db, STMT_ENV_GET, p, 2, &rs) == -1)
 		return -1;
 	if (rs->nrow == 1) {
 		*out = env_row(rs, 0);
@@ -564,7 +564,7 @@ db_env_get(struct req *r, long long app_id, long long id, struct env **out)
 
 /* Every environment of app_id: 0 with *out (owned array) and *n, or -1. */
 int
-db_env_list(struct req *r, long long app_id, struct env ***out, size_t *n)
+db_env_list(struct dbx *dx, long long app_id, struct env ***out, size_t *n)
 {
 	struct dbres	*rs;
 	struct dbp	 p = dbp_int(app_id);
@@ -572,7 +572,7 @@ db_env_list(struct req *r, long long app_id, struct env ***out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if (db_query(r->db, STMT_ENV_LIST, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_ENV_LIST, &p, 1, &rs) == -1)
 		return -1;
 	*out = xcalloc(rs->nrow + 1, sizeof(struct env *));
 	for (i = 0; i < rs->nrow; i++)
@@ -588,8 +588,8 @@ db_env_list(struct req *r, long long app_id, struct env ***out, size_t *n)
  * once) returned. 1, 0 (nid taken for this app, or fin refused), -1.
  */
 int
-db_env_create(struct req *r, struct env *e, struct json_object *after,
-    char **secret, int (*fin)(struct req *, long long, void *), void *arg)
+db_env_create(struct dbx *dx, struct env *e, struct json_object *after,
+    char **secret, int (*fin)(void *, long long, void *), void *arg)
 {
 	struct dbp		 p[2 + ENVF__MAX];
 	unsigned long long	 lid;
@@ -604,35 +604,35 @@ db_env_create(struct req *r, struct env *e, struct json_object *after,
 	p[1] = dbp_str(e->api_key);
 	for (i = 0; i < ENVF__MAX; i++)
 		p[2 + i] = dbp_str(e->f[i]);
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if ((rc = db_exec(r->db, STMT_ENV_ADD, p, 2 + ENVF__MAX, NULL,
+	if ((rc = db_exec(dx->db, STMT_ENV_ADD, p, 2 + ENVF__MAX, NULL,
 	    &lid)) != 1)
 		goto fail;
 	e->id = (long long)lid;
-	if ((rc = cred_new(r, "environment", e->id, e->api_key, &s)) != 1)
+	if ((rc = cred_new(dx, "environment", e->id, e->api_key, &s)) != 1)
 		goto fail;
-	if (row_stamp(r, STMT_ENV_GET, e->id, e->app_id, 3, 4, 5,
+	if (row_stamp(dx, STMT_ENV_GET, e->id, e->app_id, 3, 4, 5,
 	    after) == -1) {
 		rc = -1;
 		goto fail;
 	}
 	jadd_str(after, "api_key", e->api_key);
-	if (db_audit(r, "environment.create", "environment", e->id, NULL,
+	if (db_audit(dx, "environment.create", "environment", e->id, NULL,
 	    after) == -1) {
 		rc = -1;
 		goto fail;
 	}
 	*secret = s;
-	if (fin != NULL && (rc = fin(r, e->id, arg)) != 1)
+	if (fin != NULL && (rc = fin(dx->up, e->id, arg)) != 1)
 		goto fail;
-	if (db_tx_commit(r->db) == -1) {
+	if (db_tx_commit(dx->db) == -1) {
 		rc = -1;
 		goto fail;
 	}
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	*secret = NULL;
 	secret_free(s);
 	return rc;
@@ -640,7 +640,7 @@ fail:
 
 /* As db_app_update, for an environment. 1, 0 (stale), -1. */
 int
-db_env_update(struct req *r, const struct env *e, struct json_object *before,
+db_env_update(struct dbx *dx, const struct env *e, struct json_object *before,
     struct json_object *after)
 {
 	struct dbp		 p[ENVF__MAX + 2];
@@ -652,27 +652,27 @@ db_env_update(struct req *r, const struct env *e, struct json_object *before,
 		p[i] = dbp_str(e->f[i]);
 	p[ENVF__MAX] = dbp_int(e->id);
 	p[ENVF__MAX + 1] = dbp_int(e->version);
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if ((rc = db_exec(r->db, STMT_ENV_UPDATE, p, ENVF__MAX + 2, &n,
+	if ((rc = db_exec(dx->db, STMT_ENV_UPDATE, p, ENVF__MAX + 2, &n,
 	    NULL)) != 1)
 		goto fail;
 	if (n == 0) {
 		rc = 0;
 		goto fail;
 	}
-	if (db_audit(r, "environment.update", "environment", e->id, before,
+	if (db_audit(dx, "environment.update", "environment", e->id, before,
 	    after) == -1) {
 		rc = -1;
 		goto fail;
 	}
-	if (db_tx_commit(r->db) == -1) {
+	if (db_tx_commit(dx->db) == -1) {
 		rc = -1;
 		goto fail;
 	}
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return rc;
 }
 
@@ -682,7 +682,7 @@ fail:
  * -1.
  */
 int
-db_env_rotate(struct req *r, const struct env *e, long long grace,
+db_env_rotate(struct dbx *dx, const struct env *e, long long grace,
     char **secret)
 {
 	struct json_object	*after;
@@ -690,31 +690,31 @@ db_env_rotate(struct req *r, const struct env *e, long long grace,
 	char			*s = NULL;
 
 	*secret = NULL;
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
 	p[0] = dbp_int(grace);
 	p[1] = dbp_str("environment");
 	p[2] = dbp_int(e->id);
 	p[3] = dbp_int(grace);
-	if (db_exec(r->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1)
 		goto fail;
-	if (cred_new(r, "environment", e->id, e->api_key, &s) != 1)
+	if (cred_new(dx, "environment", e->id, e->api_key, &s) != 1)
 		goto fail;
 	after = json_object_new_object();
 	jadd_str(after, "api_key", e->api_key);
 	jadd_int(after, "grace_seconds", grace);
-	if (db_audit(r, "environment.rotate", "environment", e->id, NULL,
+	if (db_audit(dx, "environment.rotate", "environment", e->id, NULL,
 	    after) == -1) {
 		json_object_put(after);
 		goto fail;
 	}
 	json_object_put(after);
-	if (db_tx_commit(r->db) == -1)
+	if (db_tx_commit(dx->db) == -1)
 		goto fail;
 	*secret = s;
 	return 0;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	secret_free(s);
 	return -1;
 }
@@ -766,7 +766,7 @@ listing_list_free(struct listing_list *l)
  * listing_list_free), 0 if none, -1.
  */
 int
-db_listing_get(struct req *r, long long id, const struct scope *sc,
+db_listing_get(struct dbx *dx, long long id, const struct scope *sc,
     struct listing_list *l)
 {
 	struct dbres	*rs;
@@ -778,7 +778,7 @@ db_listing_get(struct req *r, long long id, const struct scope *sc,
 	p[2] = dbp_scope(sc->marketplace_id);
 	p[3] = dbp_scope(sc->marketplace_id);
 	p[4] = dbp_int(id);
-	if (db_query(r->db, STMT_LISTING_GET, p, 5, &rs) == -1)
+	if (db_query(dx->db, STMT_LISTING_GET, p, 5, &rs) == -1)
 		return -1;
 	if (rs->nrow == 0) {
 		dbres_free(rs);
@@ -790,7 +790,7 @@ db_listing_get(struct req *r, long long id, const struct scope *sc,
 
 /* A filtered page of listings and the total. 0 with *l (owned), or -1. */
 int
-db_listing_list(struct req *r, const struct scope *sc,
+db_listing_list(struct dbx *dx, const struct scope *sc,
     const struct lfilter *f, struct listing_list *l, long long *total)
 {
 	struct dbres	*rs;
@@ -807,13 +807,13 @@ db_listing_list(struct req *r, const struct scope *sc,
 	p[7] = dbp_str(f->marketplace);
 	p[8] = dbp_str(f->app);
 	p[9] = dbp_str(f->app);
-	if (db_query(r->db, STMT_LISTING_COUNT, p, 10, &rs) == -1)
+	if (db_query(dx->db, STMT_LISTING_COUNT, p, 10, &rs) == -1)
 		return -1;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
 	p[10] = dbp_int(f->limit);
 	p[11] = dbp_int(f->offset);
-	if (db_query(r->db, STMT_LISTING_LIST, p, 12, &rs) == -1)
+	if (db_query(dx->db, STMT_LISTING_LIST, p, 12, &rs) == -1)
 		return -1;
 	listing_rows(rs, l);
 	return 0;
@@ -824,7 +824,7 @@ db_listing_list(struct req *r, const struct scope *sc,
  * caller). 0 with *l (owned: listing_event_list_free), or -1.
  */
 int
-db_listing_history(struct req *r, long long id,
+db_listing_history(struct dbx *dx, long long id,
     struct listing_event_list *l)
 {
 	struct dbres		*rs;
@@ -833,7 +833,7 @@ db_listing_history(struct req *r, long long id,
 	size_t			 i;
 
 	memset(l, 0, sizeof(*l));
-	if (db_query(r->db, STMT_LISTING_HISTORY, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_LISTING_HISTORY, &p, 1, &rs) == -1)
 		return -1;
 	l->rs = rs;
 	l->n = rs->nrow;
@@ -870,7 +870,7 @@ lstate_parse(const char *s)
 
 /* Give listing id a sealed hub key if it has none yet. 0 or -1. */
 static int
-listing_key(struct req *r, long long id)
+listing_key(struct dbx *dx, long long id)
 {
 	unsigned char	 raw[HUB_KEY_BYTES], *sealed = NULL;
 	struct dbp	 p[2];
@@ -881,14 +881,14 @@ listing_key(struct req *r, long long id)
 	crypto_random(raw, sizeof(raw));
 	hex = hex_encode(raw, sizeof(raw));
 	explicit_bzero(raw, sizeof(raw));
-	rc = crypto_seal(r->conf->data_key, hex, strlen(hex), &sealed, &sz);
+	rc = crypto_seal(dx->conf->data_key, hex, strlen(hex), &sealed, &sz);
 	explicit_bzero(hex, strlen(hex));
 	free(hex);
 	if (rc == -1)
 		return -1;
 	p[0] = dbp_blob(sealed, sz);
 	p[1] = dbp_int(id);
-	rc = db_exec(r->db, STMT_LISTING_SETKEY, p, 2, NULL, NULL);
+	rc = db_exec(dx->db, STMT_LISTING_SETKEY, p, 2, NULL, NULL);
 	free(sealed);
 	return rc == 1 ? 0 : -1;
 }
@@ -933,7 +933,7 @@ listing_key_json(const struct conf *c, const struct dbcell *k)
  * how many got one. 0 or -1.
  */
 int
-db_listing_keys(struct req *r, struct progress *pg, long long *n)
+db_listing_keys(struct dbx *dx, struct progress *pg, long long *n)
 {
 	struct dbres	*rs;
 	struct json_object *after;
@@ -942,21 +942,21 @@ db_listing_keys(struct req *r, struct progress *pg, long long *n)
 	int		 rc = 0;
 
 	*n = 0;
-	if (db_query(r->db, STMT_LISTING_NOKEY, NULL, 0, &rs) == -1)
+	if (db_query(dx->db, STMT_LISTING_NOKEY, NULL, 0, &rs) == -1)
 		return -1;
 	if (pg != NULL)
 		progress_init(pg, "hub-keys", (long long)rs->nrow);
 	for (i = 0; i < rs->nrow && rc == 0; i++) {
 		id = dbres_int(rs, i, 0);
-		if (db_tx_begin(r->db) == -1) {
+		if (db_tx_begin(dx->db) == -1) {
 			rc = -1;
 			break;
 		}
 		after = json_object_new_object();
 		jadd_bool(after, "hub_key", 1);
-		if (listing_key(r, id) == -1 || db_audit_commit(r,
+		if (listing_key(dx, id) == -1 || db_audit_commit(dx,
 		    "listing.key", "listing", id, NULL, after) == -1) {
-			db_tx_rollback(r->db);
+			db_tx_rollback(dx->db);
 			rc = -1;
 		} else
 			(*n)++;
@@ -972,7 +972,7 @@ db_listing_keys(struct req *r, struct progress *pg, long long *n)
 
 /* A new listing of app on marketplace in state submitted; 1, 0, -1. */
 static int
-listing_add(struct req *r, long long app_id, long long mkt_id,
+listing_add(struct dbx *dx, long long app_id, long long mkt_id,
     long long *id)
 {
 	unsigned char		 raw[HUB_ID_BYTES];
@@ -989,7 +989,7 @@ listing_add(struct req *r, long long app_id, long long mkt_id,
 		p[0] = dbp_int(app_id);
 		p[1] = dbp_int(mkt_id);
 		p[2] = dbp_str(hub);
-		rc = db_exec(r->db, STMT_LISTING_ADD, p, 3, NULL, &lid);
+		rc = db_exec(dx->db, STMT_LISTING_ADD, p, 3, NULL, &lid);
 		free(hub);
 	}
 	if (rc == 1)
@@ -1004,7 +1004,7 @@ listing_add(struct req *r, long long app_id, long long mkt_id,
  * 1 yes, 0 no (*why set, static), -1 error.
  */
 static int
-listing_may_publish(struct req *r, long long app_id, long long mkt_id,
+listing_may_publish(struct dbx *dx, long long app_id, long long mkt_id,
     int hold, const char **why)
 {
 	struct dbres	*rs;
@@ -1018,7 +1018,7 @@ listing_may_publish(struct req *r, long long app_id, long long mkt_id,
 	}
 	p[0] = dbp_int(mkt_id);
 	p[1] = dbp_int(app_id);
-	if (db_query(r->db, STMT_LISTING_SELFPUB, p, 2, &rs) == -1)
+	if (db_query(dx->db, STMT_LISTING_SELFPUB, p, 2, &rs) == -1)
 		return -1;
 	ok = rs->nrow == 1 && dbres_int(rs, 0, 0) == 1;
 	dbres_free(rs);
@@ -1043,10 +1043,10 @@ listing_may_publish(struct req *r, long long app_id, long long mkt_id,
  * admin's approval lifts it: self-publishing respects the admin.
  */
 int
-db_listing_move(struct req *r, long long id, long long app_id,
+db_listing_move(struct dbx *dx, long long id, long long app_id,
     long long mkt_id, const struct scope *sc, enum lact act,
     const char *note, long long *out, const char **why,
-    int (*fin)(struct req *, long long, void *), void *arg)
+    int (*fin)(void *, long long, void *), void *arg)
 {
 	struct json_object	*before = NULL, *after = NULL;
 	struct dbres		*rs = NULL;
@@ -1055,12 +1055,12 @@ db_listing_move(struct req *r, long long id, long long app_id,
 	int			 haskey = 0, active = 1, hold = 0, rc = -1;
 
 	*why = NULL;
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
 	if (id == 0) {
 		p[0] = dbp_int(app_id);
 		p[1] = dbp_int(mkt_id);
-		if (db_query(r->db, STMT_LISTING_FIND, p, 2, &rs) == -1)
+		if (db_query(dx->db, STMT_LISTING_FIND, p, 2, &rs) == -1)
 			goto fail;
 		if (rs->nrow == 1)
 			id = dbres_int(rs, 0, 0);
@@ -1073,7 +1073,7 @@ db_listing_move(struct req *r, long long id, long long app_id,
 		p[2] = dbp_scope(sc->provider_id);
 		p[3] = dbp_scope(sc->marketplace_id);
 		p[4] = dbp_scope(sc->marketplace_id);
-		if (db_query(r->db, STMT_LISTING_LOCK, p, 5, &rs) == -1)
+		if (db_query(dx->db, STMT_LISTING_LOCK, p, 5, &rs) == -1)
 			goto fail;
 		if (rs->nrow == 0) {
 			rc = 0;
@@ -1094,7 +1094,7 @@ db_listing_move(struct req *r, long long id, long long app_id,
 		rc = DBRC_CONFLICT;
 		goto fail;
 	}
-	if (act == LA_PUBLISH && (rc = listing_may_publish(r, app_id, mkt_id,
+	if (act == LA_PUBLISH && (rc = listing_may_publish(dx, app_id, mkt_id,
 	    hold, why)) != 1) {
 		if (rc == 0)
 			rc = DBRC_FORBIDDEN;
@@ -1102,7 +1102,7 @@ db_listing_move(struct req *r, long long id, long long app_id,
 	}
 	rc = -1;
 	if (from == LS_NONE) {
-		if ((rc = listing_add(r, app_id, mkt_id, &id)) != 1) {
+		if ((rc = listing_add(dx, app_id, mkt_id, &id)) != 1) {
 			if (rc == 0) {
 				*why = "the listing was created meanwhile";
 				rc = DBRC_CONFLICT;
@@ -1114,32 +1114,32 @@ db_listing_move(struct req *r, long long id, long long app_id,
 	if (to != LS_SUBMITTED || from != LS_NONE) {
 		p[0] = dbp_str(lstate_names[to]);
 		/* An admin's decision holds or releases the listing. */
-		if (r->pr.kind == PK_ADMIN && act == LA_APPROVE)
+		if (dx->pr->kind == PK_ADMIN && act == LA_APPROVE)
 			p[1] = dbp_int(0);
-		else if (r->pr.kind == PK_ADMIN && (act == LA_REJECT ||
+		else if (dx->pr->kind == PK_ADMIN && (act == LA_REJECT ||
 		    act == LA_UNPUBLISH))
 			p[1] = dbp_int(1);
 		else
 			p[1] = dbp_null();
 		p[2] = dbp_int(id);
-		if (db_exec(r->db, STMT_LISTING_SETSTATE, p, 3, NULL,
+		if (db_exec(dx->db, STMT_LISTING_SETSTATE, p, 3, NULL,
 		    NULL) != 1)
 			goto fail;
 	}
-	if (to == LS_APPROVED && !haskey && listing_key(r, id) == -1)
+	if (to == LS_APPROVED && !haskey && listing_key(dx, id) == -1)
 		goto fail;
 	if ((to == LS_APPROVED) != (from == LS_APPROVED)) {
 		p[0] = dbp_int(id);
-		if (db_exec(r->db, STMT_LISTING_TOUCH_TENANTS, p, 1, NULL,
+		if (db_exec(dx->db, STMT_LISTING_TOUCH_TENANTS, p, 1, NULL,
 		    NULL) == -1)
 			goto fail;
 	}
 	p[0] = dbp_int(id);
-	p[1] = dbp_str(r->pr.label[0] ? r->pr.label : "anonymous");
+	p[1] = dbp_str(dx->pr->label[0] ? dx->pr->label : "anonymous");
 	p[2] = dbp_str(lstate_names[from]);
 	p[3] = dbp_str(lstate_names[to]);
 	p[4] = dbp_str(note ? note : "");
-	if (db_exec(r->db, STMT_LISTING_HIST_ADD, p, 5, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_LISTING_HIST_ADD, p, 5, NULL, NULL) != 1)
 		goto fail;
 	before = json_object_new_object();
 	jadd_str(before, "state", lstate_names[from]);
@@ -1147,9 +1147,9 @@ db_listing_move(struct req *r, long long id, long long app_id,
 	jadd_str(after, "state", lstate_names[to]);
 	if (note != NULL)
 		jadd_str(after, "note", note);
-	if (db_audit(r, lact_names[act], "listing", id, before, after) == -1)
+	if (db_audit(dx, lact_names[act], "listing", id, before, after) == -1)
 		goto fail;
-	if (fin != NULL && (rc = fin(r, id, arg)) != 1) {
+	if (fin != NULL && (rc = fin(dx->up, id, arg)) != 1) {
 		if (rc == 0) {
 			*why = "a concurrent request holds this "
 			    "Idempotency-Key";
@@ -1157,7 +1157,7 @@ db_listing_move(struct req *r, long long id, long long app_id,
 		}
 		goto fail;
 	}
-	if (db_tx_commit(r->db) == -1) {
+	if (db_tx_commit(dx->db) == -1) {
 		rc = -1;
 		goto fail;
 	}
@@ -1165,7 +1165,7 @@ db_listing_move(struct req *r, long long id, long long app_id,
 	rc = 1;
 	goto done;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 done:
 	dbres_free(rs);
 	json_object_put(before);
@@ -1189,7 +1189,7 @@ enum {
  * certificate. 0 with *l (owned: cfg_list_free) or -1.
  */
 int
-db_config_marketplaces(struct req *r, long long env_id, struct cfg_list *l)
+db_config_marketplaces(struct dbx *dx, long long env_id, struct cfg_list *l)
 {
 	struct dbres	*rs;
 	struct dbp	 p = dbp_int(env_id);
@@ -1198,7 +1198,7 @@ db_config_marketplaces(struct req *r, long long env_id, struct cfg_list *l)
 	size_t		 i;
 
 	memset(l, 0, sizeof(*l));
-	if (db_query(r->db, STMT_CONFIG_MARKETPLACES, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_CONFIG_MARKETPLACES, &p, 1, &rs) == -1)
 		return -1;
 	l->rs = rs;
 	l->n = rs->nrow;
@@ -1242,13 +1242,13 @@ cfg_list_free(struct cfg_list *l)
 
 /* The id of marketplace nid: 1 with *id, 0 if none, -1. */
 int
-db_listing_mkt_id(struct req *r, const char *nid, long long *id)
+db_listing_mkt_id(struct dbx *dx, const char *nid, long long *id)
 {
 	struct dbres	*rs;
 	struct dbp	 p = dbp_str(nid);
 	int		 rc = 0;
 
-	if (db_query(r->db, STMT_LISTING_MKT_ID, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_LISTING_MKT_ID, &p, 1, &rs) == -1)
 		return -1;
 	if (rs->nrow == 1) {
 		*id = dbres_int(rs, 0, 0);
@@ -1263,13 +1263,13 @@ db_listing_mkt_id(struct req *r, const char *nid, long long *id)
  * *active, 0 if none, -1.
  */
 int
-db_app_by_nid(struct req *r, const char *nid, long long *id, int *active)
+db_app_by_nid(struct dbx *dx, const char *nid, long long *id, int *active)
 {
 	struct dbres	*rs;
 	struct dbp	 p = dbp_str(nid);
 	int		 rc = 0;
 
-	if (db_query(r->db, STMT_APP_BY_NID, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_APP_BY_NID, &p, 1, &rs) == -1)
 		return -1;
 	if (rs->nrow == 1) {
 		*id = dbres_int(rs, 0, 0);
@@ -1285,13 +1285,13 @@ db_app_by_nid(struct req *r, const char *nid, long long *id, int *active)
  * microsecond): 1 with ver filled, 0 none, -1.
  */
 int
-db_provider_ver(struct req *r, long long id, char ver[32])
+db_provider_ver(struct dbx *dx, long long id, char ver[32])
 {
 	struct dbres	*rs;
 	struct dbp	 p = dbp_int(id);
 	int		 rc;
 
-	if (db_query(r->db, STMT_CON_PROVIDER_VER, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_CON_PROVIDER_VER, &p, 1, &rs) == -1)
 		return -1;
 	if ((rc = rs->nrow == 1))
 		snprintf(ver, 32, "%s", dbres_str(rs, 0, 0));
@@ -1321,7 +1321,7 @@ provider_snapshot(const struct provider *p)
  * the rows before and after.
  */
 int
-db_provider_update(struct req *r, long long id, const char *ver,
+db_provider_update(struct dbx *dx, long long id, const char *ver,
     const char *name, const char *email)
 {
 	struct json_object	*before = NULL, *after = NULL;
@@ -1330,9 +1330,9 @@ db_provider_update(struct req *r, long long id, const char *ver,
 	unsigned long long	 n;
 	int			 rc = -1;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if ((rc = db_provider_get(r, id, &pl)) != 1)
+	if ((rc = db_provider_get(dx, id, &pl)) != 1)
 		goto out;
 	rc = -1;
 	before = provider_snapshot(&pl.v[0]);
@@ -1341,22 +1341,22 @@ db_provider_update(struct req *r, long long id, const char *ver,
 	p[1] = dbp_str(email);
 	p[2] = dbp_int(id);
 	p[3] = dbp_str(ver);
-	if (db_exec(r->db, STMT_CON_PROVIDER_UPDATE, p, 4, &n, NULL) != 1)
+	if (db_exec(dx->db, STMT_CON_PROVIDER_UPDATE, p, 4, &n, NULL) != 1)
 		goto out;
 	if (n == 0) {
 		rc = 0;
 		goto out;
 	}
-	if (db_provider_get(r, id, &pl) != 1)
+	if (db_provider_get(dx, id, &pl) != 1)
 		goto out;
 	after = provider_snapshot(&pl.v[0]);
-	if (db_audit_commit(r, "provider.update", "provider", id, before,
+	if (db_audit_commit(dx, "provider.update", "provider", id, before,
 	    after) == -1)
 		goto out;
 	rc = 1;
 out:
 	if (rc != 1)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	provider_list_free(&pl);
 	json_object_put(before);
 	json_object_put(after);

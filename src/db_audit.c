@@ -9,23 +9,23 @@
 #include "extern.h"
 
 /*
- * Record action on target (kind, id) by r's principal, with optional
+ * Record action on target (kind, id) by the caller's principal, with optional
  * before/after snapshots (borrowed; never pass secrets). 0 or -1.
  */
 int
-db_audit(struct req *r, const char *action, const char *kind, long long id,
+db_audit(struct dbx *dx, const char *action, const char *kind, long long id,
     struct json_object *before, struct json_object *after)
 {
 	struct dbp	 p[7];
 
-	p[0] = dbp_str(r->pr.label[0] ? r->pr.label : "anonymous");
+	p[0] = dbp_str(dx->pr->label[0] ? dx->pr->label : "anonymous");
 	p[1] = dbp_str(action);
 	p[2] = dbp_str(kind);
 	p[3] = id > 0 ? dbp_int(id) : dbp_null();
 	p[4] = dbp_str(before ? json_text(before) : NULL);
 	p[5] = dbp_str(after ? json_text(after) : NULL);
-	p[6] = dbp_str(r->id);
-	return db_exec(r->db, STMT_AUDIT_ADD, p, 7, NULL, NULL) == 1 ? 0 : -1;
+	p[6] = dbp_str(dx->id);
+	return db_exec(dx->db, STMT_AUDIT_ADD, p, 7, NULL, NULL) == 1 ? 0 : -1;
 }
 
 /*
@@ -33,10 +33,10 @@ db_audit(struct req *r, const char *action, const char *kind, long long id,
  * COMMIT. 0, or -1; on -1 the caller rolls back, as on any failure.
  */
 int
-db_audit_commit(struct req *r, const char *action, const char *kind,
+db_audit_commit(struct dbx *dx, const char *action, const char *kind,
     long long id, struct json_object *before, struct json_object *after)
 {
-	if (db_audit(r, action, kind, id, before, after) == -1)
+	if (db_audit(dx, action, kind, id, before, after) == -1)
 		return -1;
-	return db_tx_commit(r->db);
+	return db_tx_commit(dx->db);
 }

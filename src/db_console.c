@@ -138,7 +138,7 @@ audit_params(const struct afilter *f, struct dbp *p)
  * owned *out, or -1.
  */
 int
-db_audit_list(struct req *r, const struct afilter *f, const char *sort,
+db_audit_list(struct dbx *dx, const struct afilter *f, const char *sort,
     long long limit, long long offset, struct dbres **out, long long *total)
 {
 	struct dbres	*rs;
@@ -147,7 +147,7 @@ db_audit_list(struct req *r, const struct afilter *f, const char *sort,
 
 	*out = NULL;
 	audit_params(f, p);
-	if (db_query(r->db, STMT_CON_AUDIT_COUNT, p, AUDIT_NP, &rs) == -1)
+	if (db_query(dx->db, STMT_CON_AUDIT_COUNT, p, AUDIT_NP, &rs) == -1)
 		return -1;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
@@ -155,7 +155,7 @@ db_audit_list(struct req *r, const struct afilter *f, const char *sort,
 		p[AUDIT_NP + i] = dbp_str(sort);
 	p[AUDIT_NP + AUDIT_NSORT] = dbp_int(limit);
 	p[AUDIT_NP + AUDIT_NSORT + 1] = dbp_int(offset);
-	return db_query(r->db, STMT_CON_AUDIT_LIST, p,
+	return db_query(dx->db, STMT_CON_AUDIT_LIST, p,
 	    AUDIT_NP + AUDIT_NSORT + 2, out);
 }
 
@@ -206,7 +206,7 @@ audit_csv_row(void *arg, const struct dbres *rs)
  * -1 (database error or emit failed).
  */
 int
-db_audit_csv(struct req *r, const struct afilter *f,
+db_audit_csv(struct dbx *dx, const struct afilter *f,
     int (*emit)(void *, const char *, size_t), void *arg)
 {
 	static const char	 head[] = "id,at,actor,action,target_kind,"
@@ -223,7 +223,7 @@ db_audit_csv(struct req *r, const struct afilter *f,
 	audit_params(f, p);
 	p[AUDIT_NP] = dbp_int(0);
 	p[AUDIT_NP + 1] = dbp_int(INT64_MAX);
-	rc = db_query_each(r->db, STMT_CON_AUDIT_CSV, p, AUDIT_NP + 2,
+	rc = db_query_each(dx->db, STMT_CON_AUDIT_CSV, p, AUDIT_NP + 2,
 	    audit_csv_row, &c);
 	buf_free(&c.b);
 	return rc;
@@ -231,20 +231,20 @@ db_audit_csv(struct req *r, const struct afilter *f,
 
 /* The client address a lock-out is kept for ("" when unknown). */
 static const char *
-login_addr(const struct req *r)
+login_addr(const struct dbx *dx)
 {
-	return r->remote_addr != NULL ? r->remote_addr : "";
+	return dx->remote_addr != NULL ? dx->remote_addr : "";
 }
 
 /*
- * The admin behind email for a login from r's client address: 1 with
+ * The admin behind email for a login from the caller's address: 1 with
  * *out filled, 0 if there is none (out->failed and out->locked are
  * filled all the same: unknown e-mails are counted like known ones),
  * -1 on error. The lock-out is per e-mail and address; a disabled
  * admin is locked.
  */
 int
-db_console_admin(struct req *r, const char *email, struct cadmin *out)
+db_console_admin(struct dbx *dx, const char *email, struct cadmin *out)
 {
 	struct dbres	*rs;
 	struct dbp	 p[2];
@@ -253,7 +253,7 @@ db_console_admin(struct req *r, const char *email, struct cadmin *out)
 	memset(out, 0, sizeof(*out));
 	snprintf(out->email, sizeof(out->email), "%s", email);
 	p[0] = dbp_str(email);
-	if (db_query(r->db, STMT_ADMIN_BY_EMAIL, p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_ADMIN_BY_EMAIL, p, 1, &rs) == -1)
 		return -1;
 	if (rs->nrow == 1) {
 		out->id = dbres_int(rs, 0, 0);
@@ -264,8 +264,8 @@ db_console_admin(struct req *r, const char *email, struct cadmin *out)
 		rc = 1;
 	}
 	dbres_free(rs);
-	p[1] = dbp_str(login_addr(r));
-	if (db_query(r->db, STMT_CON_LOCK_GET, p, 2, &rs) == -1)
+	p[1] = dbp_str(login_addr(dx));
+	if (db_query(dx->db, STMT_CON_LOCK_GET, p, 2, &rs) == -1)
 		return -1;
 	if (rs->nrow == 1) {
 		out->failed = dbres_int(rs, 0, 0);
@@ -276,7 +276,7 @@ db_console_admin(struct req *r, const char *email, struct cadmin *out)
 }
 
 /*
- * Count a failed login of a->email from r's client address; the
+ * Count a failed login of a->email from the caller's address; the
  * conf->login_max_fail-th in a row locks that pair (only: another
  * address is not locked out) for conf->login_lock seconds, doubled for
  * each earlier lock of the pair, at most LOGIN_LOCK_MAX; audited when
@@ -284,42 +284,42 @@ db_console_admin(struct req *r, const char *email, struct cadmin *out)
  * not, -1 on error.
  */
 int
-db_console_login_fail(struct req *r, const struct cadmin *a)
+db_console_login_fail(struct dbx *dx, const struct cadmin *a)
 {
 	struct json_object	*after;
 	struct dbp		 p[11];
-	long long		 max = r->conf->login_max_fail;
+	long long		 max = dx->conf->login_max_fail;
 	int			 lock;
 
 	lock = a->failed + 1 >= max;
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
 	p[0] = dbp_str(a->email);
-	p[1] = dbp_str(login_addr(r));
+	p[1] = dbp_str(login_addr(dx));
 	p[2] = p[3] = p[4] = dbp_int(max);
-	p[5] = dbp_int(r->conf->login_lock);
+	p[5] = dbp_int(dx->conf->login_lock);
 	p[6] = dbp_int(max);
-	p[7] = dbp_int(r->conf->login_lock);
+	p[7] = dbp_int(dx->conf->login_lock);
 	p[8] = dbp_int(LOGIN_LOCK_MAX);
 	p[9] = p[10] = dbp_int(max);
-	if (db_exec(r->db, STMT_CON_LOCK_FAIL, p, 11, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_CON_LOCK_FAIL, p, 11, NULL, NULL) != 1)
 		goto fail;
 	if (lock && a->id != 0) {
 		after = json_object_new_object();
 		jadd_int(after, "failures", a->failed + 1);
-		jadd_str(after, "remote_addr", login_addr(r));
-		if (db_audit(r, "admin.lock", "admin", a->id, NULL,
+		jadd_str(after, "remote_addr", login_addr(dx));
+		if (db_audit(dx, "admin.lock", "admin", a->id, NULL,
 		    after) == -1) {
 			json_object_put(after);
 			goto fail;
 		}
 		json_object_put(after);
 	}
-	if (db_tx_commit(r->db) == -1)
+	if (db_tx_commit(dx->db) == -1)
 		goto fail;
 	return lock;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return -1;
 }
 
@@ -331,7 +331,7 @@ fail:
  * or -1.
  */
 int
-db_console_login(struct req *r, const struct cadmin *a, long long oldsid,
+db_console_login(struct dbx *dx, const struct cadmin *a, long long oldsid,
     char **tok, char csrf[65])
 {
 	struct json_object	*after;
@@ -345,47 +345,47 @@ db_console_login(struct req *r, const struct cadmin *a, long long oldsid,
 	crypto_sha256(t, strlen(t), h);
 	crypto_random(c, sizeof(c));
 	hc = hex_encode(c, sizeof(c));
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		goto fail;
 	p[0] = dbp_int(a->id);
-	if (db_exec(r->db, STMT_CON_LOGIN_OK, p, 1, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_CON_LOGIN_OK, p, 1, NULL, NULL) != 1)
 		goto rollback;
 	p[0] = dbp_str(a->email);
-	p[1] = dbp_str(login_addr(r));
-	if (db_exec(r->db, STMT_CON_LOCK_CLEAR, p, 2, NULL, NULL) != 1)
+	p[1] = dbp_str(login_addr(dx));
+	if (db_exec(dx->db, STMT_CON_LOCK_CLEAR, p, 2, NULL, NULL) != 1)
 		goto rollback;
 	if (oldsid > 0) {
 		p[0] = dbp_int(oldsid);
-		if (db_exec(r->db, STMT_CON_SESSION_DEL, p, 1, NULL,
+		if (db_exec(dx->db, STMT_CON_SESSION_DEL, p, 1, NULL,
 		    NULL) != 1)
 			goto rollback;
 	}
 	p[0] = dbp_int(a->id);
-	p[1] = dbp_int(r->conf->session_idle);
-	p[2] = dbp_int(r->conf->session_max);
-	if (db_exec(r->db, STMT_CON_SESSION_PURGE, p, 3, NULL, NULL) != 1)
+	p[1] = dbp_int(dx->conf->session_idle);
+	p[2] = dbp_int(dx->conf->session_max);
+	if (db_exec(dx->db, STMT_CON_SESSION_PURGE, p, 3, NULL, NULL) != 1)
 		goto rollback;
 	p[0] = dbp_blob(h, sizeof(h));
 	p[1] = dbp_int(a->id);
 	p[2] = dbp_str(hc);
-	if (db_exec(r->db, STMT_CON_SESSION_ADD, p, 3, NULL, &sid) != 1)
+	if (db_exec(dx->db, STMT_CON_SESSION_ADD, p, 3, NULL, &sid) != 1)
 		goto rollback;
 	after = json_object_new_object();
 	jadd_int(after, "session", (long long)sid);
-	jadd_str(after, "remote_addr", r->remote_addr);
-	if (db_audit(r, "admin.login", "admin", a->id, NULL, after) == -1) {
+	jadd_str(after, "remote_addr", dx->remote_addr);
+	if (db_audit(dx, "admin.login", "admin", a->id, NULL, after) == -1) {
 		json_object_put(after);
 		goto rollback;
 	}
 	json_object_put(after);
-	if (db_tx_commit(r->db) == -1)
+	if (db_tx_commit(dx->db) == -1)
 		goto rollback;
 	memcpy(csrf, hc, 65);
 	free(hc);
 	*tok = t;
 	return 0;
 rollback:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 fail:
 	explicit_bzero(t, strlen(t));
 	free(t);
@@ -393,19 +393,19 @@ fail:
 	return -1;
 }
 
-/* End r's session (logout), audited. 0 or -1. */
+/* End the caller's session (logout), audited. 0 or -1. */
 int
-db_console_logout(struct req *r)
+db_console_logout(struct dbx *dx)
 {
 	struct dbp	 p;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	p = dbp_int(r->pr.cred_id);
-	if (db_exec(r->db, STMT_CON_SESSION_DEL, &p, 1, NULL, NULL) != 1 ||
-	    db_audit_commit(r, "admin.logout", "admin", r->pr.id, NULL,
+	p = dbp_int(dx->pr->cred_id);
+	if (db_exec(dx->db, STMT_CON_SESSION_DEL, &p, 1, NULL, NULL) != 1 ||
+	    db_audit_commit(dx, "admin.logout", "admin", dx->pr->id, NULL,
 	    NULL) == -1) {
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 		return -1;
 	}
 	return 0;
@@ -417,9 +417,9 @@ db_console_logout(struct req *r)
  * registration tokens. Returns 0 with an owned *out (one row), or -1.
  */
 int
-db_console_counts(struct req *r, struct dbres **out)
+db_console_counts(struct dbx *dx, struct dbres **out)
 {
-	return db_query(r->db, STMT_CON_COUNTS, NULL, 0, out);
+	return db_query(dx->db, STMT_CON_COUNTS, NULL, 0, out);
 }
 
 /* Copy s into a LIKE pattern "%s%" with %, _ and \\ escaped; owned. */
@@ -534,7 +534,7 @@ clist_order(const struct cldef *d, const struct clq *q, struct dbp *p,
  * statement's (see db_sql.c). Returns 0 with an owned *out, or -1.
  */
 int
-db_console_list(struct req *r, enum clist which, const struct clq *q,
+db_console_list(struct dbx *dx, enum clist which, const struct clq *q,
     struct dbres **out, long long *total)
 {
 	const struct cldef	*d = &cldefs[which];
@@ -547,12 +547,12 @@ db_console_list(struct req *r, enum clist which, const struct clq *q,
 	*out = NULL;
 	*total = 0;
 	n = clist_where(d, q, p, pats);
-	if (db_query(r->db, d->count, p, n, &rs) == -1)
+	if (db_query(dx->db, d->count, p, n, &rs) == -1)
 		goto out;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
 	n = clist_order(d, q, p, n, q->limit, q->offset);
-	rc = db_query(r->db, d->list, p, n, out);
+	rc = db_query(dx->db, d->list, p, n, out);
 out:
 	clist_free(pats);
 	return rc;
@@ -563,7 +563,7 @@ out:
  * fn as it arrives (db_query_each: constant memory). 0 or -1.
  */
 int
-db_console_list_each(struct req *r, enum clist which, const struct clq *q,
+db_console_list_each(struct dbx *dx, enum clist which, const struct clq *q,
     int (*fn)(void *, const struct dbres *), void *arg)
 {
 	const struct cldef	*d = &cldefs[which];
@@ -574,16 +574,16 @@ db_console_list_each(struct req *r, enum clist which, const struct clq *q,
 
 	n = clist_where(d, q, p, pats);
 	n = clist_order(d, q, p, n, INT64_MAX, 0);
-	rc = db_query_each(r->db, d->list, p, n, fn, arg);
+	rc = db_query_each(dx->db, d->list, p, n, fn, arg);
 	clist_free(pats);
 	return rc;
 }
 
 /* Marketplaces (id, nid) for filters and pickers. 0 or -1. */
 int
-db_console_mkt_names(struct req *r, struct dbres **out)
+db_console_mkt_names(struct dbx *dx, struct dbres **out)
 {
-	return db_query(r->db, STMT_CON_MKT_NAMES, NULL, 0, out);
+	return db_query(dx->db, STMT_CON_MKT_NAMES, NULL, 0, out);
 }
 
 /* Columns of STMT_CON_MKT_GET. */
@@ -600,7 +600,7 @@ enum {
  * owned: mkt_list_free), 0, -1.
  */
 int
-db_console_marketplace(struct req *r, long long id, struct mkt_list *l)
+db_console_marketplace(struct dbx *dx, long long id, struct mkt_list *l)
 {
 	struct dbres	*rs;
 	struct dbp	 p;
@@ -608,7 +608,7 @@ db_console_marketplace(struct req *r, long long id, struct mkt_list *l)
 
 	memset(l, 0, sizeof(*l));
 	p = dbp_int(id);
-	if (db_query(r->db, STMT_CON_MKT_GET, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_CON_MKT_GET, &p, 1, &rs) == -1)
 		return -1;
 	if (rs->nrow == 0) {
 		dbres_free(rs);
@@ -648,12 +648,12 @@ db_console_marketplace(struct req *r, long long id, struct mkt_list *l)
  * like the catalog (rank, then name). 0 or -1.
  */
 int
-db_console_tenant_apps(struct req *r, long long tid, struct dbres **out)
+db_console_tenant_apps(struct dbx *dx, long long tid, struct dbres **out)
 {
 	struct dbp	 p;
 
 	p = dbp_int(tid);
-	return db_query(r->db, STMT_CON_TAPP_LIST, &p, 1, out);
+	return db_query(dx->db, STMT_CON_TAPP_LIST, &p, 1, out);
 }
 
 /*
@@ -662,7 +662,7 @@ db_console_tenant_apps(struct req *r, long long tid, struct dbres **out)
  * total. 0 or -1.
  */
 int
-db_console_live_page(struct req *r, long long mid, long long tid,
+db_console_live_page(struct dbx *dx, long long mid, long long tid,
     const char *q, long long limit, long long offset, struct dbres **out,
     long long *total)
 {
@@ -677,7 +677,7 @@ db_console_live_page(struct req *r, long long mid, long long tid,
 		pat = like_pattern(q);
 	p[0] = dbp_int(mid);
 	p[1] = p[2] = p[3] = pat ? dbp_str(pat) : dbp_null();
-	if (db_query(r->db, STMT_CON_LIVE_COUNT, p, 4, &rs) == -1)
+	if (db_query(dx->db, STMT_CON_LIVE_COUNT, p, 4, &rs) == -1)
 		goto out;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
@@ -686,7 +686,7 @@ db_console_live_page(struct req *r, long long mid, long long tid,
 	p[2] = p[3] = p[4] = pat ? dbp_str(pat) : dbp_null();
 	p[5] = dbp_int(limit);
 	p[6] = dbp_int(offset);
-	rc = db_query(r->db, STMT_CON_LIVE_PAGE, p, 7, out);
+	rc = db_query(dx->db, STMT_CON_LIVE_PAGE, p, 7, out);
 out:
 	free(pat);
 	return rc;
@@ -699,9 +699,9 @@ out:
  * tenant's and app's names (enum recentcol). 0 or -1.
  */
 int
-db_console_recent(struct req *r, long long n, struct dbres **out)
+db_console_recent(struct dbx *dx, long long n, struct dbres **out)
 {
 	struct dbp	 p = dbp_int(n);
 
-	return db_query(r->db, STMT_CON_RECENT, &p, 1, out);
+	return db_query(dx->db, STMT_CON_RECENT, &p, 1, out);
 }

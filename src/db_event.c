@@ -102,11 +102,11 @@ scope_params(const struct sub_scope *sc, struct dbp *p)
  * *sealed, *sealedsz. 0 or -1.
  */
 static int
-secret_new(struct req *r, char **secret, unsigned char **sealed,
+secret_new(struct dbx *dx, char **secret, unsigned char **sealed,
     size_t *sealedsz)
 {
 	*secret = crypto_token(SUB_SECRET_PREFIX);
-	if (crypto_seal(r->conf->data_key, *secret, strlen(*secret), sealed,
+	if (crypto_seal(dx->conf->data_key, *secret, strlen(*secret), sealed,
 	    sealedsz) == -1) {
 		secret_free(*secret);
 		*secret = NULL;
@@ -155,7 +155,7 @@ sub_audit_json(const struct sub_in *in)
  * transaction. 1 with *id and *secret (owned, shown once), or -1.
  */
 static int
-sub_insert(struct req *r, const struct sub_in *in, long long *id,
+sub_insert(struct dbx *dx, const struct sub_in *in, long long *id,
     char **secret)
 {
 	struct json_object	*ja = NULL;
@@ -167,7 +167,7 @@ sub_insert(struct req *r, const struct sub_in *in, long long *id,
 	int			 rc = -1;
 
 	*secret = NULL;
-	if (secret_new(r, &s, &sealed, &sealedsz) == -1)
+	if (secret_new(dx, &s, &sealed, &sealedsz) == -1)
 		return -1;
 	p[0] = dbp_str(in->owner_kind);
 	p[1] = in->owner_id ? dbp_int(in->owner_id) : dbp_null();
@@ -177,12 +177,12 @@ sub_insert(struct req *r, const struct sub_in *in, long long *id,
 	p[5] = dbp_blob(sealed, sealedsz);
 	p[6] = dbp_int(in->allow_private);
 	p[7] = dbp_int(in->active);
-	if (db_exec(r->db, STMT_SUB_ADD, p, 8, NULL, &lid) != 1)
+	if (db_exec(dx->db, STMT_SUB_ADD, p, 8, NULL, &lid) != 1)
 		goto out;
 	*id = (long long)lid;
 	ja = sub_audit_json(in);
 	jadd_str(ja, "owner", in->owner_kind);
-	if (db_audit(r, "subscription.create", "subscription", *id, NULL,
+	if (db_audit(dx, "subscription.create", "subscription", *id, NULL,
 	    ja) == -1)
 		goto out;
 	*secret = s;
@@ -202,21 +202,21 @@ out:
  * (owned, shown once), or -1 (error, or fin refused; *secret NULL).
  */
 int
-db_sub_create(struct req *r, const struct sub_in *in, long long *id,
-    char **secret, int (*fin)(struct req *, long long, void *), void *arg)
+db_sub_create(struct dbx *dx, const struct sub_in *in, long long *id,
+    char **secret, int (*fin)(void *, long long, void *), void *arg)
 {
 	*secret = NULL;
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if (sub_insert(r, in, id, secret) != 1)
+	if (sub_insert(dx, in, id, secret) != 1)
 		goto fail;
-	if (fin != NULL && fin(r, *id, arg) != 1)
+	if (fin != NULL && fin(dx->up, *id, arg) != 1)
 		goto fail;
-	if (db_tx_commit(r->db) == -1)
+	if (db_tx_commit(dx->db) == -1)
 		goto fail;
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	secret_free(*secret);
 	*secret = NULL;
 	return -1;
@@ -231,7 +231,7 @@ fail:
  * when it existed), or -1 (nothing added).
  */
 int
-db_sub_register(struct req *r, long long mkt, const struct sub_in *in,
+db_sub_register(struct dbx *dx, long long mkt, const struct sub_in *in,
     size_t n, int intx, long long *ids, char **secrets)
 {
 	struct sub_in	 one;
@@ -243,12 +243,12 @@ db_sub_register(struct req *r, long long mkt, const struct sub_in *in,
 		ids[i] = 0;
 		secrets[i] = NULL;
 	}
-	if (!intx && db_tx_begin(r->db) == -1)
+	if (!intx && db_tx_begin(dx->db) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
 		p[0] = dbp_int(mkt);
 		p[1] = dbp_str(in[i].url);
-		if (db_query(r->db, STMT_SUB_BY_URL, p, 2, &rs) == -1)
+		if (db_query(dx->db, STMT_SUB_BY_URL, p, 2, &rs) == -1)
 			goto fail;
 		if (rs->nrow > 0) {
 			dbres_free(rs);
@@ -259,15 +259,15 @@ db_sub_register(struct req *r, long long mkt, const struct sub_in *in,
 		one.owner_kind = "marketplace";
 		one.owner_id = mkt;
 		one.allow_private = 0;
-		if (sub_insert(r, &one, &ids[i], &secrets[i]) != 1)
+		if (sub_insert(dx, &one, &ids[i], &secrets[i]) != 1)
 			goto fail;
 	}
-	if (!intx && db_tx_commit(r->db) == -1)
+	if (!intx && db_tx_commit(dx->db) == -1)
 		goto fail;
 	return 0;
 fail:
 	if (!intx)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	for (i = 0; i < n; i++) {
 		secret_free(secrets[i]);
 		secrets[i] = NULL;
@@ -281,7 +281,7 @@ fail:
  * not exist in scope, -1 on error.
  */
 int
-db_sub_get(struct req *r, long long id, const struct sub_scope *sc,
+db_sub_get(struct dbx *dx, long long id, const struct sub_scope *sc,
     struct sub **out)
 {
 	struct dbres	*rs;
@@ -291,7 +291,7 @@ db_sub_get(struct req *r, long long id, const struct sub_scope *sc,
 	*out = NULL;
 	p[0] = dbp_int(id);
 	scope_params(sc, p + 1);
-	if (db_query(r->db, STMT_SUB_GET, p, 4, &rs) == -1)
+	if (db_query(dx->db, STMT_SUB_GET, p, 4, &rs) == -1)
 		return -1;
 	rc = rs->nrow == 1;
 	if (rc)
@@ -305,7 +305,7 @@ db_sub_get(struct req *r, long long id, const struct sub_scope *sc,
  * *n and *total, or -1.
  */
 int
-db_sub_list(struct req *r, const struct sub_scope *sc, long long limit,
+db_sub_list(struct dbx *dx, const struct sub_scope *sc, long long limit,
     long long offset, struct sub ***out, size_t *n, long long *total)
 {
 	struct dbres	*rs = NULL;
@@ -315,13 +315,13 @@ db_sub_list(struct req *r, const struct sub_scope *sc, long long limit,
 	*out = NULL;
 	*n = 0;
 	scope_params(sc, p);
-	if (db_query(r->db, STMT_SUB_COUNT, p, 3, &rs) == -1)
+	if (db_query(dx->db, STMT_SUB_COUNT, p, 3, &rs) == -1)
 		return -1;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
 	p[3] = dbp_int(limit);
 	p[4] = dbp_int(offset);
-	if (db_query(r->db, STMT_SUB_LIST, p, 5, &rs) == -1)
+	if (db_query(dx->db, STMT_SUB_LIST, p, 5, &rs) == -1)
 		return -1;
 	*out = xcalloc(rs->nrow + 1, sizeof(**out));
 	for (i = 0; i < rs->nrow; i++)
@@ -335,7 +335,7 @@ db_sub_list(struct req *r, const struct sub_scope *sc, long long limit,
  * Lock subscription id in scope. 1 with *version, 0 none, -1 error.
  */
 static int
-sub_lock(struct req *r, long long id, const struct sub_scope *sc,
+sub_lock(struct dbx *dx, long long id, const struct sub_scope *sc,
     long long *version)
 {
 	struct dbres	*rs;
@@ -344,7 +344,7 @@ sub_lock(struct req *r, long long id, const struct sub_scope *sc,
 
 	p[0] = dbp_int(id);
 	scope_params(sc, p + 1);
-	if (db_query(r->db, STMT_SUB_LOCK, p, 4, &rs) == -1)
+	if (db_query(dx->db, STMT_SUB_LOCK, p, 4, &rs) == -1)
 		return -1;
 	rc = rs->nrow == 1;
 	if (rc)
@@ -359,7 +359,7 @@ sub_lock(struct req *r, long long id, const struct sub_scope *sc,
  * DBRC_STALE or DBRC_ERR.
  */
 int
-db_sub_update(struct req *r, long long id, const struct sub_scope *sc,
+db_sub_update(struct dbx *dx, long long id, const struct sub_scope *sc,
     long long version, const struct sub_in *in)
 {
 	struct json_object	*ja = NULL;
@@ -367,9 +367,9 @@ db_sub_update(struct req *r, long long id, const struct sub_scope *sc,
 	long long		 v;
 	int			 rc;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if ((rc = sub_lock(r, id, sc, &v)) != 1)
+	if ((rc = sub_lock(dx, id, sc, &v)) != 1)
 		goto fail;
 	if (version != 0 && v != version) {
 		rc = DBRC_STALE;
@@ -382,41 +382,41 @@ db_sub_update(struct req *r, long long id, const struct sub_scope *sc,
 	p[3] = dbp_int(in->active);
 	p[4] = dbp_int(in->allow_private);
 	p[5] = dbp_int(id);
-	if (db_exec(r->db, STMT_SUB_UPDATE, p, 6, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_SUB_UPDATE, p, 6, NULL, NULL) != 1)
 		goto fail;
 	ja = sub_audit_json(in);
-	if (db_audit_commit(r, "subscription.update", "subscription", id, NULL,
+	if (db_audit_commit(dx, "subscription.update", "subscription", id, NULL,
 	    ja) == -1)
 		goto fail;
 	json_object_put(ja);
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	json_object_put(ja);
 	return rc;
 }
 
 /* Delete subscription id in scope, with its deliveries. 1, 0, -1. */
 int
-db_sub_delete(struct req *r, long long id, const struct sub_scope *sc)
+db_sub_delete(struct dbx *dx, long long id, const struct sub_scope *sc)
 {
 	struct dbp	 p[1];
 	long long	 v;
 	int		 rc;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if ((rc = sub_lock(r, id, sc, &v)) != 1)
+	if ((rc = sub_lock(dx, id, sc, &v)) != 1)
 		goto fail;
 	rc = -1;
 	p[0] = dbp_int(id);
-	if (db_exec(r->db, STMT_SUB_DEL, p, 1, NULL, NULL) != 1 ||
-	    db_audit_commit(r, "subscription.delete", "subscription", id, NULL,
+	if (db_exec(dx->db, STMT_SUB_DEL, p, 1, NULL, NULL) != 1 ||
+	    db_audit_commit(dx, "subscription.delete", "subscription", id, NULL,
 	    NULL) == -1)
 		goto fail;
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return rc;
 }
 
@@ -426,7 +426,7 @@ fail:
  * *secret (owned, shown once), 0 not found, -1 error.
  */
 int
-db_sub_rotate(struct req *r, long long id, const struct sub_scope *sc,
+db_sub_rotate(struct dbx *dx, long long id, const struct sub_scope *sc,
     char **secret)
 {
 	struct json_object	*ja = NULL;
@@ -438,22 +438,22 @@ db_sub_rotate(struct req *r, long long id, const struct sub_scope *sc,
 	int			 rc;
 
 	*secret = NULL;
-	if (secret_new(r, &s, &sealed, &sealedsz) == -1)
+	if (secret_new(dx, &s, &sealed, &sealedsz) == -1)
 		return -1;
-	if (db_tx_begin(r->db) == -1) {
+	if (db_tx_begin(dx->db) == -1) {
 		rc = -1;
 		goto out;
 	}
-	if ((rc = sub_lock(r, id, sc, &v)) != 1)
+	if ((rc = sub_lock(dx, id, sc, &v)) != 1)
 		goto fail;
 	rc = -1;
-	p[0] = dbp_int(r->conf->secret_grace);
+	p[0] = dbp_int(dx->conf->secret_grace);
 	p[1] = dbp_blob(sealed, sealedsz);
 	p[2] = dbp_int(id);
 	ja = json_object_new_object();
-	jadd_int(ja, "old_secret_grace_seconds", r->conf->secret_grace);
-	if (db_exec(r->db, STMT_SUB_ROTATE, p, 3, NULL, NULL) != 1 ||
-	    db_audit_commit(r, "subscription.rotate", "subscription", id, NULL,
+	jadd_int(ja, "old_secret_grace_seconds", dx->conf->secret_grace);
+	if (db_exec(dx->db, STMT_SUB_ROTATE, p, 3, NULL, NULL) != 1 ||
+	    db_audit_commit(dx, "subscription.rotate", "subscription", id, NULL,
 	    ja) == -1)
 		goto fail;
 	*secret = s;
@@ -461,7 +461,7 @@ db_sub_rotate(struct req *r, long long id, const struct sub_scope *sc,
 	rc = 1;
 	goto out;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 out:
 	json_object_put(ja);
 	free(sealed);
@@ -474,7 +474,7 @@ out:
  * *uid (owned: the event id), 0 not found, -1 error.
  */
 int
-db_sub_test(struct req *r, long long id, const struct sub_scope *sc,
+db_sub_test(struct dbx *dx, long long id, const struct sub_scope *sc,
     char **uid)
 {
 	struct json_object	*pl;
@@ -485,9 +485,9 @@ db_sub_test(struct req *r, long long id, const struct sub_scope *sc,
 	int			 rc;
 
 	*uid = NULL;
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if ((rc = sub_lock(r, id, sc, &v)) != 1)
+	if ((rc = sub_lock(dx, id, sc, &v)) != 1)
 		goto fail;
 	rc = -1;
 	pl = json_object_new_object();
@@ -495,14 +495,14 @@ db_sub_test(struct req *r, long long id, const struct sub_scope *sc,
 	jadd_str(pl, "message", "a test event, sent on request");
 	p[0] = dbp_int(id);
 	p[1] = dbp_str(json_text(pl));
-	if (db_exec(r->db, STMT_EVENT_TEST_ADD, p, 2, NULL, &eid) != 1) {
+	if (db_exec(dx->db, STMT_EVENT_TEST_ADD, p, 2, NULL, &eid) != 1) {
 		json_object_put(pl);
 		goto fail;
 	}
 	json_object_put(pl);
 	p[0] = dbp_int((long long)eid);
-	if (db_query(r->db, STMT_EVENT_UID, p, 1, &rs) == -1 ||
-	    rs->nrow != 1 || db_audit_commit(r, "subscription.test",
+	if (db_query(dx->db, STMT_EVENT_UID, p, 1, &rs) == -1 ||
+	    rs->nrow != 1 || db_audit_commit(dx, "subscription.test",
 	    "subscription", id, NULL, NULL) == -1)
 		goto fail;
 	*uid = xstrdup(dbres_str(rs, 0, 0));
@@ -510,7 +510,7 @@ db_sub_test(struct req *r, long long id, const struct sub_scope *sc,
 	return 1;
 fail:
 	dbres_free(rs);
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return rc;
 }
 
@@ -574,7 +574,7 @@ attempt_list_free(struct attempt_list *l)
  * or -1.
  */
 int
-db_delivery_list(struct req *r, long long sub, const char *state,
+db_delivery_list(struct dbx *dx, long long sub, const char *state,
     long long limit, long long offset, struct delivery_list *l,
     long long *total)
 {
@@ -586,13 +586,13 @@ db_delivery_list(struct req *r, long long sub, const char *state,
 	p[1] = p[0];
 	p[2] = dbp_str(state);
 	p[3] = p[2];
-	if (db_query(r->db, STMT_DELIVERY_COUNT, p, 4, &c) == -1)
+	if (db_query(dx->db, STMT_DELIVERY_COUNT, p, 4, &c) == -1)
 		return -1;
 	*total = dbres_int(c, 0, 0);
 	dbres_free(c);
 	p[4] = dbp_int(limit);
 	p[5] = dbp_int(offset);
-	if (db_query(r->db, STMT_DELIVERY_LIST, p, 6, &rs) == -1)
+	if (db_query(dx->db, STMT_DELIVERY_LIST, p, 6, &rs) == -1)
 		return -1;
 	delivery_rows(rs, l);
 	return 0;
@@ -603,7 +603,7 @@ db_delivery_list(struct req *r, long long sub, const char *state,
  * both owned; 0 not found; -1 error.
  */
 int
-db_delivery_get(struct req *r, long long id, struct delivery_list *d,
+db_delivery_get(struct dbx *dx, long long id, struct delivery_list *d,
     struct attempt_list *att)
 {
 	struct dbres	*rs;
@@ -614,14 +614,14 @@ db_delivery_get(struct req *r, long long id, struct delivery_list *d,
 	memset(d, 0, sizeof(*d));
 	memset(att, 0, sizeof(*att));
 	p[0] = dbp_int(id);
-	if (db_query(r->db, STMT_DELIVERY_GET, p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_DELIVERY_GET, p, 1, &rs) == -1)
 		return -1;
 	if (rs->nrow == 0) {
 		dbres_free(rs);
 		return 0;
 	}
 	delivery_rows(rs, d);
-	if (db_query(r->db, STMT_ATTEMPT_LIST, p, 1, &rs) == -1) {
+	if (db_query(dx->db, STMT_ATTEMPT_LIST, p, 1, &rs) == -1) {
 		delivery_list_free(d);
 		return -1;
 	}
@@ -646,26 +646,26 @@ db_delivery_get(struct req *r, long long id, struct delivery_list *d,
  * retry window. 1 done, 0 no such delivery or already pending, -1.
  */
 int
-db_delivery_resend(struct req *r, long long id)
+db_delivery_resend(struct dbx *dx, long long id)
 {
 	struct dbp		 p[1];
 	unsigned long long	 n;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
 	p[0] = dbp_int(id);
-	if (db_exec(r->db, STMT_DELIVERY_RESEND, p, 1, &n, NULL) != 1)
+	if (db_exec(dx->db, STMT_DELIVERY_RESEND, p, 1, &n, NULL) != 1)
 		goto fail;
 	if (n == 0) {
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 		return 0;
 	}
-	if (db_audit_commit(r, "delivery.resend", "delivery", id, NULL,
+	if (db_audit_commit(dx, "delivery.resend", "delivery", id, NULL,
 	    NULL) == -1)
 		goto fail;
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return -1;
 }
 
@@ -674,7 +674,7 @@ fail:
  * 1 with *id, 0 none, -1 error.
  */
 int
-db_sub_owner(struct req *r, const char *kind, const char *nid,
+db_sub_owner(struct dbx *dx, const char *kind, const char *nid,
     long long *id)
 {
 	struct dbres	*rs;
@@ -682,7 +682,7 @@ db_sub_owner(struct req *r, const char *kind, const char *nid,
 	int		 rc;
 
 	p[0] = dbp_str(nid);
-	if (db_query(r->db, strcmp(kind, "marketplace") == 0 ?
+	if (db_query(dx->db, strcmp(kind, "marketplace") == 0 ?
 	    STMT_MKT_BY_NID : STMT_PROVIDER_BY_NID, p, 1, &rs) == -1)
 		return -1;
 	rc = rs->nrow == 1;

@@ -19,7 +19,7 @@
  * columns in enum catcol order) and *total, or -1.
  */
 int
-db_catalog(struct req *r, long long tid, const struct catq *q,
+db_catalog(struct dbx *dx, long long tid, const struct catq *q,
     struct dbres **rows, long long *total)
 {
 	static const enum stmt	 by_sort[CS__MAX] = {
@@ -50,7 +50,7 @@ db_catalog(struct req *r, long long tid, const struct catq *q,
 	p[9] = p[8];
 	p[10] = dbp_int(q->limit);
 	p[11] = dbp_int(q->offset);
-	if (db_query(r->db, by_sort[q->sort], p, 12, rows) == -1)
+	if (db_query(dx->db, by_sort[q->sort], p, 12, rows) == -1)
 		return -1;
 	if ((*rows)->nrow > 0) {
 		*total = dbres_int(*rows, 0, CC_TOTAL);
@@ -59,7 +59,7 @@ db_catalog(struct req *r, long long tid, const struct catq *q,
 	/* A page past the end has no row to carry the total. */
 	if (q->offset == 0)
 		return 0;
-	if (db_query(r->db, STMT_HUB_APPS_COUNT, p, 10, &rs) == -1) {
+	if (db_query(dx->db, STMT_HUB_APPS_COUNT, p, 10, &rs) == -1) {
 		dbres_free(*rows);
 		*rows = NULL;
 		return -1;

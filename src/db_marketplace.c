@@ -53,7 +53,7 @@ cert_snapshot(const struct issued *is)
 
 /* Insert a certificate row for marketplace id; its id, or -1. */
 static long long
-cert_insert(struct req *r, long long id, const struct issued *is)
+cert_insert(struct dbx *dx, long long id, const struct issued *is)
 {
 	struct dbp		 p[9];
 	unsigned long long	 cid;
@@ -67,11 +67,11 @@ cert_insert(struct req *r, long long id, const struct issued *is)
 	p[6] = dbp_str(is->key_type);
 	p[7] = dbp_int(is->not_before);
 	p[8] = dbp_int(is->not_after);
-	if (db_exec(r->db, STMT_CERT_ADD, p, 9, NULL, &cid) != 1)
+	if (db_exec(dx->db, STMT_CERT_ADD, p, 9, NULL, &cid) != 1)
 		return -1;
 	p[0] = dbp_int((long long)cid);
 	p[1] = dbp_int(id);
-	if (db_exec(r->db, STMT_MKT_SETCERT, p, 2, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_MKT_SETCERT, p, 2, NULL, NULL) != 1)
 		return -1;
 	return (long long)cid;
 }
@@ -86,9 +86,9 @@ cert_insert(struct req *r, long long id, const struct issued *is)
  * returned 0) or DBRC_ERR. Nothing is left behind unless DBRC_OK.
  */
 int
-db_mkt_register(struct req *r, const struct mkt_in *in,
+db_mkt_register(struct dbx *dx, const struct mkt_in *in,
     const struct issued *is, const char *api_key, const char *secret,
-    long long token_id, int (*done)(struct req *, long long, void *),
+    long long token_id, int (*done)(void *, long long, void *),
     void *arg, long long *id)
 {
 	struct json_object	*after = NULL;
@@ -99,7 +99,7 @@ db_mkt_register(struct req *r, const struct mkt_in *in,
 
 	*id = 0;
 	crypto_sha256(secret, strlen(secret), h);
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return DBRC_ERR;
 
 	p[0] = dbp_str(in->nid);
@@ -110,14 +110,14 @@ db_mkt_register(struct req *r, const struct mkt_in *in,
 	p[5] = dbp_str(in->connec);
 	p[6] = dbp_str(in->nex);
 	p[7] = dbp_str(api_key);
-	if ((x = db_exec(r->db, STMT_MKT_ADD, p, 8, NULL, &lid)) != 1) {
+	if ((x = db_exec(dx->db, STMT_MKT_ADD, p, 8, NULL, &lid)) != 1) {
 		rc = x == 0 ? DBRC_DUP : DBRC_ERR;
 		goto fail;
 	}
 
 	/* One use of the token, only if one is left (row-locked). */
 	p[0] = dbp_int(token_id);
-	if (db_exec(r->db, STMT_REGTOKEN_USE, p, 1, &n, NULL) != 1)
+	if (db_exec(dx->db, STMT_REGTOKEN_USE, p, 1, &n, NULL) != 1)
 		goto fail;
 	if (n != 1) {
 		rc = DBRC_NOUSE;
@@ -128,23 +128,23 @@ db_mkt_register(struct req *r, const struct mkt_in *in,
 	p[1] = dbp_str(api_key);
 	p[2] = dbp_blob(h, sizeof(h));
 	p[3] = dbp_int((long long)lid);
-	if (db_exec(r->db, STMT_CRED_ADD, p, 4, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_CRED_ADD, p, 4, NULL, NULL) != 1)
 		goto fail;
-	if (cert_insert(r, (long long)lid, is) == -1)
+	if (cert_insert(dx, (long long)lid, is) == -1)
 		goto fail;
 
 	after = mkt_snapshot(in);
 	jadd_str(after, "api_key", api_key);
 	jadd_int(after, "registration_token", token_id);
 	jadd(after, "certificate", cert_snapshot(is));
-	if (db_audit(r, "marketplace.register", "marketplace",
+	if (db_audit(dx, "marketplace.register", "marketplace",
 	    (long long)lid, NULL, after) == -1)
 		goto fail;
-	if (done != NULL && (x = done(r, (long long)lid, arg)) != 1) {
+	if (done != NULL && (x = done(dx->up, (long long)lid, arg)) != 1) {
 		rc = x == 0 ? DBRC_BUSY : DBRC_ERR;
 		goto fail;
 	}
-	if (db_tx_commit(r->db) == -1)
+	if (db_tx_commit(dx->db) == -1)
 		goto fail;
 	metrics_inc(MX_REGISTRATIONS);
 	metrics_inc(MX_CERTS_ISSUED);
@@ -153,7 +153,7 @@ db_mkt_register(struct req *r, const struct mkt_in *in,
 	return DBRC_OK;
 fail:
 	json_object_put(after);
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return rc;
 }
 
@@ -222,13 +222,13 @@ mkt_list_free(struct mkt_list *l)
  * (l owned: mkt_list_free), 0 if there is none, -1 on error.
  */
 int
-db_mkt_get(struct req *r, long long id, struct mkt_list *l)
+db_mkt_get(struct dbx *dx, long long id, struct mkt_list *l)
 {
 	struct dbres	*rs;
 	struct dbp	 p = dbp_int(id);
 
 	memset(l, 0, sizeof(*l));
-	if (db_query(r->db, STMT_MKT_GET, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_MKT_GET, &p, 1, &rs) == -1)
 		return -1;
 	if (rs->nrow == 0) {
 		dbres_free(rs);
@@ -240,14 +240,14 @@ db_mkt_get(struct req *r, long long id, struct mkt_list *l)
 
 /* The id of marketplace nid: 1 with *id, 0 if none, -1 on error. */
 int
-db_mkt_by_nid(struct req *r, const char *nid, long long *id)
+db_mkt_by_nid(struct dbx *dx, const char *nid, long long *id)
 {
 	struct dbres	*rs;
 	struct dbp	 p = dbp_str(nid);
 	int		 rc;
 
 	*id = 0;
-	if (db_query(r->db, STMT_MKT_BY_NID, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_MKT_BY_NID, &p, 1, &rs) == -1)
 		return -1;
 	if ((rc = rs->nrow == 1))
 		*id = dbres_int(rs, 0, 0);
@@ -261,7 +261,7 @@ db_mkt_by_nid(struct req *r, const char *nid, long long *id)
  * -1.
  */
 int
-db_mkt_list(struct req *r, const char *env, const char *prefix,
+db_mkt_list(struct dbx *dx, const char *env, const char *prefix,
     long long limit, long long offset, struct mkt_list *l, long long *total)
 {
 	struct dbres	*cnt, *rs;
@@ -272,11 +272,11 @@ db_mkt_list(struct req *r, const char *env, const char *prefix,
 	p[2] = p[3] = p[4] = dbp_str(prefix);
 	p[5] = dbp_int(limit);
 	p[6] = dbp_int(offset);
-	if (db_query(r->db, STMT_MKT_COUNT, p, 5, &cnt) == -1)
+	if (db_query(dx->db, STMT_MKT_COUNT, p, 5, &cnt) == -1)
 		return -1;
 	*total = dbres_int(cnt, 0, 0);
 	dbres_free(cnt);
-	if (db_query(r->db, STMT_MKT_LIST, p, 7, &rs) == -1)
+	if (db_query(dx->db, STMT_MKT_LIST, p, 7, &rs) == -1)
 		return -1;
 	mkt_rows(rs, l);
 	return 0;
@@ -287,7 +287,7 @@ db_mkt_list(struct req *r, const char *env, const char *prefix,
  * Returns 1 (updated), 0 (another write came first: 412/409), -1.
  */
 int
-db_mkt_update(struct req *r, long long id, long long version,
+db_mkt_update(struct dbx *dx, long long id, long long version,
     const struct mkt_in *in)
 {
 	struct json_object	*before = NULL, *after = NULL, *e;
@@ -296,10 +296,10 @@ db_mkt_update(struct req *r, long long id, long long version,
 	unsigned long long	 n;
 	int			 rc = -1;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
 	p[0] = dbp_int(id);
-	if (db_query(r->db, STMT_MKT_GET, p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_MKT_GET, p, 1, &rs) == -1)
 		goto out;
 	if (rs->nrow == 1) {
 		before = json_object_new_object();
@@ -322,20 +322,20 @@ db_mkt_update(struct req *r, long long id, long long version,
 	p[5] = dbp_str(in->hub_pending);
 	p[6] = dbp_int(id);
 	p[7] = dbp_int(version);
-	if (db_exec(r->db, STMT_MKT_UPDATE, p, 8, &n, NULL) != 1)
+	if (db_exec(dx->db, STMT_MKT_UPDATE, p, 8, &n, NULL) != 1)
 		goto out;
 	if (n != 1) {
 		rc = 0;
 		goto out;
 	}
 	after = mkt_snapshot(in);
-	if (db_audit_commit(r, "marketplace.update", "marketplace", id, before,
+	if (db_audit_commit(dx, "marketplace.update", "marketplace", id, before,
 	    after) == -1)
 		goto out;
 	rc = 1;
 out:
 	if (rc != 1)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	dbres_free(rs);
 	json_object_put(before);
 	json_object_put(after);
@@ -351,9 +351,9 @@ out:
  * transaction. Returns 1, 0 (done returned 0) or -1.
  */
 int
-db_cred_rotate(struct req *r, const char *kind, long long id,
+db_cred_rotate(struct dbx *dx, const char *kind, long long id,
     const char *api_key, const char *secret, long long grace,
-    int (*done)(struct req *, long long, void *), void *arg)
+    int (*done)(void *, long long, void *), void *arg)
 {
 	char			 action[48];
 	struct json_object	*after;
@@ -362,37 +362,37 @@ db_cred_rotate(struct req *r, const char *kind, long long id,
 	int			 rc = -1, x;
 
 	crypto_sha256(secret, strlen(secret), h);
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
 	p[0] = dbp_int(grace);
 	p[1] = dbp_str(kind);
 	p[2] = dbp_int(id);
 	p[3] = dbp_int(grace);
-	if (db_exec(r->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1)
 		goto fail;
 	p[0] = dbp_str(kind);
 	p[1] = dbp_str(api_key);
 	p[2] = dbp_blob(h, sizeof(h));
 	p[3] = dbp_int(id);
-	if (db_exec(r->db, STMT_CRED_ADD, p, 4, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_CRED_ADD, p, 4, NULL, NULL) != 1)
 		goto fail;
 	after = json_object_new_object();
 	jadd_str(after, "api_key", api_key);
 	jadd_int(after, "grace_seconds", grace);
 	snprintf(action, sizeof(action), "%s.secret_rotate", kind);
-	x = db_audit(r, action, kind, id, NULL, after);
+	x = db_audit(dx, action, kind, id, NULL, after);
 	json_object_put(after);
 	if (x == -1)
 		goto fail;
-	if (done != NULL && (x = done(r, id, arg)) != 1) {
+	if (done != NULL && (x = done(dx->up, id, arg)) != 1) {
 		rc = x == 0 ? 0 : -1;
 		goto fail;
 	}
-	if (db_tx_commit(r->db) == -1)
+	if (db_tx_commit(dx->db) == -1)
 		goto fail;
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return rc;
 }
 
@@ -402,36 +402,36 @@ fail:
  * revoked. Returns 1, 0 (done returned 0) or -1.
  */
 int
-db_mkt_renew(struct req *r, long long id, const struct issued *is,
-    int (*done)(struct req *, long long, void *), void *arg)
+db_mkt_renew(struct dbx *dx, long long id, const struct issued *is,
+    int (*done)(void *, long long, void *), void *arg)
 {
 	struct json_object	*after;
 	struct dbp		 p;
 	int			 rc = -1, x;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if (cert_insert(r, id, is) == -1)
+	if (cert_insert(dx, id, is) == -1)
 		goto fail;
 	p = dbp_int(id);
-	if (db_exec(r->db, STMT_MKT_TOUCH, &p, 1, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_MKT_TOUCH, &p, 1, NULL, NULL) != 1)
 		goto fail;
 	after = cert_snapshot(is);
-	x = db_audit(r, "marketplace.certificate_renew", "marketplace", id,
+	x = db_audit(dx, "marketplace.certificate_renew", "marketplace", id,
 	    NULL, after);
 	json_object_put(after);
 	if (x == -1)
 		goto fail;
-	if (done != NULL && (x = done(r, id, arg)) != 1) {
+	if (done != NULL && (x = done(dx->up, id, arg)) != 1) {
 		rc = x == 0 ? 0 : -1;
 		goto fail;
 	}
-	if (db_tx_commit(r->db) == -1)
+	if (db_tx_commit(dx->db) == -1)
 		goto fail;
 	metrics_inc(MX_CERTS_ISSUED);
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return rc;
 }
 
@@ -440,7 +440,7 @@ fail:
  * marked. 0 with *l (owned: mkt_cert_list_free), or -1.
  */
 int
-db_mkt_certs(struct req *r, long long id, struct mkt_cert_list *l)
+db_mkt_certs(struct dbx *dx, long long id, struct mkt_cert_list *l)
 {
 	struct dbres	*rs;
 	struct dbp	 p = dbp_int(id);
@@ -448,7 +448,7 @@ db_mkt_certs(struct req *r, long long id, struct mkt_cert_list *l)
 	size_t		 i;
 
 	memset(l, 0, sizeof(*l));
-	if (db_query(r->db, STMT_CERT_LIST, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_CERT_LIST, &p, 1, &rs) == -1)
 		return -1;
 	l->rs = rs;
 	l->n = rs->nrow;
@@ -485,7 +485,7 @@ mkt_cert_list_free(struct mkt_cert_list *l)
  * (already revoked) or -1. The CRL is the caller's next step (db_crl_refresh).
  */
 int
-db_mkt_revoke(struct req *r, long long id, const char *serial,
+db_mkt_revoke(struct dbx *dx, long long id, const char *serial,
     const char *reason, char **serial_out)
 {
 	struct json_object	*after;
@@ -496,11 +496,11 @@ db_mkt_revoke(struct req *r, long long id, const char *serial,
 	int			 rc = -1, x;
 
 	*serial_out = NULL;
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
 	p[0] = dbp_int(id);
 	p[1] = p[2] = dbp_str(serial);
-	if (db_query(r->db, STMT_CERT_FIND, p, 3, &rs) == -1)
+	if (db_query(dx->db, STMT_CERT_FIND, p, 3, &rs) == -1)
 		goto fail;
 	if (rs->nrow == 0) {
 		rc = 0;
@@ -513,29 +513,29 @@ db_mkt_revoke(struct req *r, long long id, const char *serial,
 	cid = dbres_int(rs, 0, 0);
 	p[0] = dbp_str(reason);
 	p[1] = dbp_int(cid);
-	if (db_exec(r->db, STMT_CERT_REVOKE, p, 2, &n, NULL) != 1)
+	if (db_exec(dx->db, STMT_CERT_REVOKE, p, 2, &n, NULL) != 1)
 		goto fail;
 	if (n != 1) {
 		rc = DBRC_CONFLICT;
 		goto fail;
 	}
 	/* The CRL in the database is stale from this commit on. */
-	if (db_exec(r->db, STMT_CRL_BUMP, NULL, 0, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_CRL_BUMP, NULL, 0, NULL, NULL) != 1)
 		goto fail;
 	after = json_object_new_object();
 	jadd_str(after, "serial", dbres_str(rs, 0, 1));
 	jadd_str(after, "reason", reason);
-	x = db_audit(r, "marketplace.certificate_revoke", "marketplace", id,
+	x = db_audit(dx, "marketplace.certificate_revoke", "marketplace", id,
 	    NULL, after);
 	json_object_put(after);
-	if (x == -1 || db_tx_commit(r->db) == -1)
+	if (x == -1 || db_tx_commit(dx->db) == -1)
 		goto fail;
 	metrics_inc(MX_CERTS_REVOKED);
 	*serial_out = xstrdup(dbres_str(rs, 0, 1));
 	dbres_free(rs);
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	dbres_free(rs);
 	return rc;
 }
@@ -547,7 +547,7 @@ fail:
  * another host building at once leaves that host's CRL in place).
  */
 static int
-db_crl_build(struct req *r, char **pem)
+db_crl_build(struct dbx *dx, char **pem)
 {
 	struct crl_entry	*ents = NULL;
 	struct dbres		*lk = NULL, *rs = NULL;
@@ -556,15 +556,15 @@ db_crl_build(struct req *r, char **pem)
 	int			 rc = -1;
 
 	*pem = NULL;
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if (db_query(r->db, STMT_CRL_LOCK, NULL, 0, &lk) == -1)
+	if (db_query(dx->db, STMT_CRL_LOCK, NULL, 0, &lk) == -1)
 		goto out;
 	if (lk->nrow == 0) {
 		log_warnx("the crl table has no row: run agoractl migrate");
 		goto out;
 	}
-	if (db_query(r->db, STMT_CERT_REVOKED, NULL, 0, &rs) == -1)
+	if (db_query(dx->db, STMT_CERT_REVOKED, NULL, 0, &rs) == -1)
 		goto out;
 	ents = xcalloc(rs->nrow + 1, sizeof(*ents));
 	for (i = 0; i < rs->nrow; i++) {
@@ -572,22 +572,22 @@ db_crl_build(struct req *r, char **pem)
 		ents[i].revoked_at = dbres_int(rs, i, 1);
 		ents[i].reason = dbres_str(rs, i, 2);
 	}
-	if (cert_crl_build(r->conf, ents, rs->nrow, dbres_int(lk, 0, 0),
+	if (cert_crl_build(dx->conf, ents, rs->nrow, dbres_int(lk, 0, 0),
 	    pem) == -1)
 		goto out;
 	p[0] = dbp_int(dbres_int(lk, 0, 0));
 	p[1] = dbp_int(dbres_int(lk, 0, 1));
 	p[2] = dbp_str(*pem);
-	p[3] = dbp_int(r->conf->crl_days);
-	if (db_exec(r->db, STMT_CRL_SET, p, 4, NULL, NULL) != 1 ||
-	    db_tx_commit(r->db) == -1)
+	p[3] = dbp_int(dx->conf->crl_days);
+	if (db_exec(dx->db, STMT_CRL_SET, p, 4, NULL, NULL) != 1 ||
+	    db_tx_commit(dx->db) == -1)
 		goto out;
 	log_info("CRL %lld built with %zu entries", dbres_int(lk, 0, 0),
 	    rs->nrow);
 	rc = 0;
 out:
 	if (rc == -1) {
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 		free(*pem);
 		*pem = NULL;
 	}
@@ -609,7 +609,7 @@ out:
  * is the CRL's number.
  */
 int
-db_crl_sync(struct req *r, int force, char **pem, long long *number)
+db_crl_sync(struct dbx *dx, int force, char **pem, long long *number)
 {
 	struct dbres	*rs = NULL;
 	char		*text = NULL, *cur = NULL;
@@ -619,9 +619,9 @@ db_crl_sync(struct req *r, int force, char **pem, long long *number)
 		*pem = NULL;
 	if (number != NULL)
 		*number = 0;
-	if ((fd = cert_crl_lock(r->conf)) == -1)
+	if ((fd = cert_crl_lock(dx->conf)) == -1)
 		return -1;
-	if (db_query(r->db, STMT_CRL_GET, NULL, 0, &rs) == -1)
+	if (db_query(dx->db, STMT_CRL_GET, NULL, 0, &rs) == -1)
 		goto out;
 	if (rs->nrow == 0) {
 		log_warnx("the crl table has no row: run agoractl migrate");
@@ -630,8 +630,8 @@ db_crl_sync(struct req *r, int force, char **pem, long long *number)
 	if (force || dbres_int(rs, 0, 2) != 0) {
 		dbres_free(rs);
 		rs = NULL;
-		if (db_crl_build(r, &text) == -1 ||
-		    db_query(r->db, STMT_CRL_GET, NULL, 0, &rs) == -1 ||
+		if (db_crl_build(dx, &text) == -1 ||
+		    db_query(dx->db, STMT_CRL_GET, NULL, 0, &rs) == -1 ||
 		    rs->nrow == 0 || dbres_null(rs, 0, 1))
 			goto out;
 		free(text);
@@ -639,10 +639,10 @@ db_crl_sync(struct req *r, int force, char **pem, long long *number)
 	text = xstrdup(dbres_str(rs, 0, 1));
 	if (number != NULL)
 		*number = dbres_int(rs, 0, 0);
-	cur = cert_crl_current(r->conf);
+	cur = cert_crl_current(dx->conf);
 	if (cur != NULL && strcmp(cur, text) == 0)
 		rc = 0;
-	else if (cert_crl_write(r->conf, text) == 0) {
+	else if (cert_crl_write(dx->conf, text) == 0) {
 		log_info("CRL %lld written", dbres_int(rs, 0, 0));
 		rc = 0;
 	}
@@ -659,9 +659,9 @@ out:
 
 /* The CRL file from the database's CRL: db_crl_sync without the number. */
 int
-db_crl_refresh(struct req *r, int force, char **pem)
+db_crl_refresh(struct dbx *dx, int force, char **pem)
 {
-	return db_crl_sync(r, force, pem, NULL);
+	return db_crl_sync(dx, force, pem, NULL);
 }
 
 /* The rows of rs as registration tokens, into l (which takes rs). */
@@ -703,7 +703,7 @@ regtoken_list_free(struct regtoken_list *l)
  * is stored anyway.
  */
 int
-db_regtoken_list(struct req *r, const char *state, long long limit,
+db_regtoken_list(struct dbx *dx, const char *state, long long limit,
     long long offset, struct regtoken_list *l, long long *total)
 {
 	struct dbres	*cnt, *rs;
@@ -713,11 +713,11 @@ db_regtoken_list(struct req *r, const char *state, long long limit,
 	p[0] = p[1] = dbp_str(state);
 	p[2] = dbp_int(limit);
 	p[3] = dbp_int(offset);
-	if (db_query(r->db, STMT_REGTOKEN_COUNT, p, 2, &cnt) == -1)
+	if (db_query(dx->db, STMT_REGTOKEN_COUNT, p, 2, &cnt) == -1)
 		return -1;
 	*total = dbres_int(cnt, 0, 0);
 	dbres_free(cnt);
-	if (db_query(r->db, STMT_REGTOKEN_LIST, p, 4, &rs) == -1)
+	if (db_query(dx->db, STMT_REGTOKEN_LIST, p, 4, &rs) == -1)
 		return -1;
 	regtoken_rows(rs, l);
 	return 0;
@@ -725,13 +725,13 @@ db_regtoken_list(struct req *r, const char *state, long long limit,
 
 /* Token id: 1 with l->v[0] (l owned), 0 if none, -1. */
 int
-db_regtoken_get(struct req *r, long long id, struct regtoken_list *l)
+db_regtoken_get(struct dbx *dx, long long id, struct regtoken_list *l)
 {
 	struct dbres	*rs;
 	struct dbp	 p = dbp_int(id);
 
 	memset(l, 0, sizeof(*l));
-	if (db_query(r->db, STMT_REGTOKEN_GET, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_REGTOKEN_GET, &p, 1, &rs) == -1)
 		return -1;
 	if (rs->nrow == 0) {
 		dbres_free(rs);
@@ -746,25 +746,25 @@ db_regtoken_get(struct req *r, long long id, struct regtoken_list *l)
  * revoked: the caller tells them apart), -1.
  */
 int
-db_regtoken_revoke(struct req *r, long long id)
+db_regtoken_revoke(struct dbx *dx, long long id)
 {
 	struct dbp		 p = dbp_int(id);
 	unsigned long long	 n;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
-	if (db_exec(r->db, STMT_REGTOKEN_REVOKE, &p, 1, &n, NULL) != 1)
+	if (db_exec(dx->db, STMT_REGTOKEN_REVOKE, &p, 1, &n, NULL) != 1)
 		goto fail;
 	if (n == 0) {
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 		return 0;
 	}
-	if (db_audit_commit(r, "registration_token.revoke",
+	if (db_audit_commit(dx, "registration_token.revoke",
 	    "registration_token", id, NULL, NULL) == -1)
 		goto fail;
 	return 1;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return -1;
 }
 
@@ -773,7 +773,7 @@ fail:
  * id (0: any). 1 taken, 0 free, -1 error.
  */
 int
-db_mkt_hub_taken(struct req *r, const char *host, long long id)
+db_mkt_hub_taken(struct dbx *dx, const char *host, long long id)
 {
 	struct dbres	*rs;
 	struct dbp	 p[2];
@@ -781,7 +781,7 @@ db_mkt_hub_taken(struct req *r, const char *host, long long id)
 
 	p[0] = dbp_str(host);
 	p[1] = dbp_int(id);
-	if (db_query(r->db, STMT_MKT_HUB_TAKEN, p, 2, &rs) == -1)
+	if (db_query(dx->db, STMT_MKT_HUB_TAKEN, p, 2, &rs) == -1)
 		return -1;
 	rc = dbres_int(rs, 0, 0) > 0;
 	dbres_free(rs);
@@ -797,7 +797,7 @@ db_mkt_hub_taken(struct req *r, const char *host, long long id)
  * became another marketplace's meanwhile, -1 on error.
  */
 int
-db_mkt_hub_decide(struct req *r, long long id, int approve, char **hub)
+db_mkt_hub_decide(struct dbx *dx, long long id, int approve, char **hub)
 {
 	struct json_object	*before = NULL, *after = NULL;
 	struct dbres		*rs = NULL;
@@ -806,10 +806,10 @@ db_mkt_hub_decide(struct req *r, long long id, int approve, char **hub)
 	int			 rc = -1, x;
 
 	*hub = NULL;
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return -1;
 	p = dbp_int(id);
-	if (db_query(r->db, STMT_MKT_HUB_LOCK, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_MKT_HUB_LOCK, &p, 1, &rs) == -1)
 		goto out;
 	if (rs->nrow == 0 || dbres_null(rs, 0, 1)) {
 		rc = 0;
@@ -818,7 +818,7 @@ db_mkt_hub_decide(struct req *r, long long id, int approve, char **hub)
 	before = json_object_new_object();
 	jadd_str(before, "hub", dbres_str(rs, 0, 0));
 	jadd_str(before, "hub_pending", dbres_str(rs, 0, 1));
-	if ((x = db_exec(r->db, approve ? STMT_MKT_HUB_APPLY :
+	if ((x = db_exec(dx->db, approve ? STMT_MKT_HUB_APPLY :
 	    STMT_MKT_HUB_DROP, &p, 1, &n, NULL)) != 1) {
 		if (x == 0)
 			rc = DBRC_DUP;
@@ -826,14 +826,14 @@ db_mkt_hub_decide(struct req *r, long long id, int approve, char **hub)
 	}
 	after = json_object_new_object();
 	jadd_str(after, "hub", dbres_str(rs, 0, approve ? 1 : 0));
-	if (db_audit_commit(r, approve ? "marketplace.hub_approve" :
+	if (db_audit_commit(dx, approve ? "marketplace.hub_approve" :
 	    "marketplace.hub_refuse", "marketplace", id, before, after) == -1)
 		goto out;
 	*hub = xstrdup(dbres_str(rs, 0, approve ? 1 : 0));
 	rc = 1;
 out:
 	if (rc != 1)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	dbres_free(rs);
 	json_object_put(before);
 	json_object_put(after);

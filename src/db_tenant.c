@@ -84,7 +84,7 @@ tenant_row(const struct dbres *rs, size_t i)
  * tenant_free), 0 none, -1 error.
  */
 int
-db_tenant_get(struct req *r, long long id, long long mkt, struct tenant **out)
+db_tenant_get(struct dbx *dx, long long id, long long mkt, struct tenant **out)
 {
 	struct dbres	*rs;
 	struct dbp	 p[3];
@@ -94,7 +94,7 @@ db_tenant_get(struct req *r, long long id, long long mkt, struct tenant **out)
 	p[0] = dbp_int(id);
 	p[1] = dbp_int(mkt);
 	p[2] = dbp_int(mkt);
-	if (db_query(r->db, STMT_TENANT_GET, p, 3, &rs) == -1)
+	if (db_query(dx->db, STMT_TENANT_GET, p, 3, &rs) == -1)
 		return -1;
 	if ((rc = rs->nrow == 1))
 		*out = tenant_row(rs, 0);
@@ -107,7 +107,7 @@ db_tenant_get(struct req *r, long long id, long long mkt, struct tenant **out)
  * *out (owned; tenant_list_free), *n and *total, or -1.
  */
 int
-db_tenant_list(struct req *r, const struct tenant_filter *f,
+db_tenant_list(struct dbx *dx, const struct tenant_filter *f,
     struct tenant ***out, size_t *n, long long *total)
 {
 	struct dbres	*rs = NULL;
@@ -123,11 +123,11 @@ db_tenant_list(struct req *r, const struct tenant_filter *f,
 	p[4] = dbp_str(f->q);
 	p[5] = dbp_int(f->limit);
 	p[6] = dbp_int(f->offset);
-	if (db_query(r->db, STMT_TENANT_COUNT, p, 5, &rs) == -1)
+	if (db_query(dx->db, STMT_TENANT_COUNT, p, 5, &rs) == -1)
 		return -1;
 	*total = dbres_int(rs, 0, 0);
 	dbres_free(rs);
-	if (db_query(r->db, STMT_TENANT_LIST, p, 7, &rs) == -1)
+	if (db_query(dx->db, STMT_TENANT_LIST, p, 7, &rs) == -1)
 		return -1;
 	*out = xcalloc(rs->nrow + 1, sizeof(**out));
 	for (i = 0; i < rs->nrow; i++)
@@ -159,7 +159,7 @@ tenant_audit(const struct tenant *t)
  * *mkt_id, 0 none, -1 error.
  */
 static int
-tenant_lock(struct req *r, long long id, long long mkt, long long *version,
+tenant_lock(struct dbx *dx, long long id, long long mkt, long long *version,
     long long *mkt_id)
 {
 	struct dbres	*rs;
@@ -169,7 +169,7 @@ tenant_lock(struct req *r, long long id, long long mkt, long long *version,
 	p[0] = dbp_int(id);
 	p[1] = dbp_int(mkt);
 	p[2] = dbp_int(mkt);
-	if (db_query(r->db, STMT_TENANT_LOCK, p, 3, &rs) == -1)
+	if (db_query(dx->db, STMT_TENANT_LOCK, p, 3, &rs) == -1)
 		return -1;
 	if ((rc = rs->nrow == 1)) {
 		*version = dbres_int(rs, 0, 0);
@@ -181,17 +181,17 @@ tenant_lock(struct req *r, long long id, long long mkt, long long *version,
 
 /* Move updated_at and version of tenant id. 0 or -1. */
 static int
-tenant_touch(struct req *r, long long id)
+tenant_touch(struct dbx *dx, long long id)
 {
 	struct dbp	 p = dbp_int(id);
 
-	return db_exec(r->db, STMT_TENANT_TOUCH, &p, 1, NULL, NULL) == 1 ?
+	return db_exec(dx->db, STMT_TENANT_TOUCH, &p, 1, NULL, NULL) == 1 ?
 	    0 : -1;
 }
 
 /* Add a tenant credential for uid; *key gets the clear key (owned). */
 static int
-tenant_cred_add(struct req *r, long long id, const char *uid, char **key)
+tenant_cred_add(struct dbx *dx, long long id, const char *uid, char **key)
 {
 	struct dbp	 p[4];
 	unsigned char	 h[32];
@@ -204,7 +204,7 @@ tenant_cred_add(struct req *r, long long id, const char *uid, char **key)
 	p[1] = dbp_str(uid);
 	p[2] = dbp_blob(h, sizeof(h));
 	p[3] = dbp_int(id);
-	if (db_exec(r->db, STMT_CRED_ADD, p, 4, NULL, NULL) != 1) {
+	if (db_exec(dx->db, STMT_CRED_ADD, p, 4, NULL, NULL) != 1) {
 		explicit_bzero(k, strlen(k));
 		free(k);
 		return -1;
@@ -226,8 +226,8 @@ key_free(char *k)
  * Returns enum dbrc; on DBRC_OK *id and *key (owned, show once) are set.
  */
 int
-db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
-    char **key, int (*fin)(struct req *, long long, void *), void *arg)
+db_tenant_create(struct dbx *dx, const struct tenant_in *in, long long *id,
+    char **key, int (*fin)(void *, long long, void *), void *arg)
 {
 	struct tenant		*t = NULL;
 	struct json_object	*after;
@@ -245,7 +245,7 @@ db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
 	/* The owning marketplace must exist. */
 	p[0] = dbp_int(in->mkt_id);
 	p[1] = dbp_str(in->mkt_nid);
-	if (db_query(r->db, STMT_TENANT_MKT, p, 2, &rs) == -1)
+	if (db_query(dx->db, STMT_TENANT_MKT, p, 2, &rs) == -1)
 		return DBRC_ERR;
 	mkt = rs->nrow == 1 ? dbres_int(rs, 0, 0) : 0;
 	dbres_free(rs);
@@ -262,7 +262,7 @@ db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
 		uid = xasprintf("tnt_%s", hex);
 		free(hex);
 	}
-	if (db_tx_begin(r->db) == -1) {
+	if (db_tx_begin(dx->db) == -1) {
 		free(uid);
 		return DBRC_ERR;
 	}
@@ -273,27 +273,27 @@ db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
 	p[4] = dbp_str(in->metadata_c ? in->metadata_c :
 	    "{\"app_management\":\"marketplace\"}");
 	p[5] = dbp_str(in->feconf_c ? in->feconf_c : "{}");
-	if ((rc = db_exec(r->db, STMT_TENANT_ADD, p, 6, NULL, &lid)) != 1) {
+	if ((rc = db_exec(dx->db, STMT_TENANT_ADD, p, 6, NULL, &lid)) != 1) {
 		rc = rc == 0 ? DBRC_DUP : DBRC_ERR;
 		goto fail;
 	}
 	rc = DBRC_ERR;
-	if (tenant_cred_add(r, (long long)lid, uid, &k) == -1)
+	if (tenant_cred_add(dx, (long long)lid, uid, &k) == -1)
 		goto fail;
-	if (db_tenant_get(r, (long long)lid, 0, &t) != 1)
+	if (db_tenant_get(dx, (long long)lid, 0, &t) != 1)
 		goto fail;
 	after = tenant_audit(t);
-	if (db_audit(r, "tenant.create", "tenant", t->id, NULL, after) == -1) {
+	if (db_audit(dx, "tenant.create", "tenant", t->id, NULL, after) == -1) {
 		json_object_put(after);
 		goto fail;
 	}
 	json_object_put(after);
 	*key = k;
-	if (fin != NULL && (rc = fin(r, (long long)lid, arg)) != 1) {
+	if (fin != NULL && (rc = fin(dx->up, (long long)lid, arg)) != 1) {
 		rc = rc == -1 ? DBRC_ERR : DBRC_REFUSED;
 		goto fail;
 	}
-	if (db_tx_commit(r->db) == -1) {
+	if (db_tx_commit(dx->db) == -1) {
 		rc = DBRC_ERR;
 		goto fail;
 	}
@@ -303,7 +303,7 @@ db_tenant_create(struct req *r, const struct tenant_in *in, long long *id,
 	*key = k;
 	return DBRC_OK;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	*key = NULL;
 	tenant_free(t);
 	free(uid);
@@ -316,7 +316,7 @@ fail:
  * 0 skips the optimistic check. Returns enum dbrc.
  */
 int
-db_tenant_update(struct req *r, long long id, long long mkt,
+db_tenant_update(struct dbx *dx, long long id, long long mkt,
     long long version, const struct tenant_in *in)
 {
 	struct tenant		*b = NULL, *a = NULL;
@@ -325,9 +325,9 @@ db_tenant_update(struct req *r, long long id, long long mkt,
 	long long		 v, m;
 	int			 rc = DBRC_ERR;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return DBRC_ERR;
-	if ((rc = tenant_lock(r, id, mkt, &v, &m)) != 1) {
+	if ((rc = tenant_lock(dx, id, mkt, &v, &m)) != 1) {
 		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto out;
 	}
@@ -336,25 +336,25 @@ db_tenant_update(struct req *r, long long id, long long mkt,
 		goto out;
 	}
 	rc = DBRC_ERR;
-	if (db_tenant_get(r, id, 0, &b) != 1)
+	if (db_tenant_get(dx, id, 0, &b) != 1)
 		goto out;
 	p[0] = dbp_str(in->name);
 	p[1] = dbp_str(in->domain);
 	p[2] = dbp_str(in->metadata_c);
 	p[3] = dbp_str(in->feconf_c);
 	p[4] = dbp_int(id);
-	if (db_exec(r->db, STMT_TENANT_UPDATE, p, 5, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_TENANT_UPDATE, p, 5, NULL, NULL) != 1)
 		goto out;
-	if (db_tenant_get(r, id, 0, &a) != 1)
+	if (db_tenant_get(dx, id, 0, &a) != 1)
 		goto out;
 	jb = tenant_audit(b);
 	ja = tenant_audit(a);
-	if (db_audit_commit(r, "tenant.update", "tenant", id, jb, ja) == -1)
+	if (db_audit_commit(dx, "tenant.update", "tenant", id, jb, ja) == -1)
 		goto out;
 	rc = DBRC_OK;
 out:
 	if (rc != DBRC_OK)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	json_object_put(jb);
 	json_object_put(ja);
 	tenant_free(b);
@@ -367,7 +367,7 @@ out:
  * skips the check. Returns enum dbrc.
  */
 int
-db_tenant_delete(struct req *r, long long id, long long mkt,
+db_tenant_delete(struct dbx *dx, long long id, long long mkt,
     long long version)
 {
 	struct tenant		*b = NULL;
@@ -376,9 +376,9 @@ db_tenant_delete(struct req *r, long long id, long long mkt,
 	long long		 v, m;
 	int			 rc;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return DBRC_ERR;
-	if ((rc = tenant_lock(r, id, mkt, &v, &m)) != 1) {
+	if ((rc = tenant_lock(dx, id, mkt, &v, &m)) != 1) {
 		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto out;
 	}
@@ -387,20 +387,20 @@ db_tenant_delete(struct req *r, long long id, long long mkt,
 		goto out;
 	}
 	rc = DBRC_ERR;
-	if (db_tenant_get(r, id, 0, &b) != 1)
+	if (db_tenant_get(dx, id, 0, &b) != 1)
 		goto out;
 	p = dbp_int(id);
-	if (db_exec(r->db, STMT_TENANT_CRED_DEL, &p, 1, NULL, NULL) != 1 ||
-	    db_exec(r->db, STMT_TENANT_DEL, &p, 1, NULL, NULL) != 1)
+	if (db_exec(dx->db, STMT_TENANT_CRED_DEL, &p, 1, NULL, NULL) != 1 ||
+	    db_exec(dx->db, STMT_TENANT_DEL, &p, 1, NULL, NULL) != 1)
 		goto out;
 	jb = tenant_audit(b);
 	jadd_int(jb, "tenant_apps", b->napps);
-	if (db_audit_commit(r, "tenant.delete", "tenant", id, jb, NULL) == -1)
+	if (db_audit_commit(dx, "tenant.delete", "tenant", id, jb, NULL) == -1)
 		goto out;
 	rc = DBRC_OK;
 out:
 	if (rc != DBRC_OK)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	json_object_put(jb);
 	tenant_free(b);
 	return rc;
@@ -412,7 +412,7 @@ out:
  * once) on DBRC_OK.
  */
 int
-db_tenant_rotate_key(struct req *r, long long id, long long mkt,
+db_tenant_rotate_key(struct dbx *dx, long long id, long long mkt,
     long long grace, char **key)
 {
 	struct tenant		*t = NULL;
@@ -423,26 +423,26 @@ db_tenant_rotate_key(struct req *r, long long id, long long mkt,
 	int			 rc;
 
 	*key = NULL;
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return DBRC_ERR;
-	if ((rc = tenant_lock(r, id, mkt, &v, &m)) != 1) {
+	if ((rc = tenant_lock(dx, id, mkt, &v, &m)) != 1) {
 		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto out;
 	}
 	rc = DBRC_ERR;
-	if (db_tenant_get(r, id, 0, &t) != 1)
+	if (db_tenant_get(dx, id, 0, &t) != 1)
 		goto out;
 	p[0] = dbp_int(grace);
 	p[1] = dbp_str("tenant");
 	p[2] = dbp_int(id);
 	p[3] = dbp_int(grace);
-	if (db_exec(r->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1 ||
-	    tenant_cred_add(r, id, t->uid, &k) == -1)
+	if (db_exec(dx->db, STMT_CRED_EXPIRE, p, 4, NULL, NULL) != 1 ||
+	    tenant_cred_add(dx, id, t->uid, &k) == -1)
 		goto out;
 	ja = json_object_new_object();
 	jadd_str(ja, "uid", t->uid);
 	jadd_int(ja, "old_keys_grace_seconds", grace);
-	if (db_audit_commit(r, "tenant.rotate_key", "tenant", id, NULL,
+	if (db_audit_commit(dx, "tenant.rotate_key", "tenant", id, NULL,
 	    ja) == -1)
 		goto out;
 	*key = k;
@@ -450,7 +450,7 @@ db_tenant_rotate_key(struct req *r, long long id, long long mkt,
 	rc = DBRC_OK;
 out:
 	if (rc != DBRC_OK)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	key_free(k);
 	json_object_put(ja);
 	tenant_free(t);
@@ -507,7 +507,7 @@ tapp_row(const struct dbres *rs, size_t i)
  * tenant_app_list_free) and *n, 0 no such tenant, -1 error.
  */
 int
-db_tenant_app_list(struct req *r, long long tid, long long mkt,
+db_tenant_app_list(struct dbx *dx, long long tid, long long mkt,
     struct tenant_app ***out, size_t *n)
 {
 	struct tenant	*t;
@@ -518,11 +518,11 @@ db_tenant_app_list(struct req *r, long long tid, long long mkt,
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = db_tenant_get(r, tid, mkt, &t)) != 1)
+	if ((rc = db_tenant_get(dx, tid, mkt, &t)) != 1)
 		return rc;
 	tenant_free(t);
 	p = dbp_int(tid);
-	if (db_query(r->db, STMT_TAPP_LIST, &p, 1, &rs) == -1)
+	if (db_query(dx->db, STMT_TAPP_LIST, &p, 1, &rs) == -1)
 		return -1;
 	*out = xcalloc(rs->nrow + 1, sizeof(**out));
 	for (i = 0; i < rs->nrow; i++)
@@ -537,7 +537,7 @@ db_tenant_app_list(struct req *r, long long tid, long long mkt,
  * (or tenant out of scope), -1 error.
  */
 int
-db_tenant_app_get(struct req *r, long long tid, long long mkt,
+db_tenant_app_get(struct dbx *dx, long long tid, long long mkt,
     long long taid, struct tenant_app **out)
 {
 	struct tenant	*t;
@@ -546,12 +546,12 @@ db_tenant_app_get(struct req *r, long long tid, long long mkt,
 	int		 rc;
 
 	*out = NULL;
-	if ((rc = db_tenant_get(r, tid, mkt, &t)) != 1)
+	if ((rc = db_tenant_get(dx, tid, mkt, &t)) != 1)
 		return rc;
 	tenant_free(t);
 	p[0] = dbp_int(tid);
 	p[1] = dbp_int(taid);
-	if (db_query(r->db, STMT_TAPP_GET, p, 2, &rs) == -1)
+	if (db_query(dx->db, STMT_TAPP_GET, p, 2, &rs) == -1)
 		return -1;
 	if ((rc = rs->nrow == 1))
 		*out = tapp_row(rs, 0);
@@ -565,7 +565,7 @@ db_tenant_app_get(struct req *r, long long tid, long long mkt,
  * *live, *attached; 0 no such app; -1 error.
  */
 static int
-app_state(struct req *r, const char *ref, long long app_id, long long mkt,
+app_state(struct dbx *dx, const char *ref, long long app_id, long long mkt,
     long long tid, long long *out, int *live, int *attached)
 {
 	struct dbres	*rs;
@@ -582,7 +582,7 @@ app_state(struct req *r, const char *ref, long long app_id, long long mkt,
 		p[2] = dbp_str(ref);
 		p[3] = dbp_int(id);
 		p[4] = dbp_str(ref);
-		if (db_query(r->db, STMT_TAPP_APP, p, 5, &rs) == -1)
+		if (db_query(dx->db, STMT_TAPP_APP, p, 5, &rs) == -1)
 			return -1;
 		id = rs->nrow == 1 ? dbres_int(rs, 0, 0) : 0;
 		dbres_free(rs);
@@ -591,7 +591,7 @@ app_state(struct req *r, const char *ref, long long app_id, long long mkt,
 	p[1] = dbp_int(mkt);
 	p[2] = dbp_int(tid);
 	p[3] = dbp_int(id);
-	if (db_query(r->db, STMT_TAPP_STATE, p, 4, &rs) == -1)
+	if (db_query(dx->db, STMT_TAPP_STATE, p, 4, &rs) == -1)
 		return -1;
 	*live = dbres_int(rs, 0, 0) != 0;
 	*attached = dbres_int(rs, 0, 1) != 0;
@@ -620,15 +620,15 @@ tapp_audit(const struct tenant_app *ta)
  * target is relation id, or (id 0: a bulk change of several) tenant tid.
  */
 static int
-tapp_finish(struct req *r, long long tid, const char *action, long long id,
+tapp_finish(struct dbx *dx, long long tid, const char *action, long long id,
     struct json_object *before, struct json_object *after)
 {
 	int	 rc = DBRC_ERR;
 
-	if (tenant_touch(r, tid) == 0 &&
-	    db_audit(r, action, id ? "tenant_app" : "tenant", id ? id : tid,
+	if (tenant_touch(dx, tid) == 0 &&
+	    db_audit(dx, action, id ? "tenant_app" : "tenant", id ? id : tid,
 	    before, after) == 0 &&
-	    db_tx_commit(r->db) == 0)
+	    db_tx_commit(dx->db) == 0)
 		rc = DBRC_OK;
 	json_object_put(before);
 	json_object_put(after);
@@ -642,7 +642,7 @@ tapp_finish(struct req *r, long long tid, const char *action, long long id,
  * when it is already attached; *id on DBRC_OK.
  */
 int
-db_tenant_app_create(struct req *r, long long tid, long long mkt,
+db_tenant_app_create(struct dbx *dx, long long tid, long long mkt,
     const struct tenant_app_in *in, long long *id)
 {
 	struct tenant_app	*ta = NULL;
@@ -652,13 +652,13 @@ db_tenant_app_create(struct req *r, long long tid, long long mkt,
 	int			 rc, live, att;
 
 	*id = 0;
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return DBRC_ERR;
-	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
+	if ((rc = tenant_lock(dx, tid, mkt, &v, &m)) != 1) {
 		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
-	if ((rc = app_state(r, in->app, 0, m, tid, &app, &live, &att)) == -1) {
+	if ((rc = app_state(dx, in->app, 0, m, tid, &app, &live, &att)) == -1) {
 		rc = DBRC_ERR;
 		goto fail;
 	}
@@ -674,18 +674,18 @@ db_tenant_app_create(struct req *r, long long tid, long long mkt,
 	p[1] = dbp_int(app);
 	p[2] = in->rank_null ? dbp_null() : dbp_int(in->rank_v);
 	p[3] = dbp_int(in->featured == 1);
-	if ((rc = db_exec(r->db, STMT_TAPP_ADD, p, 4, NULL, &lid)) != 1) {
+	if ((rc = db_exec(dx->db, STMT_TAPP_ADD, p, 4, NULL, &lid)) != 1) {
 		rc = rc == 0 ? DBRC_DUP : DBRC_ERR;
 		goto fail;
 	}
-	if ((rc = db_tenant_app_get(r, tid, 0, (long long)lid, &ta)) != 1) {
+	if ((rc = db_tenant_app_get(dx, tid, 0, (long long)lid, &ta)) != 1) {
 		if (rc == 0)
 			log_warnx("tenant app %llu of tenant %lld: inserted, "
 			    "not found in the same transaction", lid, tid);
 		rc = DBRC_ERR;
 		goto fail;
 	}
-	rc = tapp_finish(r, tid, "tenant_app.create", (long long)lid, NULL,
+	rc = tapp_finish(dx, tid, "tenant_app.create", (long long)lid, NULL,
 	    tapp_audit(ta));
 	tenant_app_free(ta);
 	if (rc != DBRC_OK)
@@ -693,7 +693,7 @@ db_tenant_app_create(struct req *r, long long tid, long long mkt,
 	*id = (long long)lid;
 	return DBRC_OK;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	return rc;
 }
 
@@ -703,7 +703,7 @@ fail:
  * not NULL) or featured (in->featured not -1). Returns enum dbrc.
  */
 int
-db_tenant_app_update(struct req *r, long long tid, long long mkt,
+db_tenant_app_update(struct dbx *dx, long long tid, long long mkt,
     long long taid, const struct tenant_app_in *in)
 {
 	struct tenant_app	*b = NULL, *a = NULL;
@@ -711,19 +711,19 @@ db_tenant_app_update(struct req *r, long long tid, long long mkt,
 	long long		 v, m, app;
 	int			 rc, live, att;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return DBRC_ERR;
-	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
+	if ((rc = tenant_lock(dx, tid, mkt, &v, &m)) != 1) {
 		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
-	if ((rc = db_tenant_app_get(r, tid, 0, taid, &b)) != 1) {
+	if ((rc = db_tenant_app_get(dx, tid, 0, taid, &b)) != 1) {
 		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
 	app = b->app_id;
 	if (in->app != NULL) {
-		if ((rc = app_state(r, in->app, 0, m, tid, &app, &live,
+		if ((rc = app_state(dx, in->app, 0, m, tid, &app, &live,
 		    &att)) == -1) {
 			rc = DBRC_ERR;
 			goto fail;
@@ -745,30 +745,30 @@ db_tenant_app_update(struct req *r, long long tid, long long mkt,
 	p[2] = dbp_int(in->featured == -1 ? b->featured : in->featured);
 	p[3] = dbp_int(taid);
 	p[4] = dbp_int(tid);
-	if ((rc = db_exec(r->db, STMT_TAPP_UPDATE, p, 5, NULL, NULL)) != 1) {
+	if ((rc = db_exec(dx->db, STMT_TAPP_UPDATE, p, 5, NULL, NULL)) != 1) {
 		rc = rc == 0 ? DBRC_DUP : DBRC_ERR;
 		goto fail;
 	}
-	if (db_tenant_app_get(r, tid, 0, taid, &a) != 1) {
+	if (db_tenant_app_get(dx, tid, 0, taid, &a) != 1) {
 		rc = DBRC_ERR;
 		goto fail;
 	}
-	rc = tapp_finish(r, tid, "tenant_app.update", taid, tapp_audit(b),
+	rc = tapp_finish(dx, tid, "tenant_app.update", taid, tapp_audit(b),
 	    tapp_audit(a));
 	tenant_app_free(a);
 	tenant_app_free(b);
 	if (rc != DBRC_OK)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	return rc;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	tenant_app_free(b);
 	return rc;
 }
 
 /* Delete relation taid of tenant tid in scope mkt. Returns enum dbrc. */
 int
-db_tenant_app_delete(struct req *r, long long tid, long long mkt,
+db_tenant_app_delete(struct dbx *dx, long long tid, long long mkt,
     long long taid)
 {
 	struct tenant_app	*b = NULL;
@@ -776,30 +776,30 @@ db_tenant_app_delete(struct req *r, long long tid, long long mkt,
 	long long		 v, m;
 	int			 rc;
 
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return DBRC_ERR;
-	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
+	if ((rc = tenant_lock(dx, tid, mkt, &v, &m)) != 1) {
 		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
-	if ((rc = db_tenant_app_get(r, tid, 0, taid, &b)) != 1) {
+	if ((rc = db_tenant_app_get(dx, tid, 0, taid, &b)) != 1) {
 		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
 	p[0] = dbp_int(taid);
 	p[1] = dbp_int(tid);
-	if (db_exec(r->db, STMT_TAPP_DEL, p, 2, NULL, NULL) != 1) {
+	if (db_exec(dx->db, STMT_TAPP_DEL, p, 2, NULL, NULL) != 1) {
 		rc = DBRC_ERR;
 		goto fail;
 	}
-	rc = tapp_finish(r, tid, "tenant_app.delete", taid, tapp_audit(b),
+	rc = tapp_finish(dx, tid, "tenant_app.delete", taid, tapp_audit(b),
 	    NULL);
 	tenant_app_free(b);
 	if (rc != DBRC_OK)
-		db_tx_rollback(r->db);
+		db_tx_rollback(dx->db);
 	return rc;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	tenant_app_free(b);
 	return rc;
 }
@@ -810,7 +810,7 @@ fail:
  * (may be NULL) names the refused id on DBRC_NOTLIVE.
  */
 int
-db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
+db_tenant_apps_bulk(struct dbx *dx, long long tid, long long mkt,
     const long long *en, size_t nen, const long long *dis, size_t ndis,
     long long *changed, struct bulk_bad *bad)
 {
@@ -823,9 +823,9 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 
 	if (changed != NULL)
 		*changed = 0;
-	if (db_tx_begin(r->db) == -1)
+	if (db_tx_begin(dx->db) == -1)
 		return DBRC_ERR;
-	if ((rc = tenant_lock(r, tid, mkt, &v, &m)) != 1) {
+	if ((rc = tenant_lock(dx, tid, mkt, &v, &m)) != 1) {
 		rc = rc == 0 ? DBRC_NONE : DBRC_ERR;
 		goto fail;
 	}
@@ -837,7 +837,7 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 	for (i = 0; i < nen + ndis; i++) {
 		int	 enable = i < nen;
 		long long id = enable ? en[i] : dis[i - nen];
-		if ((rc = app_state(r, NULL, id, m, tid, &app, &live,
+		if ((rc = app_state(dx, NULL, id, m, tid, &app, &live,
 		    &att)) == -1) {
 			rc = DBRC_ERR;
 			goto fail;
@@ -849,7 +849,7 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 		 * id is as unknown as any other, and the relation stays.
 		 */
 		if (rc == 0 || (enable && !live) || (!enable && !live &&
-		    (!att || r->pr.kind == PK_TENANT))) {
+		    (!att || dx->pr->kind == PK_TENANT))) {
 			if (bad != NULL) {
 				bad->index = enable ? i : i - nen;
 				bad->app = id;
@@ -859,7 +859,7 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 		}
 		p[0] = dbp_int(tid);
 		p[1] = dbp_int(app);
-		if (db_exec(r->db, enable ? STMT_TAPP_ADD_IGNORE :
+		if (db_exec(dx->db, enable ? STMT_TAPP_ADD_IGNORE :
 		    STMT_TAPP_DEL_APP, p, 2, &n, NULL) != 1) {
 			rc = DBRC_ERR;
 			goto fail;
@@ -870,11 +870,11 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 		}
 	}
 	if (ch > 0) {
-		rc = tapp_finish(r, tid, "tenant_app.bulk", 0, NULL, after);
+		rc = tapp_finish(dx, tid, "tenant_app.bulk", 0, NULL, after);
 		after = NULL;
 		if (rc != DBRC_OK)
 			goto fail;
-	} else if (db_tx_commit(r->db) == -1) {
+	} else if (db_tx_commit(dx->db) == -1) {
 		rc = DBRC_ERR;
 		goto fail;
 	}
@@ -883,7 +883,7 @@ db_tenant_apps_bulk(struct req *r, long long tid, long long mkt,
 		*changed = ch;
 	return DBRC_OK;
 fail:
-	db_tx_rollback(r->db);
+	db_tx_rollback(dx->db);
 	json_object_put(after);
 	return rc;
 }

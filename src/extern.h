@@ -337,6 +337,24 @@ struct principal {
 	uint64_t	 gen[2];	/* generations its hot reads depend on */
 };
 
+/*
+ * What the data layer knows of its caller, and all it knows: the
+ * connection, the configuration, who acts (the audit actor, the scope
+ * of a marketplace or tenant), the request id and address, and an
+ * opaque context it hands back to a transaction's callback (fin/done:
+ * int (*)(void *up, long long id, void *arg)). The edge fills one per
+ * request (r->dx, pointing at r->pr, so it follows authentication);
+ * agoractl fills its own.
+ */
+struct dbx {
+	struct db		*db;
+	const struct conf	*conf;
+	const struct principal	*pr;
+	const char		*id;		/* request id, or "" */
+	const char		*remote_addr;	/* or NULL */
+	void			*up;		/* for callbacks */
+};
+
 struct ferr {
 	char		*field;
 	char		*msg;
@@ -394,6 +412,7 @@ struct req {
 	unsigned char		 cache_key[32];
 	const char		*cache_state;	/* "hit", "miss" or NULL */
 	const struct route	*rt;		/* matched row (metrics), or NULL */
+	struct dbx		 dx;		/* for the data layer */
 };
 
 void	 req_init(struct req *, void *, const struct conf *, struct db *);
@@ -467,6 +486,7 @@ int	 idem_keep(struct req *, struct json_object *);
 /* db.c: one connection per worker, lazily prepared statements */
 
 struct db;
+
 
 /*
  * What a data-layer action answers: one family for every db_* function
@@ -760,9 +780,9 @@ struct dbp dbp_null(void);
 
 /* audit: db_audit.c */
 
-int	 db_audit(struct req *, const char *, const char *, long long,
+int	 db_audit(struct dbx *, const char *, const char *, long long,
 	    struct json_object *, struct json_object *);
-int	 db_audit_commit(struct req *, const char *, const char *, long long,
+int	 db_audit_commit(struct dbx *, const char *, const char *, long long,
 	    struct json_object *, struct json_object *);
 
 /* db_auth.c: what auth.c and idem.c read and write, as typed rows */
@@ -812,9 +832,10 @@ int	 db_idem_add(struct db *, const char *, const char *,
 
 /* db_admin.c: admins, admin tokens, registration tokens */
 
-int	 db_admin_create(struct req *, const char *, const char *, long long *);
-int	 db_admin_setpw(struct req *, const char *, const char *);
-int	 db_admin_token_create(struct req *, long long, const char *,
+int	 db_admin_create(struct dbx *, const char *, const char *,
+	    long long *);
+int	 db_admin_setpw(struct dbx *, const char *, const char *);
+int	 db_admin_token_create(struct dbx *, long long, const char *,
 	    long long, char **);
 
 /*
@@ -853,14 +874,14 @@ struct admin_token_list {
 
 void	 admin_list_free(struct admin_list *);
 void	 admin_token_list_free(struct admin_token_list *);
-int	 db_admin_get(struct req *, long long, struct admin_list *);
-int	 db_admin_set_disabled(struct req *, long long, long long, int);
-int	 db_admin_reset_pw(struct req *, long long, long long, char **);
-int	 db_admin_tokens(struct req *, long long, struct admin_token_list *);
-int	 db_admin_token_get(struct req *, long long, long long,
+int	 db_admin_get(struct dbx *, long long, struct admin_list *);
+int	 db_admin_set_disabled(struct dbx *, long long, long long, int);
+int	 db_admin_reset_pw(struct dbx *, long long, long long, char **);
+int	 db_admin_tokens(struct dbx *, long long, struct admin_token_list *);
+int	 db_admin_token_get(struct dbx *, long long, long long,
 	    struct admin_token_list *);
-int	 db_admin_token_revoke(struct req *, long long, long long);
-int	 db_regtoken_create(struct req *, const char *, long long, long long,
+int	 db_admin_token_revoke(struct dbx *, long long, long long);
+int	 db_regtoken_create(struct dbx *, const char *, long long, long long,
 	    char **, long long *);
 
 /* handlers: h_health.c */
@@ -1034,31 +1055,31 @@ struct mkt_in {
 	const char	*hub_pending;	/* another host: an admin decides */
 };
 
-int	 db_mkt_register(struct req *, const struct mkt_in *,
+int	 db_mkt_register(struct dbx *, const struct mkt_in *,
 	    const struct issued *, const char *, const char *, long long,
-	    int (*)(struct req *, long long, void *), void *, long long *);
-int	 db_mkt_get(struct req *, long long, struct mkt_list *);
-int	 db_mkt_by_nid(struct req *, const char *, long long *);
-int	 db_mkt_list(struct req *, const char *, const char *, long long,
+	    int (*)(void *, long long, void *), void *, long long *);
+int	 db_mkt_get(struct dbx *, long long, struct mkt_list *);
+int	 db_mkt_by_nid(struct dbx *, const char *, long long *);
+int	 db_mkt_list(struct dbx *, const char *, const char *, long long,
 	    long long, struct mkt_list *, long long *);
-int	 db_mkt_update(struct req *, long long, long long,
+int	 db_mkt_update(struct dbx *, long long, long long,
 	    const struct mkt_in *);
-int	 db_cred_rotate(struct req *, const char *, long long, const char *,
+int	 db_cred_rotate(struct dbx *, const char *, long long, const char *,
 	    const char *, long long,
-	    int (*)(struct req *, long long, void *), void *);
-int	 db_mkt_renew(struct req *, long long, const struct issued *,
-	    int (*)(struct req *, long long, void *), void *);
-int	 db_mkt_certs(struct req *, long long, struct mkt_cert_list *);
-int	 db_mkt_revoke(struct req *, long long, const char *, const char *,
+	    int (*)(void *, long long, void *), void *);
+int	 db_mkt_renew(struct dbx *, long long, const struct issued *,
+	    int (*)(void *, long long, void *), void *);
+int	 db_mkt_certs(struct dbx *, long long, struct mkt_cert_list *);
+int	 db_mkt_revoke(struct dbx *, long long, const char *, const char *,
 	    char **);
-int	 db_crl_refresh(struct req *, int, char **);
-int	 db_crl_sync(struct req *, int, char **, long long *);
-int	 db_regtoken_list(struct req *, const char *, long long, long long,
+int	 db_crl_refresh(struct dbx *, int, char **);
+int	 db_crl_sync(struct dbx *, int, char **, long long *);
+int	 db_regtoken_list(struct dbx *, const char *, long long, long long,
 	    struct regtoken_list *, long long *);
-int	 db_regtoken_get(struct req *, long long, struct regtoken_list *);
-int	 db_regtoken_revoke(struct req *, long long);
-int	 db_mkt_hub_taken(struct req *, const char *, long long);
-int	 db_mkt_hub_decide(struct req *, long long, int, char **);
+int	 db_regtoken_get(struct dbx *, long long, struct regtoken_list *);
+int	 db_regtoken_revoke(struct dbx *, long long);
+int	 db_mkt_hub_taken(struct dbx *, const char *, long long);
+int	 db_mkt_hub_decide(struct dbx *, long long, int, char **);
 int	 mkt_patch_check(struct req *, struct json_object *);
 
 /* handlers: h_provider.c (providers) */
@@ -1203,9 +1224,9 @@ struct lfilter {
 
 extern const char *const lstate_names[LS__MAX];
 
-int	 db_provider_create(struct req *, const char *, const char *,
+int	 db_provider_create(struct dbx *, const char *, const char *,
 	    const char *, char **, char **, long long *,
-	    int (*)(struct req *, long long, void *), void *);
+	    int (*)(void *, long long, void *), void *);
 void	 secret_free(char *);
 /*
  * A provider, a listing, a listing's history entry, as read. Strings
@@ -1259,48 +1280,48 @@ struct listing_event_list {
 void	 provider_list_free(struct provider_list *);
 void	 listing_list_free(struct listing_list *);
 void	 listing_event_list_free(struct listing_event_list *);
-int	 db_provider_get(struct req *, long long, struct provider_list *);
-int	 db_provider_by_nid(struct req *, const char *,
+int	 db_provider_get(struct dbx *, long long, struct provider_list *);
+int	 db_provider_by_nid(struct dbx *, const char *,
 	    struct provider_list *);
-int	 db_provider_ver(struct req *, long long, char[32]);
-int	 db_provider_update(struct req *, long long, const char *,
+int	 db_provider_ver(struct dbx *, long long, char[32]);
+int	 db_provider_update(struct dbx *, long long, const char *,
 	    const char *, const char *);
-int	 db_provider_list(struct req *, long long, long long,
+int	 db_provider_list(struct dbx *, long long, long long,
 	    struct provider_list *, long long *);
 void	 db_app_free(struct app *);
-int	 db_app_get(struct req *, long long, const struct scope *,
+int	 db_app_get(struct dbx *, long long, const struct scope *,
 	    struct app **);
-int	 db_app_list(struct req *, const struct scope *, long long, long long,
-	    struct app ***, size_t *, long long *);
-int	 db_app_create(struct req *, struct app *, struct json_object *,
-	    int (*)(struct req *, long long, void *), void *);
-int	 db_app_update(struct req *, const struct app *, const char *,
+int	 db_app_list(struct dbx *, const struct scope *, long long,
+	    long long, struct app ***, size_t *, long long *);
+int	 db_app_create(struct dbx *, struct app *, struct json_object *,
+	    int (*)(void *, long long, void *), void *);
+int	 db_app_update(struct dbx *, const struct app *, const char *,
 	    struct json_object *, struct json_object *);
 void	 db_env_free(struct env *);
-int	 db_env_get(struct req *, long long, long long, struct env **);
-int	 db_env_list(struct req *, long long, struct env ***, size_t *);
-int	 db_env_create(struct req *, struct env *, struct json_object *,
-	    char **, int (*)(struct req *, long long, void *), void *);
-int	 db_env_update(struct req *, const struct env *, struct json_object *,
-	    struct json_object *);
-int	 db_env_rotate(struct req *, const struct env *, long long, char **);
-int	 db_listing_get(struct req *, long long, const struct scope *,
+int	 db_env_get(struct dbx *, long long, long long, struct env **);
+int	 db_env_list(struct dbx *, long long, struct env ***, size_t *);
+int	 db_env_create(struct dbx *, struct env *, struct json_object *,
+	    char **, int (*)(void *, long long, void *), void *);
+int	 db_env_update(struct dbx *, const struct env *,
+	    struct json_object *, struct json_object *);
+int	 db_env_rotate(struct dbx *, const struct env *, long long, char **);
+int	 db_listing_get(struct dbx *, long long, const struct scope *,
 	    struct listing_list *);
-int	 db_listing_list(struct req *, const struct scope *,
+int	 db_listing_list(struct dbx *, const struct scope *,
 	    const struct lfilter *, struct listing_list *, long long *);
-int	 db_listing_history(struct req *, long long,
+int	 db_listing_history(struct dbx *, long long,
 	    struct listing_event_list *);
-int	 db_listing_move(struct req *, long long, long long, long long,
+int	 db_listing_move(struct dbx *, long long, long long, long long,
 	    const struct scope *, enum lact, const char *, long long *,
-	    const char **, int (*)(struct req *, long long, void *), void *);
+	    const char **, int (*)(void *, long long, void *), void *);
 struct progress;
-int	 db_listing_keys(struct req *, struct progress *, long long *);
+int	 db_listing_keys(struct dbx *, struct progress *, long long *);
 int	 listing_key_open(const struct conf *, const struct dbcell *,
 	    unsigned char **, size_t *);
 struct json_object *listing_key_json(const struct conf *,
 	    const struct dbcell *);
-int	 db_listing_mkt_id(struct req *, const char *, long long *);
-int	 db_app_by_nid(struct req *, const char *, long long *, int *);
+int	 db_listing_mkt_id(struct dbx *, const char *, long long *);
+int	 db_app_by_nid(struct dbx *, const char *, long long *, int *);
 /*
  * One marketplace an environment's app is live on, as autoconfigure
  * renders it (db_config_marketplaces): the environment's templates,
@@ -1336,7 +1357,7 @@ struct cfg_list {
 	struct dbres	*rs;
 };
 
-int	 db_config_marketplaces(struct req *, long long, struct cfg_list *);
+int	 db_config_marketplaces(struct dbx *, long long, struct cfg_list *);
 void	 cfg_list_free(struct cfg_list *);
 
 /* handlers: h_config.c (SDK autoconfigure) */
@@ -1453,8 +1474,8 @@ struct json_object *tenant_meta_self(struct req *, const char *,
 int	 tenant_app_in_check(struct req *, struct tenant_app_in *, int);
 
 /* Lookups: 1 found (*out owned), 0 none (or out of scope), -1 error. */
-int	 db_tenant_get(struct req *, long long, long long, struct tenant **);
-int	 db_tenant_list(struct req *, const struct tenant_filter *,
+int	 db_tenant_get(struct dbx *, long long, long long, struct tenant **);
+int	 db_tenant_list(struct dbx *, const struct tenant_filter *,
 	    struct tenant ***, size_t *, long long *);
 void	 tenant_free(struct tenant *);
 void	 tenant_list_free(struct tenant **, size_t);
@@ -1467,25 +1488,25 @@ void	 tenant_list_free(struct tenant **, size_t);
  * transaction after the change with the row id; a return other than 1
  * rolls back (DBRC_REFUSED, or DBRC_ERR when it returns -1).
  */
-int	 db_tenant_create(struct req *, const struct tenant_in *,
+int	 db_tenant_create(struct dbx *, const struct tenant_in *,
 	    long long *, char **,
-	    int (*)(struct req *, long long, void *), void *);
-int	 db_tenant_update(struct req *, long long, long long, long long,
+	    int (*)(void *, long long, void *), void *);
+int	 db_tenant_update(struct dbx *, long long, long long, long long,
 	    const struct tenant_in *);
-int	 db_tenant_delete(struct req *, long long, long long, long long);
-int	 db_tenant_rotate_key(struct req *, long long, long long, long long,
+int	 db_tenant_delete(struct dbx *, long long, long long, long long);
+int	 db_tenant_rotate_key(struct dbx *, long long, long long, long long,
 	    char **);
 
 /* Relations of tenant tid (scoped by mkt as above). */
-int	 db_tenant_app_list(struct req *, long long, long long,
+int	 db_tenant_app_list(struct dbx *, long long, long long,
 	    struct tenant_app ***, size_t *);
-int	 db_tenant_app_get(struct req *, long long, long long, long long,
+int	 db_tenant_app_get(struct dbx *, long long, long long, long long,
 	    struct tenant_app **);
-int	 db_tenant_app_create(struct req *, long long, long long,
+int	 db_tenant_app_create(struct dbx *, long long, long long,
 	    const struct tenant_app_in *, long long *);
-int	 db_tenant_app_update(struct req *, long long, long long, long long,
+int	 db_tenant_app_update(struct dbx *, long long, long long, long long,
 	    const struct tenant_app_in *);
-int	 db_tenant_app_delete(struct req *, long long, long long, long long);
+int	 db_tenant_app_delete(struct dbx *, long long, long long, long long);
 void	 tenant_app_free(struct tenant_app *);
 void	 tenant_app_list_free(struct tenant_app **, size_t);
 
@@ -1501,7 +1522,7 @@ struct bulk_bad {
 	size_t		 index;
 	long long	 app;
 };
-int	 db_tenant_apps_bulk(struct req *, long long, long long,
+int	 db_tenant_apps_bulk(struct dbx *, long long, long long,
 	    const long long *, size_t, const long long *, size_t, long long *,
 	    struct bulk_bad *);
 
@@ -1548,7 +1569,7 @@ struct catq {
 };
 
 /* 0 with *rows (owned, enum catcol columns) and *total, or -1. */
-int	 db_catalog(struct req *, long long, const struct catq *,
+int	 db_catalog(struct dbx *, long long, const struct catq *,
 	    struct dbres **, long long *);
 
 /* h_tenant.c: admin (ROLE_ADMIN) and marketplace (ROLE_MKT) faces */
@@ -1725,28 +1746,28 @@ enum recentcol {
 int	 console_time_parse(const char *, char[20]);
 int	 audit_filter_parse(struct afilter *, const char *, const char *,
 	    const char *, const char *, const char **);
-int	 db_audit_list(struct req *, const struct afilter *, const char *,
+int	 db_audit_list(struct dbx *, const struct afilter *, const char *,
 	    long long, long long, struct dbres **, long long *);
 void	 csv_field(struct buf *, const char *, int);
-int	 db_audit_csv(struct req *, const struct afilter *,
+int	 db_audit_csv(struct dbx *, const struct afilter *,
 	    int (*)(void *, const char *, size_t), void *);
-int	 db_console_admin(struct req *, const char *, struct cadmin *);
-int	 db_console_login_fail(struct req *, const struct cadmin *);
+int	 db_console_admin(struct dbx *, const char *, struct cadmin *);
+int	 db_console_login_fail(struct dbx *, const struct cadmin *);
 #define LOGIN_LOCK_MAX	86400	/* seconds: the back-off's ceiling */
-int	 db_console_login(struct req *, const struct cadmin *, long long,
+int	 db_console_login(struct dbx *, const struct cadmin *, long long,
 	    char **, char[65]);
-int	 db_console_logout(struct req *);
-int	 db_console_counts(struct req *, struct dbres **);
-int	 db_console_list(struct req *, enum clist, const struct clq *,
+int	 db_console_logout(struct dbx *);
+int	 db_console_counts(struct dbx *, struct dbres **);
+int	 db_console_list(struct dbx *, enum clist, const struct clq *,
 	    struct dbres **, long long *);
-int	 db_console_list_each(struct req *, enum clist, const struct clq *,
+int	 db_console_list_each(struct dbx *, enum clist, const struct clq *,
 	    int (*)(void *, const struct dbres *), void *);
-int	 db_console_mkt_names(struct req *, struct dbres **);
-int	 db_console_marketplace(struct req *, long long, struct mkt_list *);
-int	 db_console_tenant_apps(struct req *, long long, struct dbres **);
-int	 db_console_live_page(struct req *, long long, long long,
+int	 db_console_mkt_names(struct dbx *, struct dbres **);
+int	 db_console_marketplace(struct dbx *, long long, struct mkt_list *);
+int	 db_console_tenant_apps(struct dbx *, long long, struct dbres **);
+int	 db_console_live_page(struct dbx *, long long, long long,
 	    const char *, long long, long long, struct dbres **, long long *);
-int	 db_console_recent(struct req *, long long, struct dbres **);
+int	 db_console_recent(struct dbx *, long long, struct dbres **);
 
 /*
  * handlers: the admin console. h_console.c holds what every page and
@@ -2010,26 +2031,26 @@ enum clmcol {
 
 void	 sub_free(struct sub *);
 void	 sub_list_free(struct sub **, size_t);
-int	 db_sub_create(struct req *, const struct sub_in *, long long *,
-	    char **, int (*)(struct req *, long long, void *), void *);
-int	 db_sub_get(struct req *, long long, const struct sub_scope *,
+int	 db_sub_create(struct dbx *, const struct sub_in *, long long *,
+	    char **, int (*)(void *, long long, void *), void *);
+int	 db_sub_get(struct dbx *, long long, const struct sub_scope *,
 	    struct sub **);
-int	 db_sub_list(struct req *, const struct sub_scope *, long long,
+int	 db_sub_list(struct dbx *, const struct sub_scope *, long long,
 	    long long, struct sub ***, size_t *, long long *);
-int	 db_sub_update(struct req *, long long, const struct sub_scope *,
+int	 db_sub_update(struct dbx *, long long, const struct sub_scope *,
 	    long long, const struct sub_in *);
-int	 db_sub_delete(struct req *, long long, const struct sub_scope *);
-int	 db_sub_rotate(struct req *, long long, const struct sub_scope *,
+int	 db_sub_delete(struct dbx *, long long, const struct sub_scope *);
+int	 db_sub_rotate(struct dbx *, long long, const struct sub_scope *,
 	    char **);
-int	 db_sub_test(struct req *, long long, const struct sub_scope *,
+int	 db_sub_test(struct dbx *, long long, const struct sub_scope *,
 	    char **);
-int	 db_delivery_list(struct req *, long long, const char *, long long,
+int	 db_delivery_list(struct dbx *, long long, const char *, long long,
 	    long long, struct delivery_list *, long long *);
-int	 db_delivery_get(struct req *, long long, struct delivery_list *,
+int	 db_delivery_get(struct dbx *, long long, struct delivery_list *,
 	    struct attempt_list *);
-int	 db_delivery_resend(struct req *, long long);
-int	 db_sub_owner(struct req *, const char *, const char *, long long *);
-int	 db_sub_register(struct req *, long long, const struct sub_in *,
+int	 db_delivery_resend(struct dbx *, long long);
+int	 db_sub_owner(struct dbx *, const char *, const char *, long long *);
+int	 db_sub_register(struct dbx *, long long, const struct sub_in *,
 	    size_t, int, long long *, char **);
 int	 db_event_fanout(struct db *, long long, long long *);
 int	 db_event_purge(struct db *, long long, long long, long long *);

@@ -89,6 +89,11 @@ req_init(struct req *r, void *fcgi, const struct conf *c, struct db *db)
 	r->conf = c;
 	r->db = db;
 	r->errstyle = ES_PROBLEM;
+	r->dx.db = db;
+	r->dx.conf = c;
+	r->dx.pr = &r->pr;
+	r->dx.id = r->id;
+	r->dx.up = r;
 }
 
 /*
@@ -193,6 +198,7 @@ req_read(struct req *r)
 	r->origin = param_dup(r, "HTTP_ORIGIN");
 	r->fetch_site = param_dup(r, "HTTP_SEC_FETCH_SITE");
 	r->remote_addr = param_dup(r, "REMOTE_ADDR");
+	r->dx.remote_addr = r->remote_addr;
 	r->user_agent = param_dup(r, "HTTP_USER_AGENT");
 	r->ssl_verify = param_dup(r, "SSL_CLIENT_VERIFY");
 	r->ssl_fp = param_dup(r, "SSL_CLIENT_FINGERPRINT");

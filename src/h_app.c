@@ -424,7 +424,7 @@ app_load(struct req *r, struct app **a)
 
 	*a = NULL;
 	id = req_pv_id(r, 0);
-	if ((rc = db_app_get(r, id, &sc, a)) == -1)
+	if ((rc = db_app_get(&r->dx, id, &sc, a)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such app");
@@ -437,13 +437,14 @@ struct app_fin {
 };
 
 static int
-app_fin(struct req *r, long long id, void *arg)
+app_fin(void *up, long long id, void *arg)
 {
+	struct req		*r = up;
 	struct app_fin	*af = arg;
 	struct scope	 sc = { 0, 0 };
 	struct app	*a;
 
-	if (db_app_get(r, id, &sc, &a) != 1)
+	if (db_app_get(&r->dx, id, &sc, &a) != 1)
 		return -1;
 	af->out = app_json(a);
 	af->version = a->version;
@@ -473,7 +474,7 @@ h_app_create(struct req *r)
 	fields_apply(app_fields, APPF__MAX, o, a->f);
 	json_object_put(o);
 	after = app_json(a);
-	st = db_app_create(r, a, after, app_fin, &af);
+	st = db_app_create(&r->dx, a, after, app_fin, &af);
 	json_object_put(after);
 	if (st != 1) {
 		db_app_free(a);
@@ -503,7 +504,7 @@ h_app_list(struct req *r)
 
 	if ((st = req_paging(r, &limit, &offset)) != 0)
 		return st;
-	if (db_app_list(r, &sc, limit, offset, &as, &n, &total) == -1)
+	if (db_app_list(&r->dx, &sc, limit, offset, &as, &n, &total) == -1)
 		return 500;
 	arr = json_object_new_array();
 	for (i = 0; i < n; i++) {
@@ -558,14 +559,14 @@ app_write(struct req *r, struct app *a, const char *action,
 		etag_header(r, a->version);
 		return reply_json(r, 200, app_json(a));
 	}
-	rc = db_app_update(r, a, action, before, after);
+	rc = db_app_update(&r->dx, a, action, before, after);
 	json_object_put(after);
 	if (rc == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 412, "the app changed meanwhile; read it "
 		    "again");
-	if (db_app_get(r, a->id, &sc, &b) != 1)
+	if (db_app_get(&r->dx, a->id, &sc, &b) != 1)
 		return 500;
 	etag_header(r, b->version);
 	rc = reply_json(r, 200, app_json(b));
@@ -680,7 +681,7 @@ env_load(struct req *r, struct app **a, struct env **e)
 	if ((rc = app_load(r, a)) != 0)
 		return rc;
 	id = req_pv_id(r, 1);
-	if ((rc = db_env_get(r, (*a)->id, id, e)) == -1)
+	if ((rc = db_env_get(&r->dx, (*a)->id, id, e)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such environment");
@@ -694,12 +695,13 @@ struct env_fin {
 };
 
 static int
-env_fin(struct req *r, long long id, void *arg)
+env_fin(void *up, long long id, void *arg)
 {
+	struct req		*r = up;
 	struct env_fin	*ef = arg;
 	struct env	*e;
 
-	if (db_env_get(r, ef->app_id, id, &e) != 1)
+	if (db_env_get(&r->dx, ef->app_id, id, &e) != 1)
 		return -1;
 	ef->out = env_json(e);
 	db_env_free(e);
@@ -740,7 +742,7 @@ h_env_create(struct req *r)
 	after = env_json(e);
 	ef.secret = &secret;
 	ef.app_id = e->app_id;
-	st = db_env_create(r, e, after, &secret, env_fin, &ef);
+	st = db_env_create(&r->dx, e, after, &secret, env_fin, &ef);
 	json_object_put(after);
 	if (st != 1) {
 		db_env_free(e);
@@ -772,7 +774,7 @@ h_env_list(struct req *r)
 
 	if ((st = app_load(r, &a)) != 0)
 		return st;
-	st = db_env_list(r, a->id, &es, &n);
+	st = db_env_list(&r->dx, a->id, &es, &n);
 	db_app_free(a);
 	if (st == -1)
 		return 500;
@@ -844,7 +846,7 @@ h_env_update(struct req *r)
 		st = reply_json(r, 200, env_json(e));
 		goto out;
 	}
-	if ((st = db_env_update(r, e, before, after)) == -1) {
+	if ((st = db_env_update(&r->dx, e, before, after)) == -1) {
 		st = 500;
 		goto out;
 	}
@@ -852,7 +854,7 @@ h_env_update(struct req *r)
 		st = req_fail(r, 412, "the environment changed meanwhile");
 		goto out;
 	}
-	if (db_env_get(r, e->app_id, e->id, &f) != 1) {
+	if (db_env_get(&r->dx, e->app_id, e->id, &f) != 1) {
 		st = 500;
 		goto out;
 	}
@@ -888,7 +890,7 @@ h_env_rotate(struct req *r)
 		return st;
 	if ((st = env_load(r, &a, &e)) != 0)
 		goto out;
-	if (db_env_rotate(r, e, grace, &secret) == -1) {
+	if (db_env_rotate(&r->dx, e, grace, &secret) == -1) {
 		st = 500;
 		goto out;
 	}

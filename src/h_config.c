@@ -163,7 +163,7 @@ h_config_marketplaces(struct req *r)
 	size_t		 i;
 	int		 st;
 
-	if (db_config_marketplaces(r, r->pr.id, &cl) == -1)
+	if (db_config_marketplaces(&r->dx, r->pr.id, &cl) == -1)
 		return 500;
 	jw_obj(&w, NULL);
 	jw_arr(&w, "marketplaces");

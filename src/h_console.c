@@ -339,7 +339,7 @@ h_con_login(struct req *r)
 		goto out;
 	}
 
-	if ((found = db_console_admin(r, email, &a)) == -1) {
+	if ((found = db_console_admin(&r->dx, email, &a)) == -1) {
 		st = 500;
 		goto out;
 	}
@@ -351,7 +351,7 @@ h_con_login(struct req *r)
 	explicit_bzero(a.pw_hash, sizeof(a.pw_hash));
 	snprintf(r->pr.label, sizeof(r->pr.label), "admin:%s", email);
 	if (!good || a.locked) {
-		if (!a.locked && db_console_login_fail(r, &a) == -1) {
+		if (!a.locked && db_console_login_fail(&r->dx, &a) == -1) {
 			st = 500;
 			goto out;
 		}
@@ -366,7 +366,7 @@ h_con_login(struct req *r)
 		oldsid = r->pr.cred_id;
 	memset(&r->pr, 0, sizeof(r->pr));
 	snprintf(r->pr.label, sizeof(r->pr.label), "admin:%s", email);
-	if (db_console_login(r, &a, oldsid, &tok, csrf) == -1) {
+	if (db_console_login(&r->dx, &a, oldsid, &tok, csrf) == -1) {
 		st = 500;
 		goto out;
 	}
@@ -393,7 +393,7 @@ h_con_logout(struct req *r)
 	if ((st = con_post(r, &f)) != 0)
 		return st;
 	form_free(&f);
-	if (db_console_logout(r) == -1)
+	if (db_console_logout(&r->dx) == -1)
 		return 500;
 	con_set_cookie(r, SESSION_COOKIE, "", 0);
 	return con_redirect(r, "/admin/login?done=loggedout");
@@ -407,7 +407,7 @@ con_mkt_opts(struct req *r, struct dbres **rs, size_t *n)
 	size_t		 i;
 
 	*n = 0;
-	if (db_console_mkt_names(r, rs) == -1)
+	if (db_console_mkt_names(&r->dx, rs) == -1)
 		return NULL;
 	o = xcalloc((*rs)->nrow + 1, sizeof(*o));
 	o[0].key = "";

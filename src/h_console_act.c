@@ -69,7 +69,7 @@ h_con_tenant_delete_ask(struct req *r)
 
 	if ((st = con_tenant_of(r, &t)) != 0)
 		return st;
-	if (db_tenant_app_list(r, t->id, 0, &ta, &nta) == -1) {
+	if (db_tenant_app_list(&r->dx, t->id, 0, &ta, &nta) == -1) {
 		tenant_free(t);
 		return 500;
 	}
@@ -134,7 +134,7 @@ h_con_tenant_delete(struct req *r)
 		st = req_fail(r, 400, "version must be the version you saw");
 		goto out;
 	}
-	if ((rc = db_tenant_delete(r, id, 0, ver)) == DBRC_STALE)
+	if ((rc = db_tenant_delete(&r->dx, id, 0, ver)) == DBRC_STALE)
 		st = req_fail(r, 409, "Someone changed this tenant since you "
 		    "asked to delete it; look at it again first.");
 	else if (rc != DBRC_OK)
@@ -271,8 +271,9 @@ h_con_provider_create(struct req *r)
 		st = act_provider_form(r, 400, NULL, NULL, &f);
 		goto out;
 	}
-	st = db_provider_create(r, form_get(&f, "nid"), form_get(&f, "name"),
-	    form_get(&f, "email"), &key, &secret, &id, NULL, NULL);
+	st = db_provider_create(&r->dx, form_get(&f, "nid"),
+	    form_get(&f, "name"), form_get(&f, "email"), &key, &secret, &id,
+	    NULL, NULL);
 	if (st == -1) {
 		st = 500;
 		goto out;
@@ -300,7 +301,7 @@ act_provider_of(struct req *r, struct provider_list *pl)
 {
 	int	 rc;
 
-	if ((rc = db_provider_get(r, req_pv_id(r, 0), pl)) == -1)
+	if ((rc = db_provider_get(&r->dx, req_pv_id(r, 0), pl)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such provider");
@@ -363,7 +364,7 @@ h_con_provider_edit(struct req *r)
 
 	if ((st = act_provider_of(r, &pl)) != 0)
 		return st;
-	if ((st = db_provider_ver(r, pl.v[0].id, ver)) != 1)
+	if ((st = db_provider_ver(&r->dx, pl.v[0].id, ver)) != 1)
 		st = st == 0 ? req_fail(r, 404, "no such provider") : 500;
 	else
 		st = act_provider_form(r, 200, &pl.v[0], ver, NULL);
@@ -397,7 +398,7 @@ h_con_provider_update(struct req *r)
 		st = act_provider_form(r, 400, &pl.v[0], "", &f);
 		goto out;
 	}
-	rc = db_provider_update(r, pl.v[0].id, ver,
+	rc = db_provider_update(&r->dx, pl.v[0].id, ver,
 	    form_get(&f, "name"), form_get(&f, "email"));
 	if (rc == -1)
 		st = 500;
@@ -466,7 +467,7 @@ h_con_provider_rotate(struct req *r)
 	if ((st = act_provider_of(r, &pl)) != 0)
 		goto out;
 	secret = crypto_token("");
-	if ((rc = db_cred_rotate(r, "provider", pl.v[0].id,
+	if ((rc = db_cred_rotate(&r->dx, "provider", pl.v[0].id,
 	    pl.v[0].api_key, secret, grace, NULL, NULL)) != 1) {
 		st = rc == 0 ? req_fail(r, 409, "the rotation was refused; "
 		    "retry") : 500;
@@ -492,7 +493,7 @@ act_mkt_of(struct req *r, struct mkt_list *ml)
 {
 	int	 rc;
 
-	if ((rc = db_console_marketplace(r, req_pv_id(r, 0), ml)) == -1)
+	if ((rc = db_console_marketplace(&r->dx, req_pv_id(r, 0), ml)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such marketplace");
@@ -544,7 +545,7 @@ act_hub_decide(struct req *r, int approve)
 	if ((st = con_post(r, &f)) != 0)
 		return st;
 	id = req_pv_id(r, 0);
-	if ((rc = db_mkt_hub_decide(r, id, approve, &hub)) != 1) {
+	if ((rc = db_mkt_hub_decide(&r->dx, id, approve, &hub)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no hub change is pending "
 		    "for this marketplace") : rc == DBRC_DUP ? req_fail(r, 409,
 		    "that host became another marketplace's hub meanwhile; "
@@ -598,7 +599,7 @@ h_con_marketplace(struct req *r)
 
 	if ((st = act_mkt_of(r, &ml)) != 0)
 		return st;
-	if (db_mkt_certs(r, ml.v[0].id, &cs) == -1) {
+	if (db_mkt_certs(&r->dx, ml.v[0].id, &cs) == -1) {
 		mkt_list_free(&ml);
 		return 500;
 	}
@@ -827,7 +828,7 @@ h_con_mkt_update(struct req *r)
 		v = form_get(&f, act_eps[i].field);
 		*dst[i] = v != NULL && *v != '\0' ? v : NULL;
 	}
-	rc = db_mkt_update(r, ml.v[0].id, ver, &in);
+	rc = db_mkt_update(&r->dx, ml.v[0].id, ver, &in);
 	if (rc == -1)
 		st = 500;
 	else if (rc == 0) {

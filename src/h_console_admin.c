@@ -163,8 +163,8 @@ h_con_dashboard(struct req *r)
 	struct dbres	*c = NULL, *rs = NULL;
 	size_t		 i;
 
-	if (db_console_counts(r, &c) == -1 ||
-	    db_console_recent(r, RECENT, &rs) == -1) {
+	if (db_console_counts(&r->dx, &c) == -1 ||
+	    db_console_recent(&r->dx, RECENT, &rs) == -1) {
 		dbres_free(c);
 		return 500;
 	}
@@ -279,7 +279,7 @@ h_con_audit(struct req *r)
 			break;
 	if (i == sizeof(orders) / sizeof(orders[0]))
 		bad = req_field(r, "sort", "is not a sort order of this list");
-	if (bad == 0 && db_audit_list(r, &f, sort, per, (page - 1) * per,
+	if (bad == 0 && db_audit_list(&r->dx, &f, sort, per, (page - 1) * per,
 	    &rs, &total) == -1)
 		return 500;
 
@@ -379,7 +379,7 @@ h_con_audit_csv(struct req *r)
 	reply_stream(r, "text/csv; charset=utf-8");
 	if (r->method == M_HEAD)
 		return 200;
-	if (db_audit_csv(r, &f, adm_csv_emit, r) == -1) {
+	if (db_audit_csv(&r->dx, &f, adm_csv_emit, r) == -1) {
 		log_warnx("the console audit export stopped early");
 		csv_field(&b, "# the export stopped early: an error on the "
 		    "server", 1);
@@ -397,7 +397,7 @@ adm_of(struct req *r, struct admin_list *al)
 {
 	int	 rc;
 
-	if ((rc = db_admin_get(r, req_pv_id(r, 0), al)) == -1)
+	if ((rc = db_admin_get(&r->dx, req_pv_id(r, 0), al)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such admin");
@@ -481,7 +481,7 @@ h_con_admin_create(struct req *r)
 		goto out;
 	}
 	pw = crypto_token("");
-	if ((rc = db_admin_create(r, email, pw, &id)) == -1)
+	if ((rc = db_admin_create(&r->dx, email, pw, &id)) == -1)
 		st = 500;
 	else if (rc == 0) {
 		req_field(r, "email", "is taken by another admin");
@@ -538,7 +538,7 @@ h_con_admin(struct req *r)
 
 	if ((st = adm_of(r, &al)) != 0)
 		return st;
-	if (db_admin_tokens(r, al.v[0].id, &tl) == -1) {
+	if (db_admin_tokens(&r->dx, al.v[0].id, &tl) == -1) {
 		admin_list_free(&al);
 		return 500;
 	}
@@ -697,7 +697,7 @@ adm_state(struct req *r, int disable)
 		return st;
 	if ((st = adm_of(r, &al)) != 0 || (st = adm_version(r, &f, &ver)))
 		goto out;
-	rc = db_admin_set_disabled(r, al.v[0].id, ver, disable);
+	rc = db_admin_set_disabled(&r->dx, al.v[0].id, ver, disable);
 	if (rc == -1)
 		st = 500;
 	else if (rc == DBRC_CONFLICT)
@@ -767,7 +767,7 @@ h_con_admin_password(struct req *r)
 		return st;
 	if ((st = adm_of(r, &al)) != 0 || (st = adm_version(r, &f, &ver)))
 		goto out;
-	rc = db_admin_reset_pw(r, al.v[0].id, ver, &pw);
+	rc = db_admin_reset_pw(&r->dx, al.v[0].id, ver, &pw);
 	if (rc == -1)
 		st = 500;
 	else if (rc == 0)
@@ -814,7 +814,7 @@ h_con_admin_token_create(struct req *r)
 		    r->ferr[0].msg);
 		goto out;
 	}
-	if (db_admin_token_create(r, al.v[0].id, label,
+	if (db_admin_token_create(&r->dx, al.v[0].id, label,
 	    days * 86400, &tok) == -1) {
 		st = 500;
 		goto out;
@@ -838,7 +838,7 @@ adm_token_of(struct req *r, struct admin_list *al,
 	memset(tl, 0, sizeof(*tl));
 	if ((st = adm_of(r, al)) != 0)
 		return st;
-	if ((st = db_admin_token_get(r, al->v[0].id, req_pv_id(r, 1),
+	if ((st = db_admin_token_get(&r->dx, al->v[0].id, req_pv_id(r, 1),
 	    tl)) == -1)
 		return 500;
 	if (st == 0)
@@ -885,7 +885,7 @@ h_con_admin_token_revoke(struct req *r)
 		return st;
 	if ((st = adm_token_of(r, &al, &tl)) != 0)
 		goto out;
-	rc = db_admin_token_revoke(r, al.v[0].id,
+	rc = db_admin_token_revoke(&r->dx, al.v[0].id,
 	    tl.v[0].id);
 	if (rc == -1)
 		st = 500;

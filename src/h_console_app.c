@@ -47,14 +47,14 @@ h_con_app(struct req *r)
 	int		 rc;
 
 	id = req_pv_id(r, 0);
-	if ((rc = db_app_get(r, id, &sc, &a)) == -1)
+	if ((rc = db_app_get(&r->dx, id, &sc, &a)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such app");
 	memset(&lf, 0, sizeof(lf));
 	lf.app = a->f[APPF_NID];
 	lf.limit = 200;
-	if (db_listing_list(r, &sc, &lf, &ls, &total) == -1) {
+	if (db_listing_list(&r->dx, &sc, &lf, &ls, &total) == -1) {
 		db_app_free(a);
 		return 500;
 	}
@@ -111,11 +111,11 @@ con_listing_page(struct req *r, int status, long long id,
 	size_t		 i;
 	int		 rc, unp;
 
-	if ((rc = db_listing_get(r, id, &sc, &ll)) == -1)
+	if ((rc = db_listing_get(&r->dx, id, &sc, &ll)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such listing");
-	if (db_listing_history(r, id, &hs) == -1) {
+	if (db_listing_history(&r->dx, id, &hs) == -1) {
 		listing_list_free(&ll);
 		return 500;
 	}
@@ -223,7 +223,7 @@ con_listing_act(struct req *r, enum lact act)
 		return st;
 	id = req_pv_id(r, 0);
 	note = form_get(&f, act == LA_REJECT ? "reason" : "note");
-	if ((st = db_listing_get(r, id, &sc, &cur)) != 1) {
+	if ((st = db_listing_get(&r->dx, id, &sc, &cur)) != 1) {
 		st = st == 0 ? req_fail(r, 404, "no such listing") : 500;
 		goto out;
 	}
@@ -239,7 +239,7 @@ con_listing_act(struct req *r, enum lact act)
 		st = con_listing_page(r, 400, id, &f);
 		goto out;
 	}
-	rc = db_listing_move(r, id, 0, 0, &sc, act, note, &out, &why, NULL,
+	rc = db_listing_move(&r->dx, id, 0, 0, &sc, act, note, &out, &why, NULL,
 	    NULL);
 	if (rc == -1)
 		st = 500;

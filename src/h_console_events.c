@@ -234,7 +234,7 @@ h_con_webhooks(struct req *r)
 
 	if (ev_pageno(r, &page) != 0)
 		return 400;
-	if (db_sub_list(r, NULL, EV_PER_PAGE, (page - 1) * EV_PER_PAGE, &v,
+	if (db_sub_list(&r->dx, NULL, EV_PER_PAGE, (page - 1) * EV_PER_PAGE, &v,
 	    &n, &total) == -1)
 		return 500;
 	con_page(r, &h, "Webhooks", "webhooks");
@@ -322,7 +322,7 @@ h_con_webhook_create(struct req *r)
 		in.owner_kind = kind;
 		if (owner == NULL || *owner == '\0')
 			req_field(r, "owner", "is required for a %s", kind);
-		else if ((rc = db_sub_owner(r, kind, owner,
+		else if ((rc = db_sub_owner(&r->dx, kind, owner,
 		    &in.owner_id)) == -1) {
 			st = 500;
 			goto out;
@@ -335,7 +335,7 @@ h_con_webhook_create(struct req *r)
 		st = ev_new_page(r, 400, &f);
 		goto out;
 	}
-	if (db_sub_create(r, &in, &id, &secret, NULL, NULL) != 1) {
+	if (db_sub_create(&r->dx, &in, &id, &secret, NULL, NULL) != 1) {
 		st = 500;
 		goto out;
 	}
@@ -367,9 +367,9 @@ ev_sub_page(struct req *r, int status, long long id, const struct form *f)
 
 	if (ev_pageno(r, &page) != 0)
 		return 400;
-	if ((rc = db_sub_get(r, id, NULL, &s)) != 1)
+	if ((rc = db_sub_get(&r->dx, id, NULL, &s)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such webhook") : 500;
-	if (db_delivery_list(r, id, NULL, EV_PER_PAGE,
+	if (db_delivery_list(&r->dx, id, NULL, EV_PER_PAGE,
 	    (page - 1) * EV_PER_PAGE, &dl, &total) == -1) {
 		sub_free(s);
 		return 500;
@@ -470,7 +470,7 @@ h_con_webhook_update(struct req *r)
 		st = ev_sub_page(r, 400, id, &f);
 		goto out;
 	}
-	if ((rc = db_sub_update(r, id, NULL, 0, &in)) != 1) {
+	if ((rc = db_sub_update(&r->dx, id, NULL, 0, &in)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no such webhook") : 500;
 		goto out;
 	}
@@ -495,7 +495,7 @@ h_con_webhook_test(struct req *r)
 	id = req_pv_id(r, 0);
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((rc = db_sub_test(r, id, NULL, &uid)) != 1) {
+	if ((rc = db_sub_test(&r->dx, id, NULL, &uid)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no such webhook") : 500;
 		goto out;
 	}
@@ -520,7 +520,7 @@ h_con_webhook_rotate(struct req *r)
 	id = req_pv_id(r, 0);
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((rc = db_sub_rotate(r, id, NULL, &secret)) != 1)
+	if ((rc = db_sub_rotate(&r->dx, id, NULL, &secret)) != 1)
 		st = rc == 0 ? req_fail(r, 404, "no such webhook") : 500;
 	else {
 		st = ev_secret_page(r, "Secret rotated", id, secret);
@@ -541,7 +541,7 @@ h_con_webhook_delete(struct req *r)
 	id = req_pv_id(r, 0);
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((rc = db_sub_delete(r, id, NULL)) != 1)
+	if ((rc = db_sub_delete(&r->dx, id, NULL)) != 1)
 		st = rc == 0 ? req_fail(r, 404, "no such webhook") : 500;
 	else
 		st = con_done(r, "/admin/webhooks", "deleted");
@@ -578,8 +578,8 @@ h_con_deliveries(struct req *r)
 	if (i == 4)
 		return req_fail(r, 400, "state must be failed, pending or "
 		    "delivered");
-	if (db_delivery_list(r, 0, st, EV_PER_PAGE, (page - 1) * EV_PER_PAGE,
-	    &dl, &total) == -1)
+	if (db_delivery_list(&r->dx, 0, st, EV_PER_PAGE,
+	    (page - 1) * EV_PER_PAGE, &dl, &total) == -1)
 		return 500;
 	p[0].key = "state";
 	p[0].val = st;
@@ -631,7 +631,7 @@ h_con_delivery(struct req *r)
 	int		 rc;
 
 	id = req_pv_id(r, 0);
-	if ((rc = db_delivery_get(r, id, &dl, &al)) != 1)
+	if ((rc = db_delivery_get(&r->dx, id, &dl, &al)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such delivery") : 500;
 	d = &dl.v[0];
 	t = xasprintf("Delivery %lld", id);
@@ -705,7 +705,7 @@ h_con_delivery_resend(struct req *r)
 	id = req_pv_id(r, 0);
 	if ((st = con_post(r, &f)) != 0)
 		return st;
-	if ((rc = db_delivery_resend(r, id)) == -1)
+	if ((rc = db_delivery_resend(&r->dx, id)) == -1)
 		st = 500;
 	else if (rc == 0)
 		st = req_fail(r, 409, "no such delivery, or it is pending "

@@ -200,7 +200,7 @@ lfil_opts(struct req *r, const struct lfil *f, struct dbres **rs, size_t *n)
 	memset(&q, 0, sizeof(q));
 	q.sort = "nid";
 	q.limit = LIST_OPTS_MAX;
-	if (db_console_list(r, CL_PROVIDERS, &q, rs, &total) == -1)
+	if (db_console_list(&r->dx, CL_PROVIDERS, &q, rs, &total) == -1)
 		return NULL;
 	o = xcalloc((*rs)->nrow + 1, sizeof(*o));
 	o[0].key = "";
@@ -359,7 +359,8 @@ con_list_into(struct req *r, struct html *h, const struct lpage *lp,
 	struct dbres	*rs = NULL;
 	long long	 total = 0;
 
-	if (!bad && db_console_list(r, lp->list, &lr->q, &rs, &total) == -1)
+	if (!bad && db_console_list(&r->dx, lp->list, &lr->q, &rs,
+	    &total) == -1)
 		return -1;
 	html_lit(h, "<div class=\"listpage\">");
 	if (lfil_form(r, h, lp, lr) == -1) {
@@ -482,7 +483,7 @@ con_list_csv(struct req *r, const struct lpage *lp, const char *file)
 	for (j = 0; j < lp->ncol; j++)
 		csv_field(&c.b, lp->cols[j].label, j + 1 == lp->ncol);
 	if (reply_chunk(r, c.b.p, c.b.len) == 0 &&
-	    db_console_list_each(r, lp->list, &lr.q, lcsv_row, &c) == -1) {
+	    db_console_list_each(&r->dx, lp->list, &lr.q, lcsv_row, &c) == -1) {
 		log_warnx("a console CSV export of %s stopped early", file);
 		c.b.len = 0;
 		csv_field(&c.b, "# the export stopped early: an error on "
@@ -975,7 +976,7 @@ con_provider_apps(struct req *r, struct html *h, long long pid)
 	lr.q.f[0] = id;
 	lr.q.sort = "name";
 	lr.q.limit = 100;
-	if (db_console_list(r, CL_APPS, &lr.q, &rs, &total) == -1)
+	if (db_console_list(&r->dx, CL_APPS, &lr.q, &rs, &total) == -1)
 		return -1;
 	ltable(h, &lp_apps, &lr, NULL, rs);
 	if (total > (long long)rs->nrow) {

@@ -90,7 +90,7 @@ h_con_regtoken_create(struct req *r)
 		st = con_regtoken_page(r, 400, NULL, &f);
 		goto out;
 	}
-	if (db_regtoken_create(r, label, uses, hours * 3600, &tok, &id) ==
+	if (db_regtoken_create(&r->dx, label, uses, hours * 3600, &tok, &id) ==
 	    -1) {
 		st = 500;
 		goto out;
@@ -109,7 +109,7 @@ con_mkt_of(struct req *r, struct mkt_list *ml)
 {
 	int	 rc;
 
-	if ((rc = db_mkt_get(r, req_pv_id(r, 0), ml)) == -1)
+	if ((rc = db_mkt_get(&r->dx, req_pv_id(r, 0), ml)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such marketplace");
@@ -165,7 +165,7 @@ h_con_mkt_rotate(struct req *r)
 		goto out;
 	id = ml.v[0].id;
 	secret = crypto_token("mks_");
-	if ((rc = db_cred_rotate(r, "marketplace", id,
+	if ((rc = db_cred_rotate(&r->dx, "marketplace", id,
 	    ml.v[0].api_key, secret, grace, NULL, NULL)) != 1) {
 		st = rc == 0 ? req_fail(r, 409, "the rotation was refused; "
 		    "retry") : 500;
@@ -265,13 +265,13 @@ h_con_mkt_revoke(struct req *r)
 		    "cessationOfOperation");
 		goto out;
 	}
-	if ((rc = db_mkt_revoke(r, id, NULL, reason, &serial)) != 1) {
+	if ((rc = db_mkt_revoke(&r->dx, id, NULL, reason, &serial)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "the marketplace has no "
 		    "certificate") : rc == DBRC_CONFLICT ? req_fail(r, 409,
 		    "the certificate is already revoked") : 500;
 		goto out;
 	}
-	if (db_crl_refresh(r, 1, NULL) != 0)
+	if (db_crl_refresh(&r->dx, 1, NULL) != 0)
 		log_warnx("CRL refresh after a console revocation failed");
 	u = xasprintf("/admin/marketplaces/%lld", id);
 	st = con_done(r, u, "revoked");
@@ -289,7 +289,7 @@ con_regtoken_of(struct req *r, struct regtoken_list *tl)
 {
 	int	 rc;
 
-	if ((rc = db_regtoken_get(r, req_pv_id(r, 0), tl)) == -1)
+	if ((rc = db_regtoken_get(&r->dx, req_pv_id(r, 0), tl)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such registration token");
@@ -331,7 +331,7 @@ h_con_regtoken_revoke(struct req *r)
 		return st;
 	if ((st = con_regtoken_of(r, &tl)) != 0)
 		goto out;
-	if ((rc = db_regtoken_revoke(r, tl.v[0].id)) == -1) {
+	if ((rc = db_regtoken_revoke(&r->dx, tl.v[0].id)) == -1) {
 		st = 500;
 		goto out;
 	}

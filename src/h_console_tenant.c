@@ -28,7 +28,7 @@ h_con_tenant(struct req *r)
 	int		 rc;
 
 	id = req_pv_id(r, 0);
-	if ((rc = db_tenant_get(r, id, 0, &t)) == -1)
+	if ((rc = db_tenant_get(&r->dx, id, 0, &t)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such tenant");
@@ -168,7 +168,7 @@ h_con_tenant_edit(struct req *r)
 	int		 rc;
 
 	id = req_pv_id(r, 0);
-	if ((rc = db_tenant_get(r, id, 0, &t)) == -1)
+	if ((rc = db_tenant_get(&r->dx, id, 0, &t)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such tenant");
@@ -197,7 +197,7 @@ h_con_tenant_update(struct req *r)
 	if ((st = con_post(r, &f)) != 0)
 		return st;
 	id = req_pv_id(r, 0);
-	if ((rc = db_tenant_get(r, id, 0, &t)) != 1) {
+	if ((rc = db_tenant_get(&r->dx, id, 0, &t)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no such tenant") : 500;
 		goto out;
 	}
@@ -213,7 +213,7 @@ h_con_tenant_update(struct req *r)
 		st = con_tenant_form(r, 400, t, &f);
 		goto out;
 	}
-	rc = db_tenant_update(r, id, 0, ver, &in);
+	rc = db_tenant_update(&r->dx, id, 0, ver, &in);
 	if (rc == DBRC_OK) {
 		u = xasprintf("/admin/tenants/%lld", id);
 		st = con_done(r, u, "saved");
@@ -246,7 +246,7 @@ con_tenant_of(struct req *r, struct tenant **t)
 
 	*t = NULL;
 	id = req_pv_id(r, 0);
-	if ((rc = db_tenant_get(r, id, 0, t)) == -1)
+	if ((rc = db_tenant_get(&r->dx, id, 0, t)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such tenant");
@@ -291,8 +291,8 @@ h_con_tenant_apps(struct req *r)
 		return req_fail(r, 400, "page must be a page number");
 	if ((st = con_tenant_of(r, &t)) != 0)
 		return st;
-	if (db_tenant_app_list(r, t->id, 0, &ta, &nta) == -1 ||
-	    db_console_live_page(r, t->mkt_id, t->id, q, LIVE_PER,
+	if (db_tenant_app_list(&r->dx, t->id, 0, &ta, &nta) == -1 ||
+	    db_console_live_page(&r->dx, t->mkt_id, t->id, q, LIVE_PER,
 	    (page - 1) * LIVE_PER, &live, &total) == -1) {
 		tenant_app_list_free(ta, nta);
 		tenant_free(t);
@@ -431,7 +431,7 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	if ((v = req_qs(r, "page")) != NULL &&
 	    num_parse(v, 1, 1000000, &pg) == -1)
 		pg = 1;
-	if (db_console_live_page(r, t->mkt_id, t->id, q, TAPP_CHOICES,
+	if (db_console_live_page(&r->dx, t->mkt_id, t->id, q, TAPP_CHOICES,
 	    (pg - 1) * TAPP_CHOICES, &live, &total) == -1)
 		return 500;
 	/* Apps attached already say so (creating them again is a 409). */
@@ -548,7 +548,7 @@ con_tapp_of(struct req *r, struct tenant **t, struct tenant_app **ta)
 	if ((st = con_tenant_of(r, t)) != 0)
 		return st;
 	id = req_pv_id(r, 1);
-	if ((rc = db_tenant_app_get(r, (*t)->id, 0, id, ta)) == -1)
+	if ((rc = db_tenant_app_get(&r->dx, (*t)->id, 0, id, ta)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such tenant app");
@@ -609,9 +609,9 @@ con_tapp_save(struct req *r, int create)
 		goto out;
 	}
 	if (create)
-		rc = db_tenant_app_create(r, t->id, 0, &in, &id);
+		rc = db_tenant_app_create(&r->dx, t->id, 0, &in, &id);
 	else
-		rc = db_tenant_app_update(r, t->id, 0, ta->id, &in);
+		rc = db_tenant_app_update(&r->dx, t->id, 0, ta->id, &in);
 	if (rc == DBRC_OK) {
 		u = xasprintf("/admin/tenants/%lld/apps", t->id);
 		st = con_done(r, u, create ? "created" : "saved");
@@ -681,7 +681,7 @@ h_con_tenant_app_delete(struct req *r)
 		return st;
 	if ((st = con_tapp_of(r, &t, &ta)) != 0)
 		goto out;
-	rc = db_tenant_app_delete(r, t->id, 0, ta->id);
+	rc = db_tenant_app_delete(&r->dx, t->id, 0, ta->id);
 	if (rc != DBRC_OK) {
 		st = tenant_status(r, rc);
 		goto out;
@@ -766,7 +766,7 @@ h_con_tenant_apps_bulk(struct req *r)
 		st = html_reply(&h, 200);
 		goto out;
 	}
-	rc = db_tenant_apps_bulk(r, t->id, 0, en ? ids : NULL, en ? n : 0,
+	rc = db_tenant_apps_bulk(&r->dx, t->id, 0, en ? ids : NULL, en ? n : 0,
 	    en ? NULL : ids, en ? 0 : n, &changed, &bad);
 	if (rc != DBRC_OK) {
 		st = tapp_bulk_status(r, rc, &bad);
@@ -895,9 +895,9 @@ h_con_tenant_create(struct req *r)
 		st = con_tenant_new_form(r, 400, &f);
 		goto out;
 	}
-	rc = db_tenant_create(r, &in, &id, &key, NULL, NULL);
+	rc = db_tenant_create(&r->dx, &in, &id, &key, NULL, NULL);
 	if (rc == DBRC_OK) {
-		if (db_tenant_get(r, id, 0, &t) != 1) {
+		if (db_tenant_get(&r->dx, id, 0, &t) != 1) {
 			st = 500;
 			goto out;
 		}
@@ -963,7 +963,7 @@ h_con_tenant_rotate(struct req *r)
 	}
 	if ((st = con_tenant_of(r, &t)) != 0)
 		goto out;
-	if ((rc = db_tenant_rotate_key(r, t->id, 0, grace, &key)) !=
+	if ((rc = db_tenant_rotate_key(&r->dx, t->id, 0, grace, &key)) !=
 	    DBRC_OK) {
 		st = tenant_status(r, rc);
 		goto out;

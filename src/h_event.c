@@ -218,12 +218,13 @@ struct sub_fin {
 
 /* Inside the create's transaction: the answer, kept for Idempotency-Key. */
 static int
-sub_create_fin(struct req *r, long long id, void *arg)
+sub_create_fin(void *up, long long id, void *arg)
 {
+	struct req		*r = up;
 	struct sub_fin	*sf = arg;
 	struct sub	*s;
 
-	if (db_sub_get(r, id, NULL, &s) != 1)
+	if (db_sub_get(&r->dx, id, NULL, &s) != 1)
 		return -1;
 	sf->out = sub_json(s);
 	sub_free(s);
@@ -252,7 +253,7 @@ admin_owner(struct req *r, struct json_object *o, struct sub_in *in)
 	if (m == NULL && pv == NULL)
 		return 0;
 	kind = m != NULL ? "marketplace" : "provider";
-	if ((rc = db_sub_owner(r, kind, m != NULL ? m : pv,
+	if ((rc = db_sub_owner(&r->dx, kind, m != NULL ? m : pv,
 	    &in->owner_id)) == -1)
 		return 500;
 	if (rc == 0) {
@@ -301,7 +302,8 @@ h_sub_create(struct req *r)
 		goto out;
 	sf.out = NULL;
 	sf.secret = &secret;
-	if (db_sub_create(r, &in, &id, &secret, sub_create_fin, &sf) != 1) {
+	if (db_sub_create(&r->dx, &in, &id, &secret, sub_create_fin,
+	    &sf) != 1) {
 		json_object_put(sf.out);
 		st = 500;
 		goto out;
@@ -333,7 +335,7 @@ h_sub_list(struct req *r)
 	if ((st = req_paging(r, &limit, &offset)) != 0)
 		return st;
 	scope_of(r, &sc);
-	if (db_sub_list(r, &sc, limit, offset, &v, &n, &total) == -1)
+	if (db_sub_list(&r->dx, &sc, limit, offset, &v, &n, &total) == -1)
 		return 500;
 	o = json_object_new_object();
 	a = json_object_new_array();
@@ -357,7 +359,7 @@ h_sub_get(struct req *r)
 
 	id = req_pv_id(r, 0);
 	scope_of(r, &sc);
-	if ((rc = db_sub_get(r, id, &sc, &s)) != 1)
+	if ((rc = db_sub_get(&r->dx, id, &sc, &s)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such subscription") : 500;
 	snprintf(etag, sizeof(etag), "\"%lld\"", s->version);
 	req_header(r, "ETag", etag);
@@ -398,7 +400,7 @@ h_sub_update(struct req *r)
 		st = req_fail(r, 400, "the subscription is invalid");
 		goto out;
 	}
-	if ((rc = db_sub_get(r, id, &sc, &s)) != 1) {
+	if ((rc = db_sub_get(&r->dx, id, &sc, &s)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no such subscription") : 500;
 		goto out;
 	}
@@ -423,7 +425,7 @@ h_sub_update(struct req *r)
 		in.allow_private = 0;
 	if ((st = sub_in_from(r, o, &in, &types)) != 0)
 		goto out;
-	if ((rc = db_sub_update(r, id, &sc, s->version, &in)) != 1) {
+	if ((rc = db_sub_update(&r->dx, id, &sc, s->version, &in)) != 1) {
 		if (rc == 0)
 			st = req_fail(r, 404, "no such subscription");
 		else if (rc == DBRC_STALE)
@@ -435,7 +437,7 @@ h_sub_update(struct req *r)
 	}
 	sub_free(s);
 	s = NULL;
-	if (db_sub_get(r, id, &sc, &s) != 1) {
+	if (db_sub_get(&r->dx, id, &sc, &s) != 1) {
 		st = 500;
 		goto out;
 	}
@@ -459,7 +461,7 @@ h_sub_delete(struct req *r)
 
 	id = req_pv_id(r, 0);
 	scope_of(r, &sc);
-	if ((rc = db_sub_delete(r, id, &sc)) != 1)
+	if ((rc = db_sub_delete(&r->dx, id, &sc)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such subscription") : 500;
 	return reply_empty(r, 204);
 }
@@ -481,12 +483,12 @@ h_sub_rotate(struct req *r)
 
 	id = req_pv_id(r, 0);
 	scope_of(r, &sc);
-	if ((rc = db_sub_rotate(r, id, &sc, &secret)) != 1)
+	if ((rc = db_sub_rotate(&r->dx, id, &sc, &secret)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such subscription") : 500;
 	o = json_object_new_object();
 	jadd_str(o, "secret", secret);
 	secret_free(secret);
-	if (db_sub_get(r, id, &sc, &s) == 1) {
+	if (db_sub_get(&r->dx, id, &sc, &s) == 1) {
 		jadd_str(o, "old_secret_valid_until", s->old_until);
 		sub_free(s);
 	}
@@ -508,7 +510,7 @@ h_sub_test(struct req *r)
 
 	id = req_pv_id(r, 0);
 	scope_of(r, &sc);
-	if ((rc = db_sub_test(r, id, &sc, &uid)) != 1)
+	if ((rc = db_sub_test(&r->dx, id, &sc, &uid)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such subscription") : 500;
 	o = json_object_new_object();
 	jadd_str(o, "event_id", uid);
@@ -543,10 +545,11 @@ h_sub_deliveries(struct req *r)
 		return req_fail(r, 400, "bad filter");
 	}
 	scope_of(r, &sc);
-	if ((rc = db_sub_get(r, id, &sc, &s)) != 1)
+	if ((rc = db_sub_get(&r->dx, id, &sc, &s)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such subscription") : 500;
 	sub_free(s);
-	if (db_delivery_list(r, id, state, limit, offset, &dl, &total) == -1)
+	if (db_delivery_list(&r->dx, id, state, limit, offset, &dl,
+	    &total) == -1)
 		return 500;
 	o = json_object_new_object();
 	a = json_object_new_array();
@@ -682,14 +685,14 @@ sub_reg_apply(struct req *r, long long mkt, const struct sub_reg *reg,
 
 	if (reg->n == 0)
 		return 0;
-	if (db_sub_register(r, mkt, reg->in, reg->n, intx, ids,
+	if (db_sub_register(&r->dx, mkt, reg->in, reg->n, intx, ids,
 	    secrets) == -1)
 		return -1;
 	a = json_object_new_array();
 	for (i = 0; i < reg->n; i++) {
 		if (ids[i] == 0)
 			continue;
-		if (db_sub_get(r, ids[i], NULL, &s) != 1) {
+		if (db_sub_get(&r->dx, ids[i], NULL, &s) != 1) {
 			rc = -1;
 			continue;
 		}

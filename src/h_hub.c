@@ -261,7 +261,7 @@ h_hub_tenant(struct req *r)
 	struct tenant	*t;
 	int		 st;
 
-	if ((st = db_tenant_get(r, r->pr.id, 0, &t)) != 1)
+	if ((st = db_tenant_get(&r->dx, r->pr.id, 0, &t)) != 1)
 		return st == 0 ? not_found(r) : 500;
 	st = tenant_reply_etag(r, tenant_resource(t), 1);
 	tenant_free(t);
@@ -297,7 +297,7 @@ h_hub_tenant_update(struct req *r)
 	memset(&in, 0, sizeof(in));
 	if ((st = json_body(r, &o)) != 0)
 		return st;
-	if ((st = db_tenant_get(r, r->pr.id, 0, &t)) != 1) {
+	if ((st = db_tenant_get(&r->dx, r->pr.id, 0, &t)) != 1) {
 		st = st == 0 ? not_found(r) : 500;
 		goto out;
 	}
@@ -352,13 +352,13 @@ h_hub_tenant_update(struct req *r)
 	if (tenant_in_check(r, &in, 0) == -1)
 		goto out;
 	chk = 1;
-	if ((st = db_tenant_update(r, t->id, 0, 0, &in)) != DBRC_OK) {
+	if ((st = db_tenant_update(&r->dx, t->id, 0, 0, &in)) != DBRC_OK) {
 		st = st == DBRC_NONE ? not_found(r) : tenant_status(r, st);
 		goto out;
 	}
 	tenant_free(t);
 	t = NULL;
-	if (db_tenant_get(r, r->pr.id, 0, &t) != 1) {
+	if (db_tenant_get(&r->dx, r->pr.id, 0, &t) != 1) {
 		st = 500;
 		goto out;
 	}
@@ -532,7 +532,7 @@ h_hub_apps(struct req *r)
 	if ((st = catq_parse(r, &q, &page, &size)) != 0 ||
 	    (st = view_parse(r, &v)) != 0)
 		return st;
-	if (db_catalog(r, r->pr.id, &q, &rs, &total) == -1)
+	if (db_catalog(&r->dx, r->pr.id, &q, &rs, &total) == -1)
 		return 500;
 	jw_obj(&w, NULL);
 	jw_arr(&w, "data");
@@ -585,7 +585,7 @@ h_hub_app(struct req *r)
 	q.all = 1;
 	q.active = -1;
 	q.limit = 1;
-	if (db_catalog(r, r->pr.id, &q, &rs, &total) == -1)
+	if (db_catalog(&r->dx, r->pr.id, &q, &rs, &total) == -1)
 		return 500;
 	if (rs->nrow != 1) {
 		dbres_free(rs);
@@ -611,7 +611,7 @@ hub_toggle(struct req *r, long long *ids, size_t n, int enable)
 	long long		 changed;
 	int			 st;
 
-	st = db_tenant_apps_bulk(r, r->pr.id, 0, enable ? ids : NULL,
+	st = db_tenant_apps_bulk(&r->dx, r->pr.id, 0, enable ? ids : NULL,
 	    enable ? n : 0, enable ? NULL : ids, enable ? 0 : n, &changed,
 	    NULL);
 	/* Say nothing about which id: a 404 like any other. */
@@ -619,7 +619,7 @@ hub_toggle(struct req *r, long long *ids, size_t n, int enable)
 		return not_found(r);
 	if (st != DBRC_OK)
 		return tenant_status(r, st);
-	if (db_tenant_get(r, r->pr.id, 0, &t) != 1)
+	if (db_tenant_get(&r->dx, r->pr.id, 0, &t) != 1)
 		return 500;
 	meta = json_object_new_object();
 	jadd_int(meta, "changed", changed);

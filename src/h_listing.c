@@ -107,9 +107,9 @@ listing_full(struct req *r, long long id, const struct scope *sc,
 	int			 rc;
 
 	*out = NULL;
-	if ((rc = db_listing_get(r, id, sc, &ll)) != 1)
+	if ((rc = db_listing_get(&r->dx, id, sc, &ll)) != 1)
 		return rc;
-	if (db_listing_history(r, id, &hs) == -1) {
+	if (db_listing_history(&r->dx, id, &hs) == -1) {
 		listing_list_free(&ll);
 		return -1;
 	}
@@ -125,8 +125,9 @@ struct listing_fin {
 };
 
 static int
-listing_fin(struct req *r, long long id, void *arg)
+listing_fin(void *up, long long id, void *arg)
 {
+	struct req		*r = up;
 	struct listing_fin	*lf = arg;
 	struct scope		 sc = { 0, 0 };
 
@@ -196,7 +197,7 @@ h_listing_request(struct req *r)
 		goto out;
 	json_get_str(o, "marketplace", &mkt);
 	json_get_str(o, "note", &note);
-	if ((rc = db_listing_mkt_id(r, mkt, &mid)) == -1) {
+	if ((rc = db_listing_mkt_id(&r->dx, mkt, &mid)) == -1) {
 		st = 500;
 		goto out;
 	}
@@ -209,7 +210,7 @@ h_listing_request(struct req *r)
 		st = req_fail(r, 409, "the app is deactivated");
 		goto out;
 	}
-	rc = db_listing_move(r, 0, a->id, mid, &sc, LA_REQUEST, note, &id,
+	rc = db_listing_move(&r->dx, 0, a->id, mid, &sc, LA_REQUEST, note, &id,
 	    &why, listing_fin, &lf);
 	st = listing_reply(r, rc, id, why, lf.out, 1);
 out:
@@ -254,7 +255,7 @@ h_listing_list(struct req *r)
 		req_field(r, "app", "must be an app nid");
 	if (r->ferrsz > 0)
 		return req_fail(r, 400, "bad filter");
-	if (db_listing_list(r, &sc, &f, &ll, &total) == -1)
+	if (db_listing_list(&r->dx, &sc, &f, &ll, &total) == -1)
 		return 500;
 	arr = json_object_new_array();
 	for (i = 0; i < ll.n; i++)
@@ -295,12 +296,12 @@ h_listing_history(struct req *r)
 	int			 rc;
 
 	id = req_pv_id(r, 0);
-	if ((rc = db_listing_get(r, id, &sc, &ll)) == -1)
+	if ((rc = db_listing_get(&r->dx, id, &sc, &ll)) == -1)
 		return 500;
 	if (rc == 0)
 		return req_fail(r, 404, "no such listing");
 	listing_list_free(&ll);
-	if (db_listing_history(r, id, &hs) == -1)
+	if (db_listing_history(&r->dx, id, &hs) == -1)
 		return 500;
 	o = json_object_new_object();
 	jadd(o, "history", history_json(&hs));
@@ -323,7 +324,7 @@ listing_act(struct req *r, enum lact act, const struct jfield *fs)
 		return st;
 	id = req_pv_id(r, 0);
 	json_get_str(o, "note", &note);
-	rc = db_listing_move(r, id, 0, 0, &sc, act, note, &out, &why, NULL,
+	rc = db_listing_move(&r->dx, id, 0, 0, &sc, act, note, &out, &why, NULL,
 	    NULL);
 	json_object_put(o);
 	return listing_reply(r, rc, out, why, NULL, 0);
@@ -377,7 +378,7 @@ h_listing_publish(struct req *r)
 		return st;
 	json_get_str(o, "app", &app);
 	json_get_str(o, "note", &note);
-	if ((rc = db_app_by_nid(r, app, &aid, &active)) == -1) {
+	if ((rc = db_app_by_nid(&r->dx, app, &aid, &active)) == -1) {
 		st = 500;
 		goto out;
 	}
@@ -390,8 +391,8 @@ h_listing_publish(struct req *r)
 		st = req_fail(r, 409, "the app is deactivated");
 		goto out;
 	}
-	rc = db_listing_move(r, 0, aid, r->pr.id, &sc, LA_PUBLISH, note, &id,
-	    &why, listing_fin, &lf);
+	rc = db_listing_move(&r->dx, 0, aid, r->pr.id, &sc, LA_PUBLISH, note,
+	    &id, &why, listing_fin, &lf);
 	st = listing_reply(r, rc, id, why, lf.out, 1);
 out:
 	json_object_put(o);

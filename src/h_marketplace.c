@@ -259,7 +259,7 @@ hub_request(struct req *r, const struct mkt *m, struct mkt_in *in)
 		in->hub_pending = NULL;
 		return 0;
 	}
-	if ((rc = db_mkt_hub_taken(r, want, m->id)) == -1)
+	if ((rc = db_mkt_hub_taken(&r->dx, want, m->id)) == -1)
 		return 500;
 	if (rc == 1) {
 		req_field(r, "endpoints.hub", "is the hub of another "
@@ -356,13 +356,14 @@ struct answer {
  * idem_store.
  */
 static int
-answer_build(struct req *r, long long id, void *arg)
+answer_build(void *up, long long id, void *arg)
 {
+	struct req		*r = up;
 	struct answer	*a = arg;
 	struct mkt_list	 ml;
 	int		 rc;
 
-	if (db_mkt_get(r, id, &ml) != 1)
+	if (db_mkt_get(&r->dx, id, &ml) != 1)
 		return -1;
 	json_object_put(a->o);
 	a->o = mkt_json(r, &ml.v[0], 1);
@@ -397,7 +398,7 @@ mkt_reregister(struct req *r, struct mkt_in *in,
 	struct mkt_in		 cur;
 	int			 st, rc;
 
-	if ((rc = db_mkt_get(r, r->pr.id, &ml)) != 1)
+	if ((rc = db_mkt_get(&r->dx, r->pr.id, &ml)) != 1)
 		return rc == 0 ? req_fail(r, 401, "invalid credentials") : 500;
 	mkt_in_row(&ml.v[0], &cur);
 	if (strcmp(cur.nid, in->nid) != 0) {
@@ -419,7 +420,7 @@ mkt_reregister(struct req *r, struct mkt_in *in,
 			st = auth_retiring(r);
 			goto out;
 		}
-		rc = db_mkt_update(r, r->pr.id, ml.v[0].version,
+		rc = db_mkt_update(&r->dx, r->pr.id, ml.v[0].version,
 		    in);
 		if (rc == -1) {
 			st = 500;
@@ -431,7 +432,7 @@ mkt_reregister(struct req *r, struct mkt_in *in,
 			goto out;
 		}
 		mkt_list_free(&ml);
-		if (db_mkt_get(r, r->pr.id, &ml) != 1) {
+		if (db_mkt_get(&r->dx, r->pr.id, &ml) != 1) {
 			st = 500;
 			goto out;
 		}
@@ -496,7 +497,7 @@ h_mkt_register(struct req *r)
 	/* A token: replay a retried first registration before anything. */
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		goto out;
-	if ((rc = db_mkt_by_nid(r, in.nid, &id)) == -1) {
+	if ((rc = db_mkt_by_nid(&r->dx, in.nid, &id)) == -1) {
 		st = 500;
 		goto out;
 	}
@@ -506,7 +507,7 @@ h_mkt_register(struct req *r)
 		goto out;
 	}
 	/* Cheap early refusal; the transaction checks again, atomically. */
-	if ((rc = db_regtoken_get(r, r->pr.id, &tr)) != 1) {
+	if ((rc = db_regtoken_get(&r->dx, r->pr.id, &tr)) != 1) {
 		st = 500;
 		goto out;
 	}
@@ -522,7 +523,7 @@ h_mkt_register(struct req *r)
 		st = 400;
 		goto out;
 	}
-	if ((rc = db_mkt_hub_taken(r, host, 0)) != 0) {
+	if ((rc = db_mkt_hub_taken(&r->dx, host, 0)) != 0) {
 		if (rc == 1) {
 			req_field(r, "endpoints.hub", "is the hub of another "
 			    "marketplace");
@@ -547,7 +548,7 @@ h_mkt_register(struct req *r)
 	a.secret = secret;
 	a.key_pem = is.key_pem;
 	a.status = 201;
-	rc = db_mkt_register(r, &in, &is, api_key, secret, r->pr.id,
+	rc = db_mkt_register(&r->dx, &in, &is, api_key, secret, r->pr.id,
 	    answer_build, &a, &id);
 	switch (rc) {
 	case DBRC_OK:
@@ -591,7 +592,7 @@ h_mkt_self_get(struct req *r)
 	char		 etag[64];
 	int		 st;
 
-	if ((st = db_mkt_get(r, r->pr.id, &ml)) != 1)
+	if ((st = db_mkt_get(&r->dx, r->pr.id, &ml)) != 1)
 		return st == 0 ? req_fail(r, 404, "no such marketplace") : 500;
 	mkt_etag(&ml.v[0], etag, sizeof(etag));
 	req_header(r, "ETag", etag);
@@ -621,7 +622,7 @@ h_mkt_self_patch(struct req *r)
 
 	if ((st = json_body_checked(r, patch_fields, owned_patch, 0, &o)) != 0)
 		return st;
-	if ((rc = db_mkt_get(r, r->pr.id, &ml)) != 1) {
+	if ((rc = db_mkt_get(&r->dx, r->pr.id, &ml)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
 		goto out;
 	}
@@ -654,14 +655,14 @@ h_mkt_self_patch(struct req *r)
 		st = reply_json(r, 200, mkt_json(r, &ml.v[0], 1));
 		goto out;
 	}
-	rc = db_mkt_update(r, r->pr.id, ml.v[0].version, &in);
+	rc = db_mkt_update(&r->dx, r->pr.id, ml.v[0].version, &in);
 	if (rc != 1) {
 		st = rc == 0 ? req_fail(r, 412, "the marketplace changed "
 		    "meanwhile; read it again") : 500;
 		goto out;
 	}
 	mkt_list_free(&ml);
-	if ((rc = db_mkt_get(r, r->pr.id, &ml)) != 1) {
+	if ((rc = db_mkt_get(&r->dx, r->pr.id, &ml)) != 1) {
 		st = 500;
 		goto out;
 	}
@@ -676,8 +677,9 @@ out:
 
 /* Inside a rotation: keep its answer (arg) for Idempotency-Key. */
 static int
-rotate_done(struct req *r, long long id, void *arg)
+rotate_done(void *up, long long id, void *arg)
 {
+	struct req		*r = up;
 	return idem_store(r, r->pr.label, 200, json_text(arg));
 }
 
@@ -700,14 +702,14 @@ h_mkt_secret_rotate(struct req *r)
 		return st;
 	if ((st = rotate_grace(r, &grace)) != 0)
 		return st;
-	if ((rc = db_mkt_get(r, r->pr.id, &ml)) != 1)
+	if ((rc = db_mkt_get(&r->dx, r->pr.id, &ml)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
 	secret = crypto_token("mks_");
 	o = json_object_new_object();
 	jadd_str(o, "api_key", ml.v[0].api_key);
 	jadd_str(o, "api_secret", secret);
 	jadd_int(o, "previous_secret_valid_for", grace);
-	rc = db_cred_rotate(r, "marketplace", r->pr.id,
+	rc = db_cred_rotate(&r->dx, "marketplace", r->pr.id,
 	    ml.v[0].api_key, secret, grace, rotate_done, o);
 	explicit_bzero(secret, strlen(secret));
 	free(secret);
@@ -749,7 +751,7 @@ h_mkt_cert_renew(struct req *r)
 	}
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		goto out;
-	if ((rc = db_mkt_get(r, r->pr.id, &ml)) != 1) {
+	if ((rc = db_mkt_get(&r->dx, r->pr.id, &ml)) != 1) {
 		st = rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
 		goto out;
 	}
@@ -769,7 +771,7 @@ h_mkt_cert_renew(struct req *r)
 	}
 	a.key_pem = is.key_pem;
 	a.status = 201;
-	rc = db_mkt_renew(r, r->pr.id, &is, answer_build, &a);
+	rc = db_mkt_renew(&r->dx, r->pr.id, &is, answer_build, &a);
 	if (rc == 1) {
 		st = reply_json(r, 201, a.o);
 		a.o = NULL;
@@ -811,7 +813,7 @@ h_mkt_admin_list(struct req *r)
 	}
 	if (q != NULL && *q == '\0')
 		q = NULL;
-	if (db_mkt_list(r, env, q, limit, offset, &ml, &total) == -1)
+	if (db_mkt_list(&r->dx, env, q, limit, offset, &ml, &total) == -1)
 		return 500;
 	o = json_object_new_object();
 	arr = json_object_new_array();
@@ -838,9 +840,9 @@ h_mkt_admin_get(struct req *r)
 	int			 rc;
 
 	id = req_pv_id(r, 0);
-	if ((rc = db_mkt_get(r, id, &ml)) != 1)
+	if ((rc = db_mkt_get(&r->dx, id, &ml)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such marketplace") : 500;
-	if (db_mkt_certs(r, id, &cs) == -1) {
+	if (db_mkt_certs(&r->dx, id, &cs) == -1) {
 		mkt_list_free(&ml);
 		return 500;
 	}
@@ -894,7 +896,7 @@ h_mkt_admin_revoke(struct req *r)
 		ser[i] = '\0';
 		serial = ser;
 	}
-	if ((rc = db_mkt_revoke(r, id, serial, reason ? reason :
+	if ((rc = db_mkt_revoke(&r->dx, id, serial, reason ? reason :
 	    "unspecified", &done)) != 1) {
 		if (rc == 0)
 			st = req_fail(r, 404, "no such marketplace or "
@@ -911,7 +913,7 @@ h_mkt_admin_revoke(struct req *r)
 	jadd_int(out, "marketplace_id", id);
 	jadd_str(out, "serial", done);
 	jadd_str(out, "reason", reason ? reason : "unspecified");
-	jadd_bool(out, "crl_updated", db_crl_refresh(r, 1, NULL) == 0);
+	jadd_bool(out, "crl_updated", db_crl_refresh(&r->dx, 1, NULL) == 0);
 	free(done);
 	json_object_put(o);
 	return reply_json(r, 200, out);
@@ -958,8 +960,8 @@ h_regtoken_create(struct req *r)
 	json_get_int(o, "expires_in", &ttl);
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		goto out;
-	if (db_regtoken_create(r, label, uses, ttl, &tok, &id) == -1 ||
-	    db_regtoken_get(r, id, &tl) != 1) {
+	if (db_regtoken_create(&r->dx, label, uses, ttl, &tok, &id) == -1 ||
+	    db_regtoken_get(&r->dx, id, &tl) != 1) {
 		st = 500;
 		goto out;
 	}
@@ -999,7 +1001,7 @@ h_regtoken_list(struct req *r)
 		    "revoked");
 		return 400;
 	}
-	if (db_regtoken_list(r, state, limit, offset, &tl, &total) == -1)
+	if (db_regtoken_list(&r->dx, state, limit, offset, &tl, &total) == -1)
 		return 500;
 	o = json_object_new_object();
 	arr = json_object_new_array();
@@ -1023,9 +1025,9 @@ h_regtoken_revoke(struct req *r)
 	int		 rc;
 
 	id = req_pv_id(r, 0);
-	if (db_regtoken_revoke(r, id) == -1)
+	if (db_regtoken_revoke(&r->dx, id) == -1)
 		return 500;
-	if ((rc = db_regtoken_get(r, id, &tl)) != 1)
+	if ((rc = db_regtoken_get(&r->dx, id, &tl)) != 1)
 		return rc == 0 ? req_fail(r, 404, "no such registration "
 		    "token") : 500;
 	rc = reply_json(r, 200, token_json(&tl.v[0]));
@@ -1056,7 +1058,7 @@ h_crl_pem(struct req *r)
 	int	 st;
 
 	if ((pem = cert_crl_current(r->conf)) == NULL &&
-	    db_crl_refresh(r, 0, &pem) == -1 && pem == NULL)
+	    db_crl_refresh(&r->dx, 0, &pem) == -1 && pem == NULL)
 		return 500;
 	req_header(r, "Cache-Control", "public, max-age=60");
 	st = reply_raw(r, 200, "application/pkix-crl", pem, strlen(pem));

@@ -51,12 +51,13 @@ struct provider_fin {
 };
 
 static int
-provider_fin(struct req *r, long long id, void *arg)
+provider_fin(void *up, long long id, void *arg)
 {
+	struct req		*r = up;
 	struct provider_fin	*pf = arg;
 	struct provider_list	 pl;
 
-	if (db_provider_get(r, id, &pl) != 1)
+	if (db_provider_get(&r->dx, id, &pl) != 1)
 		return -1;
 	pf->out = provider_json(&pl.v[0]);
 	provider_list_free(&pl);
@@ -86,7 +87,7 @@ h_provider_create(struct req *r)
 	json_get_str(o, "name", &name);
 	json_get_str(o, "email", &email);
 	pf.secret = &secret;
-	st = db_provider_create(r, nid, name, email, &key, &secret, &id,
+	st = db_provider_create(&r->dx, nid, name, email, &key, &secret, &id,
 	    provider_fin, &pf);
 	json_object_put(o);
 	if (st == -1) {
@@ -118,7 +119,7 @@ h_provider_list(struct req *r)
 
 	if ((st = req_paging(r, &limit, &offset)) != 0)
 		return st;
-	if (db_provider_list(r, limit, offset, &pl, &total) == -1)
+	if (db_provider_list(&r->dx, limit, offset, &pl, &total) == -1)
 		return 500;
 	a = json_object_new_array();
 	for (i = 0; i < pl.n; i++)
@@ -136,7 +137,7 @@ provider_of(struct req *r, struct provider_list *pl)
 {
 	int	 rc;
 
-	if ((rc = db_provider_get(r, req_pv_id(r, 0), pl)) == 0)
+	if ((rc = db_provider_get(&r->dx, req_pv_id(r, 0), pl)) == 0)
 		return req_fail(r, 404, "no such provider");
 	return rc == -1 ? 500 : 0;
 }
@@ -178,8 +179,8 @@ h_provider_rotate(struct req *r)
 		return rc;
 	p = &pl.v[0];
 	secret = crypto_token("");
-	rc = db_cred_rotate(r, "provider", p->id, p->api_key, secret, grace,
-	    NULL, NULL);
+	rc = db_cred_rotate(&r->dx, "provider", p->id, p->api_key, secret,
+	    grace, NULL, NULL);
 	if (rc != 1) {
 		secret_free(secret);
 		provider_list_free(&pl);

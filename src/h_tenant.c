@@ -533,12 +533,13 @@ struct tenant_fin {
 
 /* Inside the create's transaction: the answer, kept for Idempotency-Key. */
 static int
-tenant_create_fin(struct req *r, long long id, void *arg)
+tenant_create_fin(void *up, long long id, void *arg)
 {
+	struct req		*r = up;
 	struct tenant_fin	*tf = arg;
 	struct tenant		*t;
 
-	if (db_tenant_get(r, id, 0, &t) != 1)
+	if (db_tenant_get(&r->dx, id, 0, &t) != 1)
 		return -1;
 	tf->out = tenant_json(t);
 	tenant_free(t);
@@ -579,7 +580,7 @@ h_tenant_create(struct req *r)
 	}
 	tf.key = &key;
 	tf.out = NULL;
-	st = db_tenant_create(r, &in, &id, &key, tenant_create_fin, &tf);
+	st = db_tenant_create(&r->dx, &in, &id, &key, tenant_create_fin, &tf);
 	tenant_in_free(&in);
 	json_object_put(o);
 	if (st != DBRC_OK) {
@@ -635,12 +636,12 @@ h_tenant_list(struct req *r)
 			    "marketplace nid");
 			return req_fail(r, 400, "bad filter");
 		}
-		if ((st = db_mkt_by_nid(r, mkt, &f.mkt_id)) == -1)
+		if ((st = db_mkt_by_nid(&r->dx, mkt, &f.mkt_id)) == -1)
 			return 500;
 		if (st == 0)
 			f.mkt_id = -1;
 	}
-	if (db_tenant_list(r, &f, &ts, &n, &total) == -1)
+	if (db_tenant_list(&r->dx, &f, &ts, &n, &total) == -1)
 		return 500;
 	a = json_object_new_array();
 	for (i = 0; i < n; i++)
@@ -661,7 +662,7 @@ h_tenant_show(struct req *r)
 	int		 st;
 
 	id = req_pv_id(r, 0);
-	if ((st = db_tenant_get(r, id, scope(r), &t)) != 1)
+	if ((st = db_tenant_get(&r->dx, id, scope(r), &t)) != 1)
 		return st == 0 ? tenant_status(r, DBRC_NONE) : 500;
 	st = tenant_reply_etag(r, tenant_json(t), 0);
 	tenant_free(t);
@@ -680,7 +681,7 @@ tenant_precond(struct req *r, long long id, long long *version)
 	char			 etag[40];
 	int			 st;
 
-	if ((st = db_tenant_get(r, id, scope(r), &t)) != 1)
+	if ((st = db_tenant_get(&r->dx, id, scope(r), &t)) != 1)
 		return st == 0 ? tenant_status(r, DBRC_NONE) : 500;
 	o = tenant_json(t);
 	etag_of(o, etag, sizeof(etag));
@@ -719,7 +720,7 @@ h_tenant_update(struct req *r)
 		return req_fail(r, 400, "the tenant is invalid");
 	}
 	if ((st = tenant_precond(r, id, &version)) == 0)
-		st = db_tenant_update(r, id, scope(r), version, &in);
+		st = db_tenant_update(&r->dx, id, scope(r), version, &in);
 	else
 		st = -st;
 	tenant_in_free(&in);
@@ -728,7 +729,7 @@ h_tenant_update(struct req *r)
 		return -st;
 	if (st != DBRC_OK)
 		return tenant_status(r, st);
-	if (db_tenant_get(r, id, scope(r), &t) != 1)
+	if (db_tenant_get(&r->dx, id, scope(r), &t) != 1)
 		return 500;
 	st = tenant_reply_etag(r, tenant_json(t), 0);
 	tenant_free(t);
@@ -745,7 +746,7 @@ h_tenant_delete(struct req *r)
 	id = req_pv_id(r, 0);
 	if ((st = tenant_precond(r, id, &version)) != 0)
 		return st;
-	if ((st = db_tenant_delete(r, id, scope(r), version)) != DBRC_OK)
+	if ((st = db_tenant_delete(&r->dx, id, scope(r), version)) != DBRC_OK)
 		return tenant_status(r, st);
 	return 204;
 }
@@ -767,10 +768,10 @@ h_tenant_rotate(struct req *r)
 	id = req_pv_id(r, 0);
 	if ((st = rotate_grace(r, &grace)) != 0)
 		return st;
-	if ((st = db_tenant_rotate_key(r, id, scope(r), grace, &key)) !=
+	if ((st = db_tenant_rotate_key(&r->dx, id, scope(r), grace, &key)) !=
 	    DBRC_OK)
 		return tenant_status(r, st);
-	if (db_tenant_get(r, id, 0, &t) != 1) {
+	if (db_tenant_get(&r->dx, id, 0, &t) != 1) {
 		explicit_bzero(key, strlen(key));
 		free(key);
 		return 500;
@@ -796,7 +797,7 @@ h_tapp_list(struct req *r)
 	int			 st;
 
 	tid = req_pv_id(r, 0);
-	if ((st = db_tenant_app_list(r, tid, scope(r), &v, &n)) != 1)
+	if ((st = db_tenant_app_list(&r->dx, tid, scope(r), &v, &n)) != 1)
 		return st == 0 ? tenant_status(r, DBRC_NONE) : 500;
 	a = json_object_new_array();
 	for (i = 0; i < n; i++)
@@ -817,7 +818,7 @@ h_tapp_show(struct req *r)
 
 	tid = req_pv_id(r, 0);
 	taid = req_pv_id(r, 1);
-	if ((st = db_tenant_app_get(r, tid, scope(r), taid, &ta)) != 1)
+	if ((st = db_tenant_app_get(&r->dx, tid, scope(r), taid, &ta)) != 1)
 		return st == 0 ? tenant_status(r, DBRC_NONE) : 500;
 	st = tenant_reply_etag(r, tapp_json(ta), 0);
 	tenant_app_free(ta);
@@ -895,11 +896,11 @@ h_tapp_create(struct req *r)
 		json_object_put(o);
 		return st;
 	}
-	st = db_tenant_app_create(r, tid, scope(r), &in, &id);
+	st = db_tenant_app_create(&r->dx, tid, scope(r), &in, &id);
 	json_object_put(o);
 	if (st != DBRC_OK)
 		return tapp_status(r, st);
-	if (db_tenant_app_get(r, tid, 0, id, &ta) != 1)
+	if (db_tenant_app_get(&r->dx, tid, 0, id, &ta) != 1)
 		return 500;
 	snprintf(loc, sizeof(loc), "%s/%lld/apps/%lld", base(r), tid, id);
 	req_header(r, "Location", loc);
@@ -928,11 +929,11 @@ h_tapp_update(struct req *r)
 		json_object_put(o);
 		return st;
 	}
-	st = db_tenant_app_update(r, tid, scope(r), taid, &in);
+	st = db_tenant_app_update(&r->dx, tid, scope(r), taid, &in);
 	json_object_put(o);
 	if (st != DBRC_OK)
 		return tapp_status(r, st);
-	if (db_tenant_app_get(r, tid, 0, taid, &ta) != 1)
+	if (db_tenant_app_get(&r->dx, tid, 0, taid, &ta) != 1)
 		return 500;
 	st = reply_json(r, 200, tapp_json(ta));
 	tenant_app_free(ta);
@@ -948,7 +949,7 @@ h_tapp_delete(struct req *r)
 
 	tid = req_pv_id(r, 0);
 	taid = req_pv_id(r, 1);
-	if ((st = db_tenant_app_delete(r, tid, scope(r), taid)) != DBRC_OK)
+	if ((st = db_tenant_app_delete(&r->dx, tid, scope(r), taid)) != DBRC_OK)
 		return tenant_status(r, st);
 	return 204;
 }
@@ -1026,12 +1027,12 @@ h_tapp_bulk(struct req *r)
 		req_field(r, "enable", "enable or disable must name an app");
 		goto out;
 	}
-	if ((st = db_tenant_apps_bulk(r, tid, scope(r), en, (size_t)nen, dis,
-	    (size_t)ndis, &changed, &bad)) != DBRC_OK) {
+	if ((st = db_tenant_apps_bulk(&r->dx, tid, scope(r), en, (size_t)nen,
+	    dis, (size_t)ndis, &changed, &bad)) != DBRC_OK) {
 		st = tapp_bulk_status(r, st, &bad);
 		goto out;
 	}
-	if (db_tenant_get(r, tid, 0, &t) != 1) {
+	if (db_tenant_get(&r->dx, tid, 0, &t) != 1) {
 		st = 500;
 		goto out;
 	}

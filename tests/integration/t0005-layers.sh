@@ -22,6 +22,9 @@ for o in auth idem; do
 	bad=$(below "$BUILD/src/$o.o" '^(h_|con_|html_)' | tr '\n' ' ')
 	is "$bad" "" "$o.o calls no handler"
 done
+# The data layer is handed a struct dbx, never a struct req.
+is "$(grep -l 'struct req\b' "$AGORA_TOP"/src/db*.c | xargs -r -n1 basename | tr '\n' ' ')" "" \
+    "no db*.c names struct req"
 # The rule has teeth: a handler's object does reference the request layer.
 ok "h_tenant.o references req_fail (the check sees calls)" \
     sh -c "nm -u '$BUILD/src/h_tenant.o' | grep -q ' req_fail$'"
