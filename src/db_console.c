@@ -131,6 +131,50 @@ audit_params(const struct afilter *f, struct dbp *p)
 	    dbp_null();
 }
 
+/* Columns of STMT_CON_AUDIT_LIST (the first nine) and STMT_CON_RECENT. */
+enum {
+	RC_ID, RC_AT, RC_ACTOR, RC_ACTION, RC_KIND, RC_TARGET, RC_BEFORE,
+	RC_AFTER, RC_REQUEST, RC_NAME, RC_TENANT, RC_APP, RC__MAX
+};
+
+/* The rows of rs as audit entries, into l (which takes rs). */
+static void
+audit_rows(struct dbres *rs, struct audit_list *l)
+{
+	struct audit_entry	*e;
+	size_t			 i;
+	int			 named = rs->ncol == RC__MAX;
+
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		e = &l->v[i];
+		e->id = dbres_int(rs, i, RC_ID);
+		e->at = dbres_str(rs, i, RC_AT);
+		e->actor = dbres_str(rs, i, RC_ACTOR);
+		e->action = dbres_str(rs, i, RC_ACTION);
+		e->kind = dbres_str(rs, i, RC_KIND);
+		e->target = dbres_str(rs, i, RC_TARGET);
+		e->before = dbres_str(rs, i, RC_BEFORE);
+		e->after = dbres_str(rs, i, RC_AFTER);
+		e->request = dbres_str(rs, i, RC_REQUEST);
+		if (named) {
+			e->name = dbres_str(rs, i, RC_NAME);
+			e->tenant = dbres_str(rs, i, RC_TENANT);
+			e->app = dbres_str(rs, i, RC_APP);
+		}
+	}
+}
+
+void
+audit_list_free(struct audit_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
+}
+
 /*
  * One page of audit rows matching f (newest first, or oldest first when
  * asc), and the total. Columns: id, at, actor, action, target_kind,
@@ -139,13 +183,14 @@ audit_params(const struct afilter *f, struct dbp *p)
  */
 int
 db_audit_list(struct dbx *dx, const struct afilter *f, const char *sort,
-    long long limit, long long offset, struct dbres **out, long long *total)
+    long long limit, long long offset, struct audit_list *l,
+    long long *total)
 {
 	struct dbres	*rs;
 	struct dbp	 p[AUDIT_NP + AUDIT_NSORT + 2];
 	size_t		 i;
 
-	*out = NULL;
+	memset(l, 0, sizeof(*l));
 	audit_params(f, p);
 	if (db_query(dx->db, STMT_CON_AUDIT_COUNT, p, AUDIT_NP, &rs) == -1)
 		return -1;
@@ -155,8 +200,11 @@ db_audit_list(struct dbx *dx, const struct afilter *f, const char *sort,
 		p[AUDIT_NP + i] = dbp_str(sort);
 	p[AUDIT_NP + AUDIT_NSORT] = dbp_int(limit);
 	p[AUDIT_NP + AUDIT_NSORT + 1] = dbp_int(offset);
-	return db_query(dx->db, STMT_CON_AUDIT_LIST, p,
-	    AUDIT_NP + AUDIT_NSORT + 2, out);
+	if (db_query(dx->db, STMT_CON_AUDIT_LIST, p,
+	    AUDIT_NP + AUDIT_NSORT + 2, &rs) == -1)
+		return -1;
+	audit_rows(rs, l);
+	return 0;
 }
 
 /*
@@ -417,9 +465,23 @@ db_console_logout(struct dbx *dx)
  * registration tokens. Returns 0 with an owned *out (one row), or -1.
  */
 int
-db_console_counts(struct dbx *dx, struct dbres **out)
+db_console_counts(struct dbx *dx, struct con_counts *c)
 {
-	return db_query(dx->db, STMT_CON_COUNTS, NULL, 0, out);
+	struct dbres	*rs;
+
+	memset(c, 0, sizeof(*c));
+	if (db_query(dx->db, STMT_CON_COUNTS, NULL, 0, &rs) == -1)
+		return -1;
+	c->marketplaces = dbres_int(rs, 0, 0);
+	c->tenants = dbres_int(rs, 0, 1);
+	c->providers = dbres_int(rs, 0, 2);
+	c->apps = dbres_int(rs, 0, 3);
+	c->live_listings = dbres_int(rs, 0, 4);
+	c->to_review = dbres_int(rs, 0, 5);
+	c->tenant_apps = dbres_int(rs, 0, 6);
+	c->usable_tokens = dbres_int(rs, 0, 7);
+	dbres_free(rs);
+	return 0;
 }
 
 /* Copy s into a LIKE pattern "%s%" with %, _ and \\ escaped; owned. */
@@ -581,9 +643,39 @@ db_console_list_each(struct dbx *dx, enum clist which, const struct clq *q,
 
 /* Marketplaces (id, nid) for filters and pickers. 0 or -1. */
 int
-db_console_mkt_names(struct dbx *dx, struct dbres **out)
+db_console_mkt_names(struct dbx *dx, struct mkt_name_list *l)
 {
-	return db_query(dx->db, STMT_CON_MKT_NAMES, NULL, 0, out);
+	struct dbres	*rs;
+	size_t		 i;
+
+	memset(l, 0, sizeof(*l));
+	if (db_query(dx->db, STMT_CON_MKT_NAMES, NULL, 0, &rs) == -1)
+		return -1;
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		l->v[i].id = dbres_int(rs, i, 0);
+		l->v[i].id_text = dbres_str(rs, i, 0);
+		l->v[i].nid = dbres_str(rs, i, 1);
+	}
+	return 0;
+}
+
+void
+mkt_name_list_free(struct mkt_name_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+live_app_list_free(struct live_app_list *l)
+{
+	free(l->v);
+	dbres_free(l->rs);
+	memset(l, 0, sizeof(*l));
 }
 
 /* Columns of STMT_CON_MKT_GET. */
@@ -663,15 +755,17 @@ db_console_tenant_apps(struct dbx *dx, long long tid, struct dbres **out)
  */
 int
 db_console_live_page(struct dbx *dx, long long mid, long long tid,
-    const char *q, long long limit, long long offset, struct dbres **out,
-    long long *total)
+    const char *q, long long limit, long long offset,
+    struct live_app_list *l, long long *total)
 {
 	struct dbres	*rs;
 	struct dbp	 p[7];
+	struct live_app	*a;
 	char		*pat = NULL;
+	size_t		 i;
 	int		 rc = -1;
 
-	*out = NULL;
+	memset(l, 0, sizeof(*l));
 	*total = 0;
 	if (q != NULL && *q != '\0')
 		pat = like_pattern(q);
@@ -686,7 +780,20 @@ db_console_live_page(struct dbx *dx, long long mid, long long tid,
 	p[2] = p[3] = p[4] = pat ? dbp_str(pat) : dbp_null();
 	p[5] = dbp_int(limit);
 	p[6] = dbp_int(offset);
-	rc = db_query(dx->db, STMT_CON_LIVE_PAGE, p, 7, out);
+	if (db_query(dx->db, STMT_CON_LIVE_PAGE, p, 7, &rs) == -1)
+		goto out;
+	l->rs = rs;
+	l->n = rs->nrow;
+	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	for (i = 0; i < l->n; i++) {
+		a = &l->v[i];
+		a->id = dbres_int(rs, i, 0);
+		a->id_text = dbres_str(rs, i, 0);
+		a->nid = dbres_str(rs, i, 1);
+		a->name = dbres_str(rs, i, 2);
+		a->attached = dbres_int(rs, i, 3) != 0;
+	}
+	rc = 0;
 out:
 	free(pat);
 	return rc;
@@ -696,12 +803,17 @@ out:
  * The n latest audit rows with names for sentences: the audit columns
  * (id, at, actor, action, target_kind, target_id, before, after,
  * request_id), then the target's name, and for a tenant app its
- * tenant's and app's names (enum recentcol). 0 or -1.
+ * tenant's and app's names. 0 with *l (owned: audit_list_free) or -1.
  */
 int
-db_console_recent(struct dbx *dx, long long n, struct dbres **out)
+db_console_recent(struct dbx *dx, long long n, struct audit_list *l)
 {
+	struct dbres	*rs;
 	struct dbp	 p = dbp_int(n);
 
-	return db_query(dx->db, STMT_CON_RECENT, &p, 1, out);
+	memset(l, 0, sizeof(*l));
+	if (db_query(dx->db, STMT_CON_RECENT, &p, 1, &rs) == -1)
+		return -1;
+	audit_rows(rs, l);
+	return 0;
 }

@@ -1737,17 +1737,49 @@ enum alcol {
 	AL__MAX
 };
 
-/* Columns of STMT_CON_RECENT (the first nine: every audit list's). */
-enum recentcol {
-	RC_ID, RC_AT, RC_ACTOR, RC_ACTION, RC_KIND, RC_TARGET, RC_BEFORE,
-	RC_AFTER, RC_REQUEST, RC_NAME, RC_TENANT, RC_APP, RC__MAX
+/*
+ * An audit row as the console shows it (db_audit_list,
+ * db_console_recent); the recent ones also name their target (the
+ * tenant and app of a tenant app). Borrowed from the list's result.
+ */
+struct audit_entry {
+	long long	 id;
+	const char	*at;
+	const char	*actor;
+	const char	*action;
+	const char	*kind;
+	const char	*target;	/* its id as text, or NULL */
+	const char	*before;	/* JSON text, or NULL */
+	const char	*after;
+	const char	*request;
+	const char	*name;		/* recent only: the target's name */
+	const char	*tenant;
+	const char	*app;
+};
+struct audit_list {
+	size_t		 n;
+	struct audit_entry *v;
+	struct dbres	*rs;
+};
+void	 audit_list_free(struct audit_list *);
+
+/* The dashboard's counts (db_console_counts). */
+struct con_counts {
+	long long	 marketplaces;
+	long long	 tenants;
+	long long	 providers;
+	long long	 apps;
+	long long	 live_listings;
+	long long	 to_review;
+	long long	 tenant_apps;
+	long long	 usable_tokens;
 };
 
 int	 console_time_parse(const char *, char[20]);
 int	 audit_filter_parse(struct afilter *, const char *, const char *,
 	    const char *, const char *, const char **);
 int	 db_audit_list(struct dbx *, const struct afilter *, const char *,
-	    long long, long long, struct dbres **, long long *);
+	    long long, long long, struct audit_list *, long long *);
 void	 csv_field(struct buf *, const char *, int);
 int	 db_audit_csv(struct dbx *, const struct afilter *,
 	    int (*)(void *, const char *, size_t), void *);
@@ -1757,17 +1789,47 @@ int	 db_console_login_fail(struct dbx *, const struct cadmin *);
 int	 db_console_login(struct dbx *, const struct cadmin *, long long,
 	    char **, char[65]);
 int	 db_console_logout(struct dbx *);
-int	 db_console_counts(struct dbx *, struct dbres **);
+int	 db_console_counts(struct dbx *, struct con_counts *);
 int	 db_console_list(struct dbx *, enum clist, const struct clq *,
 	    struct dbres **, long long *);
 int	 db_console_list_each(struct dbx *, enum clist, const struct clq *,
 	    int (*)(void *, const struct dbres *), void *);
-int	 db_console_mkt_names(struct dbx *, struct dbres **);
+/*
+ * A marketplace as a choice (db_console_mkt_names), and an app live on
+ * a tenant's marketplace (db_console_live_page). id_text is the id as a
+ * form posts it back. Borrowed from the list's result.
+ */
+struct mkt_name {
+	long long	 id;
+	const char	*id_text;
+	const char	*nid;
+};
+struct mkt_name_list {
+	size_t		 n;
+	struct mkt_name	*v;
+	struct dbres	*rs;
+};
+struct live_app {
+	long long	 id;
+	const char	*id_text;
+	const char	*nid;
+	const char	*name;
+	int		 attached;	/* to the tenant asked about */
+};
+struct live_app_list {
+	size_t		 n;
+	struct live_app	*v;
+	struct dbres	*rs;
+};
+void	 mkt_name_list_free(struct mkt_name_list *);
+void	 live_app_list_free(struct live_app_list *);
+int	 db_console_mkt_names(struct dbx *, struct mkt_name_list *);
 int	 db_console_marketplace(struct dbx *, long long, struct mkt_list *);
 int	 db_console_tenant_apps(struct dbx *, long long, struct dbres **);
 int	 db_console_live_page(struct dbx *, long long, long long,
-	    const char *, long long, long long, struct dbres **, long long *);
-int	 db_console_recent(struct dbx *, long long, struct dbres **);
+	    const char *, long long, long long, struct live_app_list *,
+	    long long *);
+int	 db_console_recent(struct dbx *, long long, struct audit_list *);
 
 /*
  * handlers: the admin console. h_console.c holds what every page and
@@ -1789,7 +1851,7 @@ int	 con_confirm_rotate(struct req *, const char *, const char *,
 int	 con_grace(struct req *, const struct form *, long long *);
 void	 con_grace_note(struct html *, long long);
 char	*con_json_pretty(const char *);
-struct hparam *con_mkt_opts(struct req *, struct dbres **, size_t *);
+struct hparam *con_mkt_opts(struct req *, struct mkt_name_list *, size_t *);
 
 /* h_console.c: sessions */
 int	 h_con_active_admin(struct req *);

@@ -401,22 +401,22 @@ h_con_logout(struct req *r)
 
 /* Marketplace choices for a filter: "" (all) then every nid. */
 struct hparam *
-con_mkt_opts(struct req *r, struct dbres **rs, size_t *n)
+con_mkt_opts(struct req *r, struct mkt_name_list *ml, size_t *n)
 {
 	struct hparam	*o;
 	size_t		 i;
 
 	*n = 0;
-	if (db_console_mkt_names(&r->dx, rs) == -1)
+	if (db_console_mkt_names(&r->dx, ml) == -1)
 		return NULL;
-	o = xcalloc((*rs)->nrow + 1, sizeof(*o));
+	o = xcalloc(ml->n + 1, sizeof(*o));
 	o[0].key = "";
 	o[0].val = "All marketplaces";
-	for (i = 0; i < (*rs)->nrow; i++) {
-		o[i + 1].key = dbres_str(*rs, i, 0);
-		o[i + 1].val = dbres_str(*rs, i, 1);
+	for (i = 0; i < ml->n; i++) {
+		o[i + 1].key = ml->v[i].id_text;
+		o[i + 1].val = ml->v[i].nid;
 	}
-	*n = (*rs)->nrow + 1;
+	*n = ml->n + 1;
 	return o;
 }
 

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,23 +81,22 @@ static const struct {
 	{ "registration_token.revoke", "revoked a registration token", 0, 1 },
 };
 
-/* The sentence of a STMT_CON_RECENT row ("a@b enabled X for Y"). */
+/* The sentence of a recent audit entry ("a@b enabled X for Y"). */
 static void
-adm_sentence(struct html *h, const struct dbres *rs, size_t i)
+adm_sentence(struct html *h, const struct audit_entry *e)
 {
-	const char	*act = dbres_str(rs, i, RC_ACTION);
-	const char	*name = dbres_str(rs, i, RC_NAME);
+	const char	*act = e->action;
+	const char	*name = e->name;
 	size_t		 k, n = sizeof(adm_verbs) / sizeof(adm_verbs[0]);
 
-	html_elem(h, "strong", NULL, adm_who(dbres_str(rs, i, RC_ACTOR)));
+	html_elem(h, "strong", NULL, adm_who(e->actor));
 	html_t(h, " ");
 	for (k = 0; k < n; k++)
 		if (strcmp(act, adm_verbs[k].action) == 0)
 			break;
 	if (k == n) {
-		html_tf(h, "did %s on %s %s", act, dbres_str(rs, i, RC_KIND),
-		    dbres_str(rs, i, RC_TARGET) ? dbres_str(rs, i,
-		    RC_TARGET) : "");
+		html_tf(h, "did %s on %s %s", act, e->kind,
+		    e->target ? e->target : "");
 		return;
 	}
 	html_t(h, adm_verbs[k].verb);
@@ -104,40 +104,39 @@ adm_sentence(struct html *h, const struct dbres *rs, size_t i)
 		return;
 	if (adm_verbs[k].tapp) {
 		html_t(h, " ");
-		html_elem(h, "em", NULL, dbres_str(rs, i, RC_APP) ?
-		    dbres_str(rs, i, RC_APP) : "an app");
+		html_elem(h, "em", NULL, e->app ?
+		    e->app : "an app");
 		html_t(h, " for ");
-		html_elem(h, "em", NULL, dbres_str(rs, i, RC_TENANT) ?
-		    dbres_str(rs, i, RC_TENANT) : "a deleted tenant");
+		html_elem(h, "em", NULL, e->tenant ?
+		    e->tenant : "a deleted tenant");
 		return;
 	}
 	html_t(h, " ");
 	if (name != NULL)
 		html_elem(h, "em", NULL, name);
 	else
-		html_tf(h, "#%s", dbres_str(rs, i, RC_TARGET) ?
-		    dbres_str(rs, i, RC_TARGET) : "?");
+		html_tf(h, "#%s", e->target ?
+		    e->target : "?");
 }
 
-/* The change of an audit row, pretty JSON inside <details>. */
+/* The change of an audit entry, pretty JSON inside <details>. */
 static void
-adm_change(struct html *h, const struct dbres *rs, size_t i, size_t cb,
-    size_t ca)
+adm_change(struct html *h, const struct audit_entry *e)
 {
 	char	*js;
 
-	if (dbres_null(rs, i, cb) && dbres_null(rs, i, ca))
+	if (e->before == NULL && e->after == NULL)
 		return;
 	html_lit(h, "<details class=\"change\"><summary>JSON</summary>");
-	if (!dbres_null(rs, i, cb)) {
+	if (e->before != NULL) {
 		html_elem(h, "span", "label", "before");
-		js = con_json_pretty(dbres_str(rs, i, cb));
+		js = con_json_pretty(e->before);
 		html_elem(h, "pre", "json before", js);
 		free(js);
 	}
-	if (!dbres_null(rs, i, ca)) {
+	if (e->after != NULL) {
 		html_elem(h, "span", "label", "after");
-		js = con_json_pretty(dbres_str(rs, i, ca));
+		js = con_json_pretty(e->after);
 		html_elem(h, "pre", "json after", js);
 		free(js);
 	}
@@ -148,53 +147,64 @@ adm_change(struct html *h, const struct dbres *rs, size_t i, size_t cb,
 int
 h_con_dashboard(struct req *r)
 {
-	static const char *const labels[] = {
-		"Marketplaces", "Tenants", "Providers", "Apps",
-		"Live listings", "Listings to review", "Tenant apps",
-		"Usable registration tokens",
+	static const struct {
+		const char	*label;
+		const char	*link;
+		size_t		 off;	/* in struct con_counts */
+	} counts[] = {
+		{ "Marketplaces", "/admin/marketplaces",
+		    offsetof(struct con_counts, marketplaces) },
+		{ "Tenants", "/admin/tenants",
+		    offsetof(struct con_counts, tenants) },
+		{ "Providers", "/admin/providers",
+		    offsetof(struct con_counts, providers) },
+		{ "Apps", "/admin/apps", offsetof(struct con_counts, apps) },
+		{ "Live listings", "/admin/listings?state=approved",
+		    offsetof(struct con_counts, live_listings) },
+		{ "Listings to review", "/admin/listings?state=submitted",
+		    offsetof(struct con_counts, to_review) },
+		{ "Tenant apps", "/admin/tenant-apps",
+		    offsetof(struct con_counts, tenant_apps) },
+		{ "Usable registration tokens", "/admin/registration-tokens",
+		    offsetof(struct con_counts, usable_tokens) },
 	};
-	static const char *const links[] = {
-		"/admin/marketplaces", "/admin/tenants", "/admin/providers",
-		"/admin/apps", "/admin/listings?state=approved",
-		"/admin/listings?state=submitted", "/admin/tenant-apps",
-		"/admin/registration-tokens",
-	};
-	struct html	 h;
-	struct dbres	*c = NULL, *rs = NULL;
-	size_t		 i;
+	struct html		 h;
+	struct con_counts	 c;
+	struct audit_list	 al;
+	size_t			 i;
 
 	if (db_console_counts(&r->dx, &c) == -1 ||
-	    db_console_recent(&r->dx, RECENT, &rs) == -1) {
-		dbres_free(c);
+	    db_console_recent(&r->dx, RECENT, &al) == -1)
 		return 500;
-	}
 	con_page(r, &h, "Dashboard", "dashboard");
 	html_elem(&h, "h1", NULL, "Dashboard");
 	html_lit(&h, "<ul class=\"counts\">");
-	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
 		html_lit(&h, "<li>");
-		html_open(&h, "a", "href", links[i], NULL);
-		html_elem(&h, "strong", NULL, dbres_str(c, 0, i));
-		html_elem(&h, "span", NULL, labels[i]);
+		html_open(&h, "a", "href", counts[i].link, NULL);
+		html_open(&h, "strong", NULL);
+		html_int(&h, *(const long long *)(const void *)
+		    ((const char *)&c + counts[i].off));
+		html_close(&h, "strong");
+		html_elem(&h, "span", NULL, counts[i].label);
 		html_close(&h, "a");
 		html_lit(&h, "</li>");
 	}
 	html_lit(&h, "</ul>");
 	html_elem(&h, "h2", NULL, "Recent activity");
 	html_lit(&h, "<ol class=\"activity\">");
-	for (i = 0; i < rs->nrow; i++) {
+	for (i = 0; i < al.n; i++) {
 		html_lit(&h, "<li>");
-		html_time(&h, dbres_str(rs, i, RC_AT));
+		html_time(&h, al.v[i].at);
 		html_lit(&h, " <span class=\"sentence\">");
-		adm_sentence(&h, rs, i);
+		adm_sentence(&h, &al.v[i]);
 		html_lit(&h, "</span>");
-		adm_change(&h, rs, i, RC_BEFORE, RC_AFTER);
+		adm_change(&h, &al.v[i]);
 		html_lit(&h, "</li>");
 	}
 	html_lit(&h, "</ol><p><a href=\"/admin/audit\">The whole audit log</a>"
 	    "</p>");
-	dbres_free(c);
-	dbres_free(rs);
+	audit_list_free(&al);
 	return html_reply(&h, 200);
 }
 
@@ -252,7 +262,7 @@ h_con_audit(struct req *r)
 	};
 	struct html	 h;
 	struct afilter	 f;
-	struct dbres	*rs = NULL;
+	struct audit_list al = { 0 };
 	struct hparam	 p[8];
 	const char	*sort, *v;
 	char		*u, *tgt;
@@ -280,7 +290,7 @@ h_con_audit(struct req *r)
 	if (i == sizeof(orders) / sizeof(orders[0]))
 		bad = req_field(r, "sort", "is not a sort order of this list");
 	if (bad == 0 && db_audit_list(&r->dx, &f, sort, per, (page - 1) * per,
-	    &rs, &total) == -1)
+	    &al, &total) == -1)
 		return 500;
 
 	con_page(r, &h, "Audit log", "audit");
@@ -316,41 +326,41 @@ h_con_audit(struct req *r)
 	html_lit(&h, " <a href=\"/admin/audit\">Clear</a>");
 	html_form_end(&h);
 	html_lit(&h, "</aside><section class=\"results\">");
-	if (rs == NULL) {
+	if (al.rs == NULL) {
 		html_elem(&h, "p", "flash error", "Correct the filters.");
 		html_lit(&h, "</section></div>");
 		return html_reply(&h, 400);
 	}
 	html_thead(&h, "/admin/audit", p, 8, sort, cols, 6);
-	for (i = 0; i < rs->nrow; i++) {
+	for (i = 0; i < al.n; i++) {
 		html_lit(&h, "<tr><td class=\"nowrap\">");
-		html_time(&h, dbres_str(rs, i, RC_AT));
+		html_time(&h, al.v[i].at);
 		html_lit(&h, "</td>");
 		u = html_qurl("/admin/audit", NULL, 0, "actor",
-		    dbres_str(rs, i, RC_ACTOR));
-		html_td_a(&h, u, dbres_str(rs, i, RC_ACTOR));
+		    al.v[i].actor);
+		html_td_a(&h, u, al.v[i].actor);
 		free(u);
 		u = html_qurl("/admin/audit", NULL, 0, "action",
-		    dbres_str(rs, i, RC_ACTION));
-		html_td_a(&h, u, dbres_str(rs, i, RC_ACTION));
+		    al.v[i].action);
+		html_td_a(&h, u, al.v[i].action);
 		free(u);
-		tgt = dbres_null(rs, i, RC_TARGET) ?
-		    xstrdup(dbres_str(rs, i, RC_KIND)) : xasprintf("%s:%s",
-		    dbres_str(rs, i, RC_KIND), dbres_str(rs, i, RC_TARGET));
+		tgt = al.v[i].target == NULL ?
+		    xstrdup(al.v[i].kind) : xasprintf("%s:%s",
+		    al.v[i].kind, al.v[i].target);
 		u = html_qurl("/admin/audit", NULL, 0, "target", tgt);
 		html_td_a(&h, u, tgt);
 		free(u);
 		free(tgt);
 		html_lit(&h, "<td>");
-		adm_change(&h, rs, i, RC_BEFORE, RC_AFTER);
+		adm_change(&h, &al.v[i]);
 		html_lit(&h, "</td><td class=\"mono\">");
-		html_t(&h, dbres_str(rs, i, RC_REQUEST));
+		html_t(&h, al.v[i].request);
 		html_lit(&h, "</td></tr>");
 	}
 	html_tfoot(&h);
 	html_pager(&h, "/admin/audit", p, 8, page, per, total);
 	html_lit(&h, "</section></div>");
-	dbres_free(rs);
+	audit_list_free(&al);
 	return html_reply(&h, 200);
 }
 

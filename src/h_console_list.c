@@ -178,10 +178,12 @@ lreq_parse(struct req *r, const struct lpage *lp, struct lreq *lr)
 
 /*
  * The choices of a dynamic filter as options ("" first: all), with
- * their rows in *rs (free both). NULL on a database error.
+ * their rows in *ml (marketplaces) or *rs (providers; free all three).
+ * NULL on a database error.
  */
 static struct hparam *
-lfil_opts(struct req *r, const struct lfil *f, struct dbres **rs, size_t *n)
+lfil_opts(struct req *r, const struct lfil *f, struct mkt_name_list *ml,
+    struct dbres **rs, size_t *n)
 {
 	struct hparam	*o;
 	struct clq	 q;
@@ -189,9 +191,10 @@ lfil_opts(struct req *r, const struct lfil *f, struct dbres **rs, size_t *n)
 	size_t		 i;
 
 	*rs = NULL;
+	memset(ml, 0, sizeof(*ml));
 	*n = 0;
 	if (f->type == LF_MKT_ID || f->type == LF_MKT_NID) {
-		if ((o = con_mkt_opts(r, rs, n)) != NULL &&
+		if ((o = con_mkt_opts(r, ml, n)) != NULL &&
 		    f->type == LF_MKT_NID)
 			for (i = 1; i < *n; i++)
 				o[i].key = o[i].val;
@@ -206,8 +209,8 @@ lfil_opts(struct req *r, const struct lfil *f, struct dbres **rs, size_t *n)
 	o[0].key = "";
 	o[0].val = "All providers";
 	for (i = 0; i < (*rs)->nrow; i++) {
-		o[i + 1].key = dbres_str(*rs, i, 0);
-		o[i + 1].val = dbres_str(*rs, i, 1);
+		o[i + 1].key = dbres_str(*rs, i, PV_ID);
+		o[i + 1].val = dbres_str(*rs, i, PV_NID);
 	}
 	*n = (*rs)->nrow + 1;
 	return o;
@@ -220,6 +223,7 @@ lfil_form(struct req *r, struct html *h, const struct lpage *lp,
 {
 	const struct lfil	*f;
 	struct hparam		*o;
+	struct mkt_name_list	 ml;
 	struct dbres		*rs;
 	size_t			 i, n;
 
@@ -237,10 +241,14 @@ lfil_form(struct req *r, struct html *h, const struct lpage *lp,
 			    lr->p[i].val);
 			break;
 		default:
-			if ((o = lfil_opts(r, f, &rs, &n)) == NULL)
+			if ((o = lfil_opts(r, f, &ml, &rs, &n)) == NULL) {
+				mkt_name_list_free(&ml);
+				dbres_free(rs);
 				return -1;
+			}
 			html_select(h, f->key, f->label, o, n, lr->p[i].val);
 			free(o);
+			mkt_name_list_free(&ml);
 			dbres_free(rs);
 			break;
 		}

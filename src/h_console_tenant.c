@@ -273,7 +273,7 @@ h_con_tenant_apps(struct req *r)
 	struct html		 h;
 	struct tenant		*t;
 	struct tenant_app	**ta = NULL;
-	struct dbres		*live = NULL;
+	struct live_app_list	 live = { 0 };
 	struct hparam		 p[1];
 	const char		*q, *v;
 	size_t			 nta = 0, i;
@@ -371,17 +371,17 @@ h_con_tenant_apps(struct req *r)
 	html_form(&h, u, "bulkform");
 	free(u);
 	html_thead(&h, NULL, NULL, 0, NULL, lcols, 4);
-	for (i = 0; i < live->nrow; i++) {
+	for (i = 0; i < live.n; i++) {
 		html_lit(&h, "<tr><td>");
 		html_open(&h, "input", "type", "checkbox", "name", "ids",
-		    "value", dbres_str(live, i, 0), "aria-label",
-		    dbres_str(live, i, 2), NULL);
+		    "value", live.v[i].id_text, "aria-label", live.v[i].name,
+		    NULL);
 		html_lit(&h, "</td>");
-		html_td(&h, dbres_str(live, i, 2));
+		html_td(&h, live.v[i].name);
 		html_open(&h, "td", "class", "mono", NULL);
-		html_t(&h, dbres_str(live, i, 1));
+		html_t(&h, live.v[i].nid);
 		html_close(&h, "td");
-		html_td(&h, dbres_int(live, i, 3) ? "yes" : "no");
+		html_td(&h, live.v[i].attached ? "yes" : "no");
 		html_lit(&h, "</tr>");
 	}
 	html_tfoot(&h);
@@ -398,7 +398,7 @@ h_con_tenant_apps(struct req *r)
 	html_pager(&h, u, p, 1, page, LIVE_PER, total);
 	free(u);
 	tenant_app_list_free(ta, nta);
-	dbres_free(live);
+	live_app_list_free(&live);
 	tenant_free(t);
 	return html_reply(&h, 200);
 }
@@ -413,7 +413,7 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
     const struct tenant_app *ta, const struct form *in)
 {
 	struct html	 h;
-	struct dbres	*live;
+	struct live_app_list live;
 	struct hparam	*opts;
 	struct hparam	 qp[1];
 	const char	*sel, *q, *v;
@@ -435,28 +435,28 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	    (pg - 1) * TAPP_CHOICES, &live, &total) == -1)
 		return 500;
 	/* Apps attached already say so (creating them again is a 409). */
-	opts = xcalloc(live->nrow + 2, sizeof(*opts));
-	lbl = xcalloc(live->nrow + 1, sizeof(*lbl));
+	opts = xcalloc(live.n + 2, sizeof(*opts));
+	lbl = xcalloc(live.n + 1, sizeof(*lbl));
 	opts[n].key = "";
 	opts[n++].val = "Choose an app";
 	/* An edited relation keeps its app whichever page is shown. */
 	appid[0] = '\0';
 	if (ta != NULL)
 		snprintf(appid, sizeof(appid), "%lld", ta->app_id);
-	for (i = 0; ta != NULL && i < live->nrow; i++)
-		if (dbres_int(live, i, 0) == ta->app_id)
+	for (i = 0; ta != NULL && i < live.n; i++)
+		if (live.v[i].id == ta->app_id)
 			break;
-	if (ta != NULL && i == live->nrow) {
+	if (ta != NULL && i == live.n) {
 		opts[n].key = appid;
 		opts[n++].val = ta->app_name;
 	}
-	for (i = 0; i < live->nrow; i++) {
-		opts[n].key = dbres_str(live, i, 0);
-		opts[n].val = dbres_str(live, i, 2);
-		if (dbres_int(live, i, 3) && (ta == NULL ||
-		    dbres_int(live, i, 0) != ta->app_id))
+	for (i = 0; i < live.n; i++) {
+		opts[n].key = live.v[i].id_text;
+		opts[n].val = live.v[i].name;
+		if (live.v[i].attached && (ta == NULL ||
+		    live.v[i].id != ta->app_id))
 			opts[n].val = lbl[i] = xasprintf("%s (already "
-			    "attached)", dbres_str(live, i, 2));
+			    "attached)", live.v[i].name);
 		n++;
 	}
 	rank[0] = '\0';
@@ -515,11 +515,11 @@ con_tapp_form(struct req *r, int status, const struct tenant *t,
 	html_a(&h, u, "Cancel");
 	free(u);
 	html_form_end(&h);
-	for (i = 0; i < live->nrow; i++)
+	for (i = 0; i < live.n; i++)
 		free(lbl[i]);
 	free(lbl);
 	free(opts);
-	dbres_free(live);
+	live_app_list_free(&live);
 	return html_reply(&h, status);
 }
 
@@ -816,7 +816,7 @@ static int
 con_tenant_new_form(struct req *r, int status, const struct form *in)
 {
 	struct html	 h;
-	struct dbres	*mk;
+	struct mkt_name_list mk;
 	struct hparam	*opts;
 	size_t		 nopt;
 
@@ -850,7 +850,7 @@ con_tenant_new_form(struct req *r, int status, const struct form *in)
 	html_a(&h, "/admin/tenants", "Cancel");
 	html_form_end(&h);
 	free(opts);
-	dbres_free(mk);
+	mkt_name_list_free(&mk);
 	return html_reply(&h, status);
 }
 
