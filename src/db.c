@@ -343,6 +343,27 @@ db_retryable(const struct db *db)
 	return db_lost(db) && !db->wrote && !db->unknown;
 }
 
+/*
+ * The typed rows of result rs: a zeroed array of its row count of
+ * elements of size sz (at least one, so it is never NULL), *n set; the
+ * list takes rs (*own), whose cells the rows' strings point into.
+ */
+void *
+dbrows_new(struct dbres *rs, size_t sz, size_t *n, struct dbres **own)
+{
+	*own = rs;
+	*n = rs->nrow;
+	return xcalloc(rs->nrow ? rs->nrow : 1, sz);
+}
+
+/* Free typed rows v and the result rs they point into. */
+void
+dbrows_free(void *v, struct dbres *rs)
+{
+	free(v);
+	dbres_free(rs);
+}
+
 /* The schema version the database is at: 0 with *v, or -1. */
 int
 db_schema_version(struct db *db, long long *v)

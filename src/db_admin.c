@@ -242,16 +242,14 @@ fail:
 void
 admin_list_free(struct admin_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
 void
 admin_token_list_free(struct admin_token_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -411,9 +409,8 @@ admin_token_rows(struct dbres *rs, struct admin_token_list *l)
 	struct admin_token	*t;
 	size_t			 i;
 
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		t = &l->v[i];
 		t->id = dbres_int(rs, i, AT_ID);

@@ -203,9 +203,8 @@ provider_rows(struct dbres *rs, struct provider_list *l)
 	struct provider	*v;
 	size_t		 i;
 
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		v = &l->v[i];
 		v->id = dbres_int(rs, i, PR_ID);
@@ -221,8 +220,7 @@ provider_rows(struct dbres *rs, struct provider_list *l)
 void
 provider_list_free(struct provider_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -733,9 +731,8 @@ listing_rows(struct dbres *rs, struct listing_list *l)
 	struct listing	*v;
 	size_t		 i;
 
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		v = &l->v[i];
 		v->id = dbres_int(rs, i, LG_ID);
@@ -756,8 +753,7 @@ listing_rows(struct dbres *rs, struct listing_list *l)
 void
 listing_list_free(struct listing_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -835,9 +831,8 @@ db_listing_history(struct dbx *dx, long long id,
 	memset(l, 0, sizeof(*l));
 	if (db_query(dx->db, STMT_LISTING_HISTORY, &p, 1, &rs) == -1)
 		return -1;
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		v = &l->v[i];
 		v->at = dbres_str(rs, i, LH_AT);
@@ -852,8 +847,7 @@ db_listing_history(struct dbx *dx, long long id,
 void
 listing_event_list_free(struct listing_event_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -1200,9 +1194,8 @@ db_config_marketplaces(struct dbx *dx, long long env_id, struct cfg_list *l)
 	memset(l, 0, sizeof(*l));
 	if (db_query(dx->db, STMT_CONFIG_MARKETPLACES, &p, 1, &rs) == -1)
 		return -1;
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		c = &l->v[i];
 		c->app_nid = dbres_str(rs, i, CFGC_APP_NID);
@@ -1235,8 +1228,7 @@ db_config_marketplaces(struct dbx *dx, long long env_id, struct cfg_list *l)
 void
 cfg_list_free(struct cfg_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 

@@ -145,9 +145,8 @@ audit_rows(struct dbres *rs, struct audit_list *l)
 	size_t			 i;
 	int			 named = rs->ncol == RC__MAX;
 
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		e = &l->v[i];
 		e->id = dbres_int(rs, i, RC_ID);
@@ -170,8 +169,7 @@ audit_rows(struct dbres *rs, struct audit_list *l)
 void
 audit_list_free(struct audit_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -651,9 +649,8 @@ db_console_mkt_names(struct dbx *dx, struct mkt_name_list *l)
 	memset(l, 0, sizeof(*l));
 	if (db_query(dx->db, STMT_CON_MKT_NAMES, NULL, 0, &rs) == -1)
 		return -1;
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		l->v[i].id = dbres_int(rs, i, 0);
 		l->v[i].id_text = dbres_str(rs, i, 0);
@@ -665,16 +662,14 @@ db_console_mkt_names(struct dbx *dx, struct mkt_name_list *l)
 void
 mkt_name_list_free(struct mkt_name_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
 void
 live_app_list_free(struct live_app_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -782,9 +777,8 @@ db_console_live_page(struct dbx *dx, long long mid, long long tid,
 	p[6] = dbp_int(offset);
 	if (db_query(dx->db, STMT_CON_LIVE_PAGE, p, 7, &rs) == -1)
 		goto out;
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		a = &l->v[i];
 		a->id = dbres_int(rs, i, 0);

@@ -530,9 +530,8 @@ delivery_rows(struct dbres *rs, struct delivery_list *l)
 	struct delivery	*d;
 	size_t		 i;
 
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		d = &l->v[i];
 		d->id = dbres_int(rs, i, DC_ID);
@@ -555,16 +554,14 @@ delivery_rows(struct dbres *rs, struct delivery_list *l)
 void
 delivery_list_free(struct delivery_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
 void
 attempt_list_free(struct attempt_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -625,9 +622,8 @@ db_delivery_get(struct dbx *dx, long long id, struct delivery_list *d,
 		delivery_list_free(d);
 		return -1;
 	}
-	att->rs = rs;
-	att->n = rs->nrow;
-	att->v = xcalloc(att->n ? att->n : 1, sizeof(*att->v));
+	att->v = dbrows_new(rs, sizeof(*att->v), &att->n,
+	    &att->rs);
 	for (i = 0; i < att->n; i++) {
 		a = &att->v[i];
 		a->at = dbres_str(rs, i, DA_AT);

@@ -178,9 +178,8 @@ mkt_rows(struct dbres *rs, struct mkt_list *l)
 	struct mkt	*m;
 	size_t		 i;
 
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		m = &l->v[i];
 		m->id = dbres_int(rs, i, MC_ID);
@@ -212,8 +211,7 @@ mkt_rows(struct dbres *rs, struct mkt_list *l)
 void
 mkt_list_free(struct mkt_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -450,9 +448,8 @@ db_mkt_certs(struct dbx *dx, long long id, struct mkt_cert_list *l)
 	memset(l, 0, sizeof(*l));
 	if (db_query(dx->db, STMT_CERT_LIST, &p, 1, &rs) == -1)
 		return -1;
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		c = &l->v[i];
 		c->id = dbres_int(rs, i, CE_ID);
@@ -473,8 +470,7 @@ db_mkt_certs(struct dbx *dx, long long id, struct mkt_cert_list *l)
 void
 mkt_cert_list_free(struct mkt_cert_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -671,9 +667,8 @@ regtoken_rows(struct dbres *rs, struct regtoken_list *l)
 	struct regtoken	*t;
 	size_t		 i;
 
-	l->rs = rs;
-	l->n = rs->nrow;
-	l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+	l->v = dbrows_new(rs, sizeof(*l->v), &l->n,
+	    &l->rs);
 	for (i = 0; i < l->n; i++) {
 		t = &l->v[i];
 		t->id = dbres_int(rs, i, RT_ID);
@@ -691,8 +686,7 @@ regtoken_rows(struct dbres *rs, struct regtoken_list *l)
 void
 regtoken_list_free(struct regtoken_list *l)
 {
-	free(l->v);
-	dbres_free(l->rs);
+	dbrows_free(l->v, l->rs);
 	memset(l, 0, sizeof(*l));
 }
 

@@ -757,6 +757,8 @@ void	 db_attempt(struct db *);
 int	 db_retryable(const struct db *);
 int	 db_node_ready(struct db *, char *, size_t);
 int	 db_schema_version(struct db *, long long *);
+void	*dbrows_new(struct dbres *, size_t, size_t *, struct dbres **);
+void	 dbrows_free(void *, struct dbres *);
 int	 db_query(struct db *, enum stmt, const struct dbp *, size_t,
 	    struct dbres **);
 int	 db_query_each(struct db *, enum stmt, const struct dbp *, size_t,

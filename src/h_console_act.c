@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -703,22 +702,12 @@ static const struct {
 	const char	*field;		/* form and error name */
 	const char	*key;		/* key in "endpoints" */
 	const char	*label;
-	size_t		 off;		/* of its value in struct mkt */
 } act_eps[] = {
-	{ "endpoints.hub", "hub", "Hub (required)", offsetof(struct mkt, hub) },
-	{ "endpoints.impac", "impac", "Impac!", offsetof(struct mkt, impac) },
-	{ "endpoints.connec", "connec", "Connec!",
-	    offsetof(struct mkt, connec) },
-	{ "endpoints.nex", "nex", "Nex!", offsetof(struct mkt, nex) },
+	{ "endpoints.hub", "hub", "Hub (required)" },
+	{ "endpoints.impac", "impac", "Impac!" },
+	{ "endpoints.connec", "connec", "Connec!" },
+	{ "endpoints.nex", "nex", "Nex!" },
 };
-
-/* The value of endpoint i of act_eps in m. */
-static const char *
-act_ep(const struct mkt *m, size_t i)
-{
-	return *(const char *const *)(const void *)((const char *)m +
-	    act_eps[i].off);
-}
 
 /* The endpoints form, input kept from in. */
 static int
@@ -726,6 +715,7 @@ act_mkt_form(struct req *r, int status, const struct mkt *m,
     const struct form *in)
 {
 	struct html	 h;
+	const char	*cur[] = { m->hub, m->impac, m->connec, m->nex };
 	char		*u, *b, ver[24];
 	size_t		 i;
 
@@ -751,8 +741,7 @@ act_mkt_form(struct req *r, int status, const struct mkt *m,
 	    m->name, NULL);
 	for (i = 0; i < sizeof(act_eps) / sizeof(act_eps[0]); i++)
 		html_input(&h, act_eps[i].field, act_eps[i].label, "url",
-		    in ? form_get(in, act_eps[i].field) :
-		    act_ep(m, i), NULL);
+		    in ? form_get(in, act_eps[i].field) : cur[i], NULL);
 	html_submit(&h, "Save", "primary");
 	html_t(&h, " ");
 	html_a(&h, b, "Cancel");

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,32 +149,33 @@ h_con_dashboard(struct req *r)
 	static const struct {
 		const char	*label;
 		const char	*link;
-		size_t		 off;	/* in struct con_counts */
 	} counts[] = {
-		{ "Marketplaces", "/admin/marketplaces",
-		    offsetof(struct con_counts, marketplaces) },
-		{ "Tenants", "/admin/tenants",
-		    offsetof(struct con_counts, tenants) },
-		{ "Providers", "/admin/providers",
-		    offsetof(struct con_counts, providers) },
-		{ "Apps", "/admin/apps", offsetof(struct con_counts, apps) },
-		{ "Live listings", "/admin/listings?state=approved",
-		    offsetof(struct con_counts, live_listings) },
-		{ "Listings to review", "/admin/listings?state=submitted",
-		    offsetof(struct con_counts, to_review) },
-		{ "Tenant apps", "/admin/tenant-apps",
-		    offsetof(struct con_counts, tenant_apps) },
-		{ "Usable registration tokens", "/admin/registration-tokens",
-		    offsetof(struct con_counts, usable_tokens) },
+		{ "Marketplaces", "/admin/marketplaces" },
+		{ "Tenants", "/admin/tenants" },
+		{ "Providers", "/admin/providers" },
+		{ "Apps", "/admin/apps" },
+		{ "Live listings", "/admin/listings?state=approved" },
+		{ "Listings to review", "/admin/listings?state=submitted" },
+		{ "Tenant apps", "/admin/tenant-apps" },
+		{ "Usable registration tokens", "/admin/registration-tokens" },
 	};
 	struct html		 h;
 	struct con_counts	 c;
 	struct audit_list	 al;
+	long long		 n[sizeof(counts) / sizeof(counts[0])];
 	size_t			 i;
 
 	if (db_console_counts(&r->dx, &c) == -1 ||
 	    db_console_recent(&r->dx, RECENT, &al) == -1)
 		return 500;
+	n[0] = c.marketplaces;
+	n[1] = c.tenants;
+	n[2] = c.providers;
+	n[3] = c.apps;
+	n[4] = c.live_listings;
+	n[5] = c.to_review;
+	n[6] = c.tenant_apps;
+	n[7] = c.usable_tokens;
 	con_page(r, &h, "Dashboard", "dashboard");
 	html_elem(&h, "h1", NULL, "Dashboard");
 	html_lit(&h, "<ul class=\"counts\">");
@@ -183,8 +183,7 @@ h_con_dashboard(struct req *r)
 		html_lit(&h, "<li>");
 		html_open(&h, "a", "href", counts[i].link, NULL);
 		html_open(&h, "strong", NULL);
-		html_int(&h, *(const long long *)(const void *)
-		    ((const char *)&c + counts[i].off));
+		html_int(&h, n[i]);
 		html_close(&h, "strong");
 		html_elem(&h, "span", NULL, counts[i].label);
 		html_close(&h, "a");
