@@ -297,14 +297,58 @@ spki_named_curve(X509_PUBKEY *pk)
 }
 
 /*
+ * The last CSR this request parsed and accepted. Validation
+ * (cert_csr_check) and issuance (cert_issue) see the same PEM, and
+ * OpenSSL 3.0 spends most of a registration's worker time decoding one
+ * (it sets up its decoders for the public key every time), so the
+ * second parse is this copy. cert_csr_forget, which the worker calls
+ * after every request, drops it: nothing carries over to the next.
+ */
+static struct {
+	char		*pem;
+	X509_REQ	*q;
+	const char	*kt;
+} csr_last;
+
+void
+cert_csr_forget(void)
+{
+	free(csr_last.pem);
+	X509_REQ_free(csr_last.q);
+	memset(&csr_last, 0, sizeof(csr_last));
+}
+
+static X509_REQ *csr_parse_pem(const char *, const char **, char *, size_t);
+
+/*
  * Parse a PEM CSR: exactly one request and nothing but white space
  * around it, no pass phrase, signature verified, key RSA 2048..8192 bits
- * or EC P-256 or P-384 named by OID. Returns the request (free with
- * X509_REQ_free) with *kt set to its key type name, or NULL with a
- * message in err.
+ * or EC P-256 or P-384 named by OID. Returns the request with *kt set to
+ * its key type name, or NULL with a message in err. The request is this
+ * file's (csr_last), valid until the next parse of another PEM or
+ * cert_csr_forget: the caller does not free it. The same PEM again is
+ * the request parsed the first time.
  */
 static X509_REQ *
 csr_parse(const char *pem, const char **kt, char *err, size_t errsz)
+{
+	X509_REQ	*q;
+
+	if (csr_last.pem != NULL && strcmp(csr_last.pem, pem) == 0) {
+		*kt = csr_last.kt;
+		return csr_last.q;
+	}
+	cert_csr_forget();
+	if ((q = csr_parse_pem(pem, kt, err, errsz)) == NULL)
+		return NULL;
+	csr_last.pem = xstrdup(pem);
+	csr_last.q = q;
+	csr_last.kt = *kt;
+	return q;
+}
+
+static X509_REQ *
+csr_parse_pem(const char *pem, const char **kt, char *err, size_t errsz)
 {
 	static const char	 end[] = "-----END CERTIFICATE REQUEST-----";
 	X509_REQ		*q = NULL;
@@ -411,7 +455,6 @@ cert_csr_check(const char *pem, char *err, size_t errsz)
 
 	if ((q = csr_parse(pem, &kt, err, errsz)) == NULL)
 		return -1;
-	X509_REQ_free(q);
 	return 0;
 }
 
@@ -620,7 +663,6 @@ out:
 	X509_NAME_free(nm);
 	X509_free(x);
 	EVP_PKEY_free(gen);
-	X509_REQ_free(q);
 	return rc;
 }
 

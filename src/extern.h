@@ -937,6 +937,7 @@ int	 cert_issue(const struct conf *, const char *, const char *,
 void	 cert_issued_free(struct issued *);
 int	 cert_reason_code(const char *);
 int	 cert_crl_build(const struct conf *, const struct crl_entry *, size_t,
+void	 cert_csr_forget(void);
 	    long long, char **);
 int	 cert_crl_lock(const struct conf *);
 void	 cert_crl_unlock(int);

@@ -109,6 +109,7 @@ main(int argc, char *argv[])
 		    ms, r.pr.label[0] ? r.pr.label : "-", r.cache_state);
 		metrics_request(&r, st, ms);
 		req_free(&r);
+		cert_csr_forget();
 		FCGX_Finish_r(&fr);
 		busy = 0;
 	}
