@@ -146,21 +146,41 @@ buf_puts(struct buf *b, const char *s)
 	return buf_add(b, s, strlen(s));
 }
 
+/*
+ * Append formatted text, straight into the buffer's free space (grown
+ * and formatted again if it did not fit); 0, or -1 past the maximum
+ * (nothing appended).
+ */
 int
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*s;
-	int	 rc;
+	size_t	 room, max = b->max ? b->max : BUF_MAX_DEFAULT;
+	int	 n;
 
+	room = b->cap > b->len ? b->cap - b->len : 0;
 	va_start(ap, fmt);
-	rc = vasprintf(&s, fmt, ap);
+	n = vsnprintf(room ? b->p + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (rc == -1)
-		fatal("vasprintf");
-	rc = buf_add(b, s, (size_t)rc);
-	free(s);
-	return rc;
+	if (n < 0)
+		fatal("vsnprintf");
+	if (b->len > max || (size_t)n > max - b->len) {
+		if (room)
+			b->p[b->len] = '\0';
+		return -1;
+	}
+	if ((size_t)n >= room) {
+		if (buf_grow(b, (size_t)n) == -1) {
+			if (room)
+				b->p[b->len] = '\0';
+			return -1;
+		}
+		va_start(ap, fmt);
+		(void)vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
+	return 0;
 }
 
 void

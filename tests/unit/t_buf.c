@@ -24,7 +24,29 @@ main(void)
 	ok(buf_puts(&b, "abcd") == 0, "fill to the maximum");
 	ok(buf_puts(&b, "e") == -1, "one byte past the maximum fails");
 	is_int(b.len, 4, "a refused append changes nothing");
+	ok(buf_printf(&b, "%s", "e") == -1, "buf_printf past it fails too");
+	is_str(b.p, "abcd", "and leaves the contents whole");
 	buf_free(&b);
+	b.max = 0;
+	{
+		char	 big[3000];
+		size_t	 i;
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		ok(buf_printf(&b, "[%s]", "short") == 0 && b.len == 7,
+		    "buf_printf into an empty buffer");
+		ok(buf_printf(&b, "%s|%d", big, 7) == 0 &&
+		    b.len == 7 + sizeof(big) - 1 + 2, "one that must grow it");
+		for (i = 7; i < 7 + sizeof(big) - 1 && b.p[i] == 'x'; i++)
+			;
+		ok(i == 7 + sizeof(big) - 1 && strcmp(b.p + i, "|7") == 0 &&
+		    strncmp(b.p, "[short]", 7) == 0, "all of it, in order");
+		ok(buf_printf(&b, "%c", 'z') == 0 && b.p[b.len - 1] == 'z' &&
+		    b.p[b.len] == '\0', "one into the spare room, terminated");
+		buf_free(&b);
+	}
+
 
 	ok(num_parse("12", 0, 100, &v) == 0 && v == 12, "parse 12");
 	ok(num_parse("", 0, 100, &v) == -1, "empty is refused");
