@@ -7,6 +7,11 @@
  * on any change, so a hit is never stale. The cache holds at most
  * conf->cache_bytes (bodies, headers and bookkeeping), evicting the
  * least recently used entry first. One per process; nothing is shared.
+ *
+ * An entry also keeps its body compressed with gzip, made the first time
+ * a client that accepts it asks (centry_gzip), so a hit for such a client
+ * writes the stored compressed bytes: a catalog of ~18 KB is ~1.5 KB on
+ * the socket to nginx and through TLS.
  */
 #include "config.h"
 
@@ -27,13 +32,15 @@ struct centry {
 	char		*hdrs;		/* "Name: value\r\n" lines, or NULL */
 	char		*body;
 	size_t		 bodysz;
+	char		*gz;		/* body as gzip, or NULL (not yet) */
+	size_t		 gzsz;
 	size_t		 cost;
 };
 
 static struct centry	*buckets[CACHE_BUCKETS];
 static struct centry	*lru_head, *lru_tail;
 static size_t		 cache_used, cache_max, cache_count;
-static unsigned long long cache_hits, cache_misses;
+static unsigned long long cache_hits, cache_misses, cache_gzips;
 
 /* Set the bound in bytes; 0 turns the cache off. Drops everything. */
 void
@@ -96,6 +103,7 @@ centry_drop(struct centry *e)
 	free(e->ctype);
 	free(e->hdrs);
 	free(e->body);
+	free(e->gz);
 	free(e);
 }
 
@@ -123,7 +131,7 @@ centry_find(const unsigned char *key)
  * dropped: no request will ask for those again). Borrowed: valid until
  * the next cache_put or cache_clear.
  */
-const struct centry *
+struct centry *
 cache_get(const unsigned char *key, const uint64_t gen[2])
 {
 	struct centry	*e;
@@ -143,13 +151,23 @@ cache_get(const unsigned char *key, const uint64_t gen[2])
 	return e;
 }
 
+/* Drop least recently used entries other than keep until need fits. */
+static void
+cache_evict(size_t need, const struct centry *keep)
+{
+	while (lru_tail != NULL && lru_tail != keep &&
+	    cache_used + need > cache_max)
+		centry_drop(lru_tail);
+}
+
 /*
  * Keep a 200 answer for key at generations gen: content type, extra
  * header lines (may be NULL) and body are copied. An answer larger than
  * a quarter of the bound is not kept; older entries are evicted until
- * the new one fits.
+ * the new one fits. Returns the entry (borrowed, as from cache_get), or
+ * NULL if it was not kept.
  */
-void
+struct centry *
 cache_put(const unsigned char *key, const uint64_t gen[2], const char *ctype,
     const char *hdrs, const void *body, size_t bodysz)
 {
@@ -159,11 +177,10 @@ cache_put(const unsigned char *key, const uint64_t gen[2], const char *ctype,
 	cost = CACHE_OVERHEAD + bodysz + strlen(ctype) +
 	    (hdrs != NULL ? strlen(hdrs) : 0);
 	if (cache_max == 0 || cost > cache_max / 4)
-		return;
+		return NULL;
 	if ((e = centry_find(key)) != NULL)
 		centry_drop(e);
-	while (lru_tail != NULL && cache_used + cost > cache_max)
-		centry_drop(lru_tail);
+	cache_evict(cost, NULL);
 
 	e = xcalloc(1, sizeof(*e));
 	memcpy(e->key, key, CACHE_KEYSZ);
@@ -182,6 +199,7 @@ cache_put(const unsigned char *key, const uint64_t gen[2], const char *ctype,
 	lru_push(e);
 	cache_used += cost;
 	cache_count++;
+	return e;
 }
 
 const char *
@@ -203,6 +221,32 @@ centry_body(const struct centry *e, size_t *sz)
 	return e->body;
 }
 
+/*
+ * The entry's body compressed with gzip, made on first use and kept with
+ * the entry: its size counts against the bound, evicting other entries
+ * if need be. NULL (answer uncompressed) if it could not be made.
+ */
+const char *
+centry_gzip(struct centry *e, size_t *sz)
+{
+	struct buf	 b = { 0 };
+
+	if (e->gz == NULL) {
+		if (gzip_encode(e->body, e->bodysz, &b) == -1) {
+			buf_free(&b);
+			return NULL;
+		}
+		cache_evict(b.len, e);
+		e->gz = b.p;
+		e->gzsz = b.len;
+		e->cost += b.len;
+		cache_used += b.len;
+		cache_gzips++;
+	}
+	*sz = e->gzsz;
+	return e->gz;
+}
+
 /* Counters for the log and the tests: bytes held, entries, hits, misses. */
 void
 cache_stats(struct cache_stats *st)
@@ -212,4 +256,5 @@ cache_stats(struct cache_stats *st)
 	st->entries = cache_count;
 	st->hits = cache_hits;
 	st->misses = cache_misses;
+	st->gzips = cache_gzips;
 }

@@ -35,6 +35,7 @@ int	 buf_puts(struct buf *, const char *);
 int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_free(struct buf *);
+int	 gzip_encode(const void *, size_t, struct buf *);
 char	*hex_encode(const unsigned char *, size_t);
 int	 hex_decode(const char *, unsigned char *, size_t);
 int	 hexval(int);
@@ -137,16 +138,18 @@ struct cache_stats {
 	size_t			 entries;
 	unsigned long long	 hits;
 	unsigned long long	 misses;
+	unsigned long long	 gzips;		/* bodies compressed */
 };
 
 void	 cache_init(size_t);
 void	 cache_clear(void);
-const struct centry *cache_get(const unsigned char *, const uint64_t[2]);
-void	 cache_put(const unsigned char *, const uint64_t[2], const char *,
+struct centry *cache_get(const unsigned char *, const uint64_t[2]);
+struct centry *cache_put(const unsigned char *, const uint64_t[2], const char *,
 	    const char *, const void *, size_t);
 const char *centry_ctype(const struct centry *);
 const char *centry_hdrs(const struct centry *);
 const char *centry_body(const struct centry *, size_t *);
+const char *centry_gzip(struct centry *, size_t *);
 void	 cache_stats(struct cache_stats *);
 
 /* crypto.c */
@@ -387,6 +390,7 @@ struct req {
 	char			*cookie;
 	char			*if_match;
 	char			*if_none_match;
+	char			*accept_encoding;
 	char			*idem_key;
 	char			*origin;
 	char			*fetch_site;
@@ -409,6 +413,7 @@ struct req {
 	size_t			 ferrsz;
 	int			 retry_after;
 	int			 cache_keep;	/* keep a 200 under cache_key */
+	int			 gz;		/* answer a 200 with gzip */
 	unsigned char		 cache_key[32];
 	const char		*cache_state;	/* "hit", "miss" or NULL */
 	const struct route	*rt;		/* matched row (metrics), or NULL */
@@ -427,8 +432,7 @@ int	 req_fail(struct req *, int, const char *, ...)
 int	 req_field(struct req *, const char *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 reply_raw(struct req *, int, const char *, const void *, size_t);
-int	 reply_cached(struct req *, const char *, const char *, const void *,
-	    size_t);
+int	 reply_cached(struct req *, struct centry *);
 int	 reply_stream(struct req *, const char *);
 int	 reply_chunk(struct req *, const void *, size_t);
 int	 reply_json(struct req *, int, struct json_object *);
@@ -437,6 +441,7 @@ int	 reply_empty(struct req *, int);
 int	 reply_redirect(struct req *, int, const char *);
 int	 reply_error(struct req *, int);
 int	 req_etag_match(const struct req *, const char *);
+int	 accepts_gzip(const char *);
 int	 req_if_match(const struct req *, const char *);
 int	 req_idem_hash(const struct req *, unsigned char[32]);
 int	 req_paging(struct req *, long long *, long long *);
@@ -932,12 +937,12 @@ const char *cert_ca_pem(const struct conf *);
 int	 cert_url_host(const char *, char *, size_t);
 char	*cert_fp_pem(const char *, int);
 int	 cert_csr_check(const char *, char *, size_t);
+void	 cert_csr_forget(void);
 int	 cert_issue(const struct conf *, const char *, const char *,
 	    const char *, long long, struct issued *, char *, size_t);
 void	 cert_issued_free(struct issued *);
 int	 cert_reason_code(const char *);
 int	 cert_crl_build(const struct conf *, const struct crl_entry *, size_t,
-void	 cert_csr_forget(void);
 	    long long, char **);
 int	 cert_crl_lock(const struct conf *);
 void	 cert_crl_unlock(int);

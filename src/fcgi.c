@@ -194,6 +194,7 @@ req_read(struct req *r)
 	r->cookie = param_dup(r, "HTTP_COOKIE");
 	r->if_match = param_dup(r, "HTTP_IF_MATCH");
 	r->if_none_match = param_dup(r, "HTTP_IF_NONE_MATCH");
+	r->accept_encoding = param_dup(r, "HTTP_ACCEPT_ENCODING");
 	r->idem_key = param_dup(r, "HTTP_IDEMPOTENCY_KEY");
 	r->origin = param_dup(r, "HTTP_ORIGIN");
 	r->fetch_site = param_dup(r, "HTTP_SEC_FETCH_SITE");
@@ -258,6 +259,7 @@ req_free(struct req *r)
 	free(r->cookie);
 	free(r->if_match);
 	free(r->if_none_match);
+	free(r->accept_encoding);
 	free(r->idem_key);
 	free(r->origin);
 	free(r->fetch_site);
@@ -424,7 +426,8 @@ reply_whole(struct req *r, int status, const char *ctype, const char *hdrs,
 
 /*
  * The header lines of r a cached answer keeps (owned, or NULL): all but
- * those the dispatcher writes again on a hit (ETag, X-Cache).
+ * those the dispatcher writes again on a hit (ETag, X-Cache, Vary,
+ * Content-Encoding).
  */
 static char *
 kept_headers(const struct req *r)
@@ -434,7 +437,9 @@ kept_headers(const struct req *r)
 
 	for (i = 0; i < r->resphsz; i++) {
 		if (strncasecmp(r->resph[i], "ETag:", 5) == 0 ||
-		    strncasecmp(r->resph[i], "X-Cache:", 8) == 0)
+		    strncasecmp(r->resph[i], "X-Cache:", 8) == 0 ||
+		    strncasecmp(r->resph[i], "Vary:", 5) == 0 ||
+		    strncasecmp(r->resph[i], "Content-Encoding:", 17) == 0)
 			continue;
 		buf_printf(&b, "%s\r\n", r->resph[i]);
 	}
@@ -442,30 +447,77 @@ kept_headers(const struct req *r)
 }
 
 /*
+ * A 200 as gzip, for a request the dispatcher marked (r->gz): the
+ * compressed body kept with cache entry e, or (e NULL: not kept) made
+ * for this answer. If it cannot be made the answer goes uncompressed,
+ * without the ETag, which named the compressed one.
+ */
+static int
+reply_gzip(struct req *r, struct centry *e, const char *ctype,
+    const char *hdrs, const void *body, size_t sz)
+{
+	struct buf	 b = { 0 };
+	const char	*gz = NULL;
+	size_t		 gzsz = 0;
+	int		 st;
+
+	if (e != NULL)
+		gz = centry_gzip(e, &gzsz);
+	else if (gzip_encode(body, sz, &b) == 0) {
+		gz = b.p;
+		gzsz = b.len;
+	}
+	if (gz == NULL) {
+		req_header_del(r, "ETag");
+		st = reply_whole(r, 200, ctype, hdrs, body, sz);
+	} else {
+		req_header(r, "Content-Encoding", "gzip");
+		st = reply_whole(r, 200, ctype, hdrs, gz, gzsz);
+	}
+	buf_free(&b);
+	return st;
+}
+
+/*
  * Write a complete response. Returns status. HEAD and 304 carry no body.
  * A 200 of a request the dispatcher marked (r->cache_keep) is kept in
- * the worker's cache under r->cache_key at the principal's generations.
+ * the worker's cache under r->cache_key at the principal's generations,
+ * and goes out compressed if the dispatcher said so (r->gz).
  */
 int
 reply_raw(struct req *r, int status, const char *ctype, const void *body,
     size_t sz)
 {
-	char	*hdrs;
+	struct centry	*e = NULL;
+	char		*hdrs;
 
-	if (r->cache_keep && !r->replied && status == 200 && ctype != NULL) {
+	if (r->replied || status != 200)
+		return reply_whole(r, status, ctype, NULL, body, sz);
+	if (r->cache_keep && ctype != NULL) {
 		hdrs = kept_headers(r);
-		cache_put(r->cache_key, r->pr.gen, ctype, hdrs, body, sz);
+		e = cache_put(r->cache_key, r->pr.gen, ctype, hdrs, body, sz);
 		free(hdrs);
 	}
+	if (r->gz)
+		return reply_gzip(r, e, ctype, NULL, body, sz);
 	return reply_whole(r, status, ctype, NULL, body, sz);
 }
 
-/* A 200 from the cache: its content type, kept headers and body. */
+/*
+ * A 200 from the cache entry e: its content type, kept headers and body,
+ * compressed if the dispatcher said so (r->gz).
+ */
 int
-reply_cached(struct req *r, const char *ctype, const char *hdrs,
-    const void *body, size_t sz)
+reply_cached(struct req *r, struct centry *e)
 {
-	return reply_whole(r, 200, ctype, hdrs, body, sz);
+	const char	*body;
+	size_t		 sz;
+
+	body = centry_body(e, &sz);
+	if (r->gz)
+		return reply_gzip(r, e, centry_ctype(e), centry_hdrs(e),
+		    body, sz);
+	return reply_whole(r, 200, centry_ctype(e), centry_hdrs(e), body, sz);
 }
 
 /*
@@ -673,6 +725,79 @@ etag_in(const char *hdr, const char *etag)
 			p++;
 	}
 	return 0;
+}
+
+/*
+ * 1 if a qvalue (RFC 9110, 12.4.2) is a valid weight above 0: "1",
+ * "1.000", "0.5", ... A malformed one counts as 0: the answer is then
+ * uncompressed, which every client takes.
+ */
+static int
+qvalue_positive(const char *v, size_t n)
+{
+	size_t	 i;
+	int	 nonzero = 0;
+
+	if (n == 0 || (v[0] != '0' && v[0] != '1'))
+		return 0;
+	if (n > 1 && (v[1] != '.' || n > 5))
+		return 0;
+	for (i = 2; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9' || (v[0] == '1' && v[i] != '0'))
+			return 0;
+		if (v[i] != '0')
+			nonzero = 1;
+	}
+	return v[0] == '1' || nonzero;
+}
+
+/*
+ * 1 if an Accept-Encoding value (NULL: absent) lets an answer be sent
+ * with gzip: "gzip" or "x-gzip" with a weight above 0, or "*" with one
+ * when gzip is not named (RFC 9110, 12.5.3).
+ */
+int
+accepts_gzip(const char *hdr)
+{
+	const char	*p = hdr, *tok, *v;
+	size_t		 n, vn;
+	int		 gz = -1, star = -1, q;
+
+	if (hdr == NULL)
+		return 0;
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			break;
+		tok = p;
+		n = strcspn(p, " \t;,");
+		p += n;
+		q = 1;
+		for (;;) {
+			p += strspn(p, " \t");
+			if (*p != ';')
+				break;
+			p++;
+			p += strspn(p, " \t");
+			if ((*p == 'q' || *p == 'Q') &&
+			    p[1 + strspn(p + 1, " \t")] == '=') {
+				p += 1 + strspn(p + 1, " \t") + 1;
+				v = p + strspn(p, " \t");
+				vn = strcspn(v, " \t;,");
+				q = qvalue_positive(v, vn);
+				p = v + vn;
+			} else
+				p += strcspn(p, ";,");
+		}
+		if ((n == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
+		    (n == 6 && strncasecmp(tok, "x-gzip", 6) == 0))
+			gz = gz == 1 ? 1 : q;
+		else if (n == 1 && *tok == '*')
+			star = star == 1 ? 1 : q;
+		/* Whatever is left of a malformed element is skipped. */
+		p += strcspn(p, ",");
+	}
+	return gz != -1 ? gz : star == 1;
 }
 
 /* 1 if If-None-Match matches etag (answer 304). etag is quoted. */

@@ -676,18 +676,18 @@ cache_key_of(const struct req *r, const struct route *rt,
 /*
  * A route marked ROLE_CACHED, once the caller is authenticated: the ETag
  * from the answer's key and generations (a matching If-None-Match is a
- * 304 that renders nothing), then the worker's cache. Returns the status
- * sent for a 304 or a hit, or 0 to run the handler (whose 200 is then
- * kept, see reply_raw).
+ * 304 that renders nothing), then the worker's cache. A client that
+ * accepts gzip gets the compressed representation, whose ETag is the
+ * digest's other half. Returns the status sent for a 304 or a hit, or 0
+ * to run the handler (whose 200 is then kept, see reply_raw).
  */
 static int
 route_cached(struct req *r, const struct route *rt)
 {
-	const struct centry	*e;
+	struct centry		*e;
 	unsigned char		 h[CACHE_KEYSZ + 16], d[32];
 	char			 etag[40], *hex;
-	const char		*body;
-	size_t			 i, sz;
+	size_t			 i;
 
 	if (!r->pr.has_gen || (r->method != M_GET && r->method != M_HEAD))
 		return 0;
@@ -699,10 +699,12 @@ route_cached(struct req *r, const struct route *rt)
 		    (8 * i));
 	}
 	crypto_sha256(h, sizeof(h), d);
-	hex = hex_encode(d, 16);
+	r->gz = accepts_gzip(r->accept_encoding);
+	hex = hex_encode(d + (r->gz ? 16 : 0), 16);
 	snprintf(etag, sizeof(etag), "\"%s\"", hex);
 	free(hex);
 	req_header(r, "ETag", etag);
+	req_header(r, "Vary", "Accept-Encoding");
 	if (req_etag_match(r, etag)) {
 		r->cache_state = "etag";
 		return reply_empty(r, 304);
@@ -715,8 +717,7 @@ route_cached(struct req *r, const struct route *rt)
 	}
 	r->cache_state = "hit";
 	req_header(r, "X-Cache", "hit");
-	body = centry_body(e, &sz);
-	return reply_cached(r, centry_ctype(e), centry_hdrs(e), body, sz);
+	return reply_cached(r, e);
 }
 
 /*
@@ -745,6 +746,7 @@ route_reset(struct req *r, size_t nhdr)
 	memset(&r->pr, 0, sizeof(r->pr));
 	r->retry_after = 0;
 	r->cache_keep = 0;
+	r->gz = 0;
 	r->cache_state = NULL;
 }
 

@@ -1,7 +1,8 @@
 /*
  * Small helpers: allocation that cannot fail (a worker that runs out of
  * memory logs and exits; the supervisor replaces it), bounded number
- * parsing, growable buffers with a hard maximum, and encodings.
+ * parsing, growable buffers with a hard maximum, and encodings (hex,
+ * base64, URL, gzip).
  */
 #include "config.h"
 
@@ -9,10 +10,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <zlib.h>
 
 #include "extern.h"
 
@@ -189,6 +193,41 @@ buf_free(struct buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+}
+
+/*
+ * Append sz bytes at p to b compressed as one gzip member (RFC 1952),
+ * level 6. 0, or -1 (b holds a part; the caller frees it).
+ */
+int
+gzip_encode(const void *p, size_t sz, struct buf *b)
+{
+	z_stream	 z;
+	size_t		 bound;
+	int		 rc;
+
+	memset(&z, 0, sizeof(z));
+	if (sz > UINT_MAX ||
+	    deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	/* deflateBound covers the gzip header and trailer too. */
+	bound = deflateBound(&z, (uLong)sz);
+	if (bound > UINT_MAX || buf_grow(b, bound) == -1) {
+		deflateEnd(&z);
+		return -1;
+	}
+	z.next_in = (Bytef *)(uintptr_t)p;
+	z.avail_in = (uInt)sz;
+	z.next_out = (Bytef *)b->p + b->len;
+	z.avail_out = (uInt)bound;
+	rc = deflate(&z, Z_FINISH);
+	if (rc == Z_STREAM_END) {
+		b->len += bound - z.avail_out;
+		b->p[b->len] = '\0';
+	}
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : -1;
 }
 
 /* Lower-case hex of sz bytes; owned by the caller. */

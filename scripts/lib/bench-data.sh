@@ -1,7 +1,8 @@
 # bench-data.sh: sourced by scripts/bench once its stack runs. Builds the
 # data the API benchmarks need through the real APIs (an admin token, a
 # provider, apps, an environment on 5 marketplaces, a tenant with 20
-# apps) and measures autoconfigure and the hub catalog.
+# apps) and measures autoconfigure and the hub catalog, uncompressed and
+# for a client that accepts gzip.
 
 ADMIN_EMAIL=bench@agora.test
 echo "bench-password-$(randhex 8)" | ctl create-admin "$ADMIN_EMAIL" >/dev/null
@@ -67,6 +68,18 @@ for c in 8 64; do
 	    "$API/api/config/v1/marketplaces" -H "$AUTH" \
 	    -s "$AGORA_TOP/tests/bench/cold.lua"
 done
+# The same as a client that accepts gzip (Ruby's net/http, browsers)
+# gets it: the compressed body kept beside the cached one.
+GZ="Accept-Encoding: gzip"
+for c in 8 64 256; do
+	measure "GET /api/config/v1/marketplaces (5 mkts), gzip" "$c" \
+	    "$API/api/config/v1/marketplaces" -H "$AUTH" -H "$GZ"
+done
+for c in 8 64; do
+	measure "  same, cold cache (every request a miss)" "$c" \
+	    "$API/api/config/v1/marketplaces" -H "$AUTH" -H "$GZ" \
+	    -s "$AGORA_TOP/tests/bench/cold.lua"
+done
 
 # The hub catalog: 20 more apps live on marketplace 1, a tenant in each
 # mode; the "tenant" one has all 20 as tenant apps.
@@ -111,5 +124,14 @@ for mode in marketplace tenant; do
 	for c in 8 64; do
 		measure "  same, If-None-Match matches (304)" "$c" \
 		    "$API/api/mnoe/v2/apps" -H "$AUTH" -H "If-None-Match: $etag"
+	done
+	for c in 8 64 256; do
+		measure "GET /api/mnoe/v2/apps ($mode, $n apps), gzip" "$c" \
+		    "$API/api/mnoe/v2/apps" -H "$AUTH" -H "$GZ"
+	done
+	for c in 8 64; do
+		measure "  same, cold cache (every request a miss)" "$c" \
+		    "$API/api/mnoe/v2/apps" -H "$AUTH" -H "$GZ" \
+		    -s "$AGORA_TOP/tests/bench/cold.lua"
 	done
 done

@@ -27,7 +27,7 @@ RUNTIME_PKGS="mariadb-server mariadb-client nginx spawn-fcgi multiwatch
 # scripts/cluster (and its test): Galera, SST by mariabackup, the front.
 CLUSTER_PKGS="galera-4 mariadb-backup socat rsync haproxy"
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev libfcgi-dev
-	libfcgi-bin libjson-c-dev libmariadb-dev libssl-dev libcurl4-openssl-dev"
+	libfcgi-bin libjson-c-dev libmariadb-dev libssl-dev libcurl4-openssl-dev zlib1g-dev"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

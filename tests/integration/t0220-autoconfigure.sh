@@ -145,6 +145,10 @@ same() {
 }
 as "$E" GET /api/config/v1/marketplaces -H 'Accept: application/json' -H 'Content-Type: application/json'
 same "ruby: Accept and Content-Type application/json"
+as "$E" GET /api/config/v1/marketplaces -H 'Accept: application/json' \
+    -H 'Accept-Encoding: gzip;q=1.0,deflate;q=0.6,identity;q=0.3' --compressed
+same "ruby's net/http default Accept-Encoding: gzip, the same body inflated"
+is "$(header Content-Encoding)" gzip "sent compressed"
 as "$E" GET /api/config/v1/marketplaces -H 'Accept: */*' -H 'User-Agent: Httpful/0.2.20 (cURL/7.58.0 PHP/7.2.0 (Linux))'
 same "php: /api/config/v1/ + marketplaces, no JSON Accept"
 as "$E" GET /api/config/v1/marketplaces -H 'Accept: application/vnd.api+json' \

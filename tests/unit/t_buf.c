@@ -4,8 +4,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "../../src/extern.h"
 #include "../tap.h"
+
+/*
+ * Inflate one gzip member of sz bytes at p into out (at most cap bytes).
+ * The size inflated, or -1 if it is not one whole, valid member.
+ */
+static long
+gunzip(const char *p, size_t sz, char *out, size_t cap)
+{
+	z_stream	 z;
+	int		 rc;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + 15) != Z_OK)
+		return -1;
+	z.next_in = (Bytef *)(uintptr_t)p;
+	z.avail_in = (uInt)sz;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	rc = inflate(&z, Z_FINISH);
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END || z.avail_in != 0)
+		return -1;
+	return (long)(cap - z.avail_out);
+}
 
 int
 main(void)
@@ -47,7 +73,6 @@ main(void)
 		buf_free(&b);
 	}
 
-
 	ok(num_parse("12", 0, 100, &v) == 0 && v == 12, "parse 12");
 	ok(num_parse("", 0, 100, &v) == -1, "empty is refused");
 	ok(num_parse("12abc", 0, 100, &v) == -1, "trailing junk refused");
@@ -88,5 +113,37 @@ main(void)
 	s = url_encode("a b/c?");
 	is_str(s, "a%20b%2Fc%3F", "url encode");
 	free(s);
+
+	/* gzip: one member that inflates to the input, appended to b. */
+	{
+		static char	 in[20000], out[20001];
+		size_t		 i;
+		long		 n;
+
+		for (i = 0; i < sizeof(in); i++)
+			in[i] = "{\"id\":\"app\",\"rank\":"[i % 20] +
+			    (char)(i / 4000);
+		b.max = 0;
+		ok(buf_puts(&b, "head") == 0 &&
+		    gzip_encode(in, sizeof(in), &b) == 0,
+		    "gzip_encode compresses 20,000 bytes");
+		ok(b.len > 4 && b.len < sizeof(in) / 4,
+		    "repetitive JSON shrinks (%zu bytes)", b.len - 4);
+		ok(memcmp(b.p, "head", 4) == 0 &&
+		    (unsigned char)b.p[4] == 0x1f &&
+		    (unsigned char)b.p[5] == 0x8b, "appended, with gzip's magic");
+		n = gunzip(b.p + 4, b.len - 4, out, sizeof(out));
+		ok(n == (long)sizeof(in) && memcmp(in, out, sizeof(in)) == 0,
+		    "and inflates to exactly the input");
+		buf_free(&b);
+		ok(gzip_encode("", 0, &b) == 0 &&
+		    gunzip(b.p, b.len, out, sizeof(out)) == 0,
+		    "an empty body is a valid empty member");
+		buf_free(&b);
+		b.max = 16;
+		ok(gzip_encode(in, sizeof(in), &b) == -1,
+		    "a buffer too small for the bound is refused");
+		buf_free(&b);
+	}
 	return done();
 }

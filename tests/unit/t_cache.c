@@ -102,5 +102,51 @@ main(void)
 	ok(cache_get(k1, g) == NULL, "a cache of 0 bytes keeps nothing");
 	cache_stats(&st);
 	ok(st.hits > 0 && st.misses > 0, "hits and misses are counted");
+
+	/* The gzip body: made once, kept, counted against the bound. */
+	{
+		struct centry	*ce;
+		const char	*gz, *gz2;
+		size_t		 used, gzsz, gzsz2;
+
+		cache_init(16 * 1024);
+		memset(body, 'z', sizeof(body));
+		ce = cache_put(k1, g, "text/plain", NULL, body, sizeof(body));
+		ok(ce != NULL, "cache_put returns the entry it kept");
+		cache_stats(&st);
+		used = st.used;
+		gz = centry_gzip(ce, &gzsz);
+		ok(gz != NULL && gzsz > 18 && gzsz < sizeof(body) / 10 &&
+		    (unsigned char)gz[0] == 0x1f, "a gzip body is made "
+		    "(%zu bytes)", gzsz);
+		cache_stats(&st);
+		is_int(st.used, used + gzsz, "its size counts against the bound");
+		is_int(st.gzips, 1, "one compression counted");
+		ce = cache_get(k1, g);
+		gz2 = ce != NULL ? centry_gzip(ce, &gzsz2) : NULL;
+		ok(gz2 == gz && gzsz2 == gzsz, "a hit gets the same bytes");
+		cache_stats(&st);
+		is_int(st.gzips, 1, "without compressing again");
+		ok(cache_put(k2, g, "text/plain", NULL, big, 16 * 1024 / 4 +
+		    1) == NULL, "cache_put returns NULL for what it refuses");
+		(void)cache_get(k1, g2);
+		cache_stats(&st);
+		is_int(st.used, 0, "a stale entry takes its gzip body with it");
+
+		/* Filling the bound with compressed entries evicts others. */
+		for (i = 0; i < 200; i++) {
+			key_of(5000 + i, k);
+			for (sz = 0; sz < sizeof(big); sz++)
+				big[sz] = (char)((sz * 7 + i * 13) % 251);
+			ce = cache_put(k, g, "text/plain", NULL, big, 3000);
+			if (ce == NULL || centry_gzip(ce, &gzsz) == NULL)
+				break;
+			cache_stats(&st);
+			if (st.used > st.max)
+				break;
+		}
+		is_int(i, 200, "compressed entries never pass the bound");
+		cache_init(0);
+	}
 	return done();
 }

@@ -109,6 +109,32 @@ main(void)
 	ok(!req_etag_match(&r, "\"z\""), "absent from the list");
 	r.if_none_match = "*";
 	ok(req_etag_match(&r, "\"q\""), "* matches any tag");
+
+	/* Accept-Encoding (RFC 9110 12.5.3): may the answer be gzip? */
+	ok(!accepts_gzip(NULL), "no Accept-Encoding: uncompressed");
+	ok(!accepts_gzip(""), "an empty one: uncompressed");
+	ok(accepts_gzip("gzip"), "gzip");
+	ok(accepts_gzip("GZip"), "coding names ignore case");
+	ok(accepts_gzip("x-gzip"), "x-gzip is gzip");
+	ok(accepts_gzip("gzip;q=1.0,deflate;q=0.6,identity;q=0.3"),
+	    "Ruby net/http's default");
+	ok(accepts_gzip("deflate, gzip, br, zstd"), "in a list");
+	ok(accepts_gzip("br;q=1, gzip ; q=0.5"), "with a lower weight, spaced");
+	ok(!accepts_gzip("gzip;q=0"), "q=0 refuses it");
+	ok(!accepts_gzip("gzip;q=0.000"), "q=0.000 too");
+	ok(accepts_gzip("gzip;q=0.001"), "q=0.001 accepts it");
+	ok(!accepts_gzip("gzip;q=1.5"), "a malformed weight counts as 0");
+	ok(!accepts_gzip("gzip;q=0.0001"), "four decimals are malformed");
+	ok(!accepts_gzip("gzip;q="), "an empty weight too");
+	ok(accepts_gzip("gzip;level=9"), "another parameter is ignored");
+	ok(!accepts_gzip("deflate, br"), "gzip absent");
+	ok(!accepts_gzip("identity"), "identity only");
+	ok(!accepts_gzip("gzipx, xgzip"), "names that only contain gzip");
+	ok(accepts_gzip("*"), "* accepts gzip");
+	ok(!accepts_gzip("*;q=0"), "*;q=0 does not");
+	ok(!accepts_gzip("*, gzip;q=0"), "gzip named with q=0 overrides *");
+	ok(accepts_gzip("gzip;q=0, gzip"), "named twice: any weight above 0");
+	ok(accepts_gzip(" ,, gzip ,"), "empty list elements are skipped");
 	r.if_none_match = "";
 	ok(!req_etag_match(&r, "\"a\""), "an empty header matches nothing");
 	r.if_none_match = NULL;
