@@ -76,7 +76,8 @@ json() {
 # status WANT DESC: check the last response status.
 status() {
 	if [ "$STATUS" = "$1" ]; then pass "$2"; else
-		fail "$2"; diag "status $STATUS, want $1"; diag "$(head -c 600 "$BODY")"
+		fail "$2"; diag "status $STATUS, want $1"
+		diag "$(head -c 600 "$BODY" | tr -d '\0')"
 		# No answer at all: say what curl saw.
 		[ "$STATUS" = 000 ] && diag "curl: $(head -c 300 "$T_TMP/curlerr")"
 	fi

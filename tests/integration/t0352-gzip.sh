@@ -36,7 +36,9 @@ is "$(header Content-Encoding)" "" "is not compressed"
 is "$(header Vary)" "Accept-Encoding" "and says it varies on Accept-Encoding"
 cp "$BODY" "$T_TMP/ref.json"
 EI=$(header ETag)
-jqok '.meta.record_count == 12' "with the demo's twelve apps"
+N=$(jqv .meta.record_count)
+jqok '.meta.record_count > 1 and (.data | length) == .meta.record_count' \
+    "with the demo's apps ($N)"
 
 # Twelve requests with gzip: misses and hits on the four workers alike.
 same=1 hits=0 small=1 etags=""
@@ -118,8 +120,7 @@ is "$(header Content-Encoding)" "" "uncompressed too"
 is "$(header ETag)" "" "without an ETag"
 
 # A change by hand shows on the very next gzip request, on any worker.
-id=$(sql "SELECT id FROM app WHERE nid = 'demo-crm'")
-[ -n "$id" ] || id=$(sql "SELECT app_id FROM listing LIMIT 1")
+id=$(jq -r '.data[0].id' "$T_TMP/ref.json")
 sql "UPDATE app SET name = 'Zipped $S' WHERE id = $id"
 good=1 stale=0
 for i in $(seq 1 8); do
@@ -161,7 +162,7 @@ good=1
 for i in $(seq 1 80); do
 	get "$OPEN" "$CAT?zfill=$i" -H "$GZ"
 	[ "$STATUS" = 200 ] && plain "$T_TMP/fill.json" &&
-	    jq -e '.meta.record_count == 12' "$T_TMP/fill.json" >/dev/null || good=0
+	    jq -e ".meta.record_count == $N" "$T_TMP/fill.json" >/dev/null || good=0
 	get "$OPEN" "$CAT?zfill=$i"
 	[ "$STATUS" = 200 ] || good=0
 done

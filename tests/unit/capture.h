@@ -2,7 +2,9 @@
  * A reply captured in memory: an FCGX_Stream whose buffer-full hook
  * appends to a struct buf, set as the output of a struct req, so a unit
  * test reads exactly the bytes fcgi.c would send to nginx (libfcgi's
- * FCGX_PutStr, the real writer, fills and empties it).
+ * FCGX_PutStr, the real writer, fills and empties it). And req_reset,
+ * which empties a struct req a test filled by hand. All inline: a test
+ * uses what it needs.
  */
 #ifndef CAPTURE_H
 #define CAPTURE_H
@@ -16,7 +18,7 @@ struct capture {
 	struct buf	 got;
 };
 
-static void
+static inline void
 cap_empty(FCGX_Stream *s, int doclose)
 {
 	struct capture	*c = s->data;
@@ -27,7 +29,7 @@ cap_empty(FCGX_Stream *s, int doclose)
 }
 
 /* Point r's output at c, emptied. */
-static void
+static inline void
 cap_init(struct capture *c, struct req *r)
 {
 	buf_free(&c->got);
@@ -41,7 +43,7 @@ cap_init(struct capture *c, struct req *r)
 }
 
 /* Everything written so far, NUL-terminated. */
-static const char *
+static inline const char *
 cap_text(struct capture *c)
 {
 	cap_empty(&c->s, 0);
@@ -49,12 +51,31 @@ cap_text(struct capture *c)
 }
 
 /* The body: what follows the blank line that ends the head. */
-static const char *
+static inline const char *
 cap_body(struct capture *c)
 {
 	const char	*t = cap_text(c), *b;
 
 	return (b = strstr(t, "\r\n\r\n")) != NULL ? b + 4 : "";
+}
+
+/*
+ * Free what a run left in r (its error detail, response headers and
+ * field errors) and zero it for the next case.
+ */
+static inline void
+req_reset(struct req *r)
+{
+	size_t	 i;
+
+	free(r->err_detail);
+	for (i = 0; i < r->resphsz; i++)
+		free(r->resph[i]);
+	for (i = 0; i < r->ferrsz; i++) {
+		free(r->ferr[i].field);
+		free(r->ferr[i].msg);
+	}
+	memset(r, 0, sizeof(*r));
 }
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "../../src/extern.h"
 #include "../tap.h"
+#include "capture.h"
 
 /* auth_basic_parse of "Basic " + base64(plain): 0 or -1, *u and *p. */
 static int
@@ -27,19 +28,6 @@ basic(const char *plain, char **u, char **p)
 	free(b64);
 	free(h);
 	return rc;
-}
-
-static void
-req_reset(struct req *r)
-{
-	size_t	 i;
-
-	free(r->err_detail);
-	for (i = 0; i < r->ferrsz; i++) {
-		free(r->ferr[i].field);
-		free(r->ferr[i].msg);
-	}
-	memset(r, 0, sizeof(*r));
 }
 
 int

@@ -10,21 +10,6 @@
 #include "../tap.h"
 #include "capture.h"
 
-static void
-req_reset(struct req *r)
-{
-	size_t	 i;
-
-	free(r->err_detail);
-	for (i = 0; i < r->resphsz; i++)
-		free(r->resph[i]);
-	for (i = 0; i < r->ferrsz; i++) {
-		free(r->ferr[i].field);
-		free(r->ferr[i].msg);
-	}
-	memset(r, 0, sizeof(*r));
-}
-
 /* Paging with one query parameter k=v (k NULL: none): the status. */
 static int
 page(struct req *r, const char *k, const char *v, long long *l,

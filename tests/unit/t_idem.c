@@ -13,21 +13,6 @@
 #include "../tap.h"
 #include "capture.h"
 
-static void
-req_reset(struct req *r)
-{
-	size_t	 i;
-
-	free(r->err_detail);
-	for (i = 0; i < r->resphsz; i++)
-		free(r->resph[i]);
-	for (i = 0; i < r->ferrsz; i++) {
-		free(r->ferr[i].field);
-		free(r->ferr[i].msg);
-	}
-	memset(r, 0, sizeof(*r));
-}
-
 /* idem_replay with key k (NULL: no header), captured in c: the status. */
 static int
 replay(struct req *r, struct capture *c, const char *k)
