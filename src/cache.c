@@ -237,7 +237,8 @@ centry_gzip(struct centry *e, size_t *sz)
 			return NULL;
 		}
 		cache_evict(b.len, e);
-		e->gz = b.p;
+		/* Room was made for the worst case: keep what is used. */
+		e->gz = xreallocarray(b.p, b.len + 1, 1);
 		e->gzsz = b.len;
 		e->cost += b.len;
 		cache_used += b.len;

