@@ -59,27 +59,28 @@ done
 n=$(C -u "$EB" "https://localhost:$PORT/api/config/v1/marketplaces" | jq '.marketplaces | length')
 [ "$n" = 5 ] || say "warning: autoconfigure lists $n marketplaces, not 5"
 AUTH="Authorization: Basic $(printf '%s' "$EB" | base64 -w0)"
-for c in 8 64 256; do
-	measure "GET /api/config/v1/marketplaces (5 mkts)" "$c" \
-	    "$API/api/config/v1/marketplaces" -H "$AUTH"
-done
-for c in 8 64; do
-	measure "  same, cold cache (every request a miss)" "$c" \
-	    "$API/api/config/v1/marketplaces" -H "$AUTH" \
-	    -s "$AGORA_TOP/tests/bench/cold.lua"
-done
-# The same as a client that accepts gzip (Ruby's net/http, browsers)
-# gets it: the compressed body kept beside the cached one.
+# The same again as a client that accepts gzip (Ruby's net/http,
+# browsers) gets it: the compressed body kept beside the cached one.
 GZ="Accept-Encoding: gzip"
-for c in 8 64 256; do
-	measure "GET /api/config/v1/marketplaces (5 mkts), gzip" "$c" \
-	    "$API/api/config/v1/marketplaces" -H "$AUTH" -H "$GZ"
-done
-for c in 8 64; do
-	measure "  same, cold cache (every request a miss)" "$c" \
-	    "$API/api/config/v1/marketplaces" -H "$AUTH" -H "$GZ" \
-	    -s "$AGORA_TOP/tests/bench/cold.lua"
-done
+
+# hot LABEL PATH [wrk args]: a hot read at 8, 64 and 256 connections,
+# then with a cold cache (every request a miss) at 8 and 64.
+hot() {
+	local label=$1 path=$2 c
+	shift 2
+	for c in 8 64 256; do
+		measure "$label" "$c" "$API$path" "$@"
+	done
+	for c in 8 64; do
+		measure "  same, cold cache (every request a miss)" "$c" \
+		    "$API$path" "$@" -s "$AGORA_TOP/tests/bench/cold.lua"
+	done
+}
+
+hot "GET /api/config/v1/marketplaces (5 mkts)" /api/config/v1/marketplaces \
+    -H "$AUTH"
+hot "GET /api/config/v1/marketplaces (5 mkts), gzip" \
+    /api/config/v1/marketplaces -H "$AUTH" -H "$GZ"
 
 # The hub catalog: 20 more apps live on marketplace 1, a tenant in each
 # mode; the "tenant" one has all 20 as tenant apps.
@@ -110,28 +111,13 @@ for mode in marketplace tenant; do
 	[ "$mode" = marketplace ] && cred=$TM || cred=$TT
 	n=$(C -u "$cred" "https://localhost:$PORT/api/mnoe/v2/apps" | jq '.meta.record_count')
 	AUTH="Authorization: Basic $(printf '%s' "$cred" | base64 -w0)"
-	for c in 8 64 256; do
-		measure "GET /api/mnoe/v2/apps ($mode, $n apps)" "$c" \
-		    "$API/api/mnoe/v2/apps" -H "$AUTH"
-	done
-	for c in 8 64; do
-		measure "  same, cold cache (every request a miss)" "$c" \
-		    "$API/api/mnoe/v2/apps" -H "$AUTH" \
-		    -s "$AGORA_TOP/tests/bench/cold.lua"
-	done
+	hot "GET /api/mnoe/v2/apps ($mode, $n apps)" /api/mnoe/v2/apps -H "$AUTH"
 	etag=$(C -D - -o /dev/null -u "$cred" "https://localhost:$PORT/api/mnoe/v2/apps" |
 	    sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
 	for c in 8 64; do
 		measure "  same, If-None-Match matches (304)" "$c" \
 		    "$API/api/mnoe/v2/apps" -H "$AUTH" -H "If-None-Match: $etag"
 	done
-	for c in 8 64 256; do
-		measure "GET /api/mnoe/v2/apps ($mode, $n apps), gzip" "$c" \
-		    "$API/api/mnoe/v2/apps" -H "$AUTH" -H "$GZ"
-	done
-	for c in 8 64; do
-		measure "  same, cold cache (every request a miss)" "$c" \
-		    "$API/api/mnoe/v2/apps" -H "$AUTH" -H "$GZ" \
-		    -s "$AGORA_TOP/tests/bench/cold.lua"
-	done
+	hot "GET /api/mnoe/v2/apps ($mode, $n apps), gzip" /api/mnoe/v2/apps \
+	    -H "$AUTH" -H "$GZ"
 done
