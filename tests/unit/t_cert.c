@@ -309,6 +309,25 @@ main(void)
 	ok(bits > NSERIAL * 128 * 40 / 100 && bits < NSERIAL * 128 * 60 / 100,
 	    "serial bits look random (%zu of %d set)", bits, NSERIAL * 128);
 
+	/*
+	 * The CSR a request parsed is kept for its second use (validation,
+	 * then issuance), until cert_csr_forget ends the request.
+	 */
+	ok(cert_csr_check(csr, err, sizeof(err)) == 0 &&
+	    cert_issue(&c, "k.example.com", csr, NULL, 30, &is, err,
+	    sizeof(err)) == 0 && strcmp(is.key_type, "rsa2048") == 0,
+	    "a CSR validated, then issued from");
+	cert_issued_free(&is);
+	ok(cert_issue(&c, "k.example.com", csr, NULL, 30, &is, err,
+	    sizeof(err)) == 0, "and issued from again");
+	cert_issued_free(&is);
+	cert_csr_forget();
+	cert_csr_forget();
+	ok(cert_issue(&c, "k.example.com", csr, NULL, 30, &is, err,
+	    sizeof(err)) == 0 && is.pem != NULL,
+	    "after cert_csr_forget (twice) it is parsed anew");
+	cert_issued_free(&is);
+
 	/* CSRs that must be refused. */
 	bad = tamper(csr);
 	ok(cert_csr_check(csr, err, sizeof(err)) == 0, "the good CSR passes");
