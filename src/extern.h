@@ -11,7 +11,7 @@
 
 struct json_object;
 
-#define AGORA_SCHEMA_VERSION	6	/* highest migration the binary knows */
+#define AGORA_SCHEMA_VERSION	7	/* highest migration the binary knows */
 
 /* util.c */
 

@@ -165,6 +165,20 @@ changed "autoconfigure, DELETE listing" "$E" $CFG \
 changed "autoconfigure, UPDATE certificate (restored)" "$E" $CFG \
     "UPDATE certificate SET revoked_at = NULL WHERE marketplace_id = $MID2" \
     ".marketplaces | length == 1 and .[0].marketplace == \"cn-$S\""
+# Migration 0007: a marketplace getting a certificate it did not have
+# skips the bump only while nothing names it; this one is listed.
+changed "autoconfigure, UPDATE marketplace cert_id to NULL" "$E" $CFG \
+    "UPDATE marketplace SET cert_id = NULL WHERE id = $MID2" \
+    ".marketplaces == []"
+changed "autoconfigure, UPDATE marketplace cert_id from NULL (listed)" "$E" $CFG \
+    "UPDATE marketplace SET cert_id = (SELECT MAX(id) FROM certificate WHERE marketplace_id = $MID2) WHERE id = $MID2" \
+    ".marketplaces | length == 1 and .[0].marketplace == \"cn-$S\""
+# A registration itself moves no generation and records no event.
+mkt_new "co-$S"
+is "$(sql "SELECT COUNT(*) FROM gen WHERE kind = 'm' AND id = $MKT_ID")" 0 \
+    "a registration writes no generation row"
+is "$(sql "SELECT COUNT(*) FROM event WHERE marketplace_id = $MKT_ID AND type LIKE 'marketplace.certificate%'")" 0 \
+    "nor a certificate event"
 
 # Two principals, warm caches: each sees only its own answer, and one's
 # ETag is not the other's.
