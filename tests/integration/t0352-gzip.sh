@@ -104,6 +104,20 @@ enc "identity" "" "identity gets the uncompressed body"
 enc "deflate, br" "" "codings agora does not make: uncompressed"
 enc "gzip;q=2" "" "a malformed weight: uncompressed"
 
+# The hub's other cached answers: one app, the tenant.
+for path in "$CAT/$(jq -r '.data[0].id' "$T_TMP/ref.json")" /api/mnoe/v2/tenant; do
+	get "$OPEN" "$path"
+	cp "$BODY" "$T_TMP/one.json"
+	get "$OPEN" "$path" -H "$GZ"
+	if [ "$STATUS" = 200 ] && [ "$(header Content-Encoding)" = gzip ] &&
+	    plain "$T_TMP/onez.json" && cmp -s "$T_TMP/onez.json" "$T_TMP/one.json"; then
+		pass "GET $path with gzip: the same bytes, compressed"
+	else
+		fail "GET $path with gzip: the same bytes, compressed"
+		diag "status $STATUS, Content-Encoding '$(header Content-Encoding)'"
+	fi
+done
+
 # HEAD, and errors, which are never compressed.
 : > "$BODY"
 req HEAD $CAT -u "$OPEN" -H "$GZ"
