@@ -239,7 +239,16 @@ stack_db_init() {
 	fi
 }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# proc_running PID: the process exists and has not exited. A killed
+# process whose parent is gone can stay a zombie (state Z) until PID 1
+# reaps it, and kill -0 still succeeds on it: a MariaDB killed that way
+# must count as stopped, or stack_db_start would not start a new one.
+proc_running() {
+	kill -0 "$1" 2>/dev/null &&
+	    ! grep -qs '^State:[[:space:]]*[ZX]' "/proc/$1/status"
+}
+
+pid_alive() { [ -f "$1" ] && proc_running "$(cat "$1")"; }
 
 stack_db_start() {
 	pid_alive "$PREFIX/mysql/mysql.pid" && return 0
@@ -555,10 +564,10 @@ stop_pidfile() {
 	pid=$(cat "$f")
 	kill -TERM "$pid" 2>/dev/null || { rm -f "$f"; return 0; }
 	for i in $(seq 1 100); do
-		kill -0 "$pid" 2>/dev/null || break
+		proc_running "$pid" || break
 		sleep 0.1
 	done
-	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+	proc_running "$pid" && kill -KILL "$pid" 2>/dev/null
 	rm -f "$f"
 }
 
