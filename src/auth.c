@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "extern.h"
 
@@ -73,6 +74,132 @@ fail:
 }
 
 /*
+ * Tenant and environment credentials this worker has checked, by key:
+ * the row the secret matched and the generations the statement read
+ * with it. A request with the same key and secret then asks for those
+ * generations alone (db_gen_find, two primary-key reads instead of the
+ * credential statement). Every change to a credential row moves them
+ * (migration 0008), as does every change to what the owner's answers
+ * read, so while they are where they were the row is as it was; its
+ * grace period, the one thing that changes with time alone, is kept as
+ * a deadline on this worker's monotonic clock, counted from before the
+ * statement that measured it. Only a match is kept. Direct-mapped: a
+ * key takes the slot its hash names.
+ */
+#define MEMO_SLOTS	1024
+
+struct cred_memo {
+	char		 key_id[65];	/* "" when the slot is empty */
+	enum pkind	 kind;
+	unsigned char	 hash[32];	/* SHA-256 of the secret, as stored */
+	long long	 id;
+	long long	 owner_id;
+	long long	 scope;		/* tenant id or app id */
+	int		 retiring;
+	long long	 deadline;	/* retiring: monotonic microseconds */
+	uint64_t	 gen[2];
+};
+
+static struct cred_memo	memo[MEMO_SLOTS];
+
+static long long
+mono_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static struct cred_memo *
+memo_slot(enum pkind kind, const char *key_id)
+{
+	uint32_t	 h = 2166136261u ^ (uint32_t)kind;
+
+	for (; *key_id != '\0'; key_id++)
+		h = (h ^ (unsigned char)*key_id) * 16777619u;
+	return &memo[h % MEMO_SLOTS];
+}
+
+static void
+memo_drop(struct cred_memo *m)
+{
+	explicit_bzero(m, sizeof(*m));
+}
+
+/* The principal of bk's user from what was found or kept. */
+static void
+auth_set(struct req *r, const struct basic_kind *bk, const char *user,
+    long long id, long long owner_id, int retiring, const uint64_t gen[2])
+{
+	r->pr.kind = bk->kind;
+	r->pr.cred_id = id;
+	r->pr.id = owner_id;
+	r->pr.retiring = retiring;
+	if (gen != NULL) {
+		r->pr.has_gen = 1;
+		r->pr.gen[0] = gen[0];
+		r->pr.gen[1] = gen[1];
+	}
+	snprintf(r->pr.label, sizeof(r->pr.label), "%s:%s", bk->name, user);
+}
+
+/*
+ * The kept check of user's secret (hash h), if there is one and nothing
+ * moved. Returns 1 (r->pr set), 0 (ask the credential statement) or -1
+ * (database error).
+ */
+static int
+auth_memo(struct req *r, const struct basic_kind *bk, const char *user,
+    const unsigned char h[32])
+{
+	struct cred_memo	*m;
+	uint64_t		 g[2];
+
+	if (bk->kind != PK_TENANT && bk->kind != PK_ENV)
+		return 0;
+	m = memo_slot(bk->kind, user);
+	if (m->kind != bk->kind || strcmp(m->key_id, user) != 0 ||
+	    !crypto_eq(m->hash, h, 32))
+		return 0;
+	if (m->retiring && mono_us() >= m->deadline) {
+		memo_drop(m);
+		return 0;
+	}
+	if (db_gen_find(r->db, bk->kind == PK_TENANT, m->scope, g) == -1)
+		return -1;
+	if (g[0] != m->gen[0] || g[1] != m->gen[1]) {
+		memo_drop(m);
+		return 0;
+	}
+	auth_set(r, bk, user, m->id, m->owner_id, m->retiring, m->gen);
+	return 1;
+}
+
+/* Keep c, which user's secret matched, read at t0 (mono_us). */
+static void
+memo_keep(const struct basic_kind *bk, const char *user,
+    const struct cred_row *c, long long t0)
+{
+	struct cred_memo	*m;
+
+	if (!c->has_gen || strlen(user) >= sizeof(m->key_id))
+		return;
+	m = memo_slot(bk->kind, user);
+	memo_drop(m);
+	snprintf(m->key_id, sizeof(m->key_id), "%s", user);
+	m->kind = bk->kind;
+	memcpy(m->hash, c->hash, sizeof(m->hash));
+	m->id = c->id;
+	m->owner_id = c->owner_id;
+	m->scope = c->scope;
+	m->retiring = c->retiring;
+	m->deadline = c->retiring ? t0 + c->left_us : 0;
+	m->gen[0] = c->gen[0];
+	m->gen[1] = c->gen[1];
+}
+
+/*
  * Check user:pass against live credentials of one kind. Returns 1 (found,
  * r->pr set), 0 (no match) or -1 (database error).
  */
@@ -82,26 +209,28 @@ auth_cred(struct req *r, const struct basic_kind *bk, const char *user,
 {
 	struct cred_row	 c[CRED_ROWS];
 	unsigned char	 h[32];
-	int		 i, n, found = 0;
+	long long	 t0;
+	int		 i, n, found;
 
-	if ((n = db_cred_find(r->db, bk->name, user, c)) == -1)
-		return -1;
 	crypto_sha256(pass, strlen(pass), h);
+	if ((found = auth_memo(r, bk, user, h)) != 0)
+		goto out;
+	t0 = mono_us();
+	if ((n = db_cred_find(r->db, bk->name, user, c)) == -1) {
+		found = -1;
+		goto out;
+	}
 	/* Every row is compared, so the time says nothing of which. */
 	for (i = 0; i < n; i++) {
 		if (crypto_eq(c[i].hash, h, 32) && !found) {
 			found = 1;
-			r->pr.kind = bk->kind;
-			r->pr.cred_id = c[i].id;
-			r->pr.id = c[i].owner_id;
-			r->pr.retiring = c[i].retiring;
-			r->pr.has_gen = c[i].has_gen;
-			r->pr.gen[0] = c[i].gen[0];
-			r->pr.gen[1] = c[i].gen[1];
-			snprintf(r->pr.label, sizeof(r->pr.label), "%s:%s",
-			    bk->name, user);
+			auth_set(r, bk, user, c[i].id, c[i].owner_id,
+			    c[i].retiring, c[i].has_gen ? c[i].gen : NULL);
+			memo_keep(bk, user, &c[i], t0);
 		}
 	}
+	explicit_bzero(c, sizeof(c));
+out:
 	explicit_bzero(h, sizeof(h));
 	return found;
 }

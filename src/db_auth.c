@@ -14,9 +14,13 @@
 
 #include "extern.h"
 
-/* Columns of STMT_CRED_FIND, _FIND_TENANT and _FIND_ENV. */
+/*
+ * Columns of STMT_CRED_FIND, _FIND_TENANT and _FIND_ENV; the last four
+ * in the tenant and environment statements only.
+ */
 enum {
-	CF_ID, CF_OWNER, CF_HASH, CF_RETIRING, CF_GEN0, CF_GEN1
+	CF_ID, CF_OWNER, CF_HASH, CF_RETIRING, CF_GEN0, CF_GEN1, CF_SCOPE,
+	CF_LEFT
 };
 
 /*
@@ -68,11 +72,37 @@ db_cred_find(struct db *db, const char *kind, const char *key_id,
 			c[n].has_gen = 1;
 			c[n].gen[0] = (uint64_t)dbres_int(rs, i, CF_GEN0);
 			c[n].gen[1] = (uint64_t)dbres_int(rs, i, CF_GEN1);
+			c[n].scope = dbres_int(rs, i, CF_SCOPE);
+			if (c[n].retiring)
+				c[n].left_us = dbres_int(rs, i, CF_LEFT);
 		}
 		n++;
 	}
 	dbres_free(rs);
 	return (int)n;
+}
+
+/*
+ * The generations of scope alone (STMT_GEN_TENANT for a tenant's
+ * credential, STMT_GEN_APP for an environment's), as the credential
+ * statement returns them: 0 for a scope without a row. Returns 0 or -1.
+ */
+int
+db_gen_find(struct db *db, int tenant, long long scope, uint64_t gen[2])
+{
+	struct dbres	*rs;
+	struct dbp	 p = dbp_int(scope);
+
+	if (db_query(db, tenant ? STMT_GEN_TENANT : STMT_GEN_APP, &p, 1,
+	    &rs) == -1)
+		return -1;
+	gen[0] = gen[1] = 0;
+	if (rs->nrow > 0) {
+		gen[0] = (uint64_t)dbres_int(rs, 0, 0);
+		gen[1] = (uint64_t)dbres_int(rs, 0, 1);
+	}
+	dbres_free(rs);
+	return 0;
 }
 
 /* Columns of STMT_ADMIN_TOKEN_FIND. */

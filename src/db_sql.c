@@ -30,7 +30,8 @@ const char *const db_sql[STMT__MAX] = {
 	 */
 	[STMT_CRED_FIND_TENANT] =
 	    "SELECT c.id, c.owner_id, c.secret_hash, "
-	    "c.expires_at IS NOT NULL, COALESCE(gt.n, 0), COALESCE(gm.n, 0) "
+	    "c.expires_at IS NOT NULL, COALESCE(gt.n, 0), COALESCE(gm.n, 0), "
+	    "c.owner_id, TIMESTAMPDIFF(MICROSECOND, NOW(6), c.expires_at) "
 	    "FROM credential c "
 	    "LEFT JOIN gen gt ON gt.kind = 't' AND gt.id = c.owner_id "
 	    "LEFT JOIN gen gm ON gm.kind = 'm' AND gm.id = gt.up "
@@ -39,12 +40,24 @@ const char *const db_sql[STMT__MAX] = {
 	    "ORDER BY c.id DESC LIMIT 4",
 	[STMT_CRED_FIND_ENV] =
 	    "SELECT c.id, c.owner_id, c.secret_hash, "
-	    "c.expires_at IS NOT NULL, COALESCE(ga.n, 0), 0 "
+	    "c.expires_at IS NOT NULL, COALESCE(ga.n, 0), 0, "
+	    "e.app_id, TIMESTAMPDIFF(MICROSECOND, NOW(6), c.expires_at) "
 	    "FROM credential c JOIN environment e ON e.id = c.owner_id "
 	    "LEFT JOIN gen ga ON ga.kind = 'a' AND ga.id = e.app_id "
 	    "WHERE c.kind = 'environment' AND c.key_id = ? "
 	    "AND (c.expires_at IS NULL OR c.expires_at > NOW(6)) "
 	    "ORDER BY c.id DESC LIMIT 4",
+	/*
+	 * The same generations alone, for a credential the worker has
+	 * checked already (auth.c): its tenant's scope and the
+	 * marketplace that scope names, or its app's scope.
+	 */
+	[STMT_GEN_TENANT] =
+	    "SELECT gt.n, COALESCE(gm.n, 0) FROM gen gt "
+	    "LEFT JOIN gen gm ON gm.kind = 'm' AND gm.id = gt.up "
+	    "WHERE gt.kind = 't' AND gt.id = ?",
+	[STMT_GEN_APP] =
+	    "SELECT n, 0 FROM gen WHERE kind = 'a' AND id = ?",
 	[STMT_CRED_ADD] =
 	    "INSERT INTO credential (kind, key_id, secret_hash, owner_id) "
 	    "VALUES (?, ?, ?, ?)",

@@ -11,7 +11,7 @@
 
 struct json_object;
 
-#define AGORA_SCHEMA_VERSION	7	/* highest migration the binary knows */
+#define AGORA_SCHEMA_VERSION	8	/* highest migration the binary knows */
 
 /* util.c */
 
@@ -554,6 +554,8 @@ enum stmt {
 	STMT_CRED_FIND,
 	STMT_CRED_FIND_TENANT,
 	STMT_CRED_FIND_ENV,
+	STMT_GEN_TENANT,
+	STMT_GEN_APP,
 	STMT_CRED_ADD,
 	STMT_CRED_EXPIRE,
 	STMT_ADMIN_TOKEN_FIND,
@@ -803,6 +805,8 @@ struct cred_row {
 	int		 retiring;	/* expires: in its grace period */
 	int		 has_gen;	/* gen[] read (tenant, environment) */
 	uint64_t	 gen[2];
+	long long	 scope;		/* with gen: tenant id or app id */
+	long long	 left_us;	/* retiring: microseconds left */
 };
 
 /* An admin token, a registration token or a console session. */
@@ -824,6 +828,7 @@ struct idem_answer {
 
 int	 db_cred_find(struct db *, const char *, const char *,
 	    struct cred_row *);
+int	 db_gen_find(struct db *, int, long long, uint64_t[2]);
 int	 db_admin_token_find(struct db *, const unsigned char[32],
 	    struct token_row *);
 int	 db_regtoken_find(struct db *, const unsigned char[32],
