@@ -378,7 +378,8 @@ has_header(const struct req *r, const char *name)
  * The status line and headers of a reply, in one write to the stream:
  * our headers, r's extra headers and the stored header lines hdrs
  * ("Name: value\r\n" each, or NULL). A body of sz bytes follows, or
- * (sz -1) a body of unknown length that nginx sends chunked.
+ * (sz -1) a body of unknown length that nginx sends chunked. A HEAD
+ * says the length its GET would have (RFC 9110, 9.3.2) and sends none.
  */
 static void
 reply_head(struct req *r, int status, const char *ctype, const char *hdrs,
@@ -402,8 +403,7 @@ reply_head(struct req *r, int status, const char *ctype, const char *hdrs,
 	if (hdrs != NULL)
 		buf_puts(&h, hdrs);
 	if (status != 304 && status != 204 && sz >= 0)
-		buf_printf(&h, "Content-Length: %lld\r\n",
-		    r->method == M_HEAD ? 0 : sz);
+		buf_printf(&h, "Content-Length: %lld\r\n", sz);
 	buf_puts(&h, "\r\n");
 	FCGX_PutStr(h.p, (int)h.len, out);
 	buf_free(&h);

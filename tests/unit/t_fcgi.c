@@ -76,6 +76,7 @@ main(void)
 	struct json_object *j, *a, *e;
 	unsigned char	 h1[32], h2[32];
 	long long	 l, o;
+	char		 cl[48];
 
 	memset(&r, 0, sizeof(r));
 
@@ -229,11 +230,19 @@ main(void)
 	    "a 503 says when to retry");
 	req_reset(&r);
 	cap_init(&cap, &r);
+	r.method = M_GET;
+	reply_error(&r, 404);
+	snprintf(cl, sizeof(cl), "\r\nContent-Length: %zu\r\n",
+	    strlen(cap_body(&cap)));
+	ok(strlen(cap_body(&cap)) > 0 && strstr(cap_text(&cap), cl) != NULL,
+	    "GET: a body, and its length");
+	req_reset(&r);
+	cap_init(&cap, &r);
 	r.method = M_HEAD;
 	reply_error(&r, 404);
 	is_str(cap_body(&cap), "", "HEAD: the head only");
-	ok(strstr(cap_text(&cap), "Content-Length: 0\r\n") != NULL,
-	    "HEAD: length 0");
+	ok(strstr(cap_text(&cap), cl) != NULL,
+	    "HEAD: the length its GET has");
 	req_reset(&r);
 	buf_free(&cap.got);
 	return done();
