@@ -105,6 +105,24 @@ db_gen_find(struct db *db, int tenant, long long scope, uint64_t gen[2])
 	return 0;
 }
 
+/*
+ * Delete up to max credentials past their expiry (rotated-out secrets
+ * whose grace period ended: nothing authenticates with them any more).
+ * 0 with *n, or -1.
+ */
+int
+db_cred_purge(struct db *db, long long max, long long *n)
+{
+	struct dbp		 p = dbp_int(max);
+	unsigned long long	 aff = 0;
+
+	*n = 0;
+	if (db_exec(db, STMT_CRED_PURGE, &p, 1, &aff, NULL) != 1)
+		return -1;
+	*n = (long long)aff;
+	return 0;
+}
+
 /* Columns of STMT_ADMIN_TOKEN_FIND. */
 enum { ATK_ID, ATK_ADMIN, ATK_EMAIL };
 

@@ -58,6 +58,9 @@ const char *const db_sql[STMT__MAX] = {
 	    "WHERE gt.kind = 't' AND gt.id = ?",
 	[STMT_GEN_APP] =
 	    "SELECT n, 0 FROM gen WHERE kind = 'a' AND id = ?",
+	[STMT_CRED_PURGE] =
+	    "DELETE FROM credential WHERE expires_at < NOW(6) "
+	    "ORDER BY id LIMIT ?",
 	[STMT_CRED_ADD] =
 	    "INSERT INTO credential (kind, key_id, secret_hash, owner_id) "
 	    "VALUES (?, ?, ?, ?)",

@@ -556,6 +556,7 @@ enum stmt {
 	STMT_CRED_FIND_ENV,
 	STMT_GEN_TENANT,
 	STMT_GEN_APP,
+	STMT_CRED_PURGE,
 	STMT_CRED_ADD,
 	STMT_CRED_EXPIRE,
 	STMT_ADMIN_TOKEN_FIND,
@@ -829,6 +830,7 @@ struct idem_answer {
 int	 db_cred_find(struct db *, const char *, const char *,
 	    struct cred_row *);
 int	 db_gen_find(struct db *, int, long long, uint64_t[2]);
+int	 db_cred_purge(struct db *, long long, long long *);
 int	 db_admin_token_find(struct db *, const unsigned char[32],
 	    struct token_row *);
 int	 db_regtoken_find(struct db *, const unsigned char[32],

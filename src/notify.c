@@ -470,7 +470,10 @@ down:
 	return 0;
 }
 
-/* Now and then, drop settled events past notify_keep_days. */
+/*
+ * Now and then, drop settled events past notify_keep_days, and
+ * credentials whose grace period ended (every rotation leaves one).
+ */
 static void
 purge(struct notifier *n)
 {
@@ -484,6 +487,8 @@ purge(struct notifier *n)
 	    &gone) == 0 && gone > 0)
 		log_info("purged %lld events older than %lld days", gone,
 		    n->conf.notify_keep_days);
+	if (db_cred_purge(n->db, PURGE_BATCH, &gone) == 0 && gone > 0)
+		log_info("purged %lld expired credentials", gone);
 }
 
 /* "host:port:addr,host:port:addr" into a CURLOPT_RESOLVE list. */
