@@ -173,6 +173,7 @@ auth_memo(struct req *r, const struct basic_kind *bk, const char *user,
 		return 0;
 	}
 	auth_set(r, bk, user, m->id, m->owner_id, m->retiring, m->gen);
+	metrics_inc(MX_CREDS_KEPT);
 	return 1;
 }
 

@@ -243,6 +243,7 @@ centry_gzip(struct centry *e, size_t *sz)
 		e->cost += b.len;
 		cache_used += b.len;
 		cache_gzips++;
+		metrics_inc(MX_GZIP_BODIES);
 	}
 	*sz = e->gzsz;
 	return e->gz;

@@ -1961,6 +1961,8 @@ enum metric {
 	MX_DB_RECONNECTS,
 	MX_CACHE_HITS,
 	MX_CACHE_MISSES,
+	MX_GZIP_BODIES,
+	MX_CREDS_KEPT,
 	/* the platform's events, wherever they happen */
 	MX_REGISTRATIONS,
 	MX_CERTS_ISSUED,

@@ -464,6 +464,7 @@ reply_gzip(struct req *r, struct centry *e, const char *ctype,
 	if (e != NULL)
 		gz = centry_gzip(e, &gzsz);
 	else if (gzip_encode(body, sz, &b) == 0) {
+		metrics_inc(MX_GZIP_BODIES);
 		gz = b.p;
 		gzsz = b.len;
 	}

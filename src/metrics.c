@@ -68,6 +68,12 @@ static const struct {
 	    "Answers served from a worker's cache." },
 	[MX_CACHE_MISSES] = { "agora_cache_misses_total",
 	    "Cacheable answers that had to be rendered." },
+	[MX_GZIP_BODIES] = { "agora_gzip_bodies_total",
+	    "Answers compressed with gzip (once per cached answer; per "
+	    "request when the cache is off)." },
+	[MX_CREDS_KEPT] = { "agora_credentials_kept_total",
+	    "Tenant and environment credentials a worker had checked "
+	    "before, confirmed by their generations alone." },
 	[MX_REGISTRATIONS] = { "agora_registrations_total",
 	    "Marketplaces registered (first registrations committed)." },
 	[MX_CERTS_ISSUED] = { "agora_certificates_issued_total",

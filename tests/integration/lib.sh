@@ -55,6 +55,13 @@ req() {
 	    -w '%{http_code}' "$@" "$BASE$p" 2>"$T_TMP/curlerr") || STATUS=000
 }
 
+# metric NAME: the worker pool's counter NAME now (GET /metrics with the
+# admin token; STATUS, BODY and HDRS are left alone).
+metric() {
+	curl -sS --cacert "$CACERT" -H "Authorization: Bearer $ADMIN_TOKEN" \
+	    "$BASE/metrics" | awk -v n="$1" '$1 == n { print $2 }'
+}
+
 # retry_on_429: from here on, req waits and tries again (up to 20 times,
 # 0.3 s apart) when nginx's rate limit (limit_req) answers 429, for the
 # tests of a rate-limited route that are not about the limit.

@@ -173,6 +173,19 @@ for i in $(seq 1 6); do
 done
 is "$same" 1 "autoconfigure with gzip inflates to the same bytes, miss or hit"
 
+# Compressed once per kept answer: twelve gzip requests for one new
+# query compress it at most once per worker.
+g0=$(metric agora_gzip_bodies_total)
+good=1
+for i in $(seq 1 12); do
+	get "$OPEN" "$CAT?once=1" -H "$GZ"
+	[ "$STATUS" = 200 ] && [ "$(header Content-Encoding)" = gzip ] || good=0
+done
+g1=$(metric agora_gzip_bodies_total)
+is "$good" 1 "twelve gzip answers to one new query"
+ok "compressed $((g1 - g0)) times: at least once, at most once a worker" \
+    test "$((g1 - g0))" -ge 1 -a "$((g1 - g0))" -le "${WORKERS:-4}"
+
 # The bound: 80 distinct queries, each kept with its gzip body, never
 # take a worker past cache_bytes.
 lim=$(sed -n 's/^cache_bytes *= *//p' "$AGORA_CONF")

@@ -55,16 +55,28 @@ every() {
 }
 
 # Warm: every worker has checked T1's and E's secrets and keeps them.
+# Then of twelve more requests each, all but a worker's first (if the
+# warm-up missed it) are confirmed by their generations alone, so what
+# follows tests the kept checks.
 every 200 "the tenant's catalog answers on every worker" "$T1" $CAT
 every 200 "the environment's autoconfigure answers on every worker" "$E" $CFG
+k0=$(metric agora_credentials_kept_total)
+every 200 "the tenant's catalog again" "$T1" $CAT
+every 200 "the environment's autoconfigure again" "$E" $CFG
+k1=$(metric agora_credentials_kept_total)
+ok "of those 24, $((k1 - k0)) were kept checks" \
+    test "$((k1 - k0))" -ge $((24 - 2 * ${WORKERS:-4})) -a "$((k1 - k0))" -le 24
 every 401 "a wrong secret for a key a worker keeps is refused" \
     "$K1:not-the-key" $CAT
 
 # The secret's hash changed by hand, then put back.
 H1=$(sql "SELECT HEX(secret_hash) FROM credential WHERE kind = 'tenant' AND key_id = '$K1'")
 sql "UPDATE credential SET secret_hash = UNHEX(SHA2('other', 256)) WHERE kind = 'tenant' AND key_id = '$K1'"
+k0=$(metric agora_credentials_kept_total)
 every 401 "a secret replaced by hand is refused on the very next requests" \
     "$T1" $CAT
+is "$(metric agora_credentials_kept_total)" "$k0" \
+    "none of them passed a kept check"
 every 200 "the replacing secret works at once" "$K1:other" $CAT
 sql "UPDATE credential SET secret_hash = UNHEX('$H1') WHERE kind = 'tenant' AND key_id = '$K1'"
 every 200 "the secret put back by hand works again" "$T1" $CAT

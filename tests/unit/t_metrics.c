@@ -104,6 +104,9 @@ main(void)
 	metrics_cache(1);
 	metrics_cache(0);
 	metrics_cache(0);
+	metrics_inc(MX_GZIP_BODIES);
+	metrics_inc(MX_CREDS_KEPT);
+	metrics_inc(MX_CREDS_KEPT);
 
 	t = render();
 	ok(t != NULL, "render");
@@ -131,6 +134,9 @@ main(void)
 	is_int(sample(t, "agora_registrations_total"), 1, "registrations");
 	is_int(sample(t, "agora_cache_hits_total"), 1, "cache hits");
 	is_int(sample(t, "agora_cache_misses_total"), 2, "cache misses");
+	is_int(sample(t, "agora_gzip_bodies_total"), 1, "gzip bodies");
+	is_int(sample(t, "agora_credentials_kept_total"), 2,
+	    "credentials kept");
 	ok(strstr(t, "/api/v1/apps\"") == NULL, "idle rows are left out");
 	free(t);
 
