@@ -80,6 +80,9 @@ for s in scripts/run scripts/test scripts/bench scripts/register-marketplace scr
 	out=$("$AGORA_TOP/$s" --help 2>&1); rc=$?
 	ok "$s --help: usage, exit 0" sh -c "test $rc -eq 0 && printf '%s' \"\$1\" | grep -qi 'usage'" _ "$out"
 done
+out=$("$AGORA_TOP/scripts/bench" --ab 2>&1); rc=$?
+ok "scripts/bench --ab without a revision: usage, exit 2" sh -c \
+    "test $rc -eq 2 && printf '%s' \"\$1\" | grep -q 'usage: scripts/bench --ab REV'" _ "$out"
 out=$("$AGORA_TOP/scripts/run" frobnicate 2>&1); rc=$?
 ok "scripts/run with an unknown command says so" sh -c \
     "test $rc -ne 0 && printf '%s' \"\$1\" | grep -q 'unknown command \"frobnicate\"'" _ "$out"
