@@ -45,20 +45,21 @@ ab_ticks() {
 # ab_swap BIN: BIN becomes the workers' binary; the workers restart
 # (multiwatch starts new ones) and answer before the round begins.
 ab_swap() {
-	local p old i
-	install -m 0755 "$1" "$PREFIX/bin/agora-fcgi.new" &&
-	    mv -f "$PREFIX/bin/agora-fcgi.new" "$PREFIX/bin/agora-fcgi" ||
-	    die "cannot install $1"
-	old=$(ab_workers | tr '\n' ' ')
+	local p old _
+	if ! install -m 0755 "$1" "$PREFIX/bin/agora-fcgi.new" ||
+	    ! mv -f "$PREFIX/bin/agora-fcgi.new" "$PREFIX/bin/agora-fcgi"; then
+		die "cannot install $1"
+	fi
+	old=$(ab_workers)
 	for p in $old; do
 		kill "$p" 2>/dev/null
 	done
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		[ "$(ab_workers | wc -l)" -ge "$WORKERS" ] &&
-		    ! ab_workers | grep -qxF -f <(printf '%s\n' $old) && break
+		    ! ab_workers | grep -qxF -e "$old" && break
 		sleep 0.1
 	done
-	for i in $(seq 1 20); do
+	for _ in $(seq 1 20); do
 		C -o /dev/null "https://localhost:$PORT/healthz" && break
 		sleep 0.1
 	done
