@@ -106,9 +106,10 @@ db_gen_find(struct db *db, int tenant, long long scope, uint64_t gen[2])
 }
 
 /*
- * Delete up to max credentials past their expiry (rotated-out secrets
- * whose grace period ended: nothing authenticates with them any more).
- * 0 with *n, or -1.
+ * Delete up to max credentials that expired more than a day ago
+ * (rotated-out secrets whose grace period ended: nothing authenticates
+ * with them any more; the day keeps a just-retired row for whoever
+ * looks into what it did). 0 with *n, or -1.
  */
 int
 db_cred_purge(struct db *db, long long max, long long *n)

@@ -59,7 +59,8 @@ const char *const db_sql[STMT__MAX] = {
 	[STMT_GEN_APP] =
 	    "SELECT n, 0 FROM gen WHERE kind = 'a' AND id = ?",
 	[STMT_CRED_PURGE] =
-	    "DELETE FROM credential WHERE expires_at < NOW(6) "
+	    "DELETE FROM credential "
+	    "WHERE expires_at < NOW(6) - INTERVAL 1 DAY "
 	    "ORDER BY id LIMIT ?",
 	[STMT_CRED_ADD] =
 	    "INSERT INTO credential (kind, key_id, secret_hash, owner_id) "

@@ -472,7 +472,8 @@ down:
 
 /*
  * Now and then, drop settled events past notify_keep_days, and
- * credentials whose grace period ended (every rotation leaves one).
+ * credentials a day past the end of their grace period (every rotation
+ * leaves one).
  */
 static void
 purge(struct notifier *n)

@@ -78,10 +78,12 @@ HK=$HOOK_ID
 # (A settled event past notify_keep_days, for the purge at restart.)
 OLD=$(sql "INSERT INTO event (uid, type, payload, fanned, created_at) VALUES (UUID(), 'ping', '{}', 1, NOW(6) - INTERVAL 40 DAY); SELECT LAST_INSERT_ID()")
 sql "INSERT INTO delivery (event_id, subscription_id, state) VALUES ($OLD, $HS, 'delivered')"
-# (A credential whose grace period ended, one still in it, one that
-# never expires: only the first goes at the purge.)
+# (A credential whose grace period ended two days ago, one that ended a
+# second ago, one still in it, one that never expires: only the first
+# goes at the purge.)
 R=$(rnd)
-CX=$(sql "INSERT INTO credential (kind, key_id, secret_hash, owner_id, expires_at) VALUES ('provider', 'px-$R', UNHEX(SHA2('x', 256)), 1, NOW(6) - INTERVAL 1 SECOND); SELECT LAST_INSERT_ID()")
+CX=$(sql "INSERT INTO credential (kind, key_id, secret_hash, owner_id, expires_at) VALUES ('provider', 'px-$R', UNHEX(SHA2('x', 256)), 1, NOW(6) - INTERVAL 2 DAY); SELECT LAST_INSERT_ID()")
+CY=$(sql "INSERT INTO credential (kind, key_id, secret_hash, owner_id, expires_at) VALUES ('provider', 'py-$R', UNHEX(SHA2('x', 256)), 1, NOW(6) - INTERVAL 1 SECOND); SELECT LAST_INSERT_ID()")
 CG=$(sql "INSERT INTO credential (kind, key_id, secret_hash, owner_id, expires_at) VALUES ('provider', 'pg-$R', UNHEX(SHA2('x', 256)), 1, NOW(6) + INTERVAL 1 HOUR); SELECT LAST_INSERT_ID()")
 CL=$(sql "INSERT INTO credential (kind, key_id, secret_hash, owner_id) VALUES ('provider', 'pl-$R', UNHEX(SHA2('x', 256)), 1); SELECT LAST_INSERT_ID()")
 
@@ -104,10 +106,10 @@ done
 is "$(sql "SELECT COUNT(*) FROM event WHERE id = $OLD")" "0" "a settled event past notify_keep_days is purged"
 is "$(sql "SELECT COUNT(*) FROM delivery WHERE event_id = $OLD")" "0" "with its delivery"
 is "$(sql "SELECT COUNT(*) FROM credential WHERE id = $CX")" "0" \
-    "a credential past its expiry is purged"
-is "$(sql "SELECT COUNT(*) FROM credential WHERE id IN ($CG, $CL)")" "2" \
-    "one in its grace period and one without expiry stay"
-sql "DELETE FROM credential WHERE id IN ($CG, $CL)"
+    "a credential a day past its expiry is purged"
+is "$(sql "SELECT COUNT(*) FROM credential WHERE id IN ($CY, $CG, $CL)")" "3" \
+    "one just expired, one in its grace period and one without expiry stay"
+sql "DELETE FROM credential WHERE id IN ($CY, $CG, $CL)"
 ok "every delivery settles" settled "$HK" 40
 is "$(got /kill | tr '\n' ' ')" "$(ids "$HK" | tr '\n' ' ')" "nothing was lost: every event arrived"
 is "$(sql "SELECT COUNT(*) FROM delivery WHERE subscription_id = $HK AND state = 'delivered'")" "12" "all 12 deliveries are delivered"
