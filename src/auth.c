@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "extern.h"
 
@@ -101,15 +100,6 @@ struct cred_memo {
 };
 
 static struct cred_memo	memo[MEMO_SLOTS];
-
-static long long
-mono_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static struct cred_memo *
 memo_slot(enum pkind kind, const char *key_id)

@@ -36,6 +36,7 @@ int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_free(struct buf *);
 int	 gzip_encode(const void *, size_t, struct buf *);
+long long mono_us(void);
 char	*hex_encode(const unsigned char *, size_t);
 int	 hex_decode(const char *, unsigned char *, size_t);
 int	 hexval(int);

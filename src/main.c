@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -29,15 +28,6 @@ on_term(int sig)
 	quit = 1;
 }
 
-static double
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -47,7 +37,8 @@ main(int argc, char *argv[])
 	struct req		 r;
 	FCGX_Request		 fr;
 	char			 err[256];
-	double			 t0, ms;
+	long long		 t0;
+	double			 ms;
 	int			 st, ch;
 	const char		*path = NULL;
 
@@ -98,13 +89,13 @@ main(int argc, char *argv[])
 
 	while (!quit && FCGX_Accept_r(&fr) >= 0) {
 		busy = 1;
-		t0 = now_ms();
+		t0 = mono_us();
 		req_init(&r, &fr, &conf, db);
 		if ((st = req_read(&r)) != 0)
 			st = reply_error(&r, st);
 		else
 			st = route_dispatch(&r);
-		ms = now_ms() - t0;
+		ms = (double)(mono_us() - t0) / 1000.0;
 		log_access(method_name(r.method), r.path ? r.path : "-", st,
 		    ms, r.pr.label[0] ? r.pr.label : "-", r.cache_state);
 		metrics_request(&r, st, ms);

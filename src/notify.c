@@ -61,7 +61,7 @@ struct job {
 	struct curl_slist	*hdrs;
 	CURL			*easy;
 	char			 err[CURL_ERROR_SIZE];
-	struct timespec		 t0;
+	long long		 t0;		/* mono_us() at the start */
 	time_t			 lease_end;
 	/* the result, kept until the database has it */
 	int			 ok;
@@ -89,16 +89,6 @@ on_term(int sig)
 {
 	(void)sig;
 	quit = 1;
-}
-
-static long long
-ms_since(const struct timespec *t0)
-{
-	struct timespec	 t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)(t.tv_sec - t0->tv_sec) * 1000 +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
 static void
@@ -229,7 +219,7 @@ job_start(struct notifier *n, const struct dbres *rs, size_t i,
 	snprintf(j->claim, sizeof(j->claim), "%s", claim);
 	j->resp.max = RESP_MAX + 1;
 	j->lease_end = time(NULL) + c->notify_timeout + LEASE_MARGIN;
-	clock_gettime(CLOCK_MONOTONIC, &j->t0);
+	j->t0 = mono_us();
 	j->body = envelope(rs, i);
 
 	j->hdrs = hdr_add(NULL, "Content-Type", "application/json");
@@ -353,7 +343,7 @@ job_done(struct notifier *n, struct job *j, CURLcode cc)
 
 	curl_multi_remove_handle(n->multi, j->easy);
 	n->inflight--;
-	j->ms = ms_since(&j->t0);
+	j->ms = (mono_us() - j->t0) / 1000;
 	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
 	j->status = (int)code;
 	curl_easy_cleanup(j->easy);

@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "extern.h"
@@ -15,10 +14,7 @@
 static double
 progress_now(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)mono_us() / 1e6;
 }
 
 /* Redraw the line in place: count, total and percentage when known. */

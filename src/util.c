@@ -195,6 +195,16 @@ buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+/* The monotonic clock in microseconds (durations, deadlines). */
+long long
+mono_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /*
  * Append sz bytes at p to b compressed as one gzip member (RFC 1952),
  * level 3 (an 18 KB catalog: ~47 us for 1.5 KB, where level 6 takes

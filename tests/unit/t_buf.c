@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <zlib.h>
 
@@ -144,6 +145,17 @@ main(void)
 		ok(gzip_encode(in, sizeof(in), &b) == -1,
 		    "a buffer too small for the bound is refused");
 		buf_free(&b);
+	}
+	{
+		/* The monotonic clock: 2 ms of sleep read as 2 ms or more. */
+		struct timespec	 two = { 0, 2000000 };
+		long long	 a, b2;
+
+		a = mono_us();
+		nanosleep(&two, NULL);
+		b2 = mono_us();
+		ok(a > 0 && b2 - a >= 2000 && b2 - a < 2000000,
+		    "mono_us counts microseconds");
 	}
 	return done();
 }
