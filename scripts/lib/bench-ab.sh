@@ -10,18 +10,12 @@
 # schema is the current tree's: REV's worker must run on it.
 #
 # Needs from scripts/bench: PREFIX, PORT, API, DUR, AB_ROUNDS, AB_OLD
-# (REV's agora-fcgi), BUILD, row, ROWS; from bench-data.sh: EB, TT,
-# TOKEN.
+# (REV's agora-fcgi), BUILD, row, ROWS, bench_workers; from
+# bench-data.sh: EB, TT, TOKEN.
 
 ab_hz=$(getconf CLK_TCK)
 
-# The PIDs whose CPU a round counts.
-ab_workers() {
-	local p
-	for p in $(pgrep -f "agora-fcgi -c $PREFIX/agora.conf"); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = agora-fcgi ] && echo "$p"
-	done
-}
+# The PIDs whose CPU a round counts (the workers: bench_workers).
 ab_nginx() {
 	local m
 	for m in $(pgrep -f "nginx: master process.*$PREFIX"); do
@@ -50,13 +44,13 @@ ab_swap() {
 	    ! mv -f "$PREFIX/bin/agora-fcgi.new" "$PREFIX/bin/agora-fcgi"; then
 		die "cannot install $1"
 	fi
-	old=$(ab_workers)
+	old=$(bench_workers)
 	for p in $old; do
 		kill "$p" 2>/dev/null
 	done
 	for _ in $(seq 1 100); do
-		[ "$(ab_workers | wc -l)" -ge "$WORKERS" ] &&
-		    ! ab_workers | grep -qxF -e "$old" && break
+		[ "$(bench_workers | wc -l)" -ge "$WORKERS" ] &&
+		    ! bench_workers | grep -qxF -e "$old" && break
 		sleep 0.1
 	done
 	for _ in $(seq 1 20); do
@@ -70,7 +64,7 @@ ab_measure() {
 	local tree=$1 label=$2 url=$3 out rps n m0 w0 g0 m1 w1 g1 mp wp gp
 	shift 3
 	mp=$(ab_mariadb)
-	wp=$(ab_workers | tr '\n' ' ')
+	wp=$(bench_workers | tr '\n' ' ')
 	gp=$(ab_nginx | tr '\n' ' ')
 	# shellcheck disable=SC2086
 	{ m0=$(ab_ticks $mp); w0=$(ab_ticks $wp); g0=$(ab_ticks $gp); }
