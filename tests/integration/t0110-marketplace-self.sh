@@ -181,7 +181,9 @@ status 200 "self-two with its own certificate is 200"
 # --- revocation and the CRL ---------------------------------------------------
 TWO_SERIAL=$(jq -r .serial "$W/self-two.json")
 # The stack reloads nginx within a second of a new CRL (crl-watch, see
-# t0125); paused here, so the worker's own refusal is what answers.
+# t0125); paused here, so the worker's own refusal is what answers
+# (and req does not wait for that reload meanwhile).
+CRL_WAIT=0
 kill -STOP "$(cat "$PREFIX/run/crl-watch.pid")"
 admin POST "/api/v1/admin/marketplaces/$TWO_ID/certificate/revoke" \
     -H 'Content-Type: application/json' --data-binary '{"reason":"keyCompromise"}'
@@ -203,6 +205,7 @@ ok "the CRL verifies against the CA" openssl crl -noout -CAfile "$CACERT" -in "$
 req GET /api/v1/marketplace -u "$TWO" --cert "$W/self-two.pem" --key "$W/self-two.key"
 status 403 "a revoked certificate is refused by the worker before nginx reloads"
 kill -CONT "$(cat "$PREFIX/run/crl-watch.pid")"
+CRL_WAIT=1
 
 # nginx picks the CRL up on reload (the config has ssl_crl only if the
 # file existed when it was generated: add it the same way stack.sh does).
