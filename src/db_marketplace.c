@@ -783,6 +783,37 @@ db_mkt_hub_taken(struct dbx *dx, const char *host, long long id)
 }
 
 /*
+ * The refusals a first registration meets before its certificate is
+ * signed, in one statement: whether a marketplace has nid, whether
+ * registration token token_id has a use left, whether a marketplace has
+ * hub host host (NULL: none asked). The registration's transaction
+ * checks all three again. 0 with *rc filled, or -1.
+ */
+int
+db_mkt_reg_check(struct dbx *dx, const char *nid, long long token_id,
+    const char *host, struct reg_check *rc)
+{
+	struct dbres	*rs;
+	struct dbp	 p[3];
+
+	memset(rc, 0, sizeof(*rc));
+	p[0] = dbp_str(nid);
+	p[1] = dbp_int(token_id);
+	p[2] = dbp_str(host);
+	if (db_query(dx->db, STMT_MKT_REG_CHECK, p, 3, &rs) == -1)
+		return -1;
+	if (rs->nrow != 1) {
+		dbres_free(rs);
+		return -1;
+	}
+	rc->nid_taken = dbres_int(rs, 0, 0) != 0;
+	rc->token_active = dbres_int(rs, 0, 1) != 0;
+	rc->hub_taken = dbres_int(rs, 0, 2) != 0;
+	dbres_free(rs);
+	return 0;
+}
+
+/*
  * An admin's decision on marketplace id's pending hub change: approve
  * makes it the hub (the next certificate names its host), otherwise it
  * is dropped; audited ("marketplace.hub_approve" or "_refuse") in the

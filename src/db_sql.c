@@ -201,6 +201,12 @@ const char *const db_sql[STMT__MAX] = {
 	    "WHERE id = ? AND revoked_at IS NULL",
 	[STMT_MKT_HUB_TAKEN] =
 	    "SELECT COUNT(*) FROM marketplace WHERE hub_host = ? AND id <> ?",
+	/* A first registration's early refusals: nid, token, hub host. */
+	[STMT_MKT_REG_CHECK] =
+	    "SELECT EXISTS (SELECT 1 FROM marketplace WHERE nid = ?), "
+	    "COALESCE((SELECT " RT_STATE " = 'active' "
+	    "FROM registration_token WHERE id = ?), 0), "
+	    "EXISTS (SELECT 1 FROM marketplace WHERE hub_host = ?)",
 	[STMT_MKT_HUB_LOCK] =
 	    "SELECT hub_url, hub_pending FROM marketplace WHERE id = ? "
 	    "FOR UPDATE",

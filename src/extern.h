@@ -594,6 +594,7 @@ enum stmt {
 	STMT_REGTOKEN_GET,
 	STMT_REGTOKEN_REVOKE,
 	STMT_MKT_HUB_TAKEN,
+	STMT_MKT_REG_CHECK,
 	STMT_MKT_HUB_LOCK,
 	STMT_MKT_HUB_APPLY,
 	STMT_MKT_HUB_DROP,
@@ -1071,6 +1072,13 @@ struct mkt_in {
 	const char	*hub_pending;	/* another host: an admin decides */
 };
 
+/* What refuses a first registration before it signs: db_mkt_reg_check. */
+struct reg_check {
+	int		 nid_taken;	/* a marketplace has the nid */
+	int		 token_active;	/* the token has a use left */
+	int		 hub_taken;	/* a marketplace has the hub host */
+};
+
 int	 db_mkt_register(struct dbx *, const struct mkt_in *,
 	    const struct issued *, const char *, const char *, long long,
 	    int (*)(void *, long long, void *), void *, long long *);
@@ -1095,6 +1103,8 @@ int	 db_regtoken_list(struct dbx *, const char *, long long, long long,
 int	 db_regtoken_get(struct dbx *, long long, struct regtoken_list *);
 int	 db_regtoken_revoke(struct dbx *, long long);
 int	 db_mkt_hub_taken(struct dbx *, const char *, long long);
+int	 db_mkt_reg_check(struct dbx *, const char *, long long,
+	    const char *, struct reg_check *);
 int	 db_mkt_hub_decide(struct dbx *, long long, int, char **);
 int	 mkt_patch_check(struct req *, struct json_object *);
 

@@ -464,16 +464,16 @@ int
 h_mkt_register(struct req *r)
 {
 	struct json_object	*o = NULL;
-	struct regtoken_list	 tr;
 	struct mkt_in		 in;
 	struct issued		 is;
 	struct answer		 a;
 	struct sub_reg		 reg;
+	struct reg_check	 chk;
 	const char		*csr = NULL, *kt = NULL;
 	char			 host[256], err[160];
 	char			*api_key = NULL, *secret = NULL;
 	long long		 id;
-	int			 st, rc;
+	int			 st, rc, hostok;
 
 	memset(&is, 0, sizeof(is));
 	memset(&a, 0, sizeof(a));
@@ -497,40 +497,36 @@ h_mkt_register(struct req *r)
 	/* A token: replay a retried first registration before anything. */
 	if ((st = idem_replay(r, r->pr.label)) != 0)
 		goto out;
-	if ((rc = db_mkt_by_nid(&r->dx, in.nid, &id)) == -1) {
+	/*
+	 * Cheap early refusals, in one statement and in this order; the
+	 * transaction checks again, atomically.
+	 */
+	hostok = cert_url_host(in.hub, host, sizeof(host)) == 0;
+	if (db_mkt_reg_check(&r->dx, in.nid, r->pr.id, hostok ? host : NULL,
+	    &chk) == -1) {
 		st = 500;
 		goto out;
 	}
-	if (rc == 1) {
+	if (chk.nid_taken) {
 		st = req_fail(r, 409, "marketplace %s is already registered; "
 		    "re-register with its own key and secret", in.nid);
 		goto out;
 	}
-	/* Cheap early refusal; the transaction checks again, atomically. */
-	if ((rc = db_regtoken_get(&r->dx, r->pr.id, &tr)) != 1) {
-		st = 500;
-		goto out;
-	}
-	rc = strcmp(tr.v[0].state, "active") == 0;
-	regtoken_list_free(&tr);
-	if (!rc) {
+	if (!chk.token_active) {
 		st = req_fail(r, 403, "this registration token has no use "
 		    "left");
 		goto out;
 	}
-	if (cert_url_host(in.hub, host, sizeof(host)) == -1) {
+	if (!hostok) {
 		req_field(r, "endpoints.hub", "has no usable host");
 		st = 400;
 		goto out;
 	}
-	if ((rc = db_mkt_hub_taken(&r->dx, host, 0)) != 0) {
-		if (rc == 1) {
-			req_field(r, "endpoints.hub", "is the hub of another "
-			    "marketplace");
-			st = req_fail(r, 409, "a hub host belongs to one "
-			    "marketplace");
-		} else
-			st = 500;
+	if (chk.hub_taken) {
+		req_field(r, "endpoints.hub", "is the hub of another "
+		    "marketplace");
+		st = req_fail(r, 409, "a hub host belongs to one "
+		    "marketplace");
 		goto out;
 	}
 	if ((rc = cert_issue(r->conf, host, csr, kt, r->conf->cert_days, &is,

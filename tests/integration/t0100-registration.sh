@@ -160,6 +160,20 @@ register "$TOK" "$(regbody epsilon-prod)"
 status 403 "a used-up token is refused"
 jqok '.detail | test("no use left")' "403 says the token is used up"
 
+# --- the early refusals: one order, and nothing signed or spent ---------
+register "$TOK" "$(regbody acme-prod)"
+status 409 "a taken nid comes before a used-up token"
+TOKH=$(regtoken 1)
+ncert=$(sql "SELECT COUNT(*) FROM certificate")
+register "$TOK" "$(regbody refused-prod | jq -c '.endpoints.hub = "https://hub.acme-prod.example.com/"')"
+status 403 "a used-up token comes before a taken hub host"
+register "$TOKH" "$(regbody refused-prod | jq -c '.endpoints.hub = "https://HUB.acme-prod.example.com:8443/x"')"
+status 409 "another marketplace's hub host is refused"
+jqok '.errors[0].field == "endpoints.hub"' "naming endpoints.hub"
+is "$(sql "SELECT COUNT(*) FROM certificate")" "$ncert" "no certificate was issued for the refusals"
+register "$TOKH" "$(regbody refused-prod)"
+status 201 "the refused token's one use is still there"
+
 # --- Idempotency-Key: a retried first registration gets the first answer
 TOKI=$(regtoken 1)
 IK="reg-$(openssl rand -hex 8)"
