@@ -24,7 +24,9 @@
 #include <unistd.h>
 
 #include <openssl/bio.h>
+#include <openssl/asn1t.h>
 #include <openssl/bn.h>
+#include <openssl/decoder.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -222,31 +224,106 @@ cert_fp_pem(const char *pem, int sha256)
 }
 
 /*
- * Put the public key of request q into certificate x as it is sent: its
+ * A certificate request as RFC 2986 has it, parsed with templates of our
+ * own rather than OpenSSL's X509_REQ: the public key stays as sent
+ * (algorithm and bits), where d2i_X509_REQ decodes it with a decoder set
+ * OpenSSL 3.0 builds anew for every request (most of a registration's
+ * CSR time). The request info keeps its encoding as received, for the
+ * signature check. The names are OpenSSL's template convention.
+ */
+typedef struct {
+	X509_ALGOR		*alg;
+	ASN1_BIT_STRING		*key;
+} CSR_SPKI;
+
+typedef struct {
+	ASN1_ENCODING		 enc;
+	ASN1_INTEGER		*version;
+	X509_NAME		*subject;
+	CSR_SPKI		*spki;
+	STACK_OF(X509_ATTRIBUTE) *attributes;
+} CSR_INFO;
+
+typedef struct {
+	CSR_INFO		*info;
+	X509_ALGOR		*sig_alg;
+	ASN1_BIT_STRING		*signature;
+} CSR;
+
+ASN1_SEQUENCE(CSR_SPKI) = {
+	ASN1_SIMPLE(CSR_SPKI, alg, X509_ALGOR),
+	ASN1_SIMPLE(CSR_SPKI, key, ASN1_BIT_STRING),
+} static_ASN1_SEQUENCE_END(CSR_SPKI)
+
+ASN1_SEQUENCE_enc(CSR_INFO, enc, NULL) = {
+	ASN1_SIMPLE(CSR_INFO, version, ASN1_INTEGER),
+	ASN1_SIMPLE(CSR_INFO, subject, X509_NAME),
+	ASN1_SIMPLE(CSR_INFO, spki, CSR_SPKI),
+	ASN1_IMP_SET_OF_OPT(CSR_INFO, attributes, X509_ATTRIBUTE, 0),
+} static_ASN1_SEQUENCE_END_ref(CSR_INFO, CSR_INFO)
+
+ASN1_SEQUENCE(CSR) = {
+	ASN1_SIMPLE(CSR, info, CSR_INFO),
+	ASN1_SIMPLE(CSR, sig_alg, X509_ALGOR),
+	ASN1_SIMPLE(CSR, signature, ASN1_BIT_STRING),
+} static_ASN1_SEQUENCE_END(CSR)
+
+/*
+ * The key of a SubjectPublicKeyInfo, through one decoder context made
+ * once per process and used for every key. Owned, or NULL.
+ */
+static EVP_PKEY *
+spki_key(CSR_SPKI *spki)
+{
+	static OSSL_DECODER_CTX	*dc;
+	static EVP_PKEY		*k;
+	EVP_PKEY		*out;
+	unsigned char		*der = NULL;
+	const unsigned char	*p;
+	size_t			 left;
+	int			 len;
+
+	if (dc == NULL && (dc = OSSL_DECODER_CTX_new_for_pkey(&k, "DER",
+	    "SubjectPublicKeyInfo", NULL, EVP_PKEY_PUBLIC_KEY, NULL,
+	    NULL)) == NULL)
+		return NULL;
+	if ((len = ASN1_item_i2d((ASN1_VALUE *)spki, &der,
+	    ASN1_ITEM_rptr(CSR_SPKI))) <= 0)
+		return NULL;
+	p = der;
+	left = (size_t)len;
+	if (OSSL_DECODER_from_data(dc, &p, &left) != 1 || left != 0) {
+		EVP_PKEY_free(k);
+		k = NULL;
+	}
+	OPENSSL_free(der);
+	out = k;
+	k = NULL;
+	return out;
+}
+
+/*
+ * Put the public key of a request into certificate x as it is sent: its
  * algorithm, parameters and key bits are copied, not decoded and encoded
  * again as X509_set_pubkey does (OpenSSL 3 runs its decoders and
  * encoders for that, most of the cost of issuing). csr_parse has
  * checked the key. 0, or -1 (OpenSSL's error queue says why).
  */
 static int
-pubkey_copy(X509 *x, X509_REQ *q)
+pubkey_copy(X509 *x, const CSR_SPKI *spki)
 {
-	X509_PUBKEY		*src, *dst;
-	X509_ALGOR		*alg;
+	X509_PUBKEY		*dst;
 	const ASN1_OBJECT	*aobj;
-	ASN1_OBJECT		*obj, *o = NULL;
-	const unsigned char	*bits;
+	ASN1_OBJECT		*o = NULL;
 	unsigned char		*enc = NULL;
 	const void		*pval;
 	void			*val = NULL;
 	int			 len, ptype;
 
-	if ((src = X509_REQ_get_X509_PUBKEY(q)) == NULL ||
-	    (dst = X509_get_X509_PUBKEY(x)) == NULL ||
-	    X509_PUBKEY_get0_param(&obj, &bits, &len, &alg, src) != 1 ||
-	    len <= 0)
+	if ((dst = X509_get_X509_PUBKEY(x)) == NULL ||
+	    (len = ASN1_STRING_length(spki->key)) <= 0)
 		return -1;
-	X509_ALGOR_get0(&aobj, &ptype, &pval, alg);
+	X509_ALGOR_get0(&aobj, &ptype, &pval, spki->alg);
 	switch (ptype) {
 	case V_ASN1_UNDEF:
 	case V_ASN1_NULL:
@@ -263,7 +340,8 @@ pubkey_copy(X509 *x, X509_REQ *q)
 		return -1;
 	}
 	if ((o = OBJ_dup(aobj)) == NULL ||
-	    (enc = OPENSSL_memdup(bits, (size_t)len)) == NULL ||
+	    (enc = OPENSSL_memdup(ASN1_STRING_get0_data(spki->key),
+	    (size_t)len)) == NULL ||
 	    X509_PUBKEY_set0_param(dst, o, ptype, val, enc, len) != 1) {
 		ASN1_OBJECT_free(o);
 		OPENSSL_free(enc);
@@ -277,36 +355,29 @@ pubkey_copy(X509 *x, X509_REQ *q)
 }
 
 /*
- * Whether an EC SubjectPublicKeyInfo names its curve by OID (RFC 5480
- * namedCurve) rather than spelling out the parameters. 1 or 0.
+ * Whether an EC SubjectPublicKeyInfo's algorithm names its curve by OID
+ * (RFC 5480 namedCurve) rather than spelling out the parameters. 1 or 0.
  */
 static int
-spki_named_curve(X509_PUBKEY *pk)
+spki_named_curve(const X509_ALGOR *alg)
 {
-	X509_ALGOR		*alg;
 	const ASN1_OBJECT	*obj;
 	const void		*pval;
 	int			 ptype;
 
-	if (pk == NULL ||
-	    X509_PUBKEY_get0_param(NULL, NULL, NULL, &alg, pk) != 1 ||
-	    alg == NULL)
-		return 0;
 	X509_ALGOR_get0(&obj, &ptype, &pval, alg);
 	return ptype == V_ASN1_OBJECT && pval != NULL;
 }
 
 /*
  * The last CSR this request parsed and accepted. Validation
- * (cert_csr_check) and issuance (cert_issue) see the same PEM, and
- * OpenSSL 3.0 spends most of a registration's worker time decoding one
- * (it sets up its decoders for the public key every time), so the
+ * (cert_csr_check) and issuance (cert_issue) see the same PEM, so the
  * second parse is this copy. cert_csr_forget, which the worker calls
  * after every request, drops it: nothing carries over to the next.
  */
 static struct {
 	char		*pem;
-	X509_REQ	*q;
+	CSR		*q;
 	const char	*kt;
 } csr_last;
 
@@ -314,25 +385,25 @@ void
 cert_csr_forget(void)
 {
 	free(csr_last.pem);
-	X509_REQ_free(csr_last.q);
+	ASN1_item_free((ASN1_VALUE *)csr_last.q, ASN1_ITEM_rptr(CSR));
 	memset(&csr_last, 0, sizeof(csr_last));
 }
 
-static X509_REQ *csr_parse_pem(const char *, const char **, char *, size_t);
+static CSR	*csr_parse_pem(const char *, const char **, char *, size_t);
 
 /*
- * Parse a PEM CSR: exactly one request and nothing but white space
- * around it, no pass phrase, signature verified, key RSA 2048..8192 bits
- * or EC P-256 or P-384 named by OID. Returns the request with *kt set to
- * its key type name, or NULL with a message in err. The request is this
- * file's (csr_last), valid until the next parse of another PEM or
- * cert_csr_forget: the caller does not free it. The same PEM again is
- * the request parsed the first time.
+ * Parse a PEM CSR: exactly one version 1 request and nothing but white
+ * space around it, no pass phrase, signature verified, key RSA
+ * 2048..8192 bits or EC P-256 or P-384 named by OID. Returns the request
+ * with *kt set to its key type name, or NULL with a message in err. The
+ * request is this file's (csr_last), valid until the next parse of
+ * another PEM or cert_csr_forget: the caller does not free it. The same
+ * PEM again is the request parsed the first time.
  */
-static X509_REQ *
+static CSR *
 csr_parse(const char *pem, const char **kt, char *err, size_t errsz)
 {
-	X509_REQ	*q;
+	CSR	*q;
 
 	if (csr_last.pem != NULL && strcmp(csr_last.pem, pem) == 0) {
 		*kt = csr_last.kt;
@@ -347,16 +418,19 @@ csr_parse(const char *pem, const char **kt, char *err, size_t errsz)
 	return q;
 }
 
-static X509_REQ *
+static CSR *
 csr_parse_pem(const char *pem, const char **kt, char *err, size_t errsz)
 {
 	static const char	 end[] = "-----END CERTIFICATE REQUEST-----";
-	X509_REQ		*q = NULL;
-	EVP_PKEY		*k;
+	CSR			*q = NULL;
+	EVP_PKEY		*k = NULL;
 	BIO			*b = NULL;
+	unsigned char		*der = NULL;
+	const unsigned char	*dp = NULL;
 	const char		*p, *e;
 	char			 grp[64];
 	size_t			 len = strlen(pem);
+	long			 derlen;
 	int			 bits;
 
 	*kt = NULL;
@@ -381,17 +455,29 @@ csr_parse_pem(const char *pem, const char **kt, char *err, size_t errsz)
 	}
 	if ((b = BIO_new_mem_buf(p, (int)(len - (size_t)(p - pem)))) == NULL)
 		fatalx("BIO_new_mem_buf");
-	if ((q = PEM_read_bio_X509_REQ(b, NULL, cert_nopass, NULL)) ==
-	    NULL) {
+	/* The DER whole and nothing after it. */
+	if (PEM_bytes_read_bio(&der, &derlen, NULL, PEM_STRING_X509_REQ, b,
+	    cert_nopass, NULL) == 1) {
+		dp = der;
+		q = (CSR *)ASN1_item_d2i(NULL, &dp, derlen,
+		    ASN1_ITEM_rptr(CSR));
+	}
+	if (q == NULL || dp != der + derlen) {
 		snprintf(err, errsz, "is not a parsable PEM certificate "
 		    "request");
 		goto fail;
 	}
-	if ((k = X509_REQ_get0_pubkey(q)) == NULL) {
+	if (ASN1_INTEGER_get(q->info->version) != 0) {
+		snprintf(err, errsz, "must be a version 1 request (version "
+		    "field 0)");
+		goto fail;
+	}
+	if ((k = spki_key(q->info->spki)) == NULL) {
 		snprintf(err, errsz, "holds no usable public key");
 		goto fail;
 	}
-	if (X509_REQ_verify(q, k) != 1) {
+	if (ASN1_item_verify_ex(ASN1_ITEM_rptr(CSR_INFO), q->sig_alg,
+	    q->signature, q->info, NULL, k, NULL, NULL) != 1) {
 		snprintf(err, errsz, "signature does not verify");
 		goto fail;
 	}
@@ -408,7 +494,7 @@ csr_parse_pem(const char *pem, const char **kt, char *err, size_t errsz)
 		break;
 	case EVP_PKEY_EC:
 		/* RFC 5480: namedCurve only, never explicit parameters. */
-		if (!spki_named_curve(X509_REQ_get_X509_PUBKEY(q))) {
+		if (!spki_named_curve(q->info->spki->alg)) {
 			snprintf(err, errsz, "EC key must name its curve "
 			    "(RFC 5480); explicit curve parameters are "
 			    "refused");
@@ -436,12 +522,16 @@ csr_parse_pem(const char *pem, const char **kt, char *err, size_t errsz)
 		    "EC P-256/P-384");
 		goto fail;
 	}
+	EVP_PKEY_free(k);
+	OPENSSL_free(der);
 	BIO_free(b);
 	ERR_clear_error();
 	return q;
 fail:
+	EVP_PKEY_free(k);
+	OPENSSL_free(der);
 	BIO_free(b);
-	X509_REQ_free(q);
+	ASN1_item_free((ASN1_VALUE *)q, ASN1_ITEM_rptr(CSR));
 	ERR_clear_error();
 	return NULL;
 }
@@ -450,12 +540,9 @@ fail:
 int
 cert_csr_check(const char *pem, char *err, size_t errsz)
 {
-	X509_REQ	*q;
 	const char	*kt;
 
-	if ((q = csr_parse(pem, &kt, err, errsz)) == NULL)
-		return -1;
-	return 0;
+	return csr_parse(pem, &kt, err, errsz) == NULL ? -1 : 0;
 }
 
 /* Add one extension in OpenSSL's config syntax; 0 or -1. */
@@ -544,9 +631,8 @@ cert_issue(const struct conf *c, const char *host, const char *csr,
     size_t errsz)
 {
 	const struct ca	*a;
-	X509_REQ	*q = NULL;
+	CSR		*q = NULL;
 	EVP_PKEY	*gen = NULL;
-	EVP_PKEY	*pub;
 	X509		*x = NULL;
 	X509_NAME	*nm = NULL;
 	X509V3_CTX	 ctx;
@@ -567,7 +653,6 @@ cert_issue(const struct conf *c, const char *host, const char *csr,
 	if (csr != NULL) {
 		if ((q = csr_parse(csr, &kt, err, errsz)) == NULL)
 			return 1;
-		pub = X509_REQ_get0_pubkey(q);
 	} else {
 		if (key_type == NULL || strcmp(key_type, "rsa2048") == 0) {
 			kt = "rsa2048";
@@ -584,7 +669,6 @@ cert_issue(const struct conf *c, const char *host, const char *csr,
 			log_openssl(__func__);
 			goto out;
 		}
-		pub = gen;
 	}
 
 	/* The certificate body: only validated input goes in. */
@@ -595,7 +679,8 @@ cert_issue(const struct conf *c, const char *host, const char *csr,
 	    X509_time_adj_ex(X509_getm_notAfter(x), (int)days, 0,
 	    NULL) == NULL)
 		goto ossl;
-	if (q != NULL ? pubkey_copy(x, q) == -1 : X509_set_pubkey(x, pub) != 1)
+	if (q != NULL ? pubkey_copy(x, q->info->spki) == -1 :
+	    X509_set_pubkey(x, gen) != 1)
 		goto ossl;
 	/*
 	 * A CN holds at most 64 characters (RFC 5280 ub-common-name); a

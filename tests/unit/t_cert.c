@@ -101,6 +101,38 @@ chain_ok(X509 *x, X509 *cax)
 	return rc;
 }
 
+/* The private key in the test directory's file name, or NULL. */
+static EVP_PKEY *
+key_file(const char *name)
+{
+	EVP_PKEY	*k;
+	char		*pem;
+	BIO		*b;
+
+	if ((pem = slurp(name)) == NULL)
+		return NULL;
+	b = BIO_new_mem_buf(pem, -1);
+	k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	BIO_free(b);
+	free(pem);
+	return k;
+}
+
+/* DER bytes as a PEM certificate request; owned. */
+static char *
+pem_of(const unsigned char *d, long n)
+{
+	BIO	*o = BIO_new(BIO_s_mem());
+	char	*p, *s;
+	long	 len;
+
+	PEM_write_bio(o, "CERTIFICATE REQUEST", "", d, n);
+	len = BIO_get_mem_data(o, &p);
+	s = xstrndup(p, (size_t)len);
+	BIO_free(o);
+	return s;
+}
+
 /* The CSR in csr.pem with one bit of its signature flipped, as PEM. */
 static char *
 tamper(const char *pem)
@@ -137,6 +169,9 @@ main(void)
 	int64_t		 crlnum64 = 0;
 	BIO		*b;
 	EVP_PKEY	*pk;
+	unsigned char	*der, *tail;
+	char		*pname = NULL, *phdr = NULL;
+	long		 derlen;
 	BASIC_CONSTRAINTS *bc;
 	unsigned char	 md[32];
 	unsigned int	 mdn;
@@ -372,6 +407,73 @@ main(void)
 	    &is, err, sizeof(err)) == 1, "and never reaches a certificate");
 	free(evil);
 
+	/*
+	 * The request is parsed with agora's own templates (the key kept
+	 * as sent): what OpenSSL's X509_REQ took still passes, the key
+	 * reaches the certificate unchanged, and what RFC 2986 forbids
+	 * does not pass.
+	 */
+	x = NULL;
+	if (cert_issue(&c, "k.example.com", csr, NULL, 30, &is, err,
+	    sizeof(err)) == 0) {
+		x = pem_x509(is.pem);
+		cert_issued_free(&is);
+	}
+	pk = key_file("k.pem");
+	ok(x != NULL && pk != NULL && X509_check_private_key(x, pk) == 1,
+	    "the certificate holds the CSR's RSA key");
+	EVP_PKEY_free(pk);
+	X509_free(x);
+	ok(sh("openssl req -new -newkey rsa:2048 -nodes -keyout kp.pem "
+	    "-subj /CN=a -sigopt rsa_padding_mode:pss -sigopt "
+	    "rsa_pss_saltlen:32 -out pss.pem && openssl ecparam -name "
+	    "secp384r1 -genkey -noout -out k384.pem && openssl req -new "
+	    "-key k384.pem -subj /CN=a -sha384 -out p384.pem") == 0,
+	    "made an RSA-PSS-signed CSR and a P-384 CSR");
+	evil = slurp("pss.pem");
+	ok(evil != NULL && cert_csr_check(evil, err, sizeof(err)) == 0,
+	    "a CSR signed with RSA-PSS verifies");
+	free(evil);
+	evil = slurp("p384.pem");
+	ok(evil != NULL && cert_issue(&c, "k.example.com", evil, NULL, 30,
+	    &is, err, sizeof(err)) == 0 && strcmp(is.key_type, "p384") == 0,
+	    "a P-384 CSR gives a p384 certificate");
+	x = is.pem == NULL ? NULL : pem_x509(is.pem);
+	cert_issued_free(&is);
+	pk = key_file("k384.pem");
+	ok(x != NULL && pk != NULL && X509_check_private_key(x, pk) == 1,
+	    "whose key is the CSR's");
+	EVP_PKEY_free(pk);
+	X509_free(x);
+	free(evil);
+	der = NULL;
+	b = BIO_new_mem_buf(csr, -1);
+	ok(PEM_read_bio(b, &pname, &phdr, &der, &derlen) == 1 &&
+	    derlen > 16 && der[8] == 0x02 && der[9] == 0x01 && der[10] == 0x00,
+	    "the CSR's DER, version 0 where RFC 2986 puts it");
+	BIO_free(b);
+	if (der != NULL) {
+		tail = OPENSSL_malloc((size_t)derlen + 2);
+		memcpy(tail, der, (size_t)derlen);
+		tail[derlen] = tail[derlen + 1] = 0;
+		evil = pem_of(tail, derlen + 2);
+		ok(cert_csr_check(evil, err, sizeof(err)) == -1 &&
+		    strstr(err, "parsable") != NULL,
+		    "bytes after the request's DER are refused");
+		free(evil);
+		OPENSSL_free(tail);
+		der[10] = 0x01;
+		evil = pem_of(der, derlen);
+		ok(cert_csr_check(evil, err, sizeof(err)) == -1 &&
+		    strstr(err, "version") != NULL,
+		    "a request whose version is not 0 is refused");
+		free(evil);
+	}
+	OPENSSL_free(pname);
+	OPENSSL_free(phdr);
+	OPENSSL_free(der);
+	cert_csr_forget();
+
 	/* The CRL: signed by the CA, lists the serial, written atomically. */
 	ce.serial = ser[0].serial;
 	ce.revoked_at = (long long)time(NULL);
@@ -406,7 +508,8 @@ main(void)
 	free(csr);
 	free(small);
 	sh("rm -f ca.key ca.pem k.pem k1.pem csr.pem small.pem crl.pem "
-	    "crl.pem.lock kn.pem kx.pem named.pem explicit.pem");
+	    "crl.pem.lock kn.pem kx.pem named.pem explicit.pem kp.pem pss.pem "
+	    "k384.pem p384.pem");
 	rmdir(dir);
 	free(c.ca_cert);
 	free(c.ca_key);
