@@ -413,6 +413,20 @@ db_errno(const struct db *db)
 	return (int)db->err;
 }
 
+/* Whether the last statement failed on a duplicate key. */
+int
+db_dup(const struct db *db)
+{
+	return db->err == ER_DUP_ENTRY;
+}
+
+/* Whether s writes although it returns rows (INSERT ... RETURNING). */
+static int
+stmt_returning(enum stmt s)
+{
+	return strncmp(db_sql[s], "INSERT", 6) == 0;
+}
+
 /* The name of statement s for the log ("STMT_TENANT_GET"). */
 const char *
 db_stmt_name(enum stmt s)
@@ -592,7 +606,7 @@ db_run_retry(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	if (db_run(db, s, p, np, out, &gone) == 0)
 		return 0;
 	write = db->stmt[s] == NULL ||
-	    mysql_stmt_field_count(db->stmt[s]) == 0;
+	    mysql_stmt_field_count(db->stmt[s]) == 0 || stmt_returning(s);
 	/*
 	 * A read outside a transaction that Galera aborted (a replicated
 	 * write set's brute-force abort, or a causal wait that timed out)
@@ -695,6 +709,12 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	}
 	if (!db_tx_held(db, s))
 		goto out;
+	if (stmt_returning(s) && mysql_stmt_num_rows(st) > 0) {
+		if (db->in_tx)
+			db->tx_wrote = 1;
+		else
+			db->wrote = 1;
+	}
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
 		log_warnx("statement %s returns no result set",
 		    db_stmt_name(s));

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -76,28 +77,47 @@ cert_insert(struct dbx *dx, long long id, const struct issued *is)
 	return (long long)cid;
 }
 
+/* Unix time t as the database's MTS() writes it, into buf. */
+static void
+mts_of(long long t, char *buf, size_t sz)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, sz, "?");
+}
+
 /*
  * Register a new marketplace in one transaction: the marketplace, its
  * credential (api_key and the SHA-256 of secret), its certificate, one
  * use of registration token token_id, the audit row, and whatever done
  * stores (the Idempotency-Key answer; it gets the new id and returns as
- * idem_store). Returns DBRC_OK with *id, DBRC_DUP (nid taken),
- * DBRC_NOUSE (token used up, revoked or expired), DBRC_BUSY (done
- * returned 0) or DBRC_ERR. Nothing is left behind unless DBRC_OK.
+ * idem_store). Before done runs, *row is the marketplace as written
+ * (the insert returns what the database chose: id, version, times), so
+ * done answers without reading it back; its strings live until this
+ * returns. Returns DBRC_OK with *id, DBRC_DUP (nid taken), DBRC_NOUSE
+ * (token used up, revoked or expired), DBRC_BUSY (done returned 0) or
+ * DBRC_ERR. Nothing is left behind unless DBRC_OK.
  */
 int
 db_mkt_register(struct dbx *dx, const struct mkt_in *in,
     const struct issued *is, const char *api_key, const char *secret,
-    long long token_id, int (*done)(void *, long long, void *),
-    void *arg, long long *id)
+    long long token_id, struct mkt *row,
+    int (*done)(void *, long long, void *), void *arg, long long *id)
 {
 	struct json_object	*after = NULL;
+	struct dbres		*rs = NULL;
 	struct dbp		 p[8];
-	unsigned long long	 lid, n;
+	unsigned long long	 n;
+	long long		 lid, cid;
 	unsigned char		 h[32];
+	char			 nb[32], na[32];
 	int			 rc = DBRC_ERR, x;
 
 	*id = 0;
+	memset(row, 0, sizeof(*row));
 	crypto_sha256(secret, strlen(secret), h);
 	if (db_tx_begin(dx->db) == -1)
 		return DBRC_ERR;
@@ -110,10 +130,14 @@ db_mkt_register(struct dbx *dx, const struct mkt_in *in,
 	p[5] = dbp_str(in->connec);
 	p[6] = dbp_str(in->nex);
 	p[7] = dbp_str(api_key);
-	if ((x = db_exec(dx->db, STMT_MKT_ADD, p, 8, NULL, &lid)) != 1) {
-		rc = x == 0 ? DBRC_DUP : DBRC_ERR;
+	if (db_query(dx->db, STMT_MKT_ADD, p, 8, &rs) == -1) {
+		if (db_dup(dx->db))
+			rc = DBRC_DUP;
 		goto fail;
 	}
+	if (rs->nrow != 1)
+		goto fail;
+	lid = dbres_int(rs, 0, 0);
 
 	/* One use of the token, only if one is left (row-locked). */
 	p[0] = dbp_int(token_id);
@@ -127,20 +151,44 @@ db_mkt_register(struct dbx *dx, const struct mkt_in *in,
 	p[0] = dbp_str("marketplace");
 	p[1] = dbp_str(api_key);
 	p[2] = dbp_blob(h, sizeof(h));
-	p[3] = dbp_int((long long)lid);
+	p[3] = dbp_int(lid);
 	if (db_exec(dx->db, STMT_CRED_ADD, p, 4, NULL, NULL) != 1)
 		goto fail;
-	if (cert_insert(dx, (long long)lid, is) == -1)
+	if ((cid = cert_insert(dx, lid, is)) == -1)
 		goto fail;
 
 	after = mkt_snapshot(in);
 	jadd_str(after, "api_key", api_key);
 	jadd_int(after, "registration_token", token_id);
 	jadd(after, "certificate", cert_snapshot(is));
-	if (db_audit(dx, "marketplace.register", "marketplace",
-	    (long long)lid, NULL, after) == -1)
+	if (db_audit(dx, "marketplace.register", "marketplace", lid, NULL,
+	    after) == -1)
 		goto fail;
-	if (done != NULL && (x = done(dx->up, (long long)lid, arg)) != 1) {
+
+	row->id = lid;
+	row->nid = in->nid;
+	row->name = in->name;
+	row->environment = in->environment;
+	row->hub = in->hub;
+	row->impac = in->impac;
+	row->connec = in->connec;
+	row->nex = in->nex;
+	row->api_key = api_key;
+	row->version = dbres_int(rs, 0, 1);
+	row->created_at = dbres_str(rs, 0, 2);
+	row->updated_at = dbres_str(rs, 0, 3);
+	row->cert_id = cid;
+	row->serial = is->serial;
+	row->subject = is->cn;
+	row->pem = is->pem;
+	row->fp_sha1 = is->fp_sha1;
+	row->fp_sha256 = is->fp_sha256;
+	row->key_type = is->key_type;
+	mts_of(is->not_before, nb, sizeof(nb));
+	mts_of(is->not_after, na, sizeof(na));
+	row->not_before = nb;
+	row->not_after = na;
+	if (done != NULL && (x = done(dx->up, lid, arg)) != 1) {
 		rc = x == 0 ? DBRC_BUSY : DBRC_ERR;
 		goto fail;
 	}
@@ -149,10 +197,14 @@ db_mkt_register(struct dbx *dx, const struct mkt_in *in,
 	metrics_inc(MX_REGISTRATIONS);
 	metrics_inc(MX_CERTS_ISSUED);
 	json_object_put(after);
-	*id = (long long)lid;
+	dbres_free(rs);
+	memset(row, 0, sizeof(*row));
+	*id = lid;
 	return DBRC_OK;
 fail:
 	json_object_put(after);
+	dbres_free(rs);
+	memset(row, 0, sizeof(*row));
 	db_tx_rollback(dx->db);
 	return rc;
 }

@@ -134,10 +134,13 @@ const char *const db_sql[STMT__MAX] = {
 	"THEN 'expired' WHEN uses >= max_uses THEN 'used' ELSE 'active' END"
 #define RT_COLS	"id, label, max_uses, uses, " MTS("expires_at") ", " \
 	MTS("revoked_at") ", created_by, " MTS("created_at") ", " RT_STATE
+	/* What the database chose, so the answer is not read back. */
 	[STMT_MKT_ADD] =
 	    "INSERT INTO marketplace (nid, name, environment, hub_url, "
 	    "impac_url, connec_url, nex_url, api_key) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+	    "RETURNING id, version, " MTS("created_at") ", "
+	    MTS("updated_at"),
 	[STMT_MKT_SETCERT] =
 	    "UPDATE marketplace SET cert_id = ? WHERE id = ?",
 	[STMT_MKT_GET] =

@@ -761,6 +761,7 @@ const char	*db_stmt_name(enum stmt);
 struct db	*db_open(const struct conf *, int);
 int	 db_connected(struct db *);
 int	 db_errno(const struct db *);
+int	 db_dup(const struct db *);
 void	 db_close(struct db *);
 int	 db_lost(const struct db *);
 void	 db_attempt(struct db *);
@@ -1081,7 +1082,8 @@ struct reg_check {
 
 int	 db_mkt_register(struct dbx *, const struct mkt_in *,
 	    const struct issued *, const char *, const char *, long long,
-	    int (*)(void *, long long, void *), void *, long long *);
+	    struct mkt *, int (*)(void *, long long, void *), void *,
+	    long long *);
 int	 db_mkt_get(struct dbx *, long long, struct mkt_list *);
 int	 db_mkt_by_nid(struct dbx *, const char *, long long *);
 int	 db_mkt_list(struct dbx *, const char *, const char *, long long,

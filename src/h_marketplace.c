@@ -347,13 +347,14 @@ struct answer {
 	int			 status;
 	struct json_object	*o;		/* the answer, owned */
 	const struct sub_reg	*reg;		/* webhooks to add, or NULL */
+	const struct mkt	*row;		/* as written, or NULL */
 };
 
 /*
- * Inside a registration, renewal or rotation transaction: read the
- * marketplace back, build the answer, and keep it for Idempotency-Key
- * (without the private key, which is never stored). 1, 0 or -1 as
- * idem_store.
+ * Inside a registration, renewal or rotation transaction: build the
+ * answer from the marketplace as written (a->row, a registration's) or
+ * read back, and keep it for Idempotency-Key (without the private key,
+ * which is never stored). 1, 0 or -1 as idem_store.
  */
 static int
 answer_build(void *up, long long id, void *arg)
@@ -363,11 +364,15 @@ answer_build(void *up, long long id, void *arg)
 	struct mkt_list	 ml;
 	int		 rc;
 
-	if (db_mkt_get(&r->dx, id, &ml) != 1)
-		return -1;
 	json_object_put(a->o);
-	a->o = mkt_json(r, &ml.v[0], 1);
-	mkt_list_free(&ml);
+	if (a->row != NULL && a->row->id == id)
+		a->o = mkt_json(r, a->row, 1);
+	else {
+		if (db_mkt_get(&r->dx, id, &ml) != 1)
+			return -1;
+		a->o = mkt_json(r, &ml.v[0], 1);
+		mkt_list_free(&ml);
+	}
 	if (a->secret != NULL)
 		jadd_str(a->o, "api_secret", a->secret);
 	if (a->reg != NULL && sub_reg_apply(r, id, a->reg, 1, a->o) == -1)
@@ -469,6 +474,7 @@ h_mkt_register(struct req *r)
 	struct answer		 a;
 	struct sub_reg		 reg;
 	struct reg_check	 chk;
+	struct mkt		 row;
 	const char		*csr = NULL, *kt = NULL;
 	char			 host[256], err[160];
 	char			*api_key = NULL, *secret = NULL;
@@ -544,8 +550,9 @@ h_mkt_register(struct req *r)
 	a.secret = secret;
 	a.key_pem = is.key_pem;
 	a.status = 201;
+	a.row = &row;
 	rc = db_mkt_register(&r->dx, &in, &is, api_key, secret, r->pr.id,
-	    answer_build, &a, &id);
+	    &row, answer_build, &a, &id);
 	switch (rc) {
 	case DBRC_OK:
 		req_header(r, "Location", "/api/v1/marketplace");

@@ -44,6 +44,17 @@ KEY=$(jq -r .api_key "$W/acme.json")
 SECRET=$(jq -r .api_secret "$W/acme.json")
 SERIAL=$(jq -r .serial "$W/acme.json")
 
+# The answer is built from what the registration wrote (the insert
+# returns what the database chose), not read back: it must be the
+# marketplace as the database has it, field for field.
+req GET /api/v1/marketplace -u "$KEY:$SECRET"
+status 200 "the new marketplace reads itself"
+is "$(jq -cS 'del(.api_secret, .private_key)' "$W/acme.json")" \
+    "$(jq -cS . "$BODY")" "the registration's answer is the marketplace as stored"
+is "$(jq -r '"\(.not_before) \(.not_after)"' "$W/acme.json")" \
+    "$(sql "SELECT CONCAT(DATE_FORMAT(not_before, '%Y-%m-%dT%H:%i:%sZ'), ' ', DATE_FORMAT(not_after, '%Y-%m-%dT%H:%i:%sZ')) FROM certificate WHERE serial = '$SERIAL'")" \
+    "its validity is the stored certificate's"
+
 ok "openssl verify -CAfile accepts the certificate" \
     openssl verify -CAfile "$CACERT" -purpose sslclient "$W/acme.pem"
 is "$(fp "$W/ca-answer.pem" sha256)" "$(fp "$CACERT" sha256)" "the CA in the answer is the platform CA"
