@@ -425,6 +425,7 @@ void	 req_init(struct req *, void *, const struct conf *, struct db *);
 int	 req_read(struct req *);
 int	 req_parse_qs(struct req *);
 void	 req_free(struct req *);
+void	 req_finish(void *);
 const char *req_qs(const struct req *, const char *);
 int	 req_header(struct req *, const char *, const char *);
 void	 req_header_del(struct req *, const char *);

@@ -237,6 +237,34 @@ req_read(struct req *r)
 	return 0;
 }
 
+/*
+ * End request fr (a FCGX_Request). libfcgi closes a connection by
+ * shutting it down and reading until the web server has closed its
+ * side, so a TCP peer is never sent a reset for input left unread: a
+ * wait and a wakeup per request. When the input is read to its end (the
+ * body was taken whole and the empty record that ends it is at most
+ * FINISH_DRAIN bytes on), nothing is left unread, so the request is
+ * detached first and the connection closed at once. Otherwise
+ * libfcgi's own close does its part.
+ */
+#define FINISH_DRAIN	4096
+
+void
+req_finish(void *fcgi)
+{
+	FCGX_Request	*fr = fcgi;
+	int		 i;
+
+	if (fr->in != NULL) {
+		for (i = 0; i < FINISH_DRAIN; i++)
+			if (FCGX_GetChar(fr->in) == EOF)
+				break;
+		if (i < FINISH_DRAIN && FCGX_GetError(fr->in) == 0)
+			FCGX_Detach(fr);
+	}
+	FCGX_Finish_r(fr);
+}
+
 void
 req_free(struct req *r)
 {

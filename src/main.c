@@ -101,7 +101,7 @@ main(int argc, char *argv[])
 		metrics_request(&r, st, ms);
 		req_free(&r);
 		cert_csr_forget();
-		FCGX_Finish_r(&fr);
+		req_finish(&fr);
 		busy = 0;
 	}
 	log_info("worker stopping");

@@ -42,6 +42,25 @@ jqok '.status == 413 and (.detail | test("larger than"))' "which says why"
 req GET '/api/v1/apps/%zz'
 status 400 "a bad percent-escape in the path is 400 at nginx"
 
+# Refused before its body is read: the worker ends the connection at
+# once when what is left unread is small, and through libfcgi's drain
+# when not; either way nginx relays the answer, never a reset or 502.
+n0=$(wc -l < "$PREFIX/log/nginx-error.log")
+for n in 1000 60000; do
+	head -c $n /dev/zero | tr '\0' 'a' > "$T_TMP/b$n"
+	codes=
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		req POST '/healthz?a=%zz' -H 'Content-Type: application/json' \
+		    --data-binary @"$T_TMP/b$n"
+		codes="$codes $STATUS"
+	done
+	is "$codes" " 400 400 400 400 400 400 400 400 400 400" \
+	    "a $n-byte body left unread: ten 400s from the worker"
+done
+is "$(tail -n +$((n0 + 1)) "$PREFIX/log/nginx-error.log" |
+    grep -cE 'reset by peer|Broken pipe|prematurely closed')" 0 \
+    "and nginx saw no upstream connection cut short"
+
 req GET /healthz -H 'Proxy: http://evil.example'
 status 200 "a Proxy header is harmless"
 
