@@ -9,8 +9,8 @@
 # interleaved rounds on one stack are what compare two trees. The
 # schema is the current tree's: REV's worker must run on it.
 #
-# Needs from scripts/bench: PREFIX, PORT, API, DUR, AB_ROUNDS, AB_OLD
-# (REV's agora-fcgi), BUILD, row, ROWS, bench_workers; from
+# Needs from scripts/bench: PREFIX, PORT, API, DUR, AB_ROUNDS, AB_CONNS, AB_OLD
+# (REV's agora-fcgi), BUILD, row, ROWS, bench_workers, to_ms; from
 # bench-data.sh: EB, TT, TOKEN.
 
 ab_hz=$(getconf CLK_TCK)
@@ -61,31 +61,32 @@ ab_swap() {
 
 # ab_measure TREE LABEL URL [wrk args]: one round of one read.
 ab_measure() {
-	local tree=$1 label=$2 url=$3 out rps n m0 w0 g0 m1 w1 g1 mp wp gp
+	local tree=$1 label=$2 url=$3 out rps p99 n m0 w0 g0 m1 w1 g1 mp wp gp
 	shift 3
 	mp=$(ab_mariadb)
 	wp=$(bench_workers | tr '\n' ' ')
 	gp=$(ab_nginx | tr '\n' ' ')
 	# shellcheck disable=SC2086
 	{ m0=$(ab_ticks $mp); w0=$(ab_ticks $wp); g0=$(ab_ticks $gp); }
-	out=$(wrk -t2 -c8 -d"${DUR}s" "$@" "$url" 2>&1)
+	out=$(wrk -t2 -c"$AB_CONNS" -d"${DUR}s" --latency "$@" "$url" 2>&1)
 	# shellcheck disable=SC2086
 	{ m1=$(ab_ticks $mp); w1=$(ab_ticks $wp); g1=$(ab_ticks $gp); }
 	rps=$(printf '%s\n' "$out" | awk '/Requests\/sec/ {print $2}')
+	p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')
 	n=$(printf '%s\n' "$out" | awk '/requests in/ {print $1}')
 	[ "${n:-0}" -gt 0 ] || n=1
 	printf '%s\n' "$out" | grep -qE 'Non-2xx|Socket errors' &&
 	    say "warning: $tree, $label: $(printf '%s\n' "$out" |
 	    grep -E 'Non-2xx|Socket errors' | tr -s ' ' | tr '\n' ' ')"
 	jq -cn --arg tree "$tree" --arg route "$label" \
-	    --argjson rps "${rps:-0}" \
+	    --argjson rps "${rps:-0}" --argjson p99 "$(to_ms "${p99:-0}")" \
 	    --argjson db "$(( (m1 - m0) * 1000000 / ab_hz / n ))" \
 	    --argjson wk "$(( (w1 - w0) * 1000000 / ab_hz / n ))" \
 	    --argjson ng "$(( (g1 - g0) * 1000000 / ab_hz / n ))" \
-	    '{tree: $tree, route: $route, rps: $rps, mariadb_us: $db,
+	    '{tree: $tree, route: $route, rps: $rps, p99_ms: $p99, mariadb_us: $db,
 	    workers_us: $wk, nginx_us: $ng}' >> "$ROWS"
-	row '%-5s %-40s %9s %7s %7s %7s\n' "$tree" "$label" "${rps:-?}" \
-	    "$(( (m1 - m0) * 1000000 / ab_hz / n ))" \
+	row '%-5s %-40s %9s %9s %7s %7s %7s\n' "$tree" "$label" "${rps:-?}" \
+	    "${p99:-?}" "$(( (m1 - m0) * 1000000 / ab_hz / n ))" \
 	    "$(( (w1 - w0) * 1000000 / ab_hz / n ))" \
 	    "$(( (g1 - g0) * 1000000 / ab_hz / n ))"
 }
@@ -110,8 +111,8 @@ ab_round() {
 }
 
 cp "$PREFIX/bin/agora-fcgi" "$PREFIX/ab-new"
-row '%-5s %-40s %9s %7s %7s %7s\n' "tree" "what (8 connections)" "req/s" \
-    "db us" "wk us" "ngx us"
+row '%-5s %-40s %9s %9s %7s %7s %7s\n' "tree" \
+    "what ($AB_CONNS connections)" "req/s" "p99" "db us" "wk us" "ngx us"
 for r in $(seq 1 "$AB_ROUNDS"); do
 	# Which goes first alternates, so neither always follows the other.
 	if [ $((r % 2)) = 1 ]; then order="old new"; else order="new old"; fi
@@ -126,21 +127,25 @@ jq -s -r '
 	group_by(.route)[] |
 	(map(select(.tree == "old")) | {
 	    rps: (map(.rps) | add / length),
+	    p99: (map(.p99_ms) | add / length),
 	    db: (map(.mariadb_us) | add / length),
 	    wk: (map(.workers_us) | add / length),
 	    ng: (map(.nginx_us) | add / length)}) as $o |
 	(map(select(.tree == "new")) | {
 	    rps: (map(.rps) | add / length),
+	    p99: (map(.p99_ms) | add / length),
 	    db: (map(.mariadb_us) | add / length),
 	    wk: (map(.workers_us) | add / length),
 	    ng: (map(.nginx_us) | add / length)}) as $n |
 	"\(.[0].route): \($o.rps | floor) -> \($n.rps | floor) req/s " +
-	"(\((100 * ($n.rps - $o.rps) / $o.rps) | floor)%), per request " +
+	"(\((100 * ($n.rps - $o.rps) / $o.rps) | floor)%), p99 " +
+	"\($o.p99 * 100 | floor / 100) -> \($n.p99 * 100 | floor / 100) ms, " +
+	"per request " +
 	"MariaDB \($o.db | floor) -> \($n.db | floor) us, workers " +
 	"\($o.wk | floor) -> \($n.wk | floor) us, nginx \($o.ng | floor) " +
 	"-> \($n.ng | floor) us"
 ' "$ROWS" | tee -a "$OUT/bench.txt"
 jq -s . "$ROWS" > "$OUT/bench.json"
 rm -f "$ROWS"
-say "old: $AB_REV; new: the working tree; $AB_ROUNDS rounds of ${DUR}s"
+say "old: $AB_REV; new: the working tree; $AB_ROUNDS rounds of ${DUR}s at $AB_CONNS connections"
 say "table in $OUT/bench.txt, rows as JSON in $OUT/bench.json"

@@ -83,6 +83,9 @@ done
 out=$("$AGORA_TOP/scripts/bench" --ab 2>&1); rc=$?
 ok "scripts/bench --ab without a revision: usage, exit 2" sh -c \
     "test $rc -eq 2 && printf '%s' \"\$1\" | grep -q 'usage: scripts/bench --ab REV'" _ "$out"
+out=$("$AGORA_TOP/scripts/bench" --ab HEAD 1 1 lots 2>&1); rc=$?
+ok "scripts/bench --ab with a connection count that is no number: exit 2, naming it" sh -c \
+    "test $rc -eq 2 && printf '%s' \"\$1\" | grep -q \"connections must be a positive number, not 'lots'\"" _ "$out"
 out=$("$AGORA_TOP/scripts/run" frobnicate 2>&1); rc=$?
 ok "scripts/run with an unknown command says so" sh -c \
     "test $rc -ne 0 && printf '%s' \"\$1\" | grep -q 'unknown command \"frobnicate\"'" _ "$out"
