@@ -427,6 +427,16 @@ stmt_returning(enum stmt s)
 	return strncmp(db_sql[s], "INSERT", 6) == 0;
 }
 
+/* A statement changed rows: the transaction's, or the connection's. */
+static void
+db_wrote(struct db *db)
+{
+	if (db->in_tx)
+		db->tx_wrote = 1;
+	else
+		db->wrote = 1;
+}
+
 /* The name of statement s for the log ("STMT_TENANT_GET"). */
 const char *
 db_stmt_name(enum stmt s)
@@ -656,12 +666,8 @@ db_exec(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	if (!db_tx_held(db, s))
 		return -1;
 	n = mysql_stmt_affected_rows(st);
-	if (n > 0 && n != (unsigned long long)-1) {
-		if (db->in_tx)
-			db->tx_wrote = 1;
-		else
-			db->wrote = 1;
-	}
+	if (n > 0 && n != (unsigned long long)-1)
+		db_wrote(db);
 	if (affected != NULL)
 		*affected = n;
 	if (lastid != NULL)
@@ -709,12 +715,8 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	}
 	if (!db_tx_held(db, s))
 		goto out;
-	if (stmt_returning(s) && mysql_stmt_num_rows(st) > 0) {
-		if (db->in_tx)
-			db->tx_wrote = 1;
-		else
-			db->wrote = 1;
-	}
+	if (stmt_returning(s) && mysql_stmt_num_rows(st) > 0)
+		db_wrote(db);
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
 		log_warnx("statement %s returns no result set",
 		    db_stmt_name(s));

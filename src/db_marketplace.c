@@ -77,18 +77,6 @@ cert_insert(struct dbx *dx, long long id, const struct issued *is)
 	return (long long)cid;
 }
 
-/* Unix time t as the database's MTS() writes it, into buf. */
-static void
-mts_of(long long t, char *buf, size_t sz)
-{
-	struct tm	 tm;
-	time_t		 tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, sz, "?");
-}
-
 /*
  * Register a new marketplace in one transaction: the marketplace, its
  * credential (api_key and the SHA-256 of secret), its certificate, one
@@ -184,8 +172,9 @@ db_mkt_register(struct dbx *dx, const struct mkt_in *in,
 	row->fp_sha1 = is->fp_sha1;
 	row->fp_sha256 = is->fp_sha256;
 	row->key_type = is->key_type;
-	mts_of(is->not_before, nb, sizeof(nb));
-	mts_of(is->not_after, na, sizeof(na));
+	/* As the database's MTS() writes them. */
+	time_iso8601((time_t)is->not_before, nb, sizeof(nb));
+	time_iso8601((time_t)is->not_after, na, sizeof(na));
 	row->not_before = nb;
 	row->not_after = na;
 	if (done != NULL && (x = done(dx->up, lid, arg)) != 1) {

@@ -124,19 +124,13 @@ done
 
 # Means per tree and read, and the change from old to new.
 jq -s -r '
-	group_by(.route)[] |
-	(map(select(.tree == "old")) | {
+	def means(t): map(select(.tree == t)) | {
 	    rps: (map(.rps) | add / length),
 	    p99: (map(.p99_ms) | add / length),
 	    db: (map(.mariadb_us) | add / length),
 	    wk: (map(.workers_us) | add / length),
-	    ng: (map(.nginx_us) | add / length)}) as $o |
-	(map(select(.tree == "new")) | {
-	    rps: (map(.rps) | add / length),
-	    p99: (map(.p99_ms) | add / length),
-	    db: (map(.mariadb_us) | add / length),
-	    wk: (map(.workers_us) | add / length),
-	    ng: (map(.nginx_us) | add / length)}) as $n |
+	    ng: (map(.nginx_us) | add / length)};
+	group_by(.route)[] | means("old") as $o | means("new") as $n |
 	"\(.[0].route): \($o.rps | floor) -> \($n.rps | floor) req/s " +
 	"(\((100 * ($n.rps - $o.rps) / $o.rps) | floor)%), p99 " +
 	"\($o.p99 * 100 | floor / 100) -> \($n.p99 * 100 | floor / 100) ms, " +

@@ -49,9 +49,10 @@ isnt() {
 # agora's. CRL_WAIT=0 turns it off, for a test that holds crl-watch.
 # A CRL rewritten in the last two seconds by the test before this one
 # (there has been a reload for a CRL before) counts as a change.
-CRL_SEEN=$(stat -c '%.9Y %i %s' "$PREFIX/ca/crl.pem" 2>/dev/null) ||
-    CRL_SEEN=
-if [ -n "$CRL_SEEN" ] && [ -f "$PREFIX/run/crl-reloaded" ] &&
+. "$AGORA_TOP/scripts/lib/crl-stamp"	# crl_ident, crl_reloaded
+CRL_FILE="$PREFIX/ca/crl.pem"
+CRL_SEEN=$(crl_ident "$CRL_FILE")
+if [ "$CRL_SEEN" != none ] && [ -f "$PREFIX/run/crl-reloaded" ] &&
     [ $(($(date +%s) - ${CRL_SEEN%%.*})) -lt 2 ]; then
 	CRL_SEEN=x
 fi
@@ -59,15 +60,15 @@ CRL_WAIT=1
 crl_settle() {
 	local cur i
 	[ "$CRL_WAIT" = 1 ] || return 0
-	cur=$(stat -c '%.9Y %i %s' "$PREFIX/ca/crl.pem" 2>/dev/null)
+	cur=$(crl_ident "$CRL_FILE")
 	[ "$cur" = "$CRL_SEEN" ] && return 0
 	# No CRL at all (a test took it away): nothing to reload for.
-	if [ -z "$cur" ]; then
-		CRL_SEEN=
+	if [ "$cur" = none ]; then
+		CRL_SEEN=$cur
 		return 0
 	fi
 	for i in $(seq 1 200); do
-		if [ "$(cat "$PREFIX/run/crl-reloaded" 2>/dev/null)" = "$cur" ] &&
+		if crl_reloaded "$CRL_FILE" "$PREFIX" &&
 		    nginx_reloaded "$(stat -c %.9Y "$PREFIX/run/crl-reloaded")"
 		then
 			CRL_SEEN=$cur

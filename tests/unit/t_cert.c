@@ -101,21 +101,30 @@ chain_ok(X509 *x, X509 *cax)
 	return rc;
 }
 
-/* The private key in the test directory's file name, or NULL. */
-static EVP_PKEY *
-key_file(const char *name)
+/*
+ * Whether certificate PEM cert holds the public half of the private key
+ * in the test directory's file name.
+ */
+static int
+holds_key(const char *cert, const char *name)
 {
-	EVP_PKEY	*k;
+	EVP_PKEY	*k = NULL;
+	X509		*x;
 	char		*pem;
 	BIO		*b;
+	int		 rc;
 
-	if ((pem = slurp(name)) == NULL)
-		return NULL;
-	b = BIO_new_mem_buf(pem, -1);
-	k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-	BIO_free(b);
-	free(pem);
-	return k;
+	if ((pem = slurp(name)) != NULL) {
+		b = BIO_new_mem_buf(pem, -1);
+		k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+		BIO_free(b);
+		free(pem);
+	}
+	x = pem_x509(cert);
+	rc = x != NULL && k != NULL && X509_check_private_key(x, k) == 1;
+	X509_free(x);
+	EVP_PKEY_free(k);
+	return rc;
 }
 
 /* DER bytes as a PEM certificate request; owned. */
@@ -413,17 +422,10 @@ main(void)
 	 * reaches the certificate unchanged, and what RFC 2986 forbids
 	 * does not pass.
 	 */
-	x = NULL;
-	if (cert_issue(&c, "k.example.com", csr, NULL, 30, &is, err,
-	    sizeof(err)) == 0) {
-		x = pem_x509(is.pem);
-		cert_issued_free(&is);
-	}
-	pk = key_file("k.pem");
-	ok(x != NULL && pk != NULL && X509_check_private_key(x, pk) == 1,
+	ok(cert_issue(&c, "k.example.com", csr, NULL, 30, &is, err,
+	    sizeof(err)) == 0 && holds_key(is.pem, "k.pem"),
 	    "the certificate holds the CSR's RSA key");
-	EVP_PKEY_free(pk);
-	X509_free(x);
+	cert_issued_free(&is);
 	ok(sh("openssl req -new -newkey rsa:2048 -nodes -keyout kp.pem "
 	    "-subj /CN=a -sigopt rsa_padding_mode:pss -sigopt "
 	    "rsa_pss_saltlen:32 -out pss.pem && openssl ecparam -name "
@@ -438,13 +440,9 @@ main(void)
 	ok(evil != NULL && cert_issue(&c, "k.example.com", evil, NULL, 30,
 	    &is, err, sizeof(err)) == 0 && strcmp(is.key_type, "p384") == 0,
 	    "a P-384 CSR gives a p384 certificate");
-	x = is.pem == NULL ? NULL : pem_x509(is.pem);
-	cert_issued_free(&is);
-	pk = key_file("k384.pem");
-	ok(x != NULL && pk != NULL && X509_check_private_key(x, pk) == 1,
+	ok(is.pem != NULL && holds_key(is.pem, "k384.pem"),
 	    "whose key is the CSR's");
-	EVP_PKEY_free(pk);
-	X509_free(x);
+	cert_issued_free(&is);
 	free(evil);
 	der = NULL;
 	b = BIO_new_mem_buf(csr, -1);
