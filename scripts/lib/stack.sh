@@ -255,6 +255,10 @@ stack_db_start() {
 	chown -R "$DB_USER_OS" "$PREFIX/mysql"
 	touch "$PREFIX/log/mariadb.log"
 	chown "$DB_USER_OS" "$PREFIX/log/mariadb.log"
+	# The thread pool: a few threads serve every connection's short
+	# statements, instead of a thread each that sleeps and wakes per
+	# statement; on two cores the cached reads got ~10 % faster at 64
+	# connections and their p99 halved (doc/bench.md).
 	mariadbd --no-defaults --datadir="$PREFIX/mysql/data" \
 	    --socket="$PREFIX/mysql/mysql.sock" --pid-file="$PREFIX/mysql/mysql.pid" \
 	    --skip-networking --user="$DB_USER_OS" \
@@ -262,6 +266,7 @@ stack_db_start() {
 	    --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
 	    --innodb-buffer-pool-size=128M --innodb-log-file-size=48M \
 	    --innodb-flush-log-at-trx-commit=1 --max-connections=300 \
+	    --thread-handling=pool-of-threads \
 	    --skip-name-resolve </dev/null >/dev/null 2>&1 &
 	local i
 	for i in $(seq 1 100); do
