@@ -79,15 +79,16 @@ cert_insert(struct dbx *dx, long long id, const struct issued *is)
 
 /*
  * Register a new marketplace in one transaction: the marketplace, its
- * credential (api_key and the SHA-256 of secret), its certificate, one
- * use of registration token token_id, the audit row, and whatever done
- * stores (the Idempotency-Key answer; it gets the new id and returns as
- * idem_store). Before done runs, *row is the marketplace as written
- * (the insert returns what the database chose: id, version, times), so
- * done answers without reading it back; its strings live until this
- * returns. Returns DBRC_OK with *id, DBRC_DUP (nid taken), DBRC_NOUSE
- * (token used up, revoked or expired), DBRC_BUSY (done returned 0) or
- * DBRC_ERR. Nothing is left behind unless DBRC_OK.
+ * credential (api_key and the SHA-256 of secret), its certificate, the
+ * audit row, whatever done stores (the Idempotency-Key answer; it gets
+ * the new id and returns as idem_store), and last one use of
+ * registration token token_id. Before done runs, *row is the
+ * marketplace as written (the insert returns what the database chose:
+ * id, version, times), so done answers without reading it back; its
+ * strings live until this returns. Returns DBRC_OK with *id, DBRC_DUP
+ * (nid taken), DBRC_NOUSE (token used up, revoked or expired),
+ * DBRC_BUSY (done returned 0) or DBRC_ERR. Nothing is left behind
+ * unless DBRC_OK.
  */
 int
 db_mkt_register(struct dbx *dx, const struct mkt_in *in,
@@ -126,15 +127,6 @@ db_mkt_register(struct dbx *dx, const struct mkt_in *in,
 	if (rs->nrow != 1)
 		goto fail;
 	lid = dbres_int(rs, 0, 0);
-
-	/* One use of the token, only if one is left (row-locked). */
-	p[0] = dbp_int(token_id);
-	if (db_exec(dx->db, STMT_REGTOKEN_USE, p, 1, &n, NULL) != 1)
-		goto fail;
-	if (n != 1) {
-		rc = DBRC_NOUSE;
-		goto fail;
-	}
 
 	p[0] = dbp_str("marketplace");
 	p[1] = dbp_str(api_key);
@@ -179,6 +171,21 @@ db_mkt_register(struct dbx *dx, const struct mkt_in *in,
 	row->not_after = na;
 	if (done != NULL && (x = done(dx->up, lid, arg)) != 1) {
 		rc = x == 0 ? DBRC_BUSY : DBRC_ERR;
+		goto fail;
+	}
+
+	/*
+	 * One use of the token, only if one is left. Last, so the token's
+	 * row is locked only for this statement and the commit: a fleet
+	 * registering with one token queued on that lock for the whole
+	 * transaction, a millisecond each (doc/bench.md). reg_check has
+	 * refused a used-up token already; this catches a race.
+	 */
+	p[0] = dbp_int(token_id);
+	if (db_exec(dx->db, STMT_REGTOKEN_USE, p, 1, &n, NULL) != 1)
+		goto fail;
+	if (n != 1) {
+		rc = DBRC_NOUSE;
 		goto fail;
 	}
 	if (db_tx_commit(dx->db) == -1)
