@@ -258,7 +258,7 @@ stack_db_start() {
 	# The thread pool: a few threads serve every connection's short
 	# statements, instead of a thread each that sleeps and wakes per
 	# statement; on two cores the cached reads got ~10 % faster at 64
-	# connections and their p99 halved (doc/bench.md).
+	# connections and the 304's p99 there about halved (doc/bench.md).
 	mariadbd --no-defaults --datadir="$PREFIX/mysql/data" \
 	    --socket="$PREFIX/mysql/mysql.sock" --pid-file="$PREFIX/mysql/mysql.pid" \
 	    --skip-networking --user="$DB_USER_OS" \
