@@ -104,7 +104,7 @@ is "$(sql "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '
 # The front passes the client's address on (PROXY protocol): nginx's
 # limits and logs and the workers see 127.0.0.2, not the front's address.
 curl -s -o /dev/null --interface 127.0.0.2 --cacert "$CACERT" "$BASE/healthz?from-$P"
-sleep 1.3	# nginx writes its access log at most a second late (flush=1s)
+access_log_settle
 ok "behind the front, a host's nginx sees the client's address" \
     grep -q "^127\.0\.0\.2 .*from-$P" "$CL/host1/log/nginx-access.log" "$CL/host2/log/nginx-access.log"
 

@@ -105,6 +105,11 @@ nginx_reloaded() {
 	done
 }
 
+# nginx writes its access log in batches, at most a second late (flush=1s
+# in nginx/nginx.conf.in): access_log_settle waits until every line of
+# the requests so far is in the file.
+access_log_settle() { sleep 1.5; }
+
 # req METHOD PATH [curl args...]: sets STATUS, BODY (file), HDRS (file).
 # It first waits for a reload the CRL asked for (crl_settle).
 req() {

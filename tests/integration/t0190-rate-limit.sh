@@ -8,15 +8,9 @@ count_status() {	# count_status PATH CODE: lines of nginx's access log
 	grep -c "\"[A-Z]* $1 HTTP/[0-9.]*\" $2 " "$PREFIX/log/nginx-access.log"
 }
 
-# nginx writes its access log at most a second late (flush=1s in
-# nginx.conf): log_settle waits until every line so far is in the file,
-# log_empty also starts it afresh.
-log_settle() {
-	kill -USR1 "$(cat "$PREFIX/run/nginx.pid")"	# reopen: writes them now
-	sleep 1.2					# and the timer, at the latest
-}
+# The access log afresh: earlier tests' lines land first (lib.sh).
 log_empty() {
-	log_settle
+	access_log_settle
 	: > "$PREFIX/log/nginx-access.log"
 }
 
@@ -25,7 +19,7 @@ log_empty
 # Two seconds of 32 connections, far above the test stack's 200 r/s.
 wrk -t2 -c32 -d2s "https://127.0.0.1:$PORT/api/v1/marketplaces" >/dev/null 2>&1
 wrk -t2 -c32 -d2s "https://127.0.0.1:$PORT/healthz" >/dev/null 2>&1
-log_settle
+access_log_settle
 limited=$(count_status /api/v1/marketplaces 429)
 passed_through=$(count_status /api/v1/marketplaces 405)
 health_limited=$(count_status /healthz 429)
@@ -47,7 +41,7 @@ status 401 "after the flood a client that waited a second reaches a worker again
 for path in /api/v1/marketplaces/ /api/v1/marketplaces/. //api/v1//marketplaces; do
 	log_empty
 	wrk -t2 -c32 -d2s "https://127.0.0.1:$PORT$path" >/dev/null 2>&1
-	log_settle
+	access_log_settle
 	n=$(grep -c '" 429 ' "$PREFIX/log/nginx-access.log")
 	ok "a flood on $path gets 429s too ($n)" test "$n" -gt 50
 done
