@@ -50,14 +50,19 @@ const char *const db_sql[STMT__MAX] = {
 	/*
 	 * The same generations alone, for a credential the worker has
 	 * checked already (auth.c): its tenant's scope and the
-	 * marketplace that scope names, or its app's scope.
+	 * marketplace that scope names, or its app's scope. These two
+	 * are every cached hit's one statement, so they ask for MariaDB's
+	 * query cache: with query_cache_type = DEMAND the server answers
+	 * them from memory until a write to gen (any write: the triggers
+	 * move it) drops the entry, at a third of a run's cost
+	 * (doc/bench.md). With the cache off the hint does nothing.
 	 */
 	[STMT_GEN_TENANT] =
-	    "SELECT gt.n, COALESCE(gm.n, 0) FROM gen gt "
+	    "SELECT SQL_CACHE gt.n, COALESCE(gm.n, 0) FROM gen gt "
 	    "LEFT JOIN gen gm ON gm.kind = 'm' AND gm.id = gt.up "
 	    "WHERE gt.kind = 't' AND gt.id = ?",
 	[STMT_GEN_APP] =
-	    "SELECT n, 0 FROM gen WHERE kind = 'a' AND id = ?",
+	    "SELECT SQL_CACHE n, 0 FROM gen WHERE kind = 'a' AND id = ?",
 	[STMT_CRED_PURGE] =
 	    "DELETE FROM credential "
 	    "WHERE expires_at < NOW(6) - INTERVAL 1 DAY "
