@@ -78,8 +78,10 @@ static const struct cmd cmds[] = {
 	    "Show the configuration file, whether the database answers (and "
 	    "the Galera state of a cluster node), the schema version, when "
 	    "the CA certificate expires and when the CRL must be rewritten, "
-	    "and the counts of marketplaces, apps, tenants and live "
-	    "listings. Exits 1 when something needs attention.",
+	    "the counts of marketplaces, apps, tenants and live "
+	    "listings, and whether the server runs its query cache and "
+	    "thread pool (faster cached reads; not required). Exits 1 when "
+	    "something needs attention.",
 	    cmd_status, CTL_DB_OPT },
 	{ "db-init", "[-u root-user] [-H account-host] [-S root-socket]",
 	    "From a root connection to MariaDB (the configured socket or "
@@ -1113,13 +1115,35 @@ print_until(const char *what, const char *path, long long when, int rc,
  * answers at this build's schema and neither the CA nor the CRL is past
  * its date; 1 otherwise.
  */
+/*
+ * The two server settings the cached reads gain from (doc/bench.md).
+ * Neither is required, so neither makes status fail; the query cache is
+ * advised on a single server and not on a Galera node.
+ */
+static void
+print_settings(const struct ops_settings *st, int cluster)
+{
+	if (strcmp(st->qc_type, "OFF") == 0 || st->qc_size <= 0)
+		printf("%-14s off%s\n", "query cache", cluster ?
+		    " (as advised on Galera)" :
+		    " (each cached hit runs its check; see README.Debian)");
+	else
+		printf("%-14s %s, %lld MiB%s\n", "query cache", st->qc_type,
+		    st->qc_size >> 20, cluster ?
+		    " (not advised on Galera: doc/cluster.md)" : "");
+	printf("%-14s %s%s\n", "threads", st->threads,
+	    strcmp(st->threads, "pool-of-threads") == 0 ? "" :
+	    " (pool-of-threads is faster; see README.Debian)");
+}
+
 static int
 cmd_status(struct ctl *c, int argc, char *argv[])
 {
 	struct ops_counts	 n;
+	struct ops_settings	 st;
 	char			 state[64];
 	long long		 v, when;
-	int			 bad = 0, rc;
+	int			 bad = 0, rc, cluster;
 
 	(void)argv;
 	if (argc != 1)
@@ -1133,7 +1157,8 @@ cmd_status(struct ctl *c, int argc, char *argv[])
 	} else {
 		printf("%-14s reachable (%s as %s)\n", "database",
 		    c->conf.db_name, c->conf.db_user);
-		if ((rc = db_ops_cluster(c->db, state, sizeof(state))) == 1)
+		if ((cluster = db_ops_cluster(c->db, state,
+		    sizeof(state))) == 1)
 			printf("%-14s %s\n", "cluster node", state);
 		if (db_schema_version(c->db, &v) == -1) {
 			printf("%-14s unknown (run agoractl db-init)\n",
@@ -1154,6 +1179,10 @@ cmd_status(struct ctl *c, int argc, char *argv[])
 			printf("%-14s %lld\n", "live listings",
 			    n.live_listings);
 		} else
+			bad = 1;
+		if (db_ops_settings(c->db, &st) == 0)
+			print_settings(&st, cluster == 1);
+		else
 			bad = 1;
 	}
 	rc = cert_file_until(c->conf.ca_cert, 0, &when);

@@ -55,6 +55,28 @@ db_ops_cluster(struct db *db, char *state, size_t sz)
 	return rc;
 }
 
+/* The server's query cache and thread handling. 0 or -1. */
+int
+db_ops_settings(struct db *db, struct ops_settings *st)
+{
+	struct dbres	*rs;
+	int		 rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (db_query(db, STMT_OPS_SETTINGS, NULL, 0, &rs) == -1)
+		return -1;
+	if (rs->nrow == 1) {
+		snprintf(st->qc_type, sizeof(st->qc_type), "%s",
+		    dbres_str(rs, 0, 0) != NULL ? dbres_str(rs, 0, 0) : "");
+		st->qc_size = dbres_int(rs, 0, 1);
+		snprintf(st->threads, sizeof(st->threads), "%s",
+		    dbres_str(rs, 0, 2) != NULL ? dbres_str(rs, 0, 2) : "");
+		rc = 0;
+	}
+	dbres_free(rs);
+	return rc;
+}
+
 /*
  * Bind the names of the next DDL to session variables: database, account
  * host, user, password, table (NULL: unused). 0 or -1.

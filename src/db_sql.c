@@ -885,6 +885,8 @@ const char *const db_sql[STMT__MAX] = {
 	[STMT_OPS_WSREP] =
 	    "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
 	    "WHERE VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT'",
+	[STMT_OPS_SETTINGS] =
+	    "SELECT @@query_cache_type, @@query_cache_size, @@thread_handling",
 	[STMT_OPS_INIT_VARS] =
 	    "SET @agora_db = ?, @agora_host = ?, @agora_user = ?, "
 	    "@agora_pw = ?, @agora_table = ?",

@@ -708,6 +708,7 @@ enum stmt {
 	/* operations: agoractl status and db-init (db_ops.c) */
 	STMT_OPS_COUNTS,
 	STMT_OPS_WSREP,
+	STMT_OPS_SETTINGS,
 	STMT_OPS_INIT_VARS,
 	STMT_OPS_INIT_DB,
 	STMT_OPS_INIT_USER,
@@ -1961,8 +1962,16 @@ struct ops_accounts {
 	const char	*admin_password;
 };
 
+/* The server settings the cached reads gain from (agoractl status). */
+struct ops_settings {
+	char		 qc_type[16];	/* query_cache_type: OFF, ON, DEMAND */
+	long long	 qc_size;	/* query_cache_size, bytes */
+	char		 threads[40];	/* thread_handling */
+};
+
 int	 db_ops_counts(struct db *, struct ops_counts *);
 int	 db_ops_cluster(struct db *, char *, size_t);
+int	 db_ops_settings(struct db *, struct ops_settings *);
 int	 db_ops_create(struct db *, const struct ops_accounts *);
 int	 db_ops_grant(struct db *, const struct ops_accounts *, long long *);
 

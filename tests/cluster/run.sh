@@ -98,6 +98,9 @@ ok "scripts/cluster status: all nodes and hosts up" cluster status
 for n in 1 2 3; do
 	is "$(sql -n "$n" "SHOW STATUS LIKE 'wsrep_cluster_size'" | cut -f2)" 3 "node $n: cluster size 3"
 done
+"$AGORACTL" status > "$T_TMP/ctlstatus" 2>&1
+ok "agoractl status on a node: its query cache off, as advised on Galera" \
+    grep -qx 'query cache  *off (as advised on Galera)' "$T_TMP/ctlstatus"
 is "$(sql "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'agora' AND (engine <> 'InnoDB' OR table_name NOT IN (SELECT table_name FROM information_schema.table_constraints WHERE table_schema = 'agora' AND constraint_type = 'PRIMARY KEY'))")" 0 \
     "every table is InnoDB with a primary key"
 

@@ -29,6 +29,10 @@ live=$(sql "SELECT COUNT(*) FROM listing WHERE state = 'approved'")
 ok "live listings count matches ($live)" grep -qx "live listings  *$live" "$W/status"
 ok "CA expiry shown" grep -qE '^CA expires  *20[0-9-]+T.*in [0-9]+ days\)$' "$W/status"
 ok "CRL nextUpdate shown" grep -qE '^CRL next  *20[0-9-]+T.*in [0-9]+ days\)$' "$W/status"
+qcmib=$(( $(sql "SELECT @@query_cache_size") >> 20 ))
+ok "the server's query cache shown as it runs (DEMAND, $qcmib MiB)" \
+    grep -qx "query cache  *DEMAND, $qcmib MiB" "$W/status"
+ok "and its thread pool" grep -qx 'threads  *pool-of-threads' "$W/status"
 sed 's/^db_socket = .*/db_socket = \/nonexistent.sock/' "$AGORA_CONF" > "$W/bad.conf"
 "$AGORACTL" -c "$W/bad.conf" status > "$W/status.bad" 2>&1
 is "$?" 1 "status exits 1 when the database is unreachable"
