@@ -9,9 +9,13 @@
 # interleaved rounds on one stack are what compare two trees. The
 # schema is the current tree's: REV's worker must run on it.
 #
+# With AB_DB set instead (scripts/bench --ab-db FLAGS), the worker stays
+# and MariaDB is what changes: restarted between rounds as the stack
+# runs it ("old") or with FLAGS after the stack's options ("new").
+#
 # Needs from scripts/bench: PREFIX, PORT, API, DUR, AB_ROUNDS, AB_CONNS, AB_OLD
-# (REV's agora-fcgi), BUILD, row, ROWS, bench_workers, to_ms; from
-# bench-data.sh: EB, TT, TOKEN.
+# (REV's agora-fcgi) or AB_DB, BUILD, row, ROWS, bench_workers, to_ms;
+# from bench-data.sh: EB, TT, TOKEN.
 
 ab_hz=$(getconf CLK_TCK)
 
@@ -57,6 +61,18 @@ ab_swap() {
 		C -o /dev/null "https://localhost:$PORT/healthz" && break
 		sleep 0.1
 	done
+}
+
+# ab_db FLAGS: MariaDB restarted with FLAGS after the stack's options
+# (none: as the stack runs it). A second of /readyz from 8 connections
+# reaches every worker, so each has found its connection gone and made a
+# new one before the round begins; then /readyz must answer.
+ab_db() {
+	stop_pidfile "$PREFIX/mysql/mysql.pid"
+	STACK_DB_FLAGS=$1 stack_db_start
+	wrk -t2 -c8 -d1s "$API/readyz" >/dev/null 2>&1
+	C -f -o /dev/null "https://localhost:$PORT/readyz" ||
+	    die "the workers did not reconnect to MariaDB"
 }
 
 # ab_measure TREE LABEL URL [wrk args]: one round of one read.
@@ -110,14 +126,20 @@ ab_round() {
 	    -s "$AGORA_TOP/tests/bench/register.lua"
 }
 
-cp "$PREFIX/bin/agora-fcgi" "$PREFIX/ab-new"
+[ -n "$AB_DB" ] || cp "$PREFIX/bin/agora-fcgi" "$PREFIX/ab-new"
 row '%-5s %-40s %9s %9s %7s %7s %7s\n' "tree" \
     "what ($AB_CONNS connections)" "req/s" "p99" "db us" "wk us" "ngx us"
 for r in $(seq 1 "$AB_ROUNDS"); do
 	# Which goes first alternates, so neither always follows the other.
 	if [ $((r % 2)) = 1 ]; then order="old new"; else order="new old"; fi
 	for t in $order; do
-		if [ "$t" = old ]; then ab_swap "$AB_OLD"; else ab_swap "$PREFIX/ab-new"; fi
+		if [ -n "$AB_DB" ]; then
+			if [ "$t" = old ]; then ab_db ""; else ab_db "$AB_DB"; fi
+		elif [ "$t" = old ]; then
+			ab_swap "$AB_OLD"
+		else
+			ab_swap "$PREFIX/ab-new"
+		fi
 		ab_round "$t"
 	done
 done
@@ -141,5 +163,9 @@ jq -s -r '
 ' "$ROWS" | tee -a "$OUT/bench.txt"
 jq -s . "$ROWS" > "$OUT/bench.json"
 rm -f "$ROWS"
-say "old: $AB_REV; new: the working tree; $AB_ROUNDS rounds of ${DUR}s at $AB_CONNS connections"
+if [ -n "$AB_DB" ]; then
+	say "old: MariaDB as the stack runs it; new: with $AB_DB; $AB_ROUNDS rounds of ${DUR}s at $AB_CONNS connections"
+else
+	say "old: $AB_REV; new: the working tree; $AB_ROUNDS rounds of ${DUR}s at $AB_CONNS connections"
+fi
 say "table in $OUT/bench.txt, rows as JSON in $OUT/bench.json"

@@ -14,6 +14,8 @@
 #	CACHE_BYTES	each worker's answer cache (default 4 MiB)
 #	NOTIFY_CONF	extra agora.conf lines for agora-notify (tests)
 #	NGINX_PROXY_LISTEN	nginx lines for a PROXY-protocol port (scripts/cluster)
+#	STACK_DB_FLAGS	extra mariadbd options, after the stack's own
+#			(scripts/bench --ab-db)
 
 : "${WORKERS:=4}"
 : "${REG_RATE:=10r/s}"
@@ -272,7 +274,7 @@ stack_db_start() {
 	    --innodb-flush-log-at-trx-commit=1 --max-connections=300 \
 	    --thread-handling=pool-of-threads \
 	    --query-cache-type=DEMAND --query-cache-size=16M \
-	    --skip-name-resolve </dev/null >/dev/null 2>&1 &
+	    --skip-name-resolve ${STACK_DB_FLAGS:-} </dev/null >/dev/null 2>&1 &
 	local i
 	for i in $(seq 1 100); do
 		mysql_root -e 'SELECT 1' >/dev/null 2>&1 && return 0
