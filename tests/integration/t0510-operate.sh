@@ -87,6 +87,9 @@ done
 out=$("$AGORA_TOP/scripts/bench" --ab 2>&1); rc=$?
 ok "scripts/bench --ab without a revision: usage, exit 2" sh -c \
     "test $rc -eq 2 && printf '%s' \"\$1\" | grep -q 'usage: scripts/bench --ab REV'" _ "$out"
+out=$("$AGORA_TOP/scripts/bench" --ab-db 2>&1); rc=$?
+ok "scripts/bench --ab-db without options: usage, exit 2" sh -c \
+    "test $rc -eq 2 && printf '%s' \"\$1\" | grep -q 'usage: scripts/bench --ab REV | --ab-db FLAGS'" _ "$out"
 out=$("$AGORA_TOP/scripts/bench" --ab HEAD 1 1 lots 2>&1); rc=$?
 ok "scripts/bench --ab with a connection count that is no number: exit 2, naming it" sh -c \
     "test $rc -eq 2 && printf '%s' \"\$1\" | grep -q \"connections must be a positive number, not 'lots'\"" _ "$out"
