@@ -1111,11 +1111,6 @@ print_until(const char *what, const char *path, long long when, int rc,
 }
 
 /*
- * status: what an operator checks first. Exit 0 when the database
- * answers at this build's schema and neither the CA nor the CRL is past
- * its date; 1 otherwise.
- */
-/*
  * The two server settings the cached reads gain from (doc/bench.md).
  * Neither is required, so neither makes status fail; the query cache is
  * advised on a single server and not on a Galera node.
@@ -1128,14 +1123,20 @@ print_settings(const struct ops_settings *st, int cluster)
 		    " (as advised on Galera)" :
 		    " (each cached hit runs its check; see README.Debian)");
 	else
-		printf("%-14s %s, %lld MiB%s\n", "query cache", st->qc_type,
-		    st->qc_size >> 20, cluster ?
-		    " (not advised on Galera: doc/cluster.md)" : "");
+		printf("%-14s %s, %lld %s%s\n", "query cache", st->qc_type,
+		    st->qc_size >= 1 << 20 ? st->qc_size >> 20 :
+		    st->qc_size >> 10, st->qc_size >= 1 << 20 ? "MiB" : "KiB",
+		    cluster ? " (not advised on Galera: doc/cluster.md)" : "");
 	printf("%-14s %s%s\n", "threads", st->threads,
 	    strcmp(st->threads, "pool-of-threads") == 0 ? "" :
 	    " (pool-of-threads is faster; see README.Debian)");
 }
 
+/*
+ * status: what an operator checks first. Exit 0 when the database
+ * answers at this build's schema and neither the CA nor the CRL is past
+ * its date; 1 otherwise.
+ */
 static int
 cmd_status(struct ctl *c, int argc, char *argv[])
 {

@@ -31,7 +31,7 @@ CFG=/api/config/v1/marketplaces
 qc() { sql "SHOW GLOBAL STATUS LIKE 'Qcache_$1'" | cut -f2; }
 
 # served CRED PATH: 20 requests; sets QHITS, the query cache's hits
-# meanwhile (the stack runs nothing else against the database).
+# meanwhile (nothing else on the stack asks for the query cache).
 served() {
 	local h0 i
 	h0=$(qc hits)
