@@ -1118,15 +1118,21 @@ print_until(const char *what, const char *path, long long when, int rc,
 static void
 print_settings(const struct ops_settings *st, int cluster)
 {
+	long long	 size = st->qc_size >> 20;
+	const char	*unit = "MiB";
+
+	if (size == 0) {
+		size = st->qc_size >> 10;
+		unit = "KiB";
+	}
 	if (strcmp(st->qc_type, "OFF") == 0 || st->qc_size <= 0)
 		printf("%-14s off%s\n", "query cache", cluster ?
 		    " (as advised on Galera)" :
 		    " (each cached hit runs its check; see README.Debian)");
 	else
 		printf("%-14s %s, %lld %s%s\n", "query cache", st->qc_type,
-		    st->qc_size >= 1 << 20 ? st->qc_size >> 20 :
-		    st->qc_size >> 10, st->qc_size >= 1 << 20 ? "MiB" : "KiB",
-		    cluster ? " (not advised on Galera: doc/cluster.md)" : "");
+		    size, unit, cluster ?
+		    " (not advised on Galera: doc/cluster.md)" : "");
 	printf("%-14s %s%s\n", "threads", st->threads,
 	    strcmp(st->threads, "pool-of-threads") == 0 ? "" :
 	    " (pool-of-threads is faster; see README.Debian)");

@@ -264,7 +264,9 @@ stack_db_start() {
 	# The query cache on demand: only the statements that ask for it
 	# (SQL_CACHE: a cached hit's generation check) are kept, and any
 	# write to a table they read drops them; a hit then costs MariaDB a
-	# third of what it did (doc/bench.md).
+	# third of what it did (doc/bench.md). STACK_DB_FLAGS is split into
+	# options on purpose.
+	# shellcheck disable=SC2086
 	mariadbd --no-defaults --datadir="$PREFIX/mysql/data" \
 	    --socket="$PREFIX/mysql/mysql.sock" --pid-file="$PREFIX/mysql/mysql.pid" \
 	    --skip-networking --user="$DB_USER_OS" \
