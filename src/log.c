@@ -21,6 +21,7 @@
 static const char	*log_name = "agora";
 static enum loglevel	 log_level = LOGL_INFO;
 static char		 log_rid[33];	/* current request, or empty */
+static long		 log_pid;	/* getpid() is a system call */
 
 static const char *const levels[LOGL__MAX] = {
 	[LOGL_DEBUG] = "debug",
@@ -34,6 +35,7 @@ log_init(const char *name, enum loglevel lvl)
 {
 	log_name = name;
 	log_level = lvl;
+	log_pid = (long)getpid();
 }
 
 void
@@ -135,20 +137,31 @@ line_quote(struct line *l, const char *s)
 	line_putc(l, '"');
 }
 
+/*
+ * The line's first fields. The date is formatted once a second and the
+ * pid taken once (log_init; a forked child that logs calls it again),
+ * not once a line.
+ */
 static void
 line_head(struct line *l, enum loglevel lvl, const char *fn)
 {
+	static time_t	 sec = -1;	/* the second ts holds */
+	static char	 ts[32];
 	struct timeval	 tv;
 	struct tm	 tm;
-	char		 ts[32];
 
 	l->n = 0;
 	l->cut = 0;
 	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (tv.tv_sec != sec) {
+		gmtime_r(&tv.tv_sec, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+		sec = tv.tv_sec;
+	}
+	if (log_pid == 0)
+		log_pid = (long)getpid();
 	line_printf(l, "ts=%s.%03ldZ level=%s app=%s pid=%ld", ts,
-	    (long)tv.tv_usec / 1000, levels[lvl], log_name, (long)getpid());
+	    (long)tv.tv_usec / 1000, levels[lvl], log_name, log_pid);
 	if (log_rid[0] != '\0')
 		line_printf(l, " rid=%s", log_rid);
 	line_printf(l, " fn=%s", fn);

@@ -122,6 +122,17 @@ else
 	echo "ok - no sanitizer report from any worker"
 	passed=$((passed + 1))
 fi
+# nginx corrects a worker's malformed answer (a Content-Length that is
+# not the body's, a bad or oversized header) and says so only in its
+# own error log: one such line fails the run.
+if grep -q 'upstream sent' "$PREFIX/log/nginx-error.log" 2>/dev/null; then
+	echo "not ok - nginx had to correct the workers' answers:"
+	grep 'upstream sent' "$PREFIX/log/nginx-error.log" | head -5 | sed 's/^/# /'
+	failed=$((failed + 1))
+else
+	echo "ok - nginx found every worker answer well formed"
+	passed=$((passed + 1))
+fi
 # An error line in agora.log fails the run unless the test that caused
 # it listed it: each appends extended regular expressions, one a line,
 # to $EXPECTED_ERRORS (see lib.sh: expect_error).

@@ -1,0 +1,66 @@
+# bench-floor.sh: sourced by `scripts/bench --floor` once its stack runs,
+# bench-data.sh has built the data (without measuring) and floor_start
+# has the floor workers answering. Interleaved rounds of hello-world,
+# the floor (hello-world plus a cached hit's one statement), agora's
+# tenant-mode catalog as a 304 and gzipped, the floor answering the
+# catalog's bytes and agora's plain catalog; each round runs them in the
+# opposite order of the last, so none always follows another. A whole
+# run measures the floor minutes after hello-world, and this machine's
+# speed drifts by a third within one run: the rounds are what say how
+# close agora comes to the floor.
+#
+# Needs from scripts/bench: PREFIX, PORT, PORT2, API, DUR, AB_ROUNDS,
+# AB_CONNS, FLOOR_BYTES, bench_measure, row, ROWS, OUT, C, say;
+# from bench-data.sh: TT.
+
+fl_auth="Authorization: Basic $(printf '%s' "$TT" | base64 -w0)"
+fl_etag=$(C -D - -o /dev/null -u "$TT" \
+    "https://localhost:$PORT/api/mnoe/v2/apps" |
+    sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
+[ -n "$fl_etag" ] || die "the catalog gave no ETag"
+
+# fl_read N: the Nth read of a round.
+fl_read() {
+	case $1 in
+	1) bench_measure "hello-world" "$AB_CONNS" \
+	    "https://127.0.0.1:$PORT2/hello" ;;
+	2) bench_measure "floor" "$AB_CONNS" \
+	    "https://127.0.0.1:$PORT2/floor" ;;
+	3) bench_measure "agora catalog, 304" "$AB_CONNS" \
+	    "$API/api/mnoe/v2/apps" -H "$fl_auth" -H "If-None-Match: $fl_etag" ;;
+	4) bench_measure "agora catalog, gzip" "$AB_CONNS" \
+	    "$API/api/mnoe/v2/apps" -H "$fl_auth" -H "Accept-Encoding: gzip" ;;
+	5) bench_measure "floor with the catalog ($FLOOR_BYTES B)" \
+	    "$AB_CONNS" "https://127.0.0.1:$PORT2/floor?body" ;;
+	6) bench_measure "agora catalog, plain" "$AB_CONNS" \
+	    "$API/api/mnoe/v2/apps" -H "$fl_auth" ;;
+	esac
+}
+
+row '%-48s %5s %10s %9s %9s\n' "what" "conns" "req/s" "p50" "p99"
+for r in $(seq 1 "$AB_ROUNDS"); do
+	if [ $((r % 2)) = 1 ]; then order="1 2 3 4 5 6"; else order="6 5 4 3 2 1"; fi
+	for n in $order; do
+		fl_read "$n"
+	done
+done
+
+# Each read's mean and range, then the shares: the floor of hello-world
+# (the price of asking the database once), agora's 304 and gzip of the
+# floor, its plain catalog of the floor that sends the same bytes, and
+# each of hello-world (the issue's goals).
+jq -s -r '
+	def mean(r): map(select(.route == r) | .rps) | add / length;
+	def pct(a; b): (100 * a / b) | floor;
+	(group_by(.route)[] | "\(.[0].route): mean \(map(.rps) | add / length | floor) req/s (\(map(.rps) | min | floor)-\(map(.rps) | max | floor)), p99 \(map(.p99_ms) | add / length * 100 | floor / 100) ms"),
+	((map(select(.route | startswith("floor with"))) | .[0].route) as $fb |
+	mean("hello-world") as $h | mean("floor") as $f | mean($fb) as $b |
+	"the floor: \(pct($f; $h))% of hello-world; with the catalog: \(pct($b; $h))%",
+	"agora 304: \(pct(mean("agora catalog, 304"); $f))% of the floor, \(pct(mean("agora catalog, 304"); $h))% of hello-world",
+	"agora gzip: \(pct(mean("agora catalog, gzip"); $f))% of the floor, \(pct(mean("agora catalog, gzip"); $h))% of hello-world",
+	"agora plain: \(pct(mean("agora catalog, plain"); $b))% of the floor with the catalog, \(pct(mean("agora catalog, plain"); $h))% of hello-world")
+' "$ROWS" | tee -a "$OUT/bench.txt"
+jq -s . "$ROWS" > "$OUT/bench.json"
+rm -f "$ROWS"
+say "$AB_ROUNDS rounds of ${DUR}s at $AB_CONNS connections"
+say "table in $OUT/bench.txt, rows as JSON in $OUT/bench.json"
