@@ -1,7 +1,8 @@
 # bench-floor.sh: sourced by `scripts/bench --floor` once its stack runs,
 # bench-data.sh has built the data (without measuring) and floor_start
 # has the floor workers answering. Interleaved rounds of hello-world,
-# the floor (hello-world plus a cached hit's one statement), agora's
+# the floor (hello-world plus a cached hit's one statement, asked with
+# the same request headers as agora), agora's
 # tenant-mode catalog as a 304 and gzipped, the floor answering the
 # catalog's bytes and agora's plain catalog; each round runs them in the
 # opposite order of the last, so none always follows another. A whole
@@ -9,15 +10,9 @@
 # speed drifts by a third within one run: the rounds are what say how
 # close agora comes to the floor.
 #
-# Needs from scripts/bench: PREFIX, PORT, PORT2, API, DUR, AB_ROUNDS,
-# AB_CONNS, FLOOR_BYTES, bench_measure, row, ROWS, OUT, C, say;
-# from bench-data.sh: TT.
-
-fl_auth="Authorization: Basic $(printf '%s' "$TT" | base64 -w0)"
-fl_etag=$(C -D - -o /dev/null -u "$TT" \
-    "https://localhost:$PORT/api/mnoe/v2/apps" |
-    sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
-[ -n "$fl_etag" ] || die "the catalog gave no ETag"
+# Needs from scripts/bench: PORT2, API, DUR, AB_ROUNDS, AB_CONNS,
+# FLOOR_BYTES, FLOOR_AUTH, FLOOR_INM (floor_start), bench_measure, row,
+# ROWS, OUT, say.
 
 # fl_read N: the Nth read of a round.
 fl_read() {
@@ -25,15 +20,15 @@ fl_read() {
 	1) bench_measure "hello-world" "$AB_CONNS" \
 	    "https://127.0.0.1:$PORT2/hello" ;;
 	2) bench_measure "floor" "$AB_CONNS" \
-	    "https://127.0.0.1:$PORT2/floor" ;;
+	    "https://127.0.0.1:$PORT2/floor" -H "$FLOOR_AUTH" -H "$FLOOR_INM" ;;
 	3) bench_measure "agora catalog, 304" "$AB_CONNS" \
-	    "$API/api/mnoe/v2/apps" -H "$fl_auth" -H "If-None-Match: $fl_etag" ;;
+	    "$API/api/mnoe/v2/apps" -H "$FLOOR_AUTH" -H "$FLOOR_INM" ;;
 	4) bench_measure "agora catalog, gzip" "$AB_CONNS" \
-	    "$API/api/mnoe/v2/apps" -H "$fl_auth" -H "Accept-Encoding: gzip" ;;
+	    "$API/api/mnoe/v2/apps" -H "$FLOOR_AUTH" -H "Accept-Encoding: gzip" ;;
 	5) bench_measure "floor with the catalog ($FLOOR_BYTES B)" \
-	    "$AB_CONNS" "https://127.0.0.1:$PORT2/floor?body" ;;
+	    "$AB_CONNS" "https://127.0.0.1:$PORT2/floor?body" -H "$FLOOR_AUTH" ;;
 	6) bench_measure "agora catalog, plain" "$AB_CONNS" \
-	    "$API/api/mnoe/v2/apps" -H "$fl_auth" ;;
+	    "$API/api/mnoe/v2/apps" -H "$FLOOR_AUTH" ;;
 	esac
 }
 
