@@ -2,10 +2,10 @@
 # bench-data.sh has built the data (without measuring) and floor_start
 # has the floor workers answering. Interleaved rounds of hello-world,
 # the floor (hello-world plus a cached hit's one statement, asked with
-# the same request headers as agora), agora's
-# tenant-mode catalog as a 304 and gzipped, the floor answering the
-# catalog's bytes and agora's plain catalog; each round runs them in the
-# opposite order of the last, so none always follows another. A whole
+# the same request headers as agora), agora's tenant-mode catalog as a
+# 304 and gzipped, the floor answering the catalog's bytes and agora's
+# plain catalog; each round runs them in the opposite order of the
+# last, so none always follows another. A whole
 # run measures the floor minutes after hello-world, and this machine's
 # speed drifts by a third within one run: the rounds are what say how
 # close agora comes to the floor.
@@ -47,13 +47,22 @@ done
 jq -s -r '
 	def mean(r): map(select(.route == r) | .rps) | add / length;
 	def pct(a; b): (100 * a / b) | floor;
-	(group_by(.route)[] | "\(.[0].route): mean \(map(.rps) | add / length | floor) req/s (\(map(.rps) | min | floor)-\(map(.rps) | max | floor)), p99 \(map(.p99_ms) | add / length * 100 | floor / 100) ms"),
+	(group_by(.route)[] | "\(.[0].route): mean " +
+	    "\(map(.rps) | add / length | floor) req/s " +
+	    "(\(map(.rps) | min | floor)-\(map(.rps) | max | floor)), " +
+	    "p99 \(map(.p99_ms) | add / length * 100 | floor / 100) ms"),
 	((map(select(.route | startswith("floor with"))) | .[0].route) as $fb |
 	mean("hello-world") as $h | mean("floor") as $f | mean($fb) as $b |
-	"the floor: \(pct($f; $h))% of hello-world; with the catalog: \(pct($b; $h))%",
-	"agora 304: \(pct(mean("agora catalog, 304"); $f))% of the floor, \(pct(mean("agora catalog, 304"); $h))% of hello-world",
-	"agora gzip: \(pct(mean("agora catalog, gzip"); $f))% of the floor, \(pct(mean("agora catalog, gzip"); $h))% of hello-world",
-	"agora plain: \(pct(mean("agora catalog, plain"); $b))% of the floor with the catalog, \(pct(mean("agora catalog, plain"); $h))% of hello-world")
+	mean("agora catalog, 304") as $n | mean("agora catalog, gzip") as $z |
+	mean("agora catalog, plain") as $p |
+	"the floor: \(pct($f; $h))% of hello-world; " +
+	    "with the catalog: \(pct($b; $h))%",
+	"agora 304: \(pct($n; $f))% of the floor, " +
+	    "\(pct($n; $h))% of hello-world",
+	"agora gzip: \(pct($z; $f))% of the floor, " +
+	    "\(pct($z; $h))% of hello-world",
+	"agora plain: \(pct($p; $b))% of the floor with the catalog, " +
+	    "\(pct($p; $h))% of hello-world")
 ' "$ROWS" | tee -a "$OUT/bench.txt"
 jq -s . "$ROWS" > "$OUT/bench.json"
 rm -f "$ROWS"
