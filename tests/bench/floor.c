@@ -9,7 +9,8 @@
  *	floor CONF TENANT_ID BODY_FILE
  * A request whose query string is "body" is answered with BODY_FILE's
  * bytes (the catalog's answer, as agora serves it); any other with
- * hello-world's. A failed statement answers 500.
+ * hello-world's. A failed statement answers 500. The connection to
+ * nginx is closed as agora closes it.
  */
 #include "config.h"
 
@@ -49,8 +50,8 @@ slurp(const char *path, size_t *len)
 }
 
 /*
- * Run the prepared check for the bound tenant and read its one row,
- * as a hit does; 0 or -1.
+ * Run the prepared check for the bound tenant and read its one row as
+ * a hit does (db.c: the whole result at once, then the fetch); 0 or -1.
  */
 static int
 check(MYSQL_STMT *st, MYSQL_BIND *out)
@@ -58,6 +59,7 @@ check(MYSQL_STMT *st, MYSQL_BIND *out)
 	int	 rc;
 
 	if (mysql_stmt_execute(st) != 0 ||
+	    mysql_stmt_store_result(st) != 0 ||
 	    mysql_stmt_bind_result(st, out) != 0)
 		return -1;
 	rc = mysql_stmt_fetch(st);
@@ -124,6 +126,13 @@ main(int argc, char *argv[])
 			FCGX_PutS("Status: 200 OK\r\n"
 			    "Content-Type: application/json\r\n"
 			    "Content-Length: 17\r\n\r\n" HELLO, r.out);
+		/*
+		 * Closed at once, as agora's req_finish does for a request
+		 * read whole, not with libfcgi's shutdown and wait for
+		 * nginx to close first.
+		 */
+		if (FCGX_GetChar(r.in) == EOF && FCGX_GetError(r.in) == 0)
+			FCGX_Detach(&r);
 		FCGX_Finish_r(&r);
 	}
 	return 0;
