@@ -14,7 +14,8 @@
 # runs it ("old") or with FLAGS after the stack's options ("new").
 #
 # Needs from scripts/bench: PREFIX, PORT, API, DUR, AB_ROUNDS, AB_CONNS, AB_OLD
-# (REV's agora-fcgi) or AB_DB, BUILD, row, ROWS, bench_workers, to_ms;
+# (REV's agora-fcgi) or AB_DB, BUILD, row, ROWS, bench_workers, to_ms,
+# basic, catalog_etag;
 # from bench-data.sh: EB, TT, TOKEN.
 
 ab_hz=$(getconf CLK_TCK)
@@ -110,15 +111,13 @@ ab_measure() {
 # ab_round TREE: every read once, and registrations.
 ab_round() {
 	local tree=$1 ae at etag
-	ae="Authorization: Basic $(printf '%s' "$EB" | base64 -w0)"
-	at="Authorization: Basic $(printf '%s' "$TT" | base64 -w0)"
+	ae=$(basic "$EB")
+	at=$(basic "$TT")
 	ab_measure "$tree" "autoconfigure" "$API/api/config/v1/marketplaces" \
 	    -H "$ae"
 	ab_measure "$tree" "catalog, tenant mode, gzip" \
 	    "$API/api/mnoe/v2/apps" -H "$at" -H "Accept-Encoding: gzip"
-	etag=$(C -D - -o /dev/null -u "$TT" \
-	    "https://localhost:$PORT/api/mnoe/v2/apps" |
-	    sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
+	etag=$(catalog_etag "$TT")
 	ab_measure "$tree" "catalog, tenant mode, 304" \
 	    "$API/api/mnoe/v2/apps" -H "$at" -H "If-None-Match: $etag"
 	CSR_FILE="$PREFIX/bench.csr" ab_measure "$tree" \

@@ -2,7 +2,8 @@
 # data the API benchmarks need through the real APIs (an admin token, a
 # provider, apps, an environment on 5 marketplaces, a tenant with 20
 # apps) and measures autoconfigure and the hub catalog, uncompressed and
-# for a client that accepts gzip.
+# for a client that accepts gzip. Uses scripts/bench's C, ctl, measure,
+# basic and catalog_etag.
 
 ADMIN_EMAIL=bench@agora.test
 echo "bench-password-$(randhex 8)" | ctl create-admin "$ADMIN_EMAIL" >/dev/null
@@ -58,7 +59,7 @@ for i in 1 2 3 4 5; do
 done
 n=$(C -u "$EB" "https://localhost:$PORT/api/config/v1/marketplaces" | jq '.marketplaces | length')
 [ "$n" = 5 ] || say "warning: autoconfigure lists $n marketplaces, not 5"
-AUTH="Authorization: Basic $(printf '%s' "$EB" | base64 -w0)"
+AUTH=$(basic "$EB")
 # The same again as a client that accepts gzip (Ruby's net/http,
 # browsers) gets it: the compressed body kept beside the cached one.
 GZ="Accept-Encoding: gzip"
@@ -110,10 +111,9 @@ C -X POST -H "Authorization: Bearer $ADMIN" -H "$J" \
 for mode in marketplace tenant; do
 	[ "$mode" = marketplace ] && cred=$TM || cred=$TT
 	n=$(C -u "$cred" "https://localhost:$PORT/api/mnoe/v2/apps" | jq '.meta.record_count')
-	AUTH="Authorization: Basic $(printf '%s' "$cred" | base64 -w0)"
+	AUTH=$(basic "$cred")
 	hot "GET /api/mnoe/v2/apps ($mode, $n apps)" /api/mnoe/v2/apps -H "$AUTH"
-	etag=$(C -D - -o /dev/null -u "$cred" "https://localhost:$PORT/api/mnoe/v2/apps" |
-	    sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
+	etag=$(catalog_etag "$cred")
 	for c in 8 64; do
 		measure "  same, If-None-Match matches (304)" "$c" \
 		    "$API/api/mnoe/v2/apps" -H "$AUTH" -H "If-None-Match: $etag"

@@ -94,8 +94,8 @@ out=$("$AGORA_TOP/scripts/bench" --ab HEAD 1 1 lots 2>&1); rc=$?
 ok "scripts/bench --ab with a connection count that is no number: exit 2, naming it" sh -c \
     "test $rc -eq 2 && printf '%s' \"\$1\" | grep -q \"connections must be a positive number, not 'lots'\"" _ "$out"
 out=$("$AGORA_TOP/scripts/bench" --floor 2 0 2>&1); rc=$?
-ok "scripts/bench --floor with zero seconds: exit 2, naming it" sh -c \
-    "test $rc -eq 2 && printf '%s' \"\$1\" | grep -q \"must be positive numbers, not '0'\"" _ "$out"
+ok "scripts/bench --floor with zero seconds: exit 2, naming the count and the value" sh -c \
+    "test $rc -eq 2 && printf '%s' \"\$1\" | grep -q \"seconds must be a positive number, not '0'\"" _ "$out"
 out=$("$AGORA_TOP/scripts/bench" --help 2>&1); rc=$?
 ok "scripts/bench --help names --floor" sh -c \
     "test $rc -eq 0 && printf '%s' \"\$1\" | grep -q 'scripts/bench --floor \[rounds\]'" _ "$out"
