@@ -37,16 +37,16 @@ status 201 "a second marketplace publishes the first app"
 
 # T1 manages its own list (A1, A2); T2 lists every live app; T3 is on
 # the other marketplace.
-adminj POST /api/v1/admin/tenants "{\"marketplace\":\"cm-$S\",\"name\":\"Cache One\",\"metadata\":{\"app_management\":\"tenant\"}}"
-T1="$(jqv .uid):$(jqv .key)"
-T1ID=$(jqv .id)
+tenant_new "cm-$S" "Cache One" tenant
+T1=$TEN_CRED
+T1ID=$TEN_ID
 adminj POST /api/v1/admin/tenants/$T1ID/apps/bulk "{\"enable\":[$A1,$A2]}"
 status 200 "T1 gets two tenant apps"
-adminj POST /api/v1/admin/tenants "{\"marketplace\":\"cm-$S\",\"name\":\"Cache Two\"}"
-T2="$(jqv .uid):$(jqv .key)"
-T2ID=$(jqv .id)
-adminj POST /api/v1/admin/tenants "{\"marketplace\":\"cn-$S\",\"name\":\"Cache Three\"}"
-T3="$(jqv .uid):$(jqv .key)"
+tenant_new "cm-$S" "Cache Two"
+T2=$TEN_CRED
+T2ID=$TEN_ID
+tenant_new "cn-$S" "Cache Three"
+T3=$TEN_CRED
 
 # get CRED PATH [curl args]: one GET of a cached route (the hub's need -g).
 get() { req GET "$2" -g -u "$1" "${@:3}"; }

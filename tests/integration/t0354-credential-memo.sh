@@ -24,11 +24,11 @@ mkt_new "mm-$S"
 M=$MKT_CRED
 asj "$M" POST /api/v1/marketplace/listings "{\"app\":\"ma-$S\"}"
 status 201 "the marketplace publishes the app onto itself"
-adminj POST /api/v1/admin/tenants "{\"marketplace\":\"mm-$S\",\"name\":\"Memo One\"}"
-T1="$(jqv .uid):$(jqv .key)"
-T1ID=$(jqv .id)
-adminj POST /api/v1/admin/tenants "{\"marketplace\":\"mm-$S\",\"name\":\"Memo Two\"}"
-T2ID=$(jqv .id)
+tenant_new "mm-$S" "Memo One"
+T1=$TEN_CRED
+T1ID=$TEN_ID
+tenant_new "mm-$S" "Memo Two"
+T2ID=$TEN_ID
 K1=${T1%%:*}
 EK=${E%%:*}
 

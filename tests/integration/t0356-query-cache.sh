@@ -18,9 +18,9 @@ EID=$ENV_ID
 mkt_new "qm-$S"
 asj "$MKT_CRED" POST /api/v1/marketplace/listings "{\"app\":\"qa-$S\"}"
 status 201 "the marketplace publishes the app"
-adminj POST /api/v1/admin/tenants "{\"marketplace\":\"qm-$S\",\"name\":\"QC\",\"metadata\":{\"app_management\":\"tenant\"}}"
-T="$(jqv .uid):$(jqv .key)"
-TID=$(jqv .id)
+tenant_new "qm-$S" QC tenant
+T=$TEN_CRED
+TID=$TEN_ID
 adminj POST /api/v1/admin/tenants/$TID/apps/bulk "{\"enable\":[$A]}"
 status 200 "the tenant lists the app"
 
