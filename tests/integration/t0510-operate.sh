@@ -96,9 +96,13 @@ ok "scripts/bench --ab with a connection count that is no number: exit 2, naming
 out=$("$AGORA_TOP/scripts/bench" --floor 2 0 2>&1); rc=$?
 ok "scripts/bench --floor with zero seconds: exit 2, naming the count and the value" sh -c \
     "test $rc -eq 2 && printf '%s' \"\$1\" | grep -q \"seconds must be a positive number, not '0'\"" _ "$out"
+out=$("$AGORA_TOP/scripts/bench" --count x 2>&1); rc=$?
+ok "scripts/bench --count with seconds that are no number: exit 2, naming them" sh -c \
+    "test $rc -eq 2 && printf '%s' \"\$1\" | grep -q \"seconds must be a positive number, not 'x'\"" _ "$out"
 out=$("$AGORA_TOP/scripts/bench" --help 2>&1); rc=$?
-ok "scripts/bench --help names --floor" sh -c \
-    "test $rc -eq 0 && printf '%s' \"\$1\" | grep -q 'scripts/bench --floor \[rounds\]'" _ "$out"
+ok "scripts/bench --help names --floor and --count" sh -c \
+    "test $rc -eq 0 && printf '%s' \"\$1\" | grep -q 'scripts/bench --floor \[rounds\]' &&
+    printf '%s' \"\$1\" | grep -q 'scripts/bench --count \[seconds'" _ "$out"
 out=$("$AGORA_TOP/scripts/run" frobnicate 2>&1); rc=$?
 ok "scripts/run with an unknown command says so" sh -c \
     "test $rc -ne 0 && printf '%s' \"\$1\" | grep -q 'unknown command \"frobnicate\"'" _ "$out"
