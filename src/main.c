@@ -96,12 +96,19 @@ main(int argc, char *argv[])
 		else
 			st = route_dispatch(&r);
 		ms = (double)(mono_us() - t0) / 1000.0;
+		metrics_request(&r, st, ms);
+		/*
+		 * libfcgi holds the answer until the request ends: end it
+		 * before the access line, whose write(2) is then no part
+		 * of the answer's latency. The request's strings are req's
+		 * own copies. The metrics are counted before, so a
+		 * scrape after an answer always counts it.
+		 */
+		req_finish(&fr);
 		log_access(method_name(r.method), r.path ? r.path : "-", st,
 		    ms, r.pr.label[0] ? r.pr.label : "-", r.cache_state);
-		metrics_request(&r, st, ms);
 		req_free(&r);
 		cert_csr_forget();
-		req_finish(&fr);
 		busy = 0;
 	}
 	log_info("worker stopping");
