@@ -549,42 +549,56 @@ path_normalise(const char *raw, char **out)
 }
 
 /*
- * Match path against pattern ("/a/{x}/b"). Returns 1 and fills pv (owned
- * copies) on a match, 0 otherwise.
+ * Match path against pattern ("/a/{x}/b"), a byte at a time: most rows
+ * differ from a path within its first segments. Returns 1 and fills pv
+ * (owned copies) on a match, 0 otherwise.
  */
 static int
 route_match(const char *pattern, const char *path, char **pv, size_t *pvsz)
 {
-	const char	*pp = pattern, *sp = path, *pe, *se;
-	size_t		 n = 0, i;
+	const char	*pp = pattern, *sp = path, *at[PATHV_MAX];
+	size_t		 len[PATHV_MAX], n = 0, i;
 
-	for (;;) {
-		if (*pp == '\0' || *sp == '\0')
-			break;
-		if (*pp != '/' || *sp != '/')
-			goto fail;
-		pp++;
-		sp++;
-		pe = pp + strcspn(pp, "/");
-		se = sp + strcspn(sp, "/");
+	while (*pp != '\0' && *sp != '\0') {
+		if (*pp++ != '/' || *sp++ != '/')
+			return 0;
 		if (*pp == '{') {
-			if (se == sp || n == PATHV_MAX)
-				goto fail;
-			pv[n++] = xstrndup(sp, (size_t)(se - sp));
-		} else if (pe - pp != se - sp ||
-		    strncmp(pp, sp, (size_t)(pe - pp)) != 0)
-			goto fail;
-		pp = pe;
-		sp = se;
+			if (*sp == '/' || *sp == '\0' || n == PATHV_MAX)
+				return 0;
+			at[n] = sp;
+			while (*sp != '/' && *sp != '\0')
+				sp++;
+			len[n] = (size_t)(sp - at[n]);
+			n++;
+			while (*pp != '/' && *pp != '\0')
+				pp++;
+			continue;
+		}
+		while (*pp != '/' && *pp != '\0' && *pp == *sp) {
+			pp++;
+			sp++;
+		}
+		if ((*pp != '/' && *pp != '\0') || (*sp != '/' && *sp != '\0'))
+			return 0;
 	}
 	if (*pp != '\0' || *sp != '\0')
-		goto fail;
+		return 0;
+	for (i = 0; i < n; i++)
+		pv[i] = xstrndup(at[i], len[i]);
 	*pvsz = n;
 	return 1;
-fail:
-	for (i = 0; i < n; i++)
-		free(pv[i]);
-	return 0;
+}
+
+/* The segments of a path or pattern: its slashes. */
+static size_t
+route_nseg(const char *p)
+{
+	size_t	 n = 0;
+
+	for (; *p != '\0'; p++)
+		if (*p == '/')
+			n++;
+	return n;
 }
 
 /*
@@ -601,10 +615,24 @@ route_find(struct req *r, int *status)
 	size_t			 i, pvsz, j;
 	long long		 id;
 	int			 badid = 0;
+	size_t			 nseg;
+	/*
+	 * Each row's segments, counted once: a row matches only a path
+	 * with as many.
+	 */
+	static size_t		 rseg[sizeof(routes) / sizeof(routes[0])];
+	static int		 counted;
 
+	if (!counted) {
+		for (i = 0; i < routesz; i++)
+			rseg[i] = route_nseg(routes[i].pattern);
+		counted = 1;
+	}
+	nseg = route_nseg(r->path);
 	for (i = 0; i < routesz; i++) {
 		rt = &routes[i];
-		if (!route_match(rt->pattern, r->path, pv, &pvsz))
+		if (rseg[i] != nseg ||
+		    !route_match(rt->pattern, r->path, pv, &pvsz))
 			continue;
 		/*
 		 * Every path parameter is an id: a row whose parameter is
