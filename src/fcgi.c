@@ -69,16 +69,85 @@ status_text(int s)
 	}
 }
 
-/* A copy of FastCGI parameter name, or NULL; bounded. */
-static char *
-param_dup(struct req *r, const char *name)
-{
-	const char	*v;
+/*
+ * The FastCGI parameters a request is read from, found in one pass over
+ * the environment (FCGX_GetParam scans all of it for each name).
+ */
+enum param {
+	P_REQUEST_ID,
+	P_REQUEST_METHOD,
+	P_REQUEST_URI,
+	P_CONTENT_LENGTH,
+	P_CONTENT_TYPE,
+	P_AUTHORIZATION,
+	P_COOKIE,
+	P_IF_MATCH,
+	P_IF_NONE_MATCH,
+	P_ACCEPT_ENCODING,
+	P_IDEMPOTENCY_KEY,
+	P_ORIGIN,
+	P_SEC_FETCH_SITE,
+	P_REMOTE_ADDR,
+	P_USER_AGENT,
+	P_SSL_CLIENT_VERIFY,
+	P_SSL_CLIENT_FINGERPRINT,
+	P_SSL_CLIENT_SERIAL,
+	P__MAX
+};
 
-	v = FCGX_GetParam(name, ((FCGX_Request *)r->fcgi)->envp);
-	if (v == NULL)
-		return NULL;
-	return xstrndup(v, HDR_MAX);
+#define PARAM(s)	{ s, sizeof(s) - 1 }
+static const struct {
+	const char	*name;
+	size_t		 len;
+} params[P__MAX] = {
+	[P_REQUEST_ID] = PARAM("REQUEST_ID"),
+	[P_REQUEST_METHOD] = PARAM("REQUEST_METHOD"),
+	[P_REQUEST_URI] = PARAM("REQUEST_URI"),
+	[P_CONTENT_LENGTH] = PARAM("CONTENT_LENGTH"),
+	[P_CONTENT_TYPE] = PARAM("CONTENT_TYPE"),
+	[P_AUTHORIZATION] = PARAM("HTTP_AUTHORIZATION"),
+	[P_COOKIE] = PARAM("HTTP_COOKIE"),
+	[P_IF_MATCH] = PARAM("HTTP_IF_MATCH"),
+	[P_IF_NONE_MATCH] = PARAM("HTTP_IF_NONE_MATCH"),
+	[P_ACCEPT_ENCODING] = PARAM("HTTP_ACCEPT_ENCODING"),
+	[P_IDEMPOTENCY_KEY] = PARAM("HTTP_IDEMPOTENCY_KEY"),
+	[P_ORIGIN] = PARAM("HTTP_ORIGIN"),
+	[P_SEC_FETCH_SITE] = PARAM("HTTP_SEC_FETCH_SITE"),
+	[P_REMOTE_ADDR] = PARAM("REMOTE_ADDR"),
+	[P_USER_AGENT] = PARAM("HTTP_USER_AGENT"),
+	[P_SSL_CLIENT_VERIFY] = PARAM("SSL_CLIENT_VERIFY"),
+	[P_SSL_CLIENT_FINGERPRINT] = PARAM("SSL_CLIENT_FINGERPRINT"),
+	[P_SSL_CLIENT_SERIAL] = PARAM("SSL_CLIENT_SERIAL"),
+};
+#undef PARAM
+
+/* Each parameter's value (borrowed from envp), or NULL; the first wins. */
+static void
+params_find(char **envp, const char *v[P__MAX])
+{
+	const char	*eq;
+	size_t		 n, i;
+
+	for (i = 0; i < P__MAX; i++)
+		v[i] = NULL;
+	for (; *envp != NULL; envp++) {
+		if ((eq = strchr(*envp, '=')) == NULL)
+			continue;
+		n = (size_t)(eq - *envp);
+		for (i = 0; i < P__MAX; i++)
+			if (params[i].len == n && v[i] == NULL &&
+			    memcmp(*envp, params[i].name, n) == 0) {
+				v[i] = eq + 1;
+				break;
+			}
+	}
+}
+
+/* A bounded copy of a header's value, or NULL. */
+static char *
+param_dup(const char *v)
+{
+	return v == NULL ? NULL : xstrndup(v, HDR_MAX);
 }
 
 void
@@ -162,13 +231,14 @@ int
 req_read(struct req *r)
 {
 	FCGX_Request	*fr = r->fcgi;
-	const char	*m, *uri, *cl, *rid;
+	const char	*pv[P__MAX], *m, *uri, *cl, *rid;
 	char		*raw = NULL, *q;
 	long long	 len = 0;
 	size_t		 i;
 	int		 n;
 
-	rid = FCGX_GetParam("REQUEST_ID", fr->envp);
+	params_find(fr->envp, pv);
+	rid = pv[P_REQUEST_ID];
 	if (rid != NULL && strlen(rid) == 32 && strspn(rid,
 	    "0123456789abcdef") == 32)
 		memcpy(r->id, rid, 33);
@@ -184,29 +254,29 @@ req_read(struct req *r)
 	log_reqid(r->id);
 
 	r->method = M__MAX;
-	if ((m = FCGX_GetParam("REQUEST_METHOD", fr->envp)) != NULL)
+	if ((m = pv[P_REQUEST_METHOD]) != NULL)
 		for (i = 0; i < M__MAX; i++)
 			if (strcmp(m, methods[i]) == 0)
 				r->method = (enum method)i;
 
-	r->ctype = param_dup(r, "CONTENT_TYPE");
-	r->authz = param_dup(r, "HTTP_AUTHORIZATION");
-	r->cookie = param_dup(r, "HTTP_COOKIE");
-	r->if_match = param_dup(r, "HTTP_IF_MATCH");
-	r->if_none_match = param_dup(r, "HTTP_IF_NONE_MATCH");
-	r->accept_encoding = param_dup(r, "HTTP_ACCEPT_ENCODING");
-	r->idem_key = param_dup(r, "HTTP_IDEMPOTENCY_KEY");
-	r->origin = param_dup(r, "HTTP_ORIGIN");
-	r->fetch_site = param_dup(r, "HTTP_SEC_FETCH_SITE");
-	r->remote_addr = param_dup(r, "REMOTE_ADDR");
+	r->ctype = param_dup(pv[P_CONTENT_TYPE]);
+	r->authz = param_dup(pv[P_AUTHORIZATION]);
+	r->cookie = param_dup(pv[P_COOKIE]);
+	r->if_match = param_dup(pv[P_IF_MATCH]);
+	r->if_none_match = param_dup(pv[P_IF_NONE_MATCH]);
+	r->accept_encoding = param_dup(pv[P_ACCEPT_ENCODING]);
+	r->idem_key = param_dup(pv[P_IDEMPOTENCY_KEY]);
+	r->origin = param_dup(pv[P_ORIGIN]);
+	r->fetch_site = param_dup(pv[P_SEC_FETCH_SITE]);
+	r->remote_addr = param_dup(pv[P_REMOTE_ADDR]);
 	r->dx.remote_addr = r->remote_addr;
-	r->user_agent = param_dup(r, "HTTP_USER_AGENT");
-	r->ssl_verify = param_dup(r, "SSL_CLIENT_VERIFY");
-	r->ssl_fp = param_dup(r, "SSL_CLIENT_FINGERPRINT");
-	r->ssl_serial = param_dup(r, "SSL_CLIENT_SERIAL");
+	r->user_agent = param_dup(pv[P_USER_AGENT]);
+	r->ssl_verify = param_dup(pv[P_SSL_CLIENT_VERIFY]);
+	r->ssl_fp = param_dup(pv[P_SSL_CLIENT_FINGERPRINT]);
+	r->ssl_serial = param_dup(pv[P_SSL_CLIENT_SERIAL]);
 
 	/* The path: raw URI without the query, then normalised. */
-	if ((uri = FCGX_GetParam("REQUEST_URI", fr->envp)) == NULL)
+	if ((uri = pv[P_REQUEST_URI]) == NULL)
 		uri = "/";
 	q = strchr(uri, '?');
 	raw = q ? xstrndup(uri, (size_t)(q - uri)) : xstrdup(uri);
@@ -221,7 +291,7 @@ req_read(struct req *r)
 		return req_fail(r, 400, "the query string is malformed");
 
 	/* The body: exactly CONTENT_LENGTH bytes, capped. */
-	cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	cl = pv[P_CONTENT_LENGTH];
 	if (cl != NULL && *cl != '\0' &&
 	    num_parse(cl, 0, INT64_MAX / 2, &len) == -1)
 		return req_fail(r, 400, "Content-Length is malformed");
@@ -329,6 +399,9 @@ req_qs(const struct req *r, const char *key)
 int
 req_header(struct req *r, const char *name, const char *value)
 {
+	char	*h;
+	size_t	 nsz, vsz;
+
 	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL) {
 		log_warnx("refused a header with CR/LF: %s", name);
 		return -1;
@@ -337,7 +410,13 @@ req_header(struct req *r, const char *name, const char *value)
 		log_warnx("too many response headers");
 		return -1;
 	}
-	r->resph[r->resphsz++] = xasprintf("%s: %s", name, value);
+	nsz = strlen(name);
+	vsz = strlen(value);
+	h = xmalloc(nsz + 2 + vsz + 1);
+	memcpy(h, name, nsz);
+	memcpy(h + nsz, ": ", 2);
+	memcpy(h + nsz + 2, value, vsz + 1);
+	r->resph[r->resphsz++] = h;
 	return 0;
 }
 
@@ -422,12 +501,15 @@ reply_head(struct req *r, int status, const char *ctype, const char *hdrs,
 	buf_printf(&h, "Status: %d %s\r\n", status, status_text(status));
 	if (ctype != NULL && status != 304)
 		buf_printf(&h, "Content-Type: %s\r\n", ctype);
-	buf_printf(&h, "X-Content-Type-Options: nosniff\r\n"
-	    "X-Request-Id: %s\r\n", r->id);
+	buf_puts(&h, "X-Content-Type-Options: nosniff\r\nX-Request-Id: ");
+	buf_puts(&h, r->id);
+	buf_puts(&h, "\r\n");
 	if (!has_header(r, "Cache-Control"))
 		buf_puts(&h, "Cache-Control: no-store\r\n");
-	for (i = 0; i < r->resphsz; i++)
-		buf_printf(&h, "%s\r\n", r->resph[i]);
+	for (i = 0; i < r->resphsz; i++) {
+		buf_puts(&h, r->resph[i]);
+		buf_puts(&h, "\r\n");
+	}
 	if (hdrs != NULL)
 		buf_puts(&h, hdrs);
 	if (status != 304 && status != 204 && sz >= 0)

@@ -113,6 +113,37 @@ line_putc(struct line *l, char c)
 	l->b[l->n++] = c;
 }
 
+/* Append s as it is (the fields of a line are put, not formatted). */
+static void
+line_puts(struct line *l, const char *s)
+{
+	size_t	 n = strlen(s), room = sizeof(l->b) - 1 - l->n;
+
+	if (l->cut)
+		return;
+	if (n > room) {
+		n = room;
+		l->cut = 1;
+	}
+	memcpy(l->b + l->n, s, n);
+	l->n += n;
+}
+
+/* Append v in decimal, at least width digits (zeros in front). */
+static void
+line_putu(struct line *l, unsigned long long v, int width)
+{
+	char	 d[24];
+	int	 i = sizeof(d) - 1;
+
+	d[i] = '\0';
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while ((v > 0 || (int)sizeof(d) - 1 - i < width) && i > 0);
+	line_puts(l, d + i);
+}
+
 /* Quote a logfmt value: escape quotes, backslashes and control bytes. */
 static void
 line_quote(struct line *l, const char *s)
@@ -160,11 +191,22 @@ line_head(struct line *l, enum loglevel lvl, const char *fn)
 	}
 	if (log_pid == 0)
 		log_pid = (long)getpid();
-	line_printf(l, "ts=%s.%03ldZ level=%s app=%s pid=%ld", ts,
-	    (long)tv.tv_usec / 1000, levels[lvl], log_name, log_pid);
-	if (log_rid[0] != '\0')
-		line_printf(l, " rid=%s", log_rid);
-	line_printf(l, " fn=%s", fn);
+	line_puts(l, "ts=");
+	line_puts(l, ts);
+	line_putc(l, '.');
+	line_putu(l, (unsigned long long)tv.tv_usec / 1000, 3);
+	line_puts(l, "Z level=");
+	line_puts(l, levels[lvl]);
+	line_puts(l, " app=");
+	line_puts(l, log_name);
+	line_puts(l, " pid=");
+	line_putu(l, (unsigned long long)log_pid, 1);
+	if (log_rid[0] != '\0') {
+		line_puts(l, " rid=");
+		line_puts(l, log_rid);
+	}
+	line_puts(l, " fn=");
+	line_puts(l, fn);
 }
 
 /* End the line and write it with one write(2), retried on EINTR. */
@@ -259,21 +301,36 @@ void
 log_access(const char *method, const char *path, int status, double ms,
     const char *who, const char *cache)
 {
-	struct line	 l;
+	struct line		 l;
+	unsigned long long	 cs;
 
 	if (LOGL_INFO < log_level)
 		return;
+	/* Hundredths of a millisecond, rounded. */
+	cs = ms > 0 ? (unsigned long long)(ms * 100.0 + 0.5) : 0;
 	line_head(&l, LOGL_INFO, "access");
-	line_printf(&l, " method=%s path=", method);
+	line_puts(&l, " method=");
+	line_puts(&l, method);
+	line_puts(&l, " path=");
 	line_quote(&l, path);
-	line_printf(&l, " status=%d ms=%.2f who=", status, ms);
+	line_puts(&l, " status=");
+	line_putu(&l, status > 0 ? (unsigned long long)status : 0, 1);
+	line_puts(&l, " ms=");
+	line_putu(&l, cs / 100, 1);
+	line_putc(&l, '.');
+	line_putu(&l, cs % 100, 2);
+	line_puts(&l, " who=");
 	line_quote(&l, who);
 	if (cache != NULL) {
 		struct cache_stats	 st;
 
 		cache_stats(&st);
-		line_printf(&l, " cache=%s cache_bytes=%zu cache_entries=%zu",
-		    cache, st.used, st.entries);
+		line_puts(&l, " cache=");
+		line_puts(&l, cache);
+		line_puts(&l, " cache_bytes=");
+		line_putu(&l, st.used, 1);
+		line_puts(&l, " cache_entries=");
+		line_putu(&l, st.entries, 1);
 	}
 	line_write(&l);
 }

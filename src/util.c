@@ -162,6 +162,9 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	size_t	 room, max = b->max ? b->max : BUF_MAX_DEFAULT;
 	int	 n;
 
+	/* Room for a line at once, so a first short text is formatted once. */
+	if (b->cap == 0 && buf_grow(b, 0) == -1)
+		return -1;
 	room = b->cap > b->len ? b->cap - b->len : 0;
 	va_start(ap, fmt);
 	n = vsnprintf(room ? b->p + b->len : NULL, room, fmt, ap);
@@ -326,6 +329,23 @@ b64_encode(const unsigned char *p, size_t sz)
 	return s;
 }
 
+/* The value of one base64 digit, or -1 (a table made on first use). */
+static int
+b64_digit(char c)
+{
+	static signed char	 v[256];
+	static int		 made;
+	size_t			 i;
+
+	if (!made) {
+		memset(v, -1, sizeof(v));
+		for (i = 0; i < 64; i++)
+			v[(unsigned char)b64t[i]] = (signed char)i;
+		made = 1;
+	}
+	return v[(unsigned char)c];
+}
+
 /*
  * Strict base64 (padding required, no whitespace). Returns 0 with an
  * owned, NUL-terminated *out of *outsz bytes, or -1.
@@ -334,10 +354,9 @@ int
 b64_decode(const char *s, size_t len, unsigned char **out, size_t *outsz)
 {
 	unsigned char	*o;
-	const char	*c;
 	size_t		 i, n = 0, pad = 0;
 	unsigned int	 v[4];
-	int		 k;
+	int		 k, d;
 
 	*out = NULL;
 	if (len % 4 != 0)
@@ -350,12 +369,11 @@ b64_decode(const char *s, size_t len, unsigned char **out, size_t *outsz)
 				pad++;
 				continue;
 			}
-			if (pad || s[i + k] == '\0' ||
-			    (c = strchr(b64t, s[i + k])) == NULL) {
+			if (pad || (d = b64_digit(s[i + k])) == -1) {
 				free(o);
 				return -1;
 			}
-			v[k] = (unsigned int)(c - b64t);
+			v[k] = (unsigned int)d;
 		}
 		o[n++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
 		o[n++] = (unsigned char)((v[1] & 0xf) << 4 | v[2] >> 2);
