@@ -28,6 +28,8 @@ ok "a flood on the registration route gets 429s ($limited)" test "$limited" -gt 
 ok "most of the flood never reaches a worker" test "$limited" -gt "$passed_through"
 ok "requests within the rate still reach the workers ($passed_through)" test "$passed_through" -gt 0
 is "$health_limited" "0" "other routes are not rate-limited"
+is "$(grep -c 'limiting requests' "$PREFIX/log/nginx-error.log")" 0 \
+    "the refused requests are in the access log only, not one error line each"
 
 # Once the flood stops, the bucket refills at the configured rate: a
 # second frees REG_RATE slots, so a client that waits is served by a
