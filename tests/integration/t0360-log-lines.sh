@@ -18,7 +18,7 @@ sleep 0.5
 tail -n +"$((before + 1))" "$LOGF" > "$T_TMP/new"
 bad=$(grep -cvE '^ts=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z level=(debug|info|warn|error) app=[a-z-]+ pid=[0-9]+( rid=[0-9a-f]{32})? fn=[A-Za-z_0-9]+( .*)?$' "$T_TMP/new")
 is "$bad" 0 "every line written during the burst is one whole logfmt line"
-whole=$(grep -c "fn=access method=GET path=\"/$mark/a\{2000\}\" status=404 " "$T_TMP/new")
+whole=$(grep -cE "fn=access method=GET path=\"/$mark/a{2000}\" status=404 ms=[0-9]+\.[0-9]{2} who=\"-\"$" "$T_TMP/new")
 # wrk counts the answers it read before it stopped; up to one request
 # per connection was still in flight then.
 ok "one whole access line per request ($whole for $n counted by wrk)" \

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcgiapp.h>
 #include <json-c/json.h>
 
 #include "../../src/extern.h"
@@ -68,6 +69,48 @@ errs(struct req *r, struct capture *c, enum errstyle style, int status)
 	reply_error(r, status);
 }
 
+/*
+ * req_read over a FastCGI environment: every parameter it takes is
+ * found, the first of two of one name wins (as FCGX_GetParam's), a name
+ * that only starts like one is not it, and one not sent is NULL.
+ */
+static void
+read_env(void)
+{
+	static char	 e0[] = "REQUEST_METHOD=PATCH",
+			 e1[] = "HTTP_AUTHORIZATIONX=no",
+			 e2[] = "REQUEST_URI=/a//b/?x=1&y",
+			 e3[] = "HTTP_AUTHORIZATION=Basic one",
+			 e4[] = "NOEQUALS",
+			 e5[] = "HTTP_AUTHORIZATION=Basic two",
+			 e6[] = "REQUEST_ID=0123456789abcdef0123456789abcdef",
+			 e7[] = "HTTP_IF_NONE_MATCH=\"e\"",
+			 e8[] = "SSL_CLIENT_SERIAL=",
+			 e9[] = "REMOTE_ADDR=192.0.2.7";
+	char		*env[] = { e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, NULL };
+	FCGX_Request	 fr;
+	struct conf	 c;
+	struct req	 r;
+
+	memset(&fr, 0, sizeof(fr));
+	fr.envp = env;
+	memset(&c, 0, sizeof(c));
+	c.body_max = 1024;
+	req_init(&r, &fr, &c, NULL);
+	is_int(req_read(&r), 0, "a request read from its parameters");
+	ok(r.method == M_PATCH, "its method");
+	is_str(r.path, "/a/b", "its path, normalised");
+	is_str(r.query, "x=1&y", "its query");
+	is_str(r.id, "0123456789abcdef0123456789abcdef", "nginx's request id");
+	is_str(r.authz, "Basic one", "the first of two parameters of one name");
+	is_str(r.if_none_match, "\"e\"", "a header after a line with no '='");
+	is_str(r.ssl_serial, "", "an empty value is a value");
+	is_str(r.remote_addr, "192.0.2.7", "the last parameter");
+	ok(r.cookie == NULL && r.ctype == NULL && r.origin == NULL,
+	    "a parameter not sent is NULL");
+	req_free(&r);
+}
+
 int
 main(void)
 {
@@ -78,6 +121,7 @@ main(void)
 	long long	 l, o;
 	char		 cl[48];
 
+	read_env();
 	memset(&r, 0, sizeof(r));
 
 	/* If-None-Match / If-Match lists (RFC 9110 8.8.3). */

@@ -52,6 +52,17 @@ static const struct {
 	{ M_GET, "/api/mnoe/v2/apps/9007199254740992" },
 };
 
+static const char *const near[] = {
+	"/healthzz",
+	"/health",
+	"/healthz/x",
+	"/api/mnoe/v2",
+	"/api/mnoe/v2/app",
+	"/api/mnoe/v2/appsx",
+	"/api/mnoe/v2/apps/12/x",
+	"/api/v1/admin/marketplaces/12/certificate",
+};
+
 int
 main(void)
 {
@@ -131,6 +142,21 @@ main(void)
 	ok(rt == NULL && st == 404, "unknown path is 404");
 	free(r.path);
 	free(r.err_detail);
+
+	/*
+	 * Near misses of a row: a segment longer or shorter than the
+	 * row's, a segment more or less than it has.
+	 */
+	for (i = 0; i < sizeof(near) / sizeof(near[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		r.method = M_GET;
+		r.path = xstrdup(near[i]);
+		rt = route_find(&r, &st);
+		ok(rt == NULL && st == 404 && r.pvsz == 0, "GET %s is 404",
+		    near[i]);
+		free(r.path);
+		free(r.err_detail);
+	}
 
 	/* Path ids: a parameter that is not one names nothing. */
 	for (i = 0; i < sizeof(badids) / sizeof(badids[0]); i++) {
