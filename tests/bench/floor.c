@@ -115,7 +115,10 @@ main(int argc, char *argv[])
 	FCGX_Init();
 	FCGX_InitRequest(&r, 0, 0);
 	while (FCGX_Accept_r(&r) >= 0) {
-		q = FCGX_GetParam("QUERY_STRING", r.envp);
+		/* The query, from REQUEST_URI as agora reads it. */
+		if ((q = FCGX_GetParam("REQUEST_URI", r.envp)) != NULL &&
+		    (q = strchr(q, '?')) != NULL)
+			q++;
 		if (check(st, out) == -1)
 			FCGX_PutS("Status: 500 Internal Server Error\r\n"
 			    "Content-Length: 0\r\n\r\n", r.out);
