@@ -329,21 +329,17 @@ b64_encode(const unsigned char *p, size_t sz)
 	return s;
 }
 
-/* The value of one base64 digit, or -1 (a table made on first use). */
+/* The value of one base64 digit, or -1. */
 static int
-b64_digit(char c)
+b64_digit(int c)
 {
-	static signed char	 v[256];
-	static int		 made;
-	size_t			 i;
-
-	if (!made) {
-		memset(v, -1, sizeof(v));
-		for (i = 0; i < 64; i++)
-			v[(unsigned char)b64t[i]] = (signed char)i;
-		made = 1;
-	}
-	return v[(unsigned char)c];
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
 /*
