@@ -12,9 +12,10 @@
 # kernel's part (system calls, the network) and nginx's are not in it;
 # the CPU per request of `--ab` says those.
 #
-# Needs from scripts/bench: PREFIX, PORT2, API, DUR, WORKERS, BUILD,
-# TID, FLOOR_AUTH, FLOOR_INM (floor_start), C, ceiling, row, ROWS, OUT,
-# say, die; from bench-data.sh: AUTH, GZ.
+# Needs from scripts/bench: PREFIX, PORT2, API, DUR, BUILD, HELLO_SOCK,
+# FLOOR_SOCK, TID, FLOOR_AUTH, FLOOR_INM, FLOOR_BYTES (floor_start),
+# ceiling, ceiling_wait, row, ROWS, OUT, say, die; from bench-data.sh:
+# AUTH, GZ.
 
 stack_packages valgrind
 CNT_DIR=$PREFIX/run/count
@@ -45,7 +46,8 @@ cnt_requests() {
 }
 
 # cnt_agora URL [wrk args]: one agora worker under callgrind for the
-# requests, then the pool as it was; prints "instructions requests".
+# requests; prints "instructions requests". The pool it replaces is not
+# started again: nothing after the counts asks it.
 cnt_agora() {
 	local n
 	stop_pidfile "$PREFIX/run/supervise.pid"
@@ -53,29 +55,22 @@ cnt_agora() {
 	n=$(cnt_requests "$@")
 	stop_pidfile "$PREFIX/run/supervise.pid"
 	echo "$(cnt_total) ${n:-0}"
-	stack_workers_start
 }
 
 # cnt_ceiling NAME SOCK PROGRAM ARGS -- URL [wrk args]: the same for
-# the hello-world or floor pool (started again as it was after).
+# the hello-world or floor pool.
 cnt_ceiling() {
-	local name=$1 sock=$2 prog=() n i
+	local name=$1 sock=$2 prog=() n
 	shift 2
 	while [ "$1" != -- ]; do prog+=("$1"); shift; done
 	shift
 	stop_pidfile "$PREFIX/run/$name.pid"
 	# shellcheck disable=SC2086
 	WORKERS=1 ceiling "$name" "$sock" $CNT_VG "${prog[@]}"
-	for i in $(seq 1 100); do
-		[ "$(curl -sk -o /dev/null -w '%{http_code}' \
-		    "https://127.0.0.1:$PORT2/$name")" = 200 ] && break
-		[ "$i" -eq 100 ] && die "$name did not answer under valgrind"
-		sleep 0.2
-	done
+	ceiling_wait "$name" 100
 	n=$(cnt_requests "$@")
 	stop_pidfile "$PREFIX/run/$name.pid"
 	echo "$(cnt_total) ${n:-0}"
-	ceiling "$name" "$sock" "${prog[@]}"
 }
 
 HELLO=("$BUILD/tests/bench/hello")
@@ -87,10 +82,13 @@ read -r base_hello _ < <(cnt_ceiling hello "$HELLO_SOCK" "${HELLO[@]}" -- "")
 read -r base_floor _ < <(cnt_ceiling floor "$FLOOR_SOCK" "${FLOOR[@]}" -- "")
 read -r base_agora _ < <(cnt_agora "")
 
-# cnt_row LABEL BASE "TOTAL REQUESTS": the row, and its JSON.
+# cnt_row LABEL BASE "TOTAL REQUESTS": the row, and its JSON. (The
+# counts run in subshells, whose die ends only them: a start that
+# failed shows here, as a count of nothing.)
 cnt_row() {
 	local label=$1 base=$2 tot n per
 	read -r tot n <<<"$3"
+	[ "${base:-0}" -gt 0 ] || die "no start-and-stop count for: $label"
 	[ "${n:-0}" -gt 0 ] || die "no request was answered for: $label"
 	per=$(( (tot - base) / n ))
 	row '%-48s %9s %12s\n' "$label" "$n" "$per"
