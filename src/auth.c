@@ -117,6 +117,23 @@ memo_drop(struct cred_memo *m)
 	explicit_bzero(m, sizeof(*m));
 }
 
+/* "a:b" into dst of sz bytes, cut to fit. */
+static void
+label_join(char *dst, size_t sz, const char *a, const char *b)
+{
+	size_t	 na = strlen(a), nb = strlen(b);
+
+	if (na > sz - 1)
+		na = sz - 1;
+	memcpy(dst, a, na);
+	if (na < sz - 1)
+		dst[na++] = ':';
+	if (nb > sz - 1 - na)
+		nb = sz - 1 - na;
+	memcpy(dst + na, b, nb);
+	dst[na + nb] = '\0';
+}
+
 /* The principal of bk's user from what was found or kept. */
 static void
 auth_set(struct req *r, const struct basic_kind *bk, const char *user,
@@ -131,7 +148,7 @@ auth_set(struct req *r, const struct basic_kind *bk, const char *user,
 		r->pr.gen[0] = gen[0];
 		r->pr.gen[1] = gen[1];
 	}
-	snprintf(r->pr.label, sizeof(r->pr.label), "%s:%s", bk->name, user);
+	label_join(r->pr.label, sizeof(r->pr.label), bk->name, user);
 }
 
 /*

@@ -29,6 +29,7 @@
 #include "extern.h"
 
 #define DB_PARAMS_MAX	32
+#define DB_ROW_U64_MAX	4
 #define DB_HOSTS_MAX	16
 
 struct db_node {
@@ -676,6 +677,36 @@ db_exec(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 }
 
 /*
+ * Run s and store its whole result client-side. 0 with *out, or -1
+ * (nothing left to free).
+ */
+static int
+db_run_stored(struct db *db, enum stmt s, const struct dbp *p, size_t np,
+    MYSQL_STMT **out)
+{
+	MYSQL_STMT	*st;
+
+	db->err = 0;
+	if (db_run_retry(db, s, p, np, &st) == -1)
+		return -1;
+	if (mysql_stmt_store_result(st) != 0) {
+		db->err = mysql_stmt_errno(st);
+		if (is_gone(db->err))
+			db->lost = 1;
+		log_warnx("store %s: %s", db_stmt_name(s),
+		    mysql_stmt_error(st));
+		mysql_stmt_free_result(st);
+		return -1;
+	}
+	if (!db_tx_held(db, s)) {
+		mysql_stmt_free_result(st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
+/*
  * Run a query and fetch every row as strings. Returns 0 with an owned
  * *res (possibly 0 rows), or -1. Truncation is an error.
  *
@@ -702,19 +733,8 @@ db_query(struct db *db, enum stmt s, const struct dbp *p, size_t np,
 	int		 rc = -1, frc;
 
 	*res = NULL;
-	db->err = 0;
-	if (db_run_retry(db, s, p, np, &st) == -1)
+	if (db_run_stored(db, s, p, np, &st) == -1)
 		return -1;
-	if (mysql_stmt_store_result(st) != 0) {
-		db->err = mysql_stmt_errno(st);
-		if (is_gone(db->err))
-			db->lost = 1;
-		log_warnx("store %s: %s", db_stmt_name(s),
-		    mysql_stmt_error(st));
-		goto out;
-	}
-	if (!db_tx_held(db, s))
-		goto out;
 	if (stmt_returning(s) && mysql_stmt_num_rows(st) > 0)
 		db_wrote(db);
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
@@ -798,6 +818,62 @@ out:
 	free(len);
 	free(isnull);
 	dbres_free(rs);
+	return rc;
+}
+
+/*
+ * Run a query of at most one row of n unsigned integers into v (NULL
+ * reads 0): the hot generation check, bound straight to the numbers
+ * rather than through db_query's text cells and their allocations.
+ * Returns 1 (a row), 0 (no row) or -1.
+ */
+int
+db_row_u64(struct db *db, enum stmt s, const struct dbp *p, size_t np,
+    uint64_t *v, size_t n)
+{
+	MYSQL_STMT	*st;
+	MYSQL_BIND	 b[DB_ROW_U64_MAX];
+	my_bool		 isnull[DB_ROW_U64_MAX];
+	size_t		 i;
+	int		 rc = -1, frc;
+
+	if (n > DB_ROW_U64_MAX)
+		fatalx("db_row_u64: %zu columns", n);
+	if (db_run_stored(db, s, p, np, &st) == -1)
+		return -1;
+	if (mysql_stmt_field_count(st) != n || mysql_stmt_num_rows(st) > 1) {
+		log_warnx("statement %s: not one row of %zu numbers",
+		    db_stmt_name(s), n);
+		goto out;
+	}
+	memset(b, 0, sizeof(b));
+	for (i = 0; i < n; i++) {
+		v[i] = 0;
+		b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+		b[i].buffer = &v[i];
+		b[i].is_unsigned = 1;
+		b[i].is_null = &isnull[i];
+	}
+	if (mysql_stmt_bind_result(st, b) != 0) {
+		log_warnx("bind result %s: %s", db_stmt_name(s),
+		    mysql_stmt_error(st));
+		goto out;
+	}
+	if ((frc = mysql_stmt_fetch(st)) == MYSQL_NO_DATA)
+		rc = 0;
+	else if (frc == 0) {
+		for (i = 0; i < n; i++)
+			if (isnull[i])
+				v[i] = 0;
+		rc = 1;
+	} else {
+		db->err = mysql_stmt_errno(st);
+		log_warnx("fetch %s: %s", db_stmt_name(s),
+		    frc == MYSQL_DATA_TRUNCATED ? "data truncated" :
+		    mysql_stmt_error(st));
+	}
+out:
+	mysql_stmt_free_result(st);
 	return rc;
 }
 

@@ -90,19 +90,11 @@ db_cred_find(struct db *db, const char *kind, const char *key_id,
 int
 db_gen_find(struct db *db, int tenant, long long scope, uint64_t gen[2])
 {
-	struct dbres	*rs;
 	struct dbp	 p = dbp_int(scope);
 
-	if (db_query(db, tenant ? STMT_GEN_TENANT : STMT_GEN_APP, &p, 1,
-	    &rs) == -1)
-		return -1;
-	gen[0] = gen[1] = 0;
-	if (rs->nrow > 0) {
-		gen[0] = (uint64_t)dbres_int(rs, 0, 0);
-		gen[1] = (uint64_t)dbres_int(rs, 0, 1);
-	}
-	dbres_free(rs);
-	return 0;
+	/* No row (the scope is gone) reads as generations 0 and 0. */
+	return db_row_u64(db, tenant ? STMT_GEN_TENANT : STMT_GEN_APP, &p, 1,
+	    gen, 2) == -1 ? -1 : 0;
 }
 
 /*

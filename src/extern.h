@@ -32,12 +32,14 @@ char	*xasprintf(const char *, ...)
 int	 num_parse(const char *, long long, long long, long long *);
 int	 buf_add(struct buf *, const void *, size_t);
 int	 buf_puts(struct buf *, const char *);
+int	 buf_putu(struct buf *, unsigned long long);
 int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_free(struct buf *);
 int	 gzip_encode(const void *, size_t, struct buf *);
 long long mono_us(void);
 char	*hex_encode(const unsigned char *, size_t);
+void	 hex_put(char *, const unsigned char *, size_t);
 int	 hex_decode(const char *, unsigned char *, size_t);
 int	 hexval(int);
 char	*b64_encode(const unsigned char *, size_t);
@@ -774,6 +776,8 @@ void	*dbrows_new(struct dbres *, size_t, size_t *, struct dbres **);
 void	 dbrows_free(void *, struct dbres *);
 int	 db_query(struct db *, enum stmt, const struct dbp *, size_t,
 	    struct dbres **);
+int	 db_row_u64(struct db *, enum stmt, const struct dbp *, size_t,
+	    uint64_t *, size_t);
 int	 db_query_each(struct db *, enum stmt, const struct dbp *, size_t,
 	    int (*)(void *, const struct dbres *), void *);
 int	 db_exec(struct db *, enum stmt, const struct dbp *, size_t,

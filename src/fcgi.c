@@ -244,12 +244,9 @@ req_read(struct req *r)
 		memcpy(r->id, rid, 33);
 	else {
 		unsigned char	 b[16];
-		char		*h;
 
 		crypto_random(b, sizeof(b));
-		h = hex_encode(b, sizeof(b));
-		memcpy(r->id, h, 33);
-		free(h);
+		hex_put(r->id, b, sizeof(b));
 	}
 	log_reqid(r->id);
 
@@ -498,9 +495,16 @@ reply_head(struct req *r, int status, const char *ctype, const char *hdrs,
 
 	r->replied = 1;
 	r->status = status;
-	buf_printf(&h, "Status: %d %s\r\n", status, status_text(status));
-	if (ctype != NULL && status != 304)
-		buf_printf(&h, "Content-Type: %s\r\n", ctype);
+	buf_puts(&h, "Status: ");
+	buf_putu(&h, (unsigned int)status);
+	buf_puts(&h, " ");
+	buf_puts(&h, status_text(status));
+	buf_puts(&h, "\r\n");
+	if (ctype != NULL && status != 304) {
+		buf_puts(&h, "Content-Type: ");
+		buf_puts(&h, ctype);
+		buf_puts(&h, "\r\n");
+	}
 	buf_puts(&h, "X-Content-Type-Options: nosniff\r\nX-Request-Id: ");
 	buf_puts(&h, r->id);
 	buf_puts(&h, "\r\n");
@@ -512,8 +516,11 @@ reply_head(struct req *r, int status, const char *ctype, const char *hdrs,
 	}
 	if (hdrs != NULL)
 		buf_puts(&h, hdrs);
-	if (status != 304 && status != 204 && sz >= 0)
-		buf_printf(&h, "Content-Length: %lld\r\n", sz);
+	if (status != 304 && status != 204 && sz >= 0) {
+		buf_puts(&h, "Content-Length: ");
+		buf_putu(&h, (unsigned long long)sz);
+		buf_puts(&h, "\r\n");
+	}
 	buf_puts(&h, "\r\n");
 	FCGX_PutStr(h.p, (int)h.len, out);
 	buf_free(&h);

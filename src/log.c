@@ -48,10 +48,14 @@ log_setlevel(enum loglevel lvl)
 void
 log_reqid(const char *rid)
 {
+	size_t	 n;
+
 	if (rid == NULL)
-		log_rid[0] = '\0';
-	else
-		snprintf(log_rid, sizeof(log_rid), "%s", rid);
+		rid = "";
+	if ((n = strlen(rid)) >= sizeof(log_rid))
+		n = sizeof(log_rid) - 1;
+	memcpy(log_rid, rid, n);
+	log_rid[n] = '\0';
 }
 
 /*

@@ -679,6 +679,18 @@ route_find(struct req *r, int *status)
 	return NULL;
 }
 
+/* Append s length-prefixed ("LEN:s") and then end. */
+static void
+key_part(struct buf *b, const char *s, const char *end)
+{
+	size_t	 n = strlen(s);
+
+	buf_putu(b, n);
+	buf_puts(b, ":");
+	buf_add(b, s, n);
+	buf_puts(b, end);
+}
+
 /*
  * The digest of what selects a cached answer: the route row (by method
  * and pattern, so every build and host with the row agrees), the
@@ -692,11 +704,19 @@ cache_key_of(const struct req *r, const struct route *rt,
 	struct buf	 b = { 0 };
 	size_t		 i;
 
-	buf_printf(&b, "%s %s\n%d\n%lld\n%zu:%s\n", method_name(rt->method),
-	    rt->pattern, (int)r->pr.kind, r->pr.id, strlen(r->path), r->path);
-	for (i = 0; i < r->qsz; i++)
-		buf_printf(&b, "%zu:%s=%zu:%s&", strlen(r->qs[i].key),
-		    r->qs[i].key, strlen(r->qs[i].val), r->qs[i].val);
+	buf_puts(&b, method_name(rt->method));
+	buf_puts(&b, " ");
+	buf_puts(&b, rt->pattern);
+	buf_puts(&b, "\n");
+	buf_putu(&b, (unsigned int)r->pr.kind);
+	buf_puts(&b, "\n");
+	buf_putu(&b, (unsigned long long)r->pr.id);
+	buf_puts(&b, "\n");
+	key_part(&b, r->path, "\n");
+	for (i = 0; i < r->qsz; i++) {
+		key_part(&b, r->qs[i].key, "=");
+		key_part(&b, r->qs[i].val, "&");
+	}
 	crypto_sha256(b.p, b.len, key);
 	buf_free(&b);
 }
@@ -714,7 +734,7 @@ route_cached(struct req *r, const struct route *rt)
 {
 	struct centry		*e;
 	unsigned char		 h[CACHE_KEYSZ + 16], d[32];
-	char			 etag[40], *hex;
+	char			 etag[35];
 	size_t			 i;
 
 	if (!r->pr.has_gen || (r->method != M_GET && r->method != M_HEAD))
@@ -728,9 +748,10 @@ route_cached(struct req *r, const struct route *rt)
 	}
 	crypto_sha256(h, sizeof(h), d);
 	r->gz = accepts_gzip(r->accept_encoding);
-	hex = hex_encode(d + (r->gz ? 16 : 0), 16);
-	snprintf(etag, sizeof(etag), "\"%s\"", hex);
-	free(hex);
+	etag[0] = '"';
+	hex_put(etag + 1, d + (r->gz ? 16 : 0), 16);
+	etag[33] = '"';
+	etag[34] = '\0';
 	req_header(r, "ETag", etag);
 	req_header(r, "Vary", "Accept-Encoding");
 	if (req_etag_match(r, etag)) {

@@ -150,6 +150,20 @@ buf_puts(struct buf *b, const char *s)
 	return buf_add(b, s, strlen(s));
 }
 
+/* Append v in decimal; 0, or -1 past the maximum. */
+int
+buf_putu(struct buf *b, unsigned long long v)
+{
+	char	 d[20];
+	size_t	 i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	return buf_add(b, d + i, sizeof(d) - i);
+}
+
 /*
  * Append formatted text, straight into the buffer's free space (grown
  * and formatted again if it did not fit); 0, or -1 past the maximum
@@ -249,20 +263,28 @@ gzip_encode(const void *p, size_t sz, struct buf *b)
 	return 0;
 }
 
+/* Lower-case hex of sz bytes into dst, which holds 2 * sz + 1. */
+void
+hex_put(char *dst, const unsigned char *p, size_t sz)
+{
+	static const char	 hx[] = "0123456789abcdef";
+	size_t			 i;
+
+	for (i = 0; i < sz; i++) {
+		dst[i * 2] = hx[p[i] >> 4];
+		dst[i * 2 + 1] = hx[p[i] & 0xf];
+	}
+	dst[sz * 2] = '\0';
+}
+
 /* Lower-case hex of sz bytes; owned by the caller. */
 char *
 hex_encode(const unsigned char *p, size_t sz)
 {
-	static const char	 hx[] = "0123456789abcdef";
-	char			*s;
-	size_t			 i;
+	char	*s;
 
 	s = xmalloc(sz * 2 + 1);
-	for (i = 0; i < sz; i++) {
-		s[i * 2] = hx[p[i] >> 4];
-		s[i * 2 + 1] = hx[p[i] & 0xf];
-	}
-	s[sz * 2] = '\0';
+	hex_put(s, p, sz);
 	return s;
 }
 

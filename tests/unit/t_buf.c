@@ -74,6 +74,29 @@ main(void)
 		buf_free(&b);
 	}
 
+	ok(buf_putu(&b, 0) == 0 && buf_puts(&b, " ") == 0 &&
+	    buf_putu(&b, 7) == 0 && buf_puts(&b, " ") == 0 &&
+	    buf_putu(&b, 1234567890) == 0 && buf_puts(&b, " ") == 0 &&
+	    buf_putu(&b, 18446744073709551615ULL) == 0, "buf_putu appends");
+	is_str(b.p, "0 7 1234567890 18446744073709551615",
+	    "buf_putu: zero, one digit, many, the largest");
+	buf_free(&b);
+	b.max = 3;
+	ok(buf_putu(&b, 12) == 0 && buf_putu(&b, 34) == -1 && b.len == 2,
+	    "buf_putu past the maximum fails and appends nothing");
+	buf_free(&b);
+	b.max = 0;
+	{
+		char	 hx[9];
+
+		memset(hx, '#', sizeof(hx));
+		hex_put(hx, (const unsigned char *)"\x00\x9f\xa0\xff", 4);
+		is_str(hx, "009fa0ff", "hex_put: lower case, terminated");
+		s = hex_encode((const unsigned char *)"\x01\xab", 2);
+		is_str(s, "01ab", "hex_encode as hex_put");
+		free(s);
+	}
+
 	ok(num_parse("12", 0, 100, &v) == 0 && v == 12, "parse 12");
 	ok(num_parse("", 0, 100, &v) == -1, "empty is refused");
 	ok(num_parse("12abc", 0, 100, &v) == -1, "trailing junk refused");
