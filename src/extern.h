@@ -33,6 +33,8 @@ int	 num_parse(const char *, long long, long long, long long *);
 int	 buf_add(struct buf *, const void *, size_t);
 int	 buf_puts(struct buf *, const char *);
 int	 buf_putu(struct buf *, unsigned long long);
+#define DEC_MAX	20	/* digits of the largest unsigned long long */
+size_t	 dec_digits(char *, unsigned long long, int);
 int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_free(struct buf *);

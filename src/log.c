@@ -137,14 +137,10 @@ line_puts(struct line *l, const char *s)
 static void
 line_putu(struct line *l, unsigned long long v, int width)
 {
-	char	 d[24];
-	int	 i = sizeof(d) - 1;
+	char	 d[DEC_MAX + 1];
+	size_t	 i = dec_digits(d, v, width);
 
-	d[i] = '\0';
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while ((v > 0 || (int)sizeof(d) - 1 - i < width) && i > 0);
+	d[DEC_MAX] = '\0';
 	line_puts(l, d + i);
 }
 

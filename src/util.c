@@ -150,18 +150,32 @@ buf_puts(struct buf *b, const char *s)
 	return buf_add(b, s, strlen(s));
 }
 
-/* Append v in decimal; 0, or -1 past the maximum. */
-int
-buf_putu(struct buf *b, unsigned long long v)
+/*
+ * v in decimal, at least width digits (zeros in front, at most DEC_MAX),
+ * at the end of d (DEC_MAX bytes): returns the offset of the first
+ * digit, the digits running to d[DEC_MAX - 1], no NUL. printf's job on
+ * the hot paths (buf_putu, the log line's numbers).
+ */
+size_t
+dec_digits(char *d, unsigned long long v, int width)
 {
-	char	 d[20];
-	size_t	 i = sizeof(d);
+	size_t	 i = DEC_MAX;
 
 	do {
 		d[--i] = (char)('0' + v % 10);
 		v /= 10;
-	} while (v > 0);
-	return buf_add(b, d + i, sizeof(d) - i);
+	} while ((v > 0 || (int)(DEC_MAX - i) < width) && i > 0);
+	return i;
+}
+
+/* Append v in decimal; 0, or -1 past the maximum. */
+int
+buf_putu(struct buf *b, unsigned long long v)
+{
+	char	 d[DEC_MAX];
+	size_t	 i = dec_digits(d, v, 1);
+
+	return buf_add(b, d + i, DEC_MAX - i);
 }
 
 /*

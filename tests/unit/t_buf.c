@@ -81,6 +81,17 @@ main(void)
 	is_str(b.p, "0 7 1234567890 18446744073709551615",
 	    "buf_putu: zero, one digit, many, the largest");
 	buf_free(&b);
+	{
+		char	 dg[DEC_MAX];
+		size_t	 i;
+
+		i = dec_digits(dg, 7, 3);
+		ok(DEC_MAX - i == 3 && memcmp(dg + i, "007", 3) == 0,
+		    "dec_digits pads to the width with zeros");
+		i = dec_digits(dg, 12345, 2);
+		ok(DEC_MAX - i == 5 && memcmp(dg + i, "12345", 5) == 0,
+		    "dec_digits: a width below the digits changes nothing");
+	}
 	b.max = 3;
 	ok(buf_putu(&b, 12) == 0 && buf_putu(&b, 34) == -1 && b.len == 2,
 	    "buf_putu past the maximum fails and appends nothing");
